@@ -1,0 +1,162 @@
+// swift-tools-version:6.2
+// Awesome MCP Scaffold for Swift: a library that makes an MCP tool, resource or prompt one typed
+// Swift declaration, the example server built with it, and its production runtime.
+import CompilerPluginSupport
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "awesome-mcp-scaffold",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MCPCore", targets: ["MCPCore"]),
+        .library(name: "MCPStdio", targets: ["MCPStdio"]),
+        .library(name: "MCPHTTP", targets: ["MCPHTTP"]),
+        .library(name: "MCPRuntime", targets: ["MCPRuntime"]),
+        .library(name: "MCPTesting", targets: ["MCPTesting"]),
+        .library(name: "ExampleServer", targets: ["ExampleServer"]),
+        .executable(name: "mcp-server", targets: ["mcp-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+    ],
+    targets: [
+        // Compiler plug-in behind @Tool, @Prompt, @Resource, @Schema and @Catalogue.
+        .macro(
+            name: "MCPMacros",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Protocol core and declarations: JSON, JSON-RPC, both MCP eras, registry. No HTTP or NIO types.
+        .target(
+            name: "MCPCore",
+            dependencies: [
+                "MCPMacros",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Newline-delimited JSON-RPC on stdin/stdout.
+        .target(
+            name: "MCPStdio",
+            dependencies: [
+                "MCPCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Streamable HTTP (both eras), legacy HTTP+SSE, REST side door and edge policies on Hummingbird.
+        .target(
+            name: "MCPHTTP",
+            dependencies: [
+                "MCPCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Configuration, logging, metrics and the multi-process supervisor.
+        .target(
+            name: "MCPRuntime",
+            dependencies: [
+                "MCPCore",
+                "MCPStdio",
+                "MCPHTTP",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The example catalogue: calculator, text, sandboxed files, system and config resources, prompts.
+        .target(
+            name: "ExampleServer",
+            dependencies: [
+                "MCPCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Helpers for testing MCP servers built with the scaffold: an in-process client for both eras.
+        .target(
+            name: "MCPTesting",
+            dependencies: ["MCPCore"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mcp-server",
+            dependencies: [
+                "ExampleServer",
+                "MCPRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPCoreTests",
+            dependencies: ["MCPCore", "MCPTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPMacrosTests",
+            dependencies: [
+                "MCPMacros",
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ExampleServerTests",
+            dependencies: ["ExampleServer", "MCPCore", "MCPTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPStdioTests",
+            dependencies: [
+                "MCPStdio",
+                "ExampleServer",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPRuntimeTests",
+            dependencies: ["MCPRuntime"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

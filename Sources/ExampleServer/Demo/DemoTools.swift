@@ -1,0 +1,37 @@
+public import MCPCore
+
+/// Tools for trying out progress, cancellation and graceful shutdown. Off by default
+/// (`ENABLE_DEMO_TOOLS=true` turns them on), so production catalogues stay as declared.
+@Catalogue
+public struct DemoTools: Sendable {
+    public init() {}
+
+    /// Work through a number of steps, sleeping between them and reporting progress after each.
+    /// Stops early when the request is cancelled.
+    /// - Parameters:
+    ///   - steps: How many steps (1 to 1,000).
+    ///   - step_ms: Milliseconds per step (0 to 10,000).
+    @Tool("long_task", title: "Long Task", annotations: .pure)
+    static func longTask(steps: Int = 5, step_ms stepMilliseconds: Int = 200, context: RequestContext) async throws
+        -> LongTaskResult
+    {
+        guard (1...1000).contains(steps) else { throw ToolError("steps must be between 1 and 1000") }
+        guard (0...10_000).contains(stepMilliseconds) else { throw ToolError("step_ms must be between 0 and 10000") }
+        let clock = ContinuousClock()
+        let start = clock.now
+        for step in 1...steps {
+            try await Task.sleep(for: .milliseconds(stepMilliseconds))
+            await context.reportProgress(Double(step), total: Double(steps), message: "step \(step) of \(steps)")
+            await context.log(.debug, .string("finished step \(step)"), logger: "long_task")
+        }
+        let elapsed = clock.now - start
+        return LongTaskResult(steps: steps, elapsed_ms: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+    }
+}
+
+/// What `long_task` did.
+@Schema
+public struct LongTaskResult: Sendable {
+    public var steps: Int
+    public var elapsed_ms: Int
+}

@@ -1,0 +1,168 @@
+public import MCPCore
+
+/// File tools confined to a ``Workspace``: nothing outside it can be read, written or listed.
+@Catalogue
+public struct FileTools: Sendable {
+    let workspace: Workspace
+
+    public init(workspace: Workspace) {
+        self.workspace = workspace
+    }
+
+    /// List the files and folders in a workspace folder (one level).
+    /// - Parameter directory_path: Folder relative to the workspace; "." is the workspace itself.
+    @Tool("list_directory", title: "List Directory", annotations: .readOnlyLocal)
+    func listDirectory(directory_path path: String = ".") throws -> DirectoryListing {
+        let entries = try workspace.list(path)
+        return DirectoryListing(
+            files: entries.filter { $0.status.kind == .file }.map(\.name),
+            directories: entries.filter { $0.status.kind == .directory }.map(\.name),
+            path: path
+        )
+    }
+
+    /// Read a UTF-8 text file from the workspace.
+    /// - Parameter file_path: File relative to the workspace.
+    @Tool("read_text_file", title: "Read Text File", annotations: .readOnlyLocal)
+    func readTextFile(file_path path: String) throws -> TextFileContent {
+        let bytes = try workspace.read(path)
+        guard let content = String(validating: bytes, as: UTF8.self) else {
+            throw ToolError("File \(Workspace.shown(path)) is not a valid UTF-8 text file")
+        }
+        return TextFileContent(
+            content: content, file_path: path, size_bytes: bytes.count,
+            lines: content.utf8.count { $0 == UInt8(ascii: "\n") } + 1)
+    }
+
+    /// Write a text file in the workspace, atomically. Missing parent folders are created.
+    /// - Parameters:
+    ///   - file_path: File relative to the workspace.
+    ///   - content: The text to write (UTF-8).
+    ///   - overwrite: Replace the file if it exists.
+    @Tool("write_text_file", title: "Write Text File", annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false))
+    func writeTextFile(file_path path: String, content: String, overwrite: Bool = false) throws -> WriteResult {
+        let bytes = Array(content.utf8)
+        try createParents(of: path)
+        try workspace.write(bytes, to: path, overwrite: overwrite)
+        return WriteResult(
+            message: "Successfully wrote to \(Workspace.shown(path))", file_path: path, size_bytes: bytes.count,
+            lines: content.utf8.count { $0 == UInt8(ascii: "\n") } + 1)
+    }
+
+    /// Read and parse a JSON file from the workspace.
+    /// - Parameter file_path: File relative to the workspace.
+    @Tool("read_json_file", title: "Read JSON File", annotations: .readOnlyLocal)
+    func readJSONFile(file_path path: String) throws -> JSONFileContent {
+        let bytes = try workspace.read(path)
+        do {
+            let data = try JSONParser.parse(bytes, maxDepth: 128)
+            return JSONFileContent(data: data, file_path: path, size_bytes: bytes.count)
+        } catch {
+            throw ToolError("Invalid JSON in file \(Workspace.shown(path)): \(error)")
+        }
+    }
+
+    /// Write JSON data to a file in the workspace, atomically and pretty-printed.
+    /// - Parameters:
+    ///   - file_path: File relative to the workspace.
+    ///   - data: The JSON value to write.
+    ///   - overwrite: Replace the file if it exists.
+    ///   - indent: Spaces per indentation level (0 to 8).
+    @Tool("write_json_file", title: "Write JSON File", annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false))
+    func writeJSONFile(file_path path: String, data: JSONValue, overwrite: Bool = false, indent: Int = 2) throws
+        -> WriteResult
+    {
+        guard (0...8).contains(indent) else { throw ToolError("indent must be between 0 and 8") }
+        let bytes = JSONWriter.pretty(data, indent: indent)
+        try createParents(of: path)
+        try workspace.write(bytes, to: path, overwrite: overwrite)
+        return WriteResult(message: "Successfully wrote JSON to \(Workspace.shown(path))", file_path: path, size_bytes: bytes.count)
+    }
+
+    /// Information about a file or folder in the workspace. Links are reported, not followed.
+    /// - Parameter file_path: Path relative to the workspace.
+    @Tool("file_info", title: "File Info", annotations: .readOnlyLocal)
+    func fileInfo(file_path path: String) throws -> FileInfo {
+        let status = try workspace.status(path)
+        let components = try Workspace.components(of: path)
+        return FileInfo(
+            path: path, name: components.last ?? ".", type: status.kind.rawValue, size_bytes: status.size,
+            modified: Double(status.modifiedSeconds), permissions: String(status.permissions, radix: 8), exists: true)
+    }
+
+    /// Create a folder (and missing parents) in the workspace.
+    /// - Parameter directory_path: Folder relative to the workspace.
+    @Tool("create_directory", title: "Create Directory", annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false))
+    func createDirectory(directory_path path: String) throws -> DirectoryCreated {
+        let created = try workspace.createFolder(path)
+        let shown = Workspace.shown(path)
+        return DirectoryCreated(
+            message: created ? "Directory \(shown) created successfully" : "Directory \(shown) already exists", path: path)
+    }
+
+    private func createParents(of path: String) throws(ToolError) {
+        let components = try Workspace.components(of: path)
+        guard components.count > 1 else { return }
+        try workspace.createFolder(components.dropLast().joined(separator: "/"))
+    }
+}
+
+/// The entries of one folder.
+@Schema
+public struct DirectoryListing: Sendable {
+    /// Regular files, sorted by name.
+    public var files: [String]
+    /// Folders, sorted by name.
+    public var directories: [String]
+    /// The folder, as requested.
+    public var path: String
+}
+
+/// A text file's content.
+@Schema
+public struct TextFileContent: Sendable {
+    public var content: String
+    public var file_path: String
+    public var size_bytes: Int
+    public var lines: Int
+}
+
+/// A parsed JSON file.
+@Schema
+public struct JSONFileContent: Sendable {
+    public var data: JSONValue
+    public var file_path: String
+    public var size_bytes: Int
+}
+
+/// What a write did.
+@Schema
+public struct WriteResult: Sendable {
+    public var message: String
+    public var file_path: String
+    public var size_bytes: Int
+    /// Lines written (text files only).
+    public var lines: Int?
+}
+
+/// Facts about one workspace entry.
+@Schema
+public struct FileInfo: Sendable {
+    public var path: String
+    public var name: String
+    /// file, directory, symlink or other.
+    public var type: String
+    public var size_bytes: Int
+    /// Last modification, seconds since 1970.
+    public var modified: Double
+    /// Permission bits, octal.
+    public var permissions: String
+    public var exists: Bool
+}
+
+/// The result of create_directory.
+@Schema
+public struct DirectoryCreated: Sendable {
+    public var message: String
+    public var path: String
+}

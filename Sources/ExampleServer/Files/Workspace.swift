@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import MCPCore
+
+/// A folder that file tools are confined to.
+///
+/// Every path is relative to the root and resolved component by component with `openat` and
+/// `O_NOFOLLOW`, starting from a descriptor of the root: `..`, absolute paths and symbolic
+/// links (also a linked parent folder) are refused before anything is opened, so a path can
+/// never name something outside, whatever races happen on disk. Names are taken literally:
+/// `%2e%2e` is a file called `%2e%2e`, not `..`. Reads refuse anything but regular files with
+/// a single link (no FIFOs, devices, or hard links to outside files); writes go to a temporary
+/// file that is renamed into place, so a crash never leaves a half-written file.
+public struct Workspace: Sendable {
+    /// Absolute, symlink-free path of the root (never shown to clients).
+    public let root: String
+    public let maxReadBytes: Int
+    public let maxWriteBytes: Int
+
+    /// Opens (creating when missing) the workspace at `path`.
+    public init(path: String, maxReadBytes: Int = 10 * 1024 * 1024, maxWriteBytes: Int = 10 * 1024 * 1024) throws(ToolError) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw ToolError("Cannot create the workspace folder (errno \(errno))")
+        }
+        guard let resolved = realpath(path, nil) else { throw ToolError("Cannot resolve the workspace folder") }
+        root = String(cString: resolved)
+        free(resolved)
+        self.maxReadBytes = maxReadBytes
+        self.maxWriteBytes = maxWriteBytes
+    }
+
+    // MARK: Path handling
+
+    /// The components of a relative path, without `.` and empty parts. Refuses what could leave
+    /// the workspace or is not a usable name.
+    static func components(of path: String) throws(ToolError) -> [String] {
+        guard path.utf8.count <= 4096 else { throw ToolError("Path is too long") }
+        guard !path.utf8.contains(0) else { throw ToolError("Path contains a NUL character") }
+        guard !path.hasPrefix("/") else { throw ToolError("Absolute paths are not allowed; use a path inside the workspace") }
+        var components: [String] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            guard part != ".." else { throw ToolError("Path must not contain '..'") }
+            guard part.utf8.count <= 255 else { throw ToolError("A path component is longer than 255 bytes") }
+            components.append(String(part))
+        }
+        return components
+    }
+
+    /// A descriptor of the root folder.
+    func openRoot() throws(ToolError) -> Int32 {
+        let descriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ToolError("The workspace folder is not available") }
+        return descriptor
+    }
+
+    /// Opens `components` as nested folders below `descriptor` without following links.
+    /// With `create`, missing folders are made. Closes `descriptor`.
+    func openFolders(_ components: ArraySlice<String>, from descriptor: Int32, create: Bool = false, shownAs path: String)
+        throws(ToolError) -> Int32
+    {
+        var current = descriptor
+        for component in components {
+            var next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if next < 0 && errno == ENOENT && create {
+                if mkdirat(current, component, 0o755) != 0 && errno != EEXIST {
+                    close(current)
+                    throw ToolError("Cannot create folder '\(Self.shown(path))'")
+                }
+                next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            }
+            let failure = errno
+            close(current)
+            guard next >= 0 else { throw Self.error(failure, path) }
+            current = next
+        }
+        return current
+    }
+
+    /// The folder holding the last component of `path`, and that component's name.
+    func openParent(of path: String) throws(ToolError) -> (folder: Int32, name: String) {
+        let components = try Self.components(of: path)
+        guard let name = components.last else { throw ToolError("Path names the workspace folder itself, not a file") }
+        let folder = try openFolders(components.dropLast(), from: try openRoot(), shownAs: path)
+        return (folder, name)
+    }
+
+    /// A descriptor of the folder `path` ("" or "." is the root).
+    func openFolder(_ path: String) throws(ToolError) -> Int32 {
+        let components = try Self.components(of: path)
+        return try openFolders(components[...], from: try openRoot(), shownAs: path)
+    }
+
+    /// A client-safe rendering of a path the client gave.
+    static func shown(_ path: String) -> String { LogSafe.escape(LogSafe.clip(path, to: 200)) }
+
+    static func error(_ code: Int32, _ path: String) -> ToolError {
+        switch code {
+        case ENOENT: return ToolError("Not found: '\(shown(path))'")
+        case ELOOP, EMLINK: return ToolError("Symbolic links are not followed: '\(shown(path))'")
+        case ENOTDIR: return ToolError("Not a folder (or a link to one): '\(shown(path))'")
+        case EACCES, EPERM: return ToolError("Permission denied: '\(shown(path))'")
+        case EEXIST: return ToolError("Already exists: '\(shown(path))'")
+        case EISDIR: return ToolError("Is a folder: '\(shown(path))'")
+        case ENAMETOOLONG: return ToolError("Path is too long")
+        default: return ToolError("Cannot access '\(shown(path))' (errno \(code))")
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/// One argument of a prompt (prompt arguments are strings on the wire).
+public struct PromptArgument: Sendable {
+    public let name: String
+    public let description: String?
+    public let isRequired: Bool
+
+    /// An argument of type `T`. It is required unless it has a default or `T` is optional.
+    public init<T: PromptArgumentValue>(_ name: String, _ type: T.Type, description: String? = nil, hasDefault: Bool = false) {
+        self.name = name
+        self.description = description
+        self.isRequired = !hasDefault && !(T.self is any OptionalRepresentable.Type)
+    }
+
+    var json: JSONObject {
+        var object: JSONObject = ["name": .string(name)]
+        if let description { object.append("description", .string(description)) }
+        object.append("required", .bool(isRequired))
+        return object
+    }
+}
+
+/// A type a prompt argument or URI-template parameter can be read into from its string form.
+public protocol PromptArgumentValue: Sendable {
+    init?(argument: String)
+}
+
+extension String: PromptArgumentValue {
+    public init?(argument: String) { self = argument }
+}
+
+extension Int: PromptArgumentValue {
+    public init?(argument: String) { self.init(argument) }
+}
+
+extension Double: PromptArgumentValue {
+    public init?(argument: String) { self.init(argument) }
+}
+
+extension Bool: PromptArgumentValue {
+    public init?(argument: String) { self.init(argument.lowercased()) }
+}
+
+extension Optional: PromptArgumentValue where Wrapped: PromptArgumentValue {
+    public init?(argument: String) {
+        guard let value = Wrapped(argument: argument) else { return nil }
+        self = .some(value)
+    }
+}
+
+extension PromptArgumentValue where Self: JSONStringEnum {
+    public init?(argument: String) { self.init(rawValue: argument) }
+}
+
+/// The string arguments of one `prompts/get` (or the variables of a URI template), read into
+/// Swift values.
+public struct PromptArguments: Sendable {
+    public let values: [String: String]
+
+    public init(_ values: [String: String]) { self.values = values }
+
+    public func value<T: PromptArgumentValue>(_ name: String) throws(ArgumentError) -> T {
+        guard let text = values[name] else {
+            guard let absent = absentValue(of: T.self) else { throw ArgumentError(parameter: name, kind: .missing) }
+            return absent
+        }
+        return try parse(text, name)
+    }
+
+    public func value<T: PromptArgumentValue>(_ name: String, default defaultValue: T) throws(ArgumentError) -> T {
+        guard let text = values[name] else { return defaultValue }
+        return try parse(text, name)
+    }
+
+    private func parse<T: PromptArgumentValue>(_ text: String, _ name: String) throws(ArgumentError) -> T {
+        guard let value = T(argument: text) else {
+            throw ArgumentError(
+                parameter: name, kind: .invalid(SchemaMismatch(problem: "cannot read \"\(LogSafe.clip(text, to: 40))\" as \(T.self)")))
+        }
+        return value
+    }
+}
+
+/// One message of a rendered prompt.
+public struct PromptMessage: Sendable, Hashable {
+    public enum Role: String, Sendable { case user, assistant }
+
+    public var role: Role
+    public var content: ContentBlock
+
+    public init(role: Role, content: ContentBlock) {
+        self.role = role
+        self.content = content
+    }
+
+    public static func user(_ text: String) -> PromptMessage { PromptMessage(role: .user, content: .text(text)) }
+    public static func assistant(_ text: String) -> PromptMessage { PromptMessage(role: .assistant, content: .text(text)) }
+}
+
+/// A value a prompt function may return: a string (one user message) or a list of messages.
+public protocol PromptOutput: Sendable {
+    var promptMessages: [PromptMessage] { get }
+}
+
+extension String: PromptOutput {
+    public var promptMessages: [PromptMessage] { [.user(self)] }
+}
+
+extension PromptMessage: PromptOutput {
+    public var promptMessages: [PromptMessage] { [self] }
+}
+
+extension Array: PromptOutput where Element == PromptMessage {
+    public var promptMessages: [PromptMessage] { self }
+}
+
+/// A prompt as the registry serves it. Built by `@Prompt` from a Swift function.
+public struct PromptDefinition: Sendable {
+    public var name: String
+    public var title: String?
+    public var description: String?
+    public var arguments: [PromptArgument]
+    public var completions: [String: CompletionSource]
+    public var render: @Sendable (PromptArguments, RequestContext) async throws -> [PromptMessage]
+
+    public init<Output: PromptOutput>(
+        name: String,
+        title: String? = nil,
+        description: String? = nil,
+        arguments: [PromptArgument] = [],
+        completions: [String: CompletionSource] = [:],
+        output: Output.Type,
+        render: @escaping @Sendable (PromptArguments, RequestContext) async throws -> Output
+    ) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.arguments = arguments
+        self.completions = completions
+        self.render = { arguments, context in try await render(arguments, context).promptMessages }
+    }
+
+    func json(for version: ProtocolVersion) -> JSONObject {
+        var object: JSONObject = ["name": .string(name)]
+        if let title, version.hasTitles { object.append("title", .string(title)) }
+        if let description { object.append("description", .string(description)) }
+        if !arguments.isEmpty { object.append("arguments", .array(arguments.map { .object($0.json) })) }
+        return object
+    }
+}

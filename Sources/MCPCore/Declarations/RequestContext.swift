@@ -1,0 +1,94 @@
+public import Logging
+import Synchronization
+
+/// What a tool, prompt or resource function can learn and do about the request it serves.
+///
+/// Add a parameter of this type to a declared function to receive it; it is not part of the
+/// input schema.
+///
+/// ```swift
+/// @Tool static func longTask(steps: Int, context: RequestContext) async throws -> String {
+///     for step in 1...steps { await context.reportProgress(Double(step), total: Double(steps)) }
+///     return "done"
+/// }
+/// ```
+public struct RequestContext: Sendable {
+    public let requestID: RequestID
+    /// The revision the request is served under.
+    public let version: ProtocolVersion
+    /// Capabilities the client declared: on this request (2026-07-28) or in `initialize`.
+    public let clientCapabilities: JSONObject
+    public let clientInfo: JSONObject?
+    /// Logger with the request's metadata.
+    public let logger: Logger
+    let progressToken: JSONValue?
+    let logLevel: LoggingLevel?
+    let sink: (any NotificationSink)?
+    private let lastProgress: ProgressTracker?
+
+    public init(
+        requestID: RequestID,
+        version: ProtocolVersion,
+        clientCapabilities: JSONObject = [:],
+        clientInfo: JSONObject? = nil,
+        logger: Logger,
+        progressToken: JSONValue? = nil,
+        logLevel: LoggingLevel? = nil,
+        sink: (any NotificationSink)? = nil
+    ) {
+        self.requestID = requestID
+        self.version = version
+        self.clientCapabilities = clientCapabilities
+        self.clientInfo = clientInfo
+        self.logger = logger
+        self.progressToken = progressToken
+        self.logLevel = logLevel
+        self.sink = sink
+        self.lastProgress = progressToken == nil ? nil : ProgressTracker()
+    }
+
+    /// True once the client cancelled the request or went away: stop early.
+    public var isCancelled: Bool { Task.isCancelled }
+
+    /// Sends `notifications/progress` when the client asked for progress (`_meta.progressToken`).
+    /// Values that do not increase are dropped, as the protocol requires.
+    public func reportProgress(_ progress: Double, total: Double? = nil, message: String? = nil) async {
+        guard let progressToken, let sink, let lastProgress else { return }
+        guard lastProgress.advance(to: progress) else { return }
+        var params: JSONObject = ["progressToken": progressToken, "progress": .double(progress)]
+        if let total { params.append("total", .double(total)) }
+        if let message, version.hasProgressMessage { params.append("message", .string(message)) }
+        await sink.send(JSONRPCEncoding.notification(method: "notifications/progress", params: params))
+    }
+
+    /// Sends a text `notifications/message`; see ``log(_:_:logger:)-(_,JSONValue,_)``.
+    public func log(_ level: LoggingLevel, _ message: String, logger name: String? = nil) async {
+        await log(level, .string(message), logger: name)
+    }
+
+    /// Sends `notifications/message` when the client asked for messages at `level` or above
+    /// (2026-07-28: `_meta` log level on this request; handshake era: `logging/setLevel`), and
+    /// writes it to the server log at debug level.
+    public func log(_ level: LoggingLevel, _ data: JSONValue, logger name: String? = nil) async {
+        logger.debug("tool log", metadata: ["mcp.log.level": "\(level.rawValue)"])
+        guard let logLevel, level >= logLevel, let sink else { return }
+        var params: JSONObject = ["level": .string(level.rawValue)]
+        if let name { params.append("logger", .string(name)) }
+        params.append("data", data)
+        await sink.send(JSONRPCEncoding.notification(method: "notifications/message", params: params))
+    }
+}
+
+/// Keeps a request's progress strictly increasing (PROG-1).
+final class ProgressTracker: Sendable {
+    private let last = Mutex(-Double.infinity)
+
+    /// True when `progress` is above every earlier value; it becomes the new high mark.
+    func advance(to progress: Double) -> Bool {
+        last.withLock { last in
+            guard progress > last else { return false }
+            last = progress
+            return true
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// One parameter of a declared tool: its JSON name and the schema derived from its Swift type.
+public struct ToolParameter: Sendable {
+    public let name: String
+    /// The parameter's schema, with its description and default.
+    public let schema: JSONSchema
+    public let isRequired: Bool
+
+    /// A parameter of type `T`. It is required unless it has a default or `T` is optional.
+    public init<T: JSONRepresentable>(_ name: String, _ type: T.Type, description: String? = nil, default defaultValue: T? = nil) {
+        self.name = name
+        self.schema = T.jsonSchema.describing(description).withDefault(defaultValue.map(\.json))
+        self.isRequired = defaultValue == nil && !(T.self is any OptionalRepresentable.Type)
+    }
+}
+
+/// The arguments of one tool call, read parameter by parameter into Swift values.
+public struct ToolArguments: Sendable {
+    public let object: JSONObject
+
+    public init(_ object: JSONObject) { self.object = object }
+
+    /// The argument `name` as a `T`. A missing argument is nil for optional `T`, an error otherwise.
+    public func value<T: JSONRepresentable>(_ name: String) throws(ArgumentError) -> T {
+        guard let json = object[name] else {
+            guard let absent = absentValue(of: T.self) else { throw ArgumentError(parameter: name, kind: .missing) }
+            return absent
+        }
+        return try decode(json, name)
+    }
+
+    /// The argument `name` as a `T`, or `defaultValue` when it is absent or null.
+    public func value<T: JSONRepresentable>(_ name: String, default defaultValue: T) throws(ArgumentError) -> T {
+        guard let json = object[name], !json.isNull else { return defaultValue }
+        return try decode(json, name)
+    }
+
+    private func decode<T: JSONRepresentable>(_ json: JSONValue, _ name: String) throws(ArgumentError) -> T {
+        do throws(SchemaMismatch) {
+            return try T(json: json)
+        } catch {
+            throw ArgumentError(parameter: name, kind: .invalid(error))
+        }
+    }
+}
+
+/// A tool as the registry serves it. Built by `@Tool` from a Swift function; the schemas come
+/// from the function's parameter and return types.
+public struct ToolDefinition: Sendable {
+    public var name: String
+    public var title: String?
+    public var description: String?
+    public var parameters: [ToolParameter]
+    public var inputSchema: JSONSchema
+    public var outputSchema: JSONSchema?
+    public var annotations: ToolAnnotations
+    /// True for `async` functions: only those can be cancelled or timed out.
+    public var isAsync: Bool
+    public var run: @Sendable (ToolArguments, RequestContext) async throws -> ToolResult
+
+    public init<Output: ToolOutput>(
+        name: String,
+        title: String? = nil,
+        description: String? = nil,
+        parameters: [ToolParameter] = [],
+        output: Output.Type,
+        annotations: ToolAnnotations = ToolAnnotations(),
+        isAsync: Bool = false,
+        run: @escaping @Sendable (ToolArguments, RequestContext) async throws -> Output
+    ) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.parameters = parameters
+        self.inputSchema = .object(
+            properties: parameters.map { ($0.name, $0.schema) },
+            required: parameters.filter(\.isRequired).map(\.name)
+        )
+        self.outputSchema = Output.outputSchema
+        self.annotations = annotations
+        self.isAsync = isAsync
+        self.run = { arguments, context in try await run(arguments, context).toolResult }
+    }
+
+    /// Rejects arguments the tool does not declare (validation before the function runs).
+    func checkNoUnexpectedArguments(_ arguments: JSONObject) throws(ArgumentError) {
+        for key in arguments.keys where !parameters.contains(where: { $0.name == key }) {
+            throw ArgumentError(parameter: key, kind: .unexpected)
+        }
+    }
+
+    /// The tool's entry in `tools/list` for `version`: fields the revision lacks are left out.
+    func json(for version: ProtocolVersion) -> JSONObject {
+        var object: JSONObject = ["name": .string(name)]
+        if let title, version.hasTitles { object.append("title", .string(title)) }
+        if let description { object.append("description", .string(description)) }
+        object.append("inputSchema", .object(inputSchema.json))
+        if let outputSchema, version.hasStructuredContent { object.append("outputSchema", .object(outputSchema.json)) }
+        if version.hasToolAnnotations, !annotations.isEmpty || title != nil {
+            object.append("annotations", .object(annotations.json(title: title)))
+        }
+        return object
+    }
+}

@@ -1,0 +1,74 @@
+/// What a tool call answers: content blocks, optional structured content, and whether it failed.
+public struct ToolResult: Sendable, Hashable {
+    public var content: [ContentBlock]
+    /// Structured result; present when the tool declares an output schema.
+    public var structuredContent: JSONValue?
+    /// True for a tool execution error: the model sees the message and may correct itself.
+    public var isError: Bool
+
+    public init(content: [ContentBlock], structuredContent: JSONValue? = nil, isError: Bool = false) {
+        self.content = content
+        self.structuredContent = structuredContent
+        self.isError = isError
+    }
+
+    /// A tool execution error with one text block.
+    public static func error(_ message: String) -> ToolResult {
+        ToolResult(content: [.text(message)], isError: true)
+    }
+
+    /// The result object for `version`: blocks the revision does not know are dropped, and
+    /// `structuredContent` only goes to revisions that have it (and, in the handshake era, only
+    /// when it is an object).
+    func json(for version: ProtocolVersion) -> JSONObject {
+        var object = JSONObject(minimumCapacity: 4)
+        object.append("content", .array(content.compactMap { $0.json(for: version) }))
+        if let structuredContent, version.hasStructuredContent {
+            if version.isModern || structuredContent.objectValue != nil {
+                object.append("structuredContent", structuredContent)
+            }
+        }
+        object.append("isError", .bool(isError))
+        return object
+    }
+}
+
+/// A value a tool function may return. Its output schema (if any) is derived from the type.
+public protocol ToolOutput: Sendable {
+    /// The schema of `structuredContent`, or nil for tools without structured results.
+    static var outputSchema: JSONSchema? { get }
+    /// The result sent to the client.
+    var toolResult: ToolResult { get }
+}
+
+extension ToolResult: ToolOutput {
+    public static var outputSchema: JSONSchema? { nil }
+    public var toolResult: ToolResult { self }
+}
+
+/// Any ``JSONRepresentable`` value is a structured result. Objects are sent as they are; other
+/// values are wrapped as `{"result": value}` so that every era can carry them (the handshake era
+/// requires an object), the way FastMCP does.
+extension ToolOutput where Self: JSONRepresentable {
+    public static var outputSchema: JSONSchema? {
+        let schema = Self.jsonSchema
+        if schema.isObject { return schema }
+        return .object(properties: [("result", schema)], required: ["result"], additionalProperties: true)
+    }
+
+    public var toolResult: ToolResult {
+        let value = json
+        let text: String
+        if case .string(let string) = value { text = string } else { text = JSONWriter.string(value) }
+        let structured: JSONValue = Self.jsonSchema.isObject ? value : ["result": value]
+        return ToolResult(content: [.text(text)], structuredContent: structured)
+    }
+}
+
+extension String: ToolOutput {}
+extension Int: ToolOutput {}
+extension Double: ToolOutput {}
+extension Bool: ToolOutput {}
+extension JSONValue: ToolOutput {}
+extension Array: ToolOutput where Element: JSONRepresentable {}
+extension Dictionary: ToolOutput where Key == String, Value: JSONRepresentable {}

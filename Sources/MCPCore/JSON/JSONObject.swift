@@ -1,0 +1,111 @@
+/// A JSON object that keeps its keys in insertion order.
+///
+/// Lookups scan from the end, so when parsed text repeats a key the last one wins, as in most
+/// JSON parsers. Objects in MCP messages are small; a linear scan beats hashing there.
+/// Equality ignores key order.
+public struct JSONObject: Sendable {
+    public private(set) var keys: [String]
+    public private(set) var values: [JSONValue]
+
+    public init() {
+        keys = []
+        values = []
+    }
+
+    public init(minimumCapacity: Int) {
+        keys = []
+        values = []
+        keys.reserveCapacity(minimumCapacity)
+        values.reserveCapacity(minimumCapacity)
+    }
+
+    public init(_ pairs: some Sequence<(String, JSONValue)>) {
+        self.init()
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// The value for `key`, or nil. Setting nil removes the key; setting a value for a new key
+    /// appends it.
+    public subscript(key: String) -> JSONValue? {
+        get {
+            guard let index = index(of: key) else { return nil }
+            return values[index]
+        }
+        set {
+            if let index = index(of: key) {
+                if let newValue {
+                    values[index] = newValue
+                } else {
+                    keys.remove(at: index)
+                    values.remove(at: index)
+                }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// Appends a key without looking for an earlier one: for builders that know keys are unique.
+    public mutating func append(_ key: String, _ value: JSONValue) {
+        keys.append(key)
+        values.append(value)
+    }
+
+    public func contains(_ key: String) -> Bool { index(of: key) != nil }
+
+    private func index(of key: String) -> Int? {
+        var index = keys.count - 1
+        while index >= 0 {
+            if keys[index] == key { return index }
+            index -= 1
+        }
+        return nil
+    }
+}
+
+extension JSONObject: Sequence {
+    public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
+        var index = 0
+        let keys = keys
+        let values = values
+        return AnyIterator {
+            guard index < keys.count else { return nil }
+            defer { index += 1 }
+            return (keys[index], values[index])
+        }
+    }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements)
+    }
+}
+
+extension JSONObject: Hashable {
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        let left = lhs.uniqued()
+        let right = rhs.uniqued()
+        guard left.count == right.count else { return false }
+        for (key, value) in left where right[key] != value { return false }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let unique = uniqued()
+        hasher.combine(unique.count)
+        for key in unique.keys.sorted() { hasher.combine(key); hasher.combine(unique[key]) }
+    }
+
+    /// The object with repeated keys folded to their last value.
+    private func uniqued() -> JSONObject {
+        guard Set(keys).count != keys.count else { return self }
+        var result = JSONObject()
+        for (key, value) in zip(keys, values) { result[key] = value }
+        return result
+    }
+}

@@ -1,0 +1,361 @@
+/// Why a JSON text was rejected.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: Sendable, Equatable {
+        case unexpectedEnd
+        case unexpectedByte(UInt8)
+        case invalidNumber
+        case invalidEscape
+        case invalidUTF8
+        case tooDeep(limit: Int)
+        case trailingData
+    }
+
+    public let reason: Reason
+    /// Byte offset at which the problem was found.
+    public let offset: Int
+
+    public init(reason: Reason, offset: Int) {
+        self.reason = reason
+        self.offset = offset
+    }
+
+    public var description: String {
+        switch reason {
+        case .unexpectedEnd: return "unexpected end of JSON text"
+        case .unexpectedByte(let byte):
+            let shown = (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
+            return "unexpected \(shown) at byte \(offset)"
+        case .invalidNumber: return "invalid number at byte \(offset)"
+        case .invalidEscape: return "invalid string escape at byte \(offset)"
+        case .invalidUTF8: return "invalid UTF-8 at byte \(offset)"
+        case .tooDeep(let limit): return "JSON nested deeper than \(limit) levels"
+        case .trailingData: return "unexpected data after the JSON value at byte \(offset)"
+        }
+    }
+}
+
+/// A strict RFC 8259 parser: UTF-8 only, no byte-order mark, no trailing data, bounded nesting.
+///
+/// Written by hand because the protocol core needs what no package in our set offers together:
+/// integer/float distinction, ordered keys, a nesting limit that fails fast instead of
+/// overflowing the stack, and speed on the request hot path.
+public struct JSONParser {
+    /// Nesting limit applied when none is given: deep enough for any MCP message.
+    public static let defaultMaxDepth = 64
+
+    /// Parses one JSON value from `bytes`.
+    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONParseError)
+        -> JSONValue
+    {
+        let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            parse(UnsafeRawBufferPointer(buffer), maxDepth: maxDepth)
+        }
+        if let result { return try result.get() }
+        let copy = Array(bytes)
+        return try copy.withUnsafeBytes { parse($0, maxDepth: maxDepth) }.get()
+    }
+
+    /// Parses one JSON value from a string's UTF-8 bytes.
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        var text = text
+        let result = text.withUTF8 { parse(UnsafeRawBufferPointer($0), maxDepth: maxDepth) }
+        return try result.get()
+    }
+
+    static func parse(_ buffer: UnsafeRawBufferPointer, maxDepth: Int) -> Result<JSONValue, JSONParseError> {
+        var parser = Cursor(bytes: buffer, maxDepth: maxDepth)
+        do throws(JSONParseError) {
+            parser.skipWhitespace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            if parser.position != buffer.count {
+                throw JSONParseError(reason: .trailingData, offset: parser.position)
+            }
+            return .success(value)
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+extension JSONParser {
+    fileprivate struct Cursor {
+        let bytes: UnsafeRawBufferPointer
+        let maxDepth: Int
+        var position = 0
+
+        init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+            self.bytes = bytes
+            self.maxDepth = maxDepth
+        }
+
+        mutating func skipWhitespace() {
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x0A, 0x0D, 0x09: position += 1
+                default: return
+                }
+            }
+        }
+
+        func fail(_ reason: JSONParseError.Reason) -> JSONParseError {
+            JSONParseError(reason: reason, offset: position)
+        }
+
+        func peek() throws(JSONParseError) -> UInt8 {
+            guard position < bytes.count else { throw fail(.unexpectedEnd) }
+            return bytes[position]
+        }
+
+        mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+            let byte = try peek()
+            switch byte {
+            case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+            case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+            default: throw fail(.unexpectedByte(byte))
+            }
+        }
+
+        mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+            let count = literal.utf8CodeUnitCount
+            guard position + count <= bytes.count else { throw fail(.unexpectedEnd) }
+            let start = literal.utf8Start
+            for offset in 0..<count where bytes[position + offset] != start[offset] {
+                position += offset
+                throw fail(.unexpectedByte(bytes[position]))
+            }
+            position += count
+        }
+
+        mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+            guard depth <= maxDepth else { throw fail(.tooDeep(limit: maxDepth)) }
+            position += 1
+            var object = JSONObject()
+            skipWhitespace()
+            if try peek() == UInt8(ascii: "}") {
+                position += 1
+                return .object(object)
+            }
+            while true {
+                skipWhitespace()
+                let byte = try peek()
+                guard byte == UInt8(ascii: "\"") else { throw fail(.unexpectedByte(byte)) }
+                let key = try parseString()
+                skipWhitespace()
+                let colon = try peek()
+                guard colon == UInt8(ascii: ":") else { throw fail(.unexpectedByte(colon)) }
+                position += 1
+                skipWhitespace()
+                let value = try parseValue(depth: depth)
+                object.append(key, value)
+                skipWhitespace()
+                let next = try peek()
+                position += 1
+                if next == UInt8(ascii: ",") { continue }
+                if next == UInt8(ascii: "}") { return .object(object) }
+                position -= 1
+                throw fail(.unexpectedByte(next))
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+            guard depth <= maxDepth else { throw fail(.tooDeep(limit: maxDepth)) }
+            position += 1
+            var array: [JSONValue] = []
+            skipWhitespace()
+            if try peek() == UInt8(ascii: "]") {
+                position += 1
+                return .array(array)
+            }
+            while true {
+                skipWhitespace()
+                array.append(try parseValue(depth: depth))
+                skipWhitespace()
+                let next = try peek()
+                position += 1
+                if next == UInt8(ascii: ",") { continue }
+                if next == UInt8(ascii: "]") { return .array(array) }
+                position -= 1
+                throw fail(.unexpectedByte(next))
+            }
+        }
+
+        /// Parses a string starting at its opening quote.
+        mutating func parseString() throws(JSONParseError) -> String {
+            position += 1
+            let start = position
+            var sawNonASCII = false
+            // Fast path: no escapes.
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+                    position += 1
+                    return try makeString(slice, validate: sawNonASCII, at: start)
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw fail(.unexpectedByte(byte)) }
+                if byte >= 0x80 { sawNonASCII = true }
+                position += 1
+            }
+            guard position < bytes.count else { throw fail(.unexpectedEnd) }
+            // Slow path: decode escapes into a byte buffer.
+            var decoded: [UInt8] = []
+            decoded.reserveCapacity(position - start + 16)
+            decoded.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+            while true {
+                guard position < bytes.count else { throw fail(.unexpectedEnd) }
+                let byte = bytes[position]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    position += 1
+                    let result = decoded.withUnsafeBytes { buffer in
+                        Result { () throws(JSONParseError) in try makeString(buffer, validate: sawNonASCII, at: start) }
+                    }
+                    return try result.get()
+                case UInt8(ascii: "\\"):
+                    position += 1
+                    try decodeEscape(into: &decoded)
+                case 0..<0x20:
+                    throw fail(.unexpectedByte(byte))
+                default:
+                    if byte >= 0x80 { sawNonASCII = true }
+                    decoded.append(byte)
+                    position += 1
+                }
+            }
+        }
+
+        func makeString(_ slice: UnsafeRawBufferPointer, validate: Bool, at start: Int) throws(JSONParseError)
+            -> String
+        {
+            if !validate { return String(decoding: slice, as: UTF8.self) }
+            guard let string = String(validating: slice, as: UTF8.self) else {
+                throw JSONParseError(reason: .invalidUTF8, offset: start)
+            }
+            return string
+        }
+
+        mutating func decodeEscape(into output: inout [UInt8]) throws(JSONParseError) {
+            let byte = try peek()
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""): output.append(0x22)
+            case UInt8(ascii: "\\"): output.append(0x5C)
+            case UInt8(ascii: "/"): output.append(0x2F)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try readHex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    // A high surrogate must be followed by an escaped low surrogate; a lone one
+                    // becomes U+FFFD, the same way every time.
+                    if position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    {
+                        let save = position
+                        position += 2
+                        let low = try readHex4()
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            position = save
+                            scalar = 0xFFFD
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    scalar = 0xFFFD
+                }
+                let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                output.append(contentsOf: UTF8.encode(unicode)!)
+            default:
+                position -= 1
+                throw fail(.invalidEscape)
+            }
+        }
+
+        mutating func readHex4() throws(JSONParseError) -> UInt32 {
+            guard position + 4 <= bytes.count else { throw fail(.unexpectedEnd) }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[position]
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw fail(.invalidEscape)
+                }
+                value = value << 4 | UInt32(digit)
+                position += 1
+            }
+            return value
+        }
+
+        mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+            let start = position
+            var negative = false
+            if bytes[position] == UInt8(ascii: "-") {
+                negative = true
+                position += 1
+            }
+            guard position < bytes.count else { throw fail(.unexpectedEnd) }
+            // Integer part: 0 or [1-9][0-9]*
+            var integer: Int = 0
+            var overflow = false
+            if bytes[position] == UInt8(ascii: "0") {
+                position += 1
+            } else if isDigit(bytes[position]) {
+                while position < bytes.count, isDigit(bytes[position]) {
+                    let digit = Int(bytes[position] - UInt8(ascii: "0"))
+                    let (times10, o1) = integer.multipliedReportingOverflow(by: 10)
+                    let (sum, o2) = times10.addingReportingOverflow(digit)
+                    overflow = overflow || o1 || o2
+                    integer = sum
+                    position += 1
+                }
+            } else {
+                throw fail(.invalidNumber)
+            }
+            var isInteger = true
+            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+                isInteger = false
+                position += 1
+                guard position < bytes.count, isDigit(bytes[position]) else { throw fail(.invalidNumber) }
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+                isInteger = false
+                position += 1
+                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                    position += 1
+                }
+                guard position < bytes.count, isDigit(bytes[position]) else { throw fail(.invalidNumber) }
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            }
+            if isInteger && !overflow {
+                return .int(negative ? -integer : integer)
+            }
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+            guard let double = Double(text), double.isFinite else {
+                position = start
+                throw fail(.invalidNumber)
+            }
+            return .double(double)
+        }
+
+        @inline(__always) func isDigit(_ byte: UInt8) -> Bool {
+            byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+        }
+    }
+}

@@ -1,0 +1,159 @@
+/// Writes compact JSON (no whitespace, no raw newlines) into a byte buffer.
+///
+/// Compact output matters: stdio frames messages by newline, and SSE `data:` lines must not
+/// break. Non-ASCII text is written as UTF-8; control characters are escaped.
+public struct JSONWriter: Sendable {
+    public var bytes: [UInt8]
+
+    public init(capacity: Int = 256) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Compact JSON text of `value`.
+    public static func string(_ value: JSONValue) -> String {
+        var writer = JSONWriter()
+        writer.write(value)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Compact JSON bytes of `value`.
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.write(value)
+        return writer.bytes
+    }
+
+    public mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: writeRaw("null")
+        case .bool(let flag): writeRaw(flag ? "true" : "false")
+        case .int(let number): writeInt(number)
+        case .double(let number): writeDouble(number)
+        case .string(let text): writeString(text)
+        case .array(let elements):
+            bytes.append(UInt8(ascii: "["))
+            var first = true
+            for element in elements {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                write(element)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let object):
+            write(object)
+        }
+    }
+
+    public mutating func write(_ object: JSONObject) {
+        bytes.append(UInt8(ascii: "{"))
+        let keys = object.keys
+        let values = object.values
+        for index in keys.indices {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            writeString(keys[index])
+            bytes.append(UInt8(ascii: ":"))
+            write(values[index])
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends bytes that are already JSON.
+    public mutating func writeRaw(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends bytes that are already JSON.
+    public mutating func writeRaw(_ raw: [UInt8]) {
+        bytes.append(contentsOf: raw)
+    }
+
+    public mutating func writeInt(_ number: Int) {
+        if number >= 0 && number < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(number))
+            return
+        }
+        bytes.append(contentsOf: String(number).utf8)
+    }
+
+    /// Finite numbers in Swift's shortest round-trip form; NaN and infinities (which JSON cannot
+    /// hold) as `null`.
+    public mutating func writeDouble(_ number: Double) {
+        guard number.isFinite else {
+            writeRaw("null")
+            return
+        }
+        bytes.append(contentsOf: number.description.utf8)
+    }
+
+    public mutating func writeString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+                runStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): writeRaw("\\\"")
+                case UInt8(ascii: "\\"): writeRaw("\\\\")
+                case 0x0A: writeRaw("\\n")
+                case 0x0D: writeRaw("\\r")
+                case 0x09: writeRaw("\\t")
+                case 0x08: writeRaw("\\b")
+                case 0x0C: writeRaw("\\f")
+                default:
+                    writeRaw("\\u00")
+                    bytes.append(Self.hexDigits[Int(byte >> 4)])
+                    bytes.append(Self.hexDigits[Int(byte & 0xF)])
+                }
+            }
+            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+extension JSONWriter {
+    /// Indented JSON (`indent` spaces per level, `": "` after keys), as files and humans like it.
+    public static func pretty(_ value: JSONValue, indent: Int) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.writePretty(value, indent: indent, level: 0)
+        return writer.bytes
+    }
+
+    private mutating func writePretty(_ value: JSONValue, indent: Int, level: Int) {
+        func newline(_ level: Int) {
+            bytes.append(UInt8(ascii: "\n"))
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
+        }
+        switch value {
+        case .array(let elements) where !elements.isEmpty:
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                newline(level + 1)
+                writePretty(element, indent: indent, level: level + 1)
+            }
+            newline(level)
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let object) where !object.isEmpty:
+            bytes.append(UInt8(ascii: "{"))
+            for (index, (key, element)) in zip(object.keys, object.values).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                newline(level + 1)
+                writeString(key)
+                writeRaw(": ")
+                writePretty(element, indent: indent, level: level + 1)
+            }
+            newline(level)
+            bytes.append(UInt8(ascii: "}"))
+        default:
+            write(value)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// Encodes outgoing JSON-RPC messages straight into bytes.
+///
+/// Results are often pre-encoded (a cached `tools/list` answer), so the envelope is written
+/// around raw result bytes instead of building a tree and encoding it again.
+public enum JSONRPCEncoding {
+    /// `{"jsonrpc":"2.0","id":<id>,"result":<result>}`
+    public static func result(id: RequestID, resultBytes: [UInt8]) -> [UInt8] {
+        var writer = JSONWriter(capacity: resultBytes.count + 40)
+        writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
+        writer.write(id.json)
+        writer.writeRaw(#","result":"#)
+        writer.writeRaw(resultBytes)
+        writer.writeRaw("}")
+        return writer.bytes
+    }
+
+    /// `{"jsonrpc":"2.0","id":<id>,"result":<result>}`
+    public static func result(id: RequestID, result: JSONObject) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
+        writer.write(id.json)
+        writer.writeRaw(#","result":"#)
+        writer.write(result)
+        writer.writeRaw("}")
+        return writer.bytes
+    }
+
+    /// `{"jsonrpc":"2.0","id":<id or null>,"error":{…}}`
+    public static func error(id: RequestID?, error: JSONRPCError) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128)
+        writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
+        writer.write(id?.json ?? .null)
+        writer.writeRaw(#","error":"#)
+        writer.write(error.json)
+        writer.writeRaw("}")
+        return writer.bytes
+    }
+
+    /// An error object with no id at all (answers to notifications that could not be accepted).
+    public static func errorWithoutID(_ error: JSONRPCError) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128)
+        writer.writeRaw(#"{"jsonrpc":"2.0","error":"#)
+        writer.write(error.json)
+        writer.writeRaw("}")
+        return writer.bytes
+    }
+
+    /// `{"jsonrpc":"2.0","method":<method>,"params":<params>}`
+    public static func notification(method: String, params: JSONObject) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128)
+        writer.writeRaw(#"{"jsonrpc":"2.0","method":"#)
+        writer.writeString(method)
+        writer.writeRaw(#","params":"#)
+        writer.write(params)
+        writer.writeRaw("}")
+        return writer.bytes
+    }
+}

@@ -1,0 +1,81 @@
+/// A JSON-RPC request: it has an id and expects exactly one answer.
+public struct JSONRPCRequest: Sendable {
+    public var id: RequestID
+    public var method: String
+    /// `params` as sent; MCP methods take an object, absent means `{}`.
+    public var params: JSONValue?
+
+    public init(id: RequestID, method: String, params: JSONValue? = nil) {
+        self.id = id
+        self.method = method
+        self.params = params
+    }
+}
+
+/// A JSON-RPC notification: no id, never answered.
+public struct JSONRPCNotification: Sendable {
+    public var method: String
+    public var params: JSONValue?
+
+    public init(method: String, params: JSONValue? = nil) {
+        self.method = method
+        self.params = params
+    }
+}
+
+/// A JSON-RPC response sent by the peer (handshake era: answers to server→client requests).
+public struct JSONRPCResponse: Sendable {
+    public var id: RequestID
+    public var outcome: Result<JSONValue, JSONRPCError>
+}
+
+/// One decoded JSON-RPC message.
+public enum JSONRPCMessage: Sendable {
+    case request(JSONRPCRequest)
+    case notification(JSONRPCNotification)
+    case response(JSONRPCResponse)
+
+    /// Classifies a parsed JSON value (§1 step 1 of MCP-REQUIREMENTS): anything that is not one
+    /// well-formed JSON-RPC 2.0 object is `-32600`, answered with the id when it can be read.
+    public static func decode(_ value: JSONValue) -> Result<JSONRPCMessage, InvalidMessage> {
+        guard case .object(let object) = value else {
+            return .failure(InvalidMessage(id: nil, error: .invalidRequest("expected a JSON-RPC object")))
+        }
+        let rawID = object["id"]
+        let id = rawID.flatMap(RequestID.init(json:))
+        guard object["jsonrpc"] == .string("2.0") else {
+            return .failure(InvalidMessage(id: id, error: .invalidRequest("\"jsonrpc\" must be \"2.0\"")))
+        }
+        if let rawID, id == nil {
+            let detail = rawID.isNull ? "id must not be null" : "id must be a string or an integer"
+            return .failure(InvalidMessage(id: nil, error: .invalidRequest(detail)))
+        }
+        if let methodValue = object["method"] {
+            guard case .string(let method) = methodValue else {
+                return .failure(InvalidMessage(id: id, error: .invalidRequest("method must be a string")))
+            }
+            let params = object["params"]
+            if let id { return .success(.request(JSONRPCRequest(id: id, method: method, params: params))) }
+            return .success(.notification(JSONRPCNotification(method: method, params: params)))
+        }
+        if let id {
+            if let result = object["result"], object["error"] == nil {
+                return .success(.response(JSONRPCResponse(id: id, outcome: .success(result))))
+            }
+            if let error = object["error"]?.objectValue, let code = error["code"]?.intValue,
+                object["result"] == nil
+            {
+                let rpcError = JSONRPCError(
+                    code: code, message: error["message"]?.stringValue ?? "", data: error["data"])
+                return .success(.response(JSONRPCResponse(id: id, outcome: .failure(rpcError))))
+            }
+        }
+        return .failure(InvalidMessage(id: id, error: .invalidRequest("missing method")))
+    }
+}
+
+/// A message that is not valid JSON-RPC, with the id to answer to when one could be read.
+public struct InvalidMessage: Error, Sendable {
+    public var id: RequestID?
+    public var error: JSONRPCError
+}

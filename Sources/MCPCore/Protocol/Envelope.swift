@@ -1,0 +1,66 @@
+/// The `_meta` fields a 2026-07-28 request carries instead of a session.
+public struct Envelope: Sendable {
+    public static let protocolVersionKey = "io.modelcontextprotocol/protocolVersion"
+    public static let clientCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities"
+    public static let clientInfoKey = "io.modelcontextprotocol/clientInfo"
+    public static let logLevelKey = "io.modelcontextprotocol/logLevel"
+    public static let serverInfoKey = "io.modelcontextprotocol/serverInfo"
+    public static let subscriptionIDKey = "io.modelcontextprotocol/subscriptionId"
+
+    public var version: ProtocolVersion
+    public var clientCapabilities: JSONObject
+    public var clientInfo: JSONObject?
+    /// The level from which `notifications/message` is wanted; nil means none (LOG-3).
+    public var logLevel: LoggingLevel?
+    public var progressToken: JSONValue?
+
+    /// True when `params._meta` names a protocol version: the request takes the modern path (§1 step 5).
+    public static func isPresent(in params: JSONValue?) -> Bool {
+        params?["_meta"]?[protocolVersionKey] != nil
+    }
+
+    /// Step 1 of the modern validation ladder (ENV-2): both required keys are present.
+    /// Returns the raw `_meta` object.
+    public static func requireKeys(in params: JSONValue?) throws(JSONRPCError) -> JSONObject {
+        guard let meta = params?["_meta"]?.objectValue else {
+            throw .invalidParams("missing _meta with \(protocolVersionKey) and \(clientCapabilitiesKey)")
+        }
+        guard meta[protocolVersionKey] != nil else { throw .invalidParams("missing _meta \(protocolVersionKey)") }
+        guard meta[clientCapabilitiesKey]?.objectValue != nil else {
+            throw .invalidParams("missing _meta \(clientCapabilitiesKey) (an object)")
+        }
+        return meta
+    }
+
+    /// Steps 3 and 4 of the ladder: the version is a string this server serves on the modern path.
+    /// A handshake-era version here is unsupported too (VER-4).
+    public static func validate(meta: JSONObject) throws(JSONRPCError) -> Envelope {
+        let requested = meta[protocolVersionKey] ?? .null
+        guard case .string(let text) = requested else {
+            throw .invalidParams("\(protocolVersionKey) must be a string")
+        }
+        guard let version = ProtocolVersion(rawValue: text), version.isModern else {
+            throw .unsupportedProtocolVersion(requested: requested, supported: ProtocolVersion.supportedNewestFirst)
+        }
+        var logLevel: LoggingLevel?
+        if let rawLevel = meta[logLevelKey] {
+            guard let name = rawLevel.stringValue, let level = LoggingLevel(rawValue: name) else {
+                throw .invalidParams(
+                    "\(logLevelKey) must be one of \(LoggingLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            logLevel = level
+        }
+        return Envelope(
+            version: version,
+            clientCapabilities: meta[clientCapabilitiesKey]?.objectValue ?? [:],
+            clientInfo: meta[clientInfoKey]?.objectValue,
+            logLevel: logLevel,
+            progressToken: meta["progressToken"]
+        )
+    }
+
+    /// The whole ladder for transports without routing headers (stdio).
+    public static func parse(params: JSONValue?) throws(JSONRPCError) -> Envelope {
+        try validate(meta: requireKeys(in: params))
+    }
+}

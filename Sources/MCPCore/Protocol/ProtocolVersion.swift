@@ -1,0 +1,31 @@
+/// An MCP protocol revision this server speaks.
+///
+/// Revisions up to 2025-11-25 belong to the handshake era (`initialize`, sessions); 2026-07-28 is
+/// the stateless era, where every request carries its own `_meta` envelope.
+public enum ProtocolVersion: String, Sendable, CaseIterable, Comparable {
+    case v2024_11_05 = "2024-11-05"
+    case v2025_03_26 = "2025-03-26"
+    case v2025_06_18 = "2025-06-18"
+    case v2025_11_25 = "2025-11-25"
+    case v2026_07_28 = "2026-07-28"
+
+    /// The newest revision of the handshake era, the counter-offer to an unknown `initialize`.
+    public static let latestHandshake = ProtocolVersion.v2025_11_25
+    /// The revision assumed when nothing says which handshake revision a request speaks.
+    public static let handshakeDefault = ProtocolVersion.v2025_03_26
+    /// Every revision, newest first, as `server/discover` and `-32022` list them.
+    public static let supportedNewestFirst: [String] = allCases.reversed().map(\.rawValue)
+
+    public static func < (lhs: ProtocolVersion, rhs: ProtocolVersion) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var isModern: Bool { self == .v2026_07_28 }
+
+    // Features gated by revision (VER-2).
+    var hasTitles: Bool { self >= .v2025_06_18 }
+    var hasStructuredContent: Bool { self >= .v2025_06_18 }
+    var hasToolAnnotations: Bool { self >= .v2025_03_26 }
+    var hasCompletionsCapability: Bool { self >= .v2025_03_26 }
+    var hasProgressMessage: Bool { self >= .v2025_03_26 }
+    var hasResourceLinks: Bool { self >= .v2025_06_18 }
+    var hasAudio: Bool { self >= .v2025_03_26 }
+}

@@ -1,0 +1,49 @@
+import Logging
+
+/// Thrown by a resource function when the requested resource does not exist (for example an
+/// unknown id in a template). Answered as "resource not found" in the code of the request's era.
+public struct ResourceNotFound: Error, Sendable {
+    public init() {}
+}
+
+extension MCPServer {
+    /// `resources/read`. Not found is -32602 in 2026-07-28 (RES-2) and -32002 in the handshake
+    /// era (RES-3); never an empty `contents` (RES-4).
+    func readResource(_ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger) async -> Reply {
+        let id = request.id
+        let uri: String
+        do throws(JSONRPCError) {
+            let params = try paramsObject(request)
+            guard case .string(let value) = params["uri"] ?? .null else { throw .invalidParams("uri must be a string") }
+            uri = value
+        } catch {
+            return .error(error, id: id)
+        }
+        let notFound: JSONRPCError =
+            era.isModern
+            ? .invalidParams("Resource not found", data: ["uri": .string(uri)]) : .resourceNotFound(uri: uri)
+        guard let (resource, variables) = registry.resource(for: uri) else { return .error(notFound, id: id) }
+        let context = context(for: request, era: era, sink: sink, logger: logger)
+        let contents: [ResourceContents]
+        do {
+            contents = try await resource.read(uri, PromptArguments(variables), context)
+        } catch is ResourceNotFound {
+            return .error(notFound, id: id)
+        } catch let error as ArgumentError {
+            return .error(era.isModern ? notFound : .invalidParams(error.description), id: id)
+        } catch let error as ToolError {
+            return .error(.internalError(error.message), id: id)
+        } catch {
+            logger.error("resource read failed", metadata: ["mcp.resource.uri": "\(LogSafe.escape(uri))"])
+            return .error(.internalError(), id: id)
+        }
+        guard !contents.isEmpty else { return .error(notFound, id: id) }
+        var result: JSONObject = ["contents": .array(contents.map(\.json))]
+        if era.isModern {
+            result.append("ttlMs", .int(configuration.readTTLMilliseconds))
+            result.append("cacheScope", "public")
+        }
+        decorate(&result, era: era)
+        return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))
+    }
+}

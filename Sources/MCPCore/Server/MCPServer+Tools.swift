@@ -1,0 +1,59 @@
+import Logging
+
+extension MCPServer {
+    /// `tools/call`: protocol errors for a malformed request or an unknown tool (TOOL-7); tool
+    /// execution errors (`isError: true`) for bad arguments and failures inside the tool (TOOL-8).
+    func callTool(_ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger) async -> Reply {
+        let id = request.id
+        let tool: ToolDefinition
+        let arguments: JSONObject
+        do throws(JSONRPCError) {
+            let params = try paramsObject(request)
+            guard case .string(let name) = params["name"] ?? .null else {
+                throw .invalidParams("tool name must be a string")
+            }
+            guard let found = registry.tool(named: name) else {
+                throw .invalidParams("Unknown tool: \(LogSafe.clip(name, to: 128))", data: ["name": .string(name)])
+            }
+            tool = found
+            switch params["arguments"] {
+            case .none, .some(.null): arguments = [:]
+            case .some(.object(let object)): arguments = object
+            default: throw .invalidParams("arguments must be an object")
+            }
+        } catch {
+            return .error(error, id: id)
+        }
+        let context = context(for: request, era: era, sink: sink, logger: logger)
+        let result = await run(tool, arguments: arguments, context: context)
+        var object = result.json(for: era.version)
+        decorate(&object, era: era)
+        return Reply(
+            bytes: JSONRPCEncoding.result(id: id, result: object), toolName: tool.name, toolFailed: result.isError)
+    }
+
+    /// Runs a tool after checking its arguments; every failure becomes a tool execution error.
+    func run(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolResult {
+        do {
+            try tool.checkNoUnexpectedArguments(arguments)
+            let toolArguments = ToolArguments(arguments)
+            if tool.isAsync, let timeout = configuration.toolTimeout {
+                return try await withTimeout(timeout) { try await tool.run(toolArguments, context) }
+            }
+            return try await tool.run(toolArguments, context)
+        } catch let error as ArgumentError {
+            return .error(error.description)
+        } catch let error as ToolError {
+            return .error(error.message)
+        } catch is TimeoutError {
+            context.logger.warning("tool timed out", metadata: ["mcp.tool.name": "\(tool.name)"])
+            return .error("Tool '\(tool.name)' timed out")
+        } catch is CancellationError {
+            return .error("Tool '\(tool.name)' was cancelled")
+        } catch {
+            context.logger.error(
+                "tool failed", metadata: ["mcp.tool.name": "\(tool.name)", "error.type": "\(type(of: error))"])
+            return .error("Tool '\(tool.name)' failed with an internal error")
+        }
+    }
+}

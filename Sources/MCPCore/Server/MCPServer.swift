@@ -1,0 +1,181 @@
+public import Logging
+
+/// The protocol engine: answers JSON-RPC requests of both MCP eras from a ``Registry``.
+///
+/// Transport-agnostic and immutable after start-up: transports decide the era of each message
+/// (see ``MessageRouter``), then call ``serve(_:era:sink:logger:)`` or ``initialize(_:)``. No
+/// actor, lock or shared table sits on this path, so concurrent requests never wait for each
+/// other, and each answer is bound to the request that produced it.
+public final class MCPServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let registry: Registry
+    let lists: ListCache
+    let discoverResult: [UInt8]
+    let serverInfoMeta: JSONObject?
+
+    public init(registry: Registry, configuration: ServerConfiguration) {
+        self.configuration = configuration
+        self.registry = registry
+        let meta: JSONObject? =
+            configuration.serverInfoInResults
+            ? [Envelope.serverInfoKey: .object(configuration.info.json(for: .v2026_07_28))] : nil
+        self.serverInfoMeta = meta
+        let listTTL = configuration.listTTLMilliseconds
+        self.lists = ListCache(registry: registry, configuration: configuration) { result in
+            result.append("resultType", "complete")
+            result.append("ttlMs", .int(listTTL))
+            result.append("cacheScope", "public")
+            if let meta { result.append("_meta", .object(meta)) }
+        }
+        var discover: JSONObject = [
+            "supportedVersions": .array(ProtocolVersion.supportedNewestFirst.map { .string($0) }),
+            "capabilities": .object(Self.capabilities(for: .v2026_07_28)),
+        ]
+        if let instructions = configuration.instructions { discover.append("instructions", .string(instructions)) }
+        discover.append("resultType", "complete")
+        discover.append("ttlMs", .int(configuration.discoverTTLMilliseconds))
+        discover.append("cacheScope", "public")
+        if let meta { discover.append("_meta", .object(meta)) }
+        self.discoverResult = JSONWriter.bytes(.object(discover))
+    }
+
+    /// The capabilities this server declares under `version` (DISC-3, INIT-1).
+    static func capabilities(for version: ProtocolVersion) -> JSONObject {
+        var capabilities: JSONObject = [
+            "tools": ["listChanged": false],
+            "resources": ["subscribe": false, "listChanged": false],
+            "prompts": ["listChanged": false],
+        ]
+        if version.hasCompletionsCapability { capabilities.append("completions", [:]) }
+        capabilities.append("logging", [:])
+        return capabilities
+    }
+
+    // MARK: Handshake
+
+    /// Answers `initialize` (VER-1, INIT-1, INIT-6). On success also returns the new session's state.
+    public func initialize(_ request: JSONRPCRequest) -> (Reply, SessionState?) {
+        guard configuration.handshakeEraEnabled else {
+            let versions = ProtocolVersion.v2026_07_28.rawValue
+            return (.error(.invalidRequest("initialize is disabled; this server speaks \(versions)"), id: request.id), nil)
+        }
+        guard let params = request.params?.objectValue else {
+            return (.error(.invalidParams("initialize needs protocolVersion, capabilities and clientInfo"), id: request.id), nil)
+        }
+        guard case .string(let requested) = params["protocolVersion"] ?? .null else {
+            return (.error(.invalidParams("protocolVersion must be a string"), id: request.id), nil)
+        }
+        guard let capabilities = params["capabilities"]?.objectValue else {
+            return (.error(.invalidParams("capabilities must be an object"), id: request.id), nil)
+        }
+        guard let clientInfo = params["clientInfo"]?.objectValue, clientInfo["name"]?.stringValue != nil else {
+            return (.error(.invalidParams("clientInfo must be an object with a name"), id: request.id), nil)
+        }
+        var version = ProtocolVersion.latestHandshake
+        if let offered = ProtocolVersion(rawValue: requested), !offered.isModern { version = offered }
+        var result: JSONObject = [
+            "protocolVersion": .string(version.rawValue),
+            "capabilities": .object(Self.capabilities(for: version)),
+            "serverInfo": .object(configuration.info.json(for: version)),
+        ]
+        if let instructions = configuration.instructions { result.append("instructions", .string(instructions)) }
+        let session = SessionState(version: version, clientCapabilities: capabilities, clientInfo: clientInfo)
+        return (Reply(bytes: JSONRPCEncoding.result(id: request.id, result: result)), session)
+    }
+
+    // MARK: Requests
+
+    /// Serves one request under `era`. For the handshake era, also returns the session's new
+    /// state when the request changed it (`logging/setLevel`).
+    ///
+    /// - Parameters:
+    ///   - sink: where progress and log notifications of this request go; nil drops them.
+    ///   - logger: logger with the request's metadata.
+    public func serve(
+        _ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)? = nil, logger: Logger
+    ) async -> (Reply, SessionState?) {
+        let version = era.version
+        let id = request.id
+        switch request.method {
+        case "tools/list": return (list(.tools, request, era), nil)
+        case "tools/call": return (await callTool(request, era: era, sink: sink, logger: logger), nil)
+        case "resources/list": return (list(.resources, request, era), nil)
+        case "resources/templates/list": return (list(.resourceTemplates, request, era), nil)
+        case "resources/read": return (await readResource(request, era: era, sink: sink, logger: logger), nil)
+        case "prompts/list": return (list(.prompts, request, era), nil)
+        case "prompts/get": return (await getPrompt(request, era: era, sink: sink, logger: logger), nil)
+        case "completion/complete": return (await complete(request, era: era, logger: logger), nil)
+        case "server/discover" where version.isModern:
+            return (Reply(bytes: JSONRPCEncoding.result(id: id, resultBytes: discoverResult)), nil)
+        case "ping" where !version.isModern:
+            return (Reply(bytes: JSONRPCEncoding.result(id: id, result: [:])), nil)
+        case "logging/setLevel" where !version.isModern:
+            guard case .handshake(var session) = era else { break }
+            guard let name = request.params?["level"]?.stringValue, let level = LoggingLevel(rawValue: name) else {
+                let allowed = LoggingLevel.allCases.map(\.rawValue).joined(separator: ", ")
+                return (.error(.invalidParams("level must be one of \(allowed)"), id: id), nil)
+            }
+            session.logLevel = level
+            return (Reply(bytes: JSONRPCEncoding.result(id: id, result: [:])), session)
+        case "initialize":
+            return (.error(.invalidRequest("already initialized"), id: id), nil)
+        default:
+            break
+        }
+        return (.error(.methodNotFound(request.method), id: id), nil)
+    }
+
+    // MARK: Helpers shared by the handlers
+
+    /// The params object of a request: absent means empty; anything but an object is -32602.
+    func paramsObject(_ request: JSONRPCRequest) throws(JSONRPCError) -> JSONObject {
+        guard let params = request.params else { return [:] }
+        guard case .object(let object) = params else { throw .invalidParams("params must be an object") }
+        return object
+    }
+
+    /// Adds what every 2026-07-28 result carries (ENV-4, ENV-5).
+    func decorate(_ result: inout JSONObject, era: Era) {
+        guard era.isModern else { return }
+        result.append("resultType", "complete")
+        if let serverInfoMeta { result.append("_meta", .object(serverInfoMeta)) }
+    }
+
+    func context(for request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger)
+        -> RequestContext
+    {
+        let progressToken: JSONValue? =
+            switch era {
+            case .modern(let envelope): envelope.progressToken
+            case .handshake: request.params?["_meta"]?["progressToken"]
+            }
+        return RequestContext(
+            requestID: request.id,
+            version: era.version,
+            clientCapabilities: era.clientCapabilities,
+            clientInfo: era.clientInfo,
+            logger: logger,
+            progressToken: progressToken.flatMap { $0.stringValue != nil || $0.intValue != nil ? $0 : nil },
+            logLevel: era.logLevel,
+            sink: sink
+        )
+    }
+
+    private func list(_ kind: ListKind, _ request: JSONRPCRequest, _ era: Era) -> Reply {
+        let cursor: String?
+        do throws(JSONRPCError) {
+            let params = try paramsObject(request)
+            switch params["cursor"] {
+            case .none, .some(.null): cursor = nil
+            case .some(.string(let text)): cursor = text
+            default: throw .invalidParams("cursor must be a string")
+            }
+        } catch {
+            return .error(error, id: request.id)
+        }
+        guard let page = lists.page(kind, version: era.version, cursor: cursor) else {
+            return .error(.invalidParams("invalid or expired cursor"), id: request.id)
+        }
+        return Reply(bytes: JSONRPCEncoding.result(id: request.id, resultBytes: page))
+    }
+}

@@ -1,0 +1,93 @@
+/// A declaration that cannot be registered (a programming error, reported at start-up).
+public struct RegistryError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
+/// The tools, resources, resource templates and prompts a server offers, in declaration order.
+///
+/// Built once at start-up and immutable afterwards, so that lists are encoded once and every
+/// worker and replica serves the same catalogue (TOOL-2, TOOL-3).
+public struct Registry: Sendable {
+    public private(set) var tools: [ToolDefinition] = []
+    public private(set) var resources: [ResourceDefinition] = []
+    public private(set) var templates: [ResourceDefinition] = []
+    public private(set) var prompts: [PromptDefinition] = []
+    private var toolIndex: [String: Int] = [:]
+    private var resourceIndex: [String: Int] = [:]
+    private var promptIndex: [String: Int] = [:]
+
+    public init() {}
+
+    public init(tools: [ToolDefinition] = [], resources: [ResourceDefinition] = [], prompts: [PromptDefinition] = [])
+        throws(RegistryError)
+    {
+        for tool in tools { try add(tool) }
+        for resource in resources { try add(resource) }
+        for prompt in prompts { try add(prompt) }
+    }
+
+    /// Adds a tool. Names are 1–128 characters of `A-Z a-z 0-9 _ . -` and unique (TOOL-10).
+    public mutating func add(_ tool: ToolDefinition) throws(RegistryError) {
+        guard Self.isValidToolName(tool.name) else {
+            throw RegistryError(description: "invalid tool name \"\(tool.name)\": use 1-128 of A-Z a-z 0-9 _ . -")
+        }
+        guard toolIndex[tool.name] == nil else { throw RegistryError(description: "duplicate tool \"\(tool.name)\"") }
+        toolIndex[tool.name] = tools.count
+        tools.append(tool)
+    }
+
+    /// Adds a resource, or a resource template when its URI has `{variables}`.
+    public mutating func add(_ resource: ResourceDefinition) throws(RegistryError) {
+        if resource.uri.contains("{") {
+            guard resource.template != nil else {
+                throw RegistryError(description: "malformed URI template \"\(resource.uri)\"")
+            }
+            guard !templates.contains(where: { $0.uri == resource.uri }) else {
+                throw RegistryError(description: "duplicate resource template \"\(resource.uri)\"")
+            }
+            templates.append(resource)
+        } else {
+            guard resourceIndex[resource.uri] == nil else {
+                throw RegistryError(description: "duplicate resource \"\(resource.uri)\"")
+            }
+            resourceIndex[resource.uri] = resources.count
+            resources.append(resource)
+        }
+    }
+
+    public mutating func add(_ prompt: PromptDefinition) throws(RegistryError) {
+        guard !prompt.name.isEmpty else { throw RegistryError(description: "a prompt needs a name") }
+        guard promptIndex[prompt.name] == nil else {
+            throw RegistryError(description: "duplicate prompt \"\(prompt.name)\"")
+        }
+        promptIndex[prompt.name] = prompts.count
+        prompts.append(prompt)
+    }
+
+    public func tool(named name: String) -> ToolDefinition? { toolIndex[name].map { tools[$0] } }
+
+    public func prompt(named name: String) -> PromptDefinition? { promptIndex[name].map { prompts[$0] } }
+
+    /// The resource serving `uri` and the template variables it matched.
+    public func resource(for uri: String) -> (ResourceDefinition, [String: String])? {
+        if let index = resourceIndex[uri] { return (resources[index], [:]) }
+        for template in templates {
+            if let variables = template.template?.match(uri) { return (template, variables) }
+        }
+        return nil
+    }
+
+    public func template(withURI uri: String) -> ResourceDefinition? { templates.first { $0.uri == uri } }
+
+    static func isValidToolName(_ name: String) -> Bool {
+        guard (1...128).contains(name.utf8.count) else { return false }
+        return name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
+                return true
+            default: return false
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// Name and version a server reports (`serverInfo`).
+public struct ServerInfo: Sendable, Hashable {
+    public var name: String
+    public var version: String
+    public var title: String?
+
+    public init(name: String, version: String, title: String? = nil) {
+        self.name = name
+        self.version = version
+        self.title = title
+    }
+
+    func json(for version: ProtocolVersion) -> JSONObject {
+        var object: JSONObject = ["name": .string(name), "version": .string(self.version)]
+        if let title, version.hasTitles { object.append("title", .string(title)) }
+        return object
+    }
+}
+
+/// Protocol-level settings of an ``MCPServer``. Transport and runtime settings live elsewhere.
+public struct ServerConfiguration: Sendable {
+    public var info: ServerInfo
+    /// Text for the model about how to use this server (`instructions`).
+    public var instructions: String?
+    /// Items per page of `tools/list`, `prompts/list`, `resources/list`, `resources/templates/list`.
+    public var pageSize: Int = 100
+    /// `ttlMs` of `server/discover` results.
+    public var discoverTTLMilliseconds: Int = 3_600_000
+    /// `ttlMs` of list results (the registry does not change while the server runs).
+    public var listTTLMilliseconds: Int = 300_000
+    /// `ttlMs` of `resources/read` results.
+    public var readTTLMilliseconds: Int = 0
+    /// Put `_meta.io.modelcontextprotocol/serverInfo` on every 2026-07-28 result (ENV-5).
+    public var serverInfoInResults: Bool = true
+    /// Serve the handshake era (`initialize`) as well as 2026-07-28.
+    public var handshakeEraEnabled: Bool = true
+    /// Upper bound for one `async` tool call; nil for none.
+    public var toolTimeout: Duration? = .seconds(60)
+    /// Nesting limit for incoming JSON.
+    public var maxJSONDepth: Int = JSONParser.defaultMaxDepth
+
+    public init(info: ServerInfo, instructions: String? = nil) {
+        self.info = info
+        self.instructions = instructions
+    }
+}

@@ -1,0 +1,2 @@
+/// Streamable HTTP transports (to come).
+enum MCPHTTPPlaceholder {}

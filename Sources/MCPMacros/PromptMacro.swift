@@ -1,0 +1,48 @@
+public import SwiftSyntax
+import SwiftSyntaxBuilder
+public import SwiftSyntaxMacros
+
+/// `@Prompt` — makes a function an MCP prompt. Adds a peer `<function>Prompt: PromptDefinition`
+/// whose arguments come from the parameters; the function returns a `String` (one user message)
+/// or `[PromptMessage]`.
+public struct PromptMacro: PeerMacro {
+    public static func expansion(
+        of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
+        in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
+        let function = try DeclaredFunction(declaration)
+        guard let returnType = function.returnType else { throw MacroError("a prompt returns String or [PromptMessage]") }
+        let arguments = AttributeArguments(node)
+        let name = arguments.source(nil) ?? stringLiteral(function.name)
+        let description = arguments.source("description") ?? stringLiteral(function.documentation.summary)
+        let promptArguments = function.clientParameters.map { parameter in
+            "MCPCore.PromptArgument(\(stringLiteral(parameter.publicName)), (\(parameter.type)).self, description: "
+                + "\(stringLiteral(parameter.documentation)), hasDefault: \(parameter.meaningfulDefault != nil))"
+        }
+        let call = function.callExpression { parameter in
+            if let value = parameter.meaningfulDefault {
+                return "arguments.value(\(stringLiteral(parameter.publicName)), default: \(value))"
+            }
+            return "arguments.value(\(stringLiteral(parameter.publicName)))"
+        }
+        let argumentList =
+            promptArguments.isEmpty ? "[]" : "[\n            " + promptArguments.joined(separator: ",\n            ") + "\n        ]"
+        return [
+            """
+            \(raw: function.memberKeyword) \(raw: function.name)Prompt: MCPCore.PromptDefinition {
+                MCPCore.PromptDefinition(
+                    name: \(raw: name),
+                    title: \(raw: arguments.source("title") ?? "nil"),
+                    description: \(raw: description),
+                    arguments: \(raw: argumentList),
+                    completions: \(raw: arguments.source("completions") ?? "[:]"),
+                    output: (\(raw: returnType.trimmed)).self,
+                    render: { \(raw: function.captureList)arguments, context in
+                        return \(raw: call)
+                    }
+                )
+            }
+            """
+        ]
+    }
+}

@@ -1,0 +1,58 @@
+public import SwiftSyntax
+import SwiftSyntaxBuilder
+public import SwiftSyntaxMacros
+
+/// `@Tool` — makes a function an MCP tool. Adds a peer `<function>Tool: ToolDefinition` whose
+/// input schema comes from the parameters (types, defaults, doc comments) and whose output
+/// schema comes from the return type.
+public struct ToolMacro: PeerMacro {
+    public static func expansion(
+        of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
+        in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
+        let function = try DeclaredFunction(declaration)
+        let arguments = AttributeArguments(node)
+        let name = arguments.source(nil) ?? stringLiteral(function.name)
+        let description = arguments.source("description") ?? stringLiteral(function.documentation.summary)
+        let parameters = function.clientParameters.map { parameter in
+            var text = "MCPCore.ToolParameter(\(stringLiteral(parameter.publicName)), (\(parameter.type)).self"
+            text += ", description: \(stringLiteral(parameter.documentation))"
+            if let value = parameter.meaningfulDefault { text += ", default: \(value)" }
+            return text + ")"
+        }
+        let call = function.callExpression { parameter in
+            if let value = parameter.meaningfulDefault {
+                return "arguments.value(\(stringLiteral(parameter.publicName)), default: \(value))"
+            }
+            return "arguments.value(\(stringLiteral(parameter.publicName)))"
+        }
+        let output: String
+        let body: String
+        if let returnType = function.returnType {
+            output = "(\(returnType.trimmed)).self"
+            body = "return \(call)"
+        } else {
+            output = "MCPCore.ToolResult.self"
+            body = "\(call)\n    return MCPCore.ToolResult(content: [])"
+        }
+        let parameterList = parameters.isEmpty ? "[]" : "[\n            " + parameters.joined(separator: ",\n            ") + "\n        ]"
+        return [
+            """
+            \(raw: function.memberKeyword) \(raw: function.name)Tool: MCPCore.ToolDefinition {
+                MCPCore.ToolDefinition(
+                    name: \(raw: name),
+                    title: \(raw: arguments.source("title") ?? "nil"),
+                    description: \(raw: description),
+                    parameters: \(raw: parameterList),
+                    output: \(raw: output),
+                    annotations: \(raw: arguments.source("annotations") ?? "MCPCore.ToolAnnotations()"),
+                    isAsync: \(raw: function.isAsync),
+                    run: { \(raw: function.captureList)arguments, context in
+                        \(raw: body)
+                    }
+                )
+            }
+            """
+        ]
+    }
+}

@@ -1,0 +1,111 @@
+public import Configuration
+import Foundation
+import Synchronization
+import SystemPackage
+
+/// Reads typed settings by their environment name (`LOG_LEVEL`) from a layered configuration:
+/// command-line flags, then the environment, then a `.env` file, then the default.
+public struct SettingsReader: Sendable {
+    let reader: ConfigReader
+    private let log = KeyLog()
+
+    public init(reader: ConfigReader) {
+        self.reader = reader
+    }
+
+    /// Every setting name read so far (for documentation checks).
+    public var keysRead: Set<String> { log.keys.withLock { $0 } }
+
+    /// Flags (by environment name) over `environment` over the `.env` file at `dotEnvPath`.
+    public static func layered(
+        flags: [String: String], environment: [String: String]? = nil, dotEnvPath: String? = ".env"
+    ) async throws -> SettingsReader {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (name, value) in flags { flagValues[AbsoluteConfigKey(key(for: name))] = ConfigValue(.string(value), isSecret: false) }
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: flagValues),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+        ]
+        if let dotEnvPath {
+            providers.append(try await EnvironmentVariablesProvider(environmentFilePath: FilePath(dotEnvPath), allowMissing: true))
+        }
+        return SettingsReader(reader: ConfigReader(providers: providers))
+    }
+
+    /// `LOG_LEVEL` → the key `log.level`, which the environment provider maps back to `LOG_LEVEL`.
+    static func key(for name: String) -> ConfigKey {
+        ConfigKey(name.lowercased().split(separator: "_").map(String.init))
+    }
+
+    public func string(_ name: String) -> String? {
+        log.keys.withLock { _ = $0.insert(name) }
+        guard let value = reader.string(forKey: Self.key(for: name)), !value.isEmpty else { return nil }
+        return value
+    }
+
+    public func string(_ name: String, default defaultValue: String) -> String {
+        string(name) ?? defaultValue
+    }
+
+    /// A secret: never logged, reported only as present or absent.
+    public func secret(_ name: String) -> String? {
+        log.keys.withLock { _ = $0.insert(name) }
+        guard let value = reader.string(forKey: Self.key(for: name), isSecret: true), !value.isEmpty else { return nil }
+        return value
+    }
+
+    public func int(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let text = string(name) else { return defaultValue }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw ConfigurationError(key: name, value: text, allowed: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    public func optionalInt(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard string(name) != nil else { return nil }
+        return try int(name, default: 0, in: range)
+    }
+
+    public func double(_ name: String, default defaultValue: Double, in range: ClosedRange<Double>) throws(ConfigurationError)
+        -> Double
+    {
+        guard let text = string(name) else { return defaultValue }
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw ConfigurationError(key: name, value: text, allowed: "a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    public func bool(_ name: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
+        guard let text = string(name) else { return defaultValue }
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError(key: name, value: text, allowed: "true or false")
+        }
+    }
+
+    /// One of a fixed set of names, case-insensitive.
+    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: T) throws(ConfigurationError)
+        -> T where T.RawValue == String
+    {
+        guard let text = string(name) else { return defaultValue }
+        guard let value = T.allCases.first(where: { $0.rawValue == text.lowercased() }) else {
+            throw ConfigurationError(key: name, value: text, allowed: T.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
+    }
+
+    /// A comma-separated list.
+    public func list(_ name: String, default defaultValue: [String]) -> [String] {
+        guard let text = string(name) else { return defaultValue }
+        return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// The names a ``SettingsReader`` was asked for.
+final class KeyLog: Sendable {
+    let keys = Mutex<Set<String>>([])
+}

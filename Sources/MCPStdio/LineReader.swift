@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// One unit read from stdin.
+enum InputLine: Sendable {
+    case line([UInt8])
+    /// A line longer than the limit; its bytes were discarded without being buffered.
+    case oversized(length: Int)
+}
+
+/// Reads newline-delimited messages from a file descriptor on a thread of its own, so a
+/// blocking `read` never holds a Swift concurrency thread. Lines over `maxLineBytes` are
+/// skipped to their newline and reported as ``InputLine/oversized(length:)``.
+struct LineReader: Sendable {
+    let fileDescriptor: Int32
+    let maxLineBytes: Int
+
+    func lines() -> AsyncStream<InputLine> {
+        let (stream, continuation) = AsyncStream.makeStream(of: InputLine.self, bufferingPolicy: .bufferingOldest(256))
+        let fileDescriptor = fileDescriptor
+        let maxLineBytes = maxLineBytes
+        let thread = Thread {
+            var pending: [UInt8] = []
+            var discarding = false
+            var discardedLength = 0
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            func emit(_ line: InputLine) {
+                // Back-pressure: wait while the consumer is 256 lines behind.
+                while case .dropped = continuation.yield(line) { usleep(1000) }
+            }
+            readLoop: while true {
+                let count = chunk.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    break readLoop
+                }
+                if count == 0 { break readLoop }
+                var start = 0
+                for index in 0..<count where chunk[index] == UInt8(ascii: "\n") {
+                    if discarding {
+                        emit(.oversized(length: discardedLength + index - start))
+                        discarding = false
+                        discardedLength = 0
+                    } else {
+                        pending.append(contentsOf: chunk[start..<index])
+                        emit(.line(pending))
+                        pending.removeAll(keepingCapacity: pending.count < 1 << 20)
+                    }
+                    start = index + 1
+                }
+                if start < count {
+                    if discarding {
+                        discardedLength += count - start
+                    } else {
+                        pending.append(contentsOf: chunk[start..<count])
+                        if pending.count > maxLineBytes {
+                            discarding = true
+                            discardedLength = pending.count
+                            pending = []
+                        }
+                    }
+                }
+            }
+            if discarding {
+                emit(.oversized(length: discardedLength))
+            } else if !pending.isEmpty {
+                emit(.line(pending))
+            }
+            continuation.finish()
+        }
+        thread.name = "mcp-stdio-reader"
+        thread.start()
+        return stream
+    }
+}

@@ -1,0 +1,35 @@
+import ExampleServer
+import Foundation
+import MCPCore
+import MCPTesting
+
+/// A scratch folder with a workspace inside and a secret outside it.
+struct Sandbox {
+    let base: String
+    let workspacePath: String
+    let secretPath: String
+    let workspace: Workspace
+
+    init() throws {
+        base = NSTemporaryDirectory() + "mcp-sandbox-" + UUID().uuidString
+        workspacePath = base + "/ws"
+        secretPath = base + "/secret.txt"
+        try FileManager.default.createDirectory(atPath: workspacePath, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: base + "/ws-evil", withIntermediateDirectories: true)
+        try "TOP-SECRET".write(toFile: secretPath, atomically: true, encoding: .utf8)
+        try "EVIL-SECRET".write(toFile: base + "/ws-evil/secret", atomically: true, encoding: .utf8)
+        workspace = try Workspace(path: workspacePath, maxReadBytes: 1024 * 1024, maxWriteBytes: 1024 * 1024)
+    }
+
+    func client(mode: MCPTestClient.Mode = .modern) throws -> MCPTestClient {
+        let registry = try ExampleCatalogue.registry(settings: AppSettings(), workspace: workspace, regexTimeout: .milliseconds(300))
+        return MCPTestClient(server: MCPServer(registry: registry, configuration: ServerConfiguration(info: ServerInfo(name: "t", version: "0"))), mode: mode)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: base) }
+}
+
+extension JSONValue {
+    /// The text of a tool result's first content block.
+    var firstText: String? { self["content"]?.arrayValue?.first?["text"]?.stringValue }
+}

@@ -1,0 +1,72 @@
+import MCPCore
+import Testing
+
+@Suite("JSON parser")
+struct JSONParserTests {
+    @Test func parsesEveryValueKind() throws {
+        let value = try JSONParser.parse(#"{"a":[1,-2,3.5,1e3,true,false,null,"x\n\u00e9\ud83d\ude00"],"b":{}}"#)
+        #expect(value["a"] == [1, -2, 3.5, 1000.0, true, false, nil, "x\né😀"])
+        #expect(value["b"] == .object([:]))
+    }
+
+    @Test func keepsIntegersAndFloatsApart() throws {
+        #expect(try JSONParser.parse("1") == .int(1))
+        #expect(try JSONParser.parse("1.0") == .double(1.0))
+        #expect(try JSONParser.parse("-0") == .int(0))
+        // Larger than Int: kept as a floating-point number, so it can never be a JSON-RPC id.
+        #expect(try JSONParser.parse("18446744073709551616") == .double(18_446_744_073_709_551_616))
+    }
+
+    @Test func keepsKeyOrderAndLastDuplicateWins() throws {
+        let value = try JSONParser.parse(#"{"z":1,"a":2,"z":3}"#)
+        #expect(value.objectValue?.keys == ["z", "a", "z"])
+        #expect(value["z"] == .int(3))
+    }
+
+    @Test(arguments: [
+        "{", #"{"jsonrpc":"2.0","id":1"#, "", "nul", "\u{FEFF}{}", #"{"a":1}garbage"#, #"{"a":1e999999}"#,
+        "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"\u{01}\"", #""\x""#, "[1 2]", "{,}", "tru",
+    ])
+    func rejectsMalformedText(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xFF, 0xFE, 0x22]) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xC0, 0xAF, 0x22]) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xED, 0xA0, 0x80, 0x22]) }
+    }
+
+    @Test func replacesLoneSurrogatesConsistently() throws {
+        #expect(try JSONParser.parse(#""\ud800""#) == .string("\u{FFFD}"))
+        #expect(try JSONParser.parse(#""\udc00x""#) == .string("\u{FFFD}x"))
+        #expect(try JSONParser.parse(#""\u0000""#) == .string("\u{0}"))
+    }
+
+    @Test func stopsAtTheNestingLimitWithoutOverflowingTheStack() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParseError(reason: .tooDeep(limit: 64), offset: 64)) { try JSONParser.parse(deep) }
+        let object = String(repeating: #"{"a":"#, count: 50_000) + "1" + String(repeating: "}", count: 50_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(object, maxDepth: 64) }
+        let exactly64 = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        #expect(throws: Never.self) { try JSONParser.parse(exactly64, maxDepth: 64) }
+    }
+
+    @Test func roundTripsThroughTheWriter() throws {
+        let text = #"{"s":"q\"b\\s\/ \u0001 \t","n":[0,-7,2.5,1e-07],"o":{"k":null}}"#
+        let value = try JSONParser.parse(text)
+        let written = JSONWriter.string(value)
+        #expect(try JSONParser.parse(written) == value)
+        #expect(!written.contains("\n"))
+        #expect(written.contains(#"\u0001"#))
+    }
+
+    @Test func writesNonFiniteNumbersAsNull() {
+        #expect(JSONWriter.string([.double(.infinity), .double(.nan)]) == "[null,null]")
+    }
+
+    @Test func prettyPrintsWithTheRequestedIndent() {
+        let value: JSONValue = ["a": [1, 2], "b": [:]]
+        #expect(String(decoding: JSONWriter.pretty(value, indent: 2), as: UTF8.self) == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}")
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import MCPRuntime
+import Testing
+
+@Suite("Settings")
+struct SettingsTests {
+    func settings(flags: [String: String] = [:], environment: [String: String] = [:], dotEnv: String? = nil) async throws -> ServerSettings {
+        var path: String?
+        if let dotEnv {
+            path = NSTemporaryDirectory() + "env-" + UUID().uuidString
+            try dotEnv.write(toFile: path!, atomically: true, encoding: .utf8)
+        }
+        return try ServerSettings(reading: try await SettingsReader.layered(flags: flags, environment: environment, dotEnvPath: path))
+    }
+
+    @Test func defaultsAreSafe() async throws {
+        let defaults = try await settings()
+        #expect(defaults.host == "127.0.0.1")
+        #expect(defaults.port == 8000)
+        #expect(defaults.transport == .streamableHTTP)
+        #expect(defaults.environment == .development)
+        #expect(defaults.statelessHTTP)
+        #expect(defaults.maxBodySize == 4 * 1024 * 1024)
+        #expect(defaults.apiKey == nil)
+    }
+
+    @Test func flagsBeatEnvironmentWhichBeatsDotEnv() async throws {
+        let dotEnv = "PORT=7000\nHOST=10.0.0.1\nLOG_LEVEL=error\n"
+        let fromFile = try await settings(dotEnv: dotEnv)
+        #expect(fromFile.port == 7000)
+        #expect(fromFile.logLevel == .error)
+        let fromEnvironment = try await settings(environment: ["PORT": "7100"], dotEnv: dotEnv)
+        #expect(fromEnvironment.port == 7100)
+        #expect(fromEnvironment.host == "10.0.0.1")
+        let fromFlags = try await settings(flags: ["PORT": "7200"], environment: ["PORT": "7100"], dotEnv: dotEnv)
+        #expect(fromFlags.port == 7200)
+    }
+
+    @Test func productionDefaultsToJSONLogs() async throws {
+        let production = try await settings(environment: ["ENVIRONMENT": "production"])
+        #expect(production.logFormat == .json)
+        #expect(production.logLevel == .info)
+        let development = try await settings()
+        #expect(development.logFormat == .text)
+        #expect(development.logLevel == .debug)
+        let overridden = try await settings(environment: ["ENVIRONMENT": "PRODUCTION", "LOG_FORMAT": "text"])
+        #expect(overridden.environment == .production)
+        #expect(overridden.logFormat == .text)
+    }
+
+    @Test(arguments: [
+        ("LOG_LEVEL", "verbose", "trace, debug, info, notice, warning, error, critical"),
+        ("PORT", "http", "a whole number from 0 to 65535"),
+        ("TRANSPORT", "websocket", "stdio, streamable-http, sse"),
+        ("STATELESS_HTTP", "maybe", "true or false"),
+        ("MAX_BODY_SIZE", "12", "a whole number from 1024 to 1073741824"),
+    ])
+    func invalidValuesNameTheKeyTheValueAndWhatIsAllowed(_ key: String, _ value: String, _ allowed: String) async throws {
+        do {
+            _ = try await settings(environment: [key: value])
+            Issue.record("accepted \(key)=\(value)")
+        } catch let error as ConfigurationError {
+            #expect(error.key == key)
+            #expect(error.value == value)
+            #expect(error.allowed == allowed)
+            #expect(!error.description.contains("\n"))
+        }
+    }
+
+    @Test func secretsAreOnlyReportedAsPresent() async throws {
+        let withKey = try await settings(environment: ["API_KEY": "s3cret"])
+        #expect(withKey.apiKey == "s3cret")
+        #expect(withKey.secretsPresent == ["API_KEY": true, "SECRET_KEY": false])
+    }
+
+    @Test func envExampleDocumentsEveryKeyTheServerReads() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let example = try String(contentsOf: root.appendingPathComponent("env.example"), encoding: .utf8)
+        let reader = try await SettingsReader.layered(flags: [:], environment: [:], dotEnvPath: nil)
+        _ = try ServerSettings(reading: reader)
+        #expect(reader.keysRead.count > 15)
+        for key in reader.keysRead.sorted() {
+            #expect(example.contains(key + "="), "env.example lacks \(key)")
+        }
+    }
+}

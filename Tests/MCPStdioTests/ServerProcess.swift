@@ -1,0 +1,148 @@
+import Foundation
+import MCPCore
+import Synchronization
+
+/// Where the test run finds the built `mcp-server` (`swift build` puts it next to the tests),
+/// and the package root.
+enum BuiltProducts {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var serverBinary: String {
+        if let path = ProcessInfo.processInfo.environment["MCP_SERVER_BIN"] { return path }
+        // The test bundle sits in the same build folder as the executable.
+        let bundleFolder = Bundle.main.bundleURL.deletingLastPathComponent()
+        for candidate in [bundleFolder.appendingPathComponent("mcp-server"), packageRoot.appendingPathComponent(".build/debug/mcp-server")]
+        where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate.path
+        }
+        return packageRoot.appendingPathComponent(".build/debug/mcp-server").path
+    }
+
+    /// A python with `mcp` 2.3.0 for interop tests: `MCP_PYTHON`, else the repository's `.venv`.
+    static var python: String? {
+        if let path = ProcessInfo.processInfo.environment["MCP_PYTHON"] { return path }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    /// Interop tests are skipped without a python that has the SDK, except in CI, where its
+    /// absence is a failure.
+    static var pythonInteropEnabled: Bool {
+        python != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+    }
+}
+
+/// A running `mcp-server --transport stdio`, fed and read line by line.
+final class StdioProcess: Sendable {
+    let process: Process
+    let input: FileHandle
+    private let collected = Collected()
+    let workspace: String
+
+    init(environment extra: [String: String] = [:], arguments: [String] = []) throws {
+        workspace = NSTemporaryDirectory() + "mcp-stdio-" + UUID().uuidString
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProducts.serverBinary)
+        process.arguments = ["--transport", "stdio", "--workspace", workspace, "--env-file", "/nonexistent"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOG_LEVEL"] = "debug"
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        input = stdin.fileHandleForWriting
+        try process.run()
+        let collected = collected
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            collected.append(stdout: data)
+            if data.isEmpty { handle.readabilityHandler = nil }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            collected.stderr.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            if data.isEmpty { handle.readabilityHandler = nil }
+        }
+    }
+
+    func send(_ line: String) {
+        input.write(Data((line + "\n").utf8))
+    }
+
+    func send(bytes: [UInt8]) {
+        input.write(Data(bytes))
+    }
+
+    func closeInput() {
+        try? input.close()
+    }
+
+    var output: [String] { collected.lines.withLock { $0 } }
+    var stderr: String { collected.stderr.withLock { $0 } }
+
+    /// Waits (up to `timeout`) until `count` lines arrived; returns them parsed.
+    func waitForLines(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [JSONValue] {
+        let deadline = ContinuousClock.now + timeout
+        while output.count < count && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try output.map { try JSONParser.parse($0) }
+    }
+
+    /// The answer with `id`, waiting up to `timeout`.
+    func response(id: JSONValue, timeout: Duration = .seconds(20)) async throws -> JSONValue? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let found = try output.map({ try JSONParser.parse($0) }).first(where: { $0["id"] == id }) { return found }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    /// Waits for the process to exit and returns its status; nil if it did not exit in time.
+    func waitForExit(timeout: Duration = .seconds(10)) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(atPath: workspace)
+    }
+}
+
+/// What a server process wrote: stdout split into lines, stderr as text.
+final class Collected: Sendable {
+    let lines = Mutex<[String]>([])
+    let stderr = Mutex<String>("")
+    private let pending = Mutex<[UInt8]>([])
+
+    func append(stdout data: Data) {
+        let complete: [String] = pending.withLock { pending in
+            pending.append(contentsOf: data)
+            var found: [String] = []
+            while let newline = pending.firstIndex(of: 10) {
+                found.append(String(decoding: pending[..<newline], as: UTF8.self))
+                pending.removeSubrange(...newline)
+            }
+            return found
+        }
+        if !complete.isEmpty { lines.withLock { $0 += complete } }
+    }
+}
+
+/// A modern request line with the `_meta` envelope.
+func modern(_ id: Int, _ method: String, _ params: String = "{}") -> String {
+    let meta = #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#
+    let body = params == "{}" ? "{\(meta)}" : String(params.dropLast()) + ",\(meta)}"
+    return #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(body)}"#
+}
+
+let initializeLine =
+    #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
