@@ -139,7 +139,8 @@ public struct PromptDefinition: Sendable {
         self.render = { arguments, context in try await render(arguments, context).promptMessages }
     }
 
-    func json(for version: ProtocolVersion) -> JSONObject {
+    /// The declaration's wire form under `version`.
+    public func json(for version: ProtocolVersion) -> JSONObject {
         var object: JSONObject = ["name": .string(name)]
         if let title, version.hasTitles { object.append("title", .string(title)) }
         if let description { object.append("description", .string(description)) }

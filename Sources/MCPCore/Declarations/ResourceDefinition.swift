@@ -64,7 +64,8 @@ public struct ResourceDefinition: Sendable {
         }
     }
 
-    func json(for version: ProtocolVersion) -> JSONObject {
+    /// The declaration's wire form under `version`.
+    public func json(for version: ProtocolVersion) -> JSONObject {
         var object: JSONObject = template == nil ? ["uri": .string(uri)] : ["uriTemplate": .string(uri)]
         object.append("name", .string(name))
         if let title, version.hasTitles { object.append("title", .string(title)) }

@@ -89,7 +89,8 @@ public struct ToolDefinition: Sendable {
     }
 
     /// The tool's entry in `tools/list` for `version`: fields the revision lacks are left out.
-    func json(for version: ProtocolVersion) -> JSONObject {
+    /// The declaration's wire form under `version`.
+    public func json(for version: ProtocolVersion) -> JSONObject {
         var object: JSONObject = ["name": .string(name)]
         if let title, version.hasTitles { object.append("title", .string(title)) }
         if let description { object.append("description", .string(description)) }

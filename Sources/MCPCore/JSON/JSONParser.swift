@@ -48,21 +48,26 @@ public struct JSONParser {
         -> JSONValue
     {
         let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            parse(UnsafeRawBufferPointer(buffer), maxDepth: maxDepth)
+            parseResult(UnsafeRawBufferPointer(buffer), maxDepth: maxDepth)
         }
         if let result { return try result.get() }
         let copy = Array(bytes)
-        return try copy.withUnsafeBytes { parse($0, maxDepth: maxDepth) }.get()
+        return try copy.withUnsafeBytes { parseResult($0, maxDepth: maxDepth) }.get()
     }
 
     /// Parses one JSON value from a string's UTF-8 bytes.
     public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
         var text = text
-        let result = text.withUTF8 { parse(UnsafeRawBufferPointer($0), maxDepth: maxDepth) }
+        let result = text.withUTF8 { parseResult(UnsafeRawBufferPointer($0), maxDepth: maxDepth) }
         return try result.get()
     }
 
-    static func parse(_ buffer: UnsafeRawBufferPointer, maxDepth: Int) -> Result<JSONValue, JSONParseError> {
+    /// Parses one JSON value from raw bytes (for callers that hold a buffer, such as a request body).
+    public static func parse(_ buffer: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        try parseResult(buffer, maxDepth: maxDepth).get()
+    }
+
+    static func parseResult(_ buffer: UnsafeRawBufferPointer, maxDepth: Int) -> Result<JSONValue, JSONParseError> {
         var parser = Cursor(bytes: buffer, maxDepth: maxDepth)
         do throws(JSONParseError) {
             parser.skipWhitespace()

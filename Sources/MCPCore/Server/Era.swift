@@ -17,7 +17,7 @@ public enum Era: Sendable {
         return false
     }
 
-    var clientCapabilities: JSONObject {
+    public var clientCapabilities: JSONObject {
         switch self {
         case .modern(let envelope): return envelope.clientCapabilities
         case .handshake(let session): return session.clientCapabilities
@@ -31,7 +31,7 @@ public enum Era: Sendable {
         }
     }
 
-    var logLevel: LoggingLevel? {
+    public var logLevel: LoggingLevel? {
         switch self {
         case .modern(let envelope): return envelope.logLevel
         case .handshake(let session): return session.logLevel

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 extension MCPServer {
     /// `tools/call`: protocol errors for a malformed request or an unknown tool (TOOL-7); tool
@@ -55,5 +55,15 @@ extension MCPServer {
                 "tool failed", metadata: ["mcp.tool.name": "\(tool.name)", "error.type": "\(type(of: error))"])
             return .error("Tool '\(tool.name)' failed with an internal error")
         }
+    }
+}
+
+extension MCPServer {
+    /// Calls a tool outside JSON-RPC (the REST side door): the same validation and errors as
+    /// `tools/call`. Nil when there is no such tool.
+    public func callTool(named name: String, arguments: JSONObject, logger: Logger) async -> ToolResult? {
+        guard let tool = registry.tool(named: name) else { return nil }
+        let context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
+        return await run(tool, arguments: arguments, context: context)
     }
 }

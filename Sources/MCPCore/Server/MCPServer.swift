@@ -40,7 +40,7 @@ public final class MCPServer: Sendable {
     }
 
     /// The capabilities this server declares under `version` (DISC-3, INIT-1).
-    static func capabilities(for version: ProtocolVersion) -> JSONObject {
+    public static func capabilities(for version: ProtocolVersion) -> JSONObject {
         var capabilities: JSONObject = [
             "tools": ["listChanged": false],
             "resources": ["subscribe": false, "listChanged": false],
@@ -123,6 +123,18 @@ public final class MCPServer: Sendable {
             break
         }
         return (.error(.methodNotFound(request.method), id: id), nil)
+    }
+
+    /// True when serving `request` may take long enough that a transport should watch for the
+    /// client going away: calls of `async` tools, resource reads and prompt renders.
+    public func mayRunLong(_ request: JSONRPCRequest) -> Bool {
+        switch request.method {
+        case "tools/call":
+            guard let name = request.params?["name"]?.stringValue else { return false }
+            return registry.tool(named: name)?.isAsync ?? false
+        case "resources/read", "prompts/get": return true
+        default: return false
+        }
     }
 
     // MARK: Helpers shared by the handlers

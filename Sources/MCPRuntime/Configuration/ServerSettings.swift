@@ -54,6 +54,32 @@ public struct ServerSettings: Sendable {
     /// Offer the demo tools (`long_task`) as well.
     public var enableDemoTools = false
 
+    // HTTP edge
+    /// Origins allowed besides loopback (`*` for any).
+    public var allowedOrigins: [String] = []
+    /// Host header values allowed besides loopback names.
+    public var allowedHosts: [String] = []
+    /// Origins that get CORS headers.
+    public var corsOrigins: [String] = []
+    /// Requests per window per client; 0 turns rate limiting off.
+    public var rateLimitRequests = 0
+    public var rateLimitWindow = 60
+    public var metricsRequireAuth = false
+    public var maxHeaderBytes = 16 * 1024
+    public var maxHeaderCount = 100
+    /// Seconds an idle keep-alive connection stays open.
+    public var keepAliveTimeout = 5.0
+    /// Seconds between SSE keep-alive comments.
+    public var sseKeepAliveInterval = 15.0
+    public var accessLog = false
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
+
+    // Handshake-era sessions (when STATELESS_HTTP=false)
+    public var sessionIdleTTL = 1800.0
+    public var maxSessions = 1000
+    public var replayBufferSize = 256
+
     // Secrets: never logged, reported only as set or not set.
     public var apiKey: String?
     public var secretKey: String?
@@ -82,6 +108,30 @@ public struct ServerSettings: Sendable {
         regexTimeout = try settings.double("REGEX_TIMEOUT", default: regexTimeout, in: 0.01...60)
         gracefulTimeout = try settings.double("GRACEFUL_TIMEOUT", default: gracefulTimeout, in: 0...3600)
         enableDemoTools = try settings.bool("ENABLE_DEMO_TOOLS", default: enableDemoTools)
+        allowedOrigins = settings.list("ALLOWED_ORIGINS", default: allowedOrigins)
+        allowedHosts = settings.list("ALLOWED_HOSTS", default: allowedHosts)
+        corsOrigins = settings.list("CORS_ORIGINS", default: corsOrigins)
+        guard !corsOrigins.contains("*") else {
+            throw ConfigurationError(key: "CORS_ORIGINS", value: "*", allowed: "a comma-separated list of origins (no wildcard)")
+        }
+        rateLimitRequests = try settings.int("RATE_LIMIT_REQUESTS", default: rateLimitRequests, in: 0...10_000_000)
+        rateLimitWindow = try settings.int("RATE_LIMIT_WINDOW", default: rateLimitWindow, in: 1...86_400)
+        metricsRequireAuth = try settings.bool("METRICS_REQUIRE_AUTH", default: metricsRequireAuth)
+        maxHeaderBytes = try settings.int("MAX_HEADER_BYTES", default: maxHeaderBytes, in: 1024...(1 << 20))
+        maxHeaderCount = try settings.int("MAX_HEADER_COUNT", default: maxHeaderCount, in: 8...10_000)
+        keepAliveTimeout = try settings.double("KEEPALIVE_TIMEOUT", default: keepAliveTimeout, in: 0.1...3600)
+        sseKeepAliveInterval = try settings.double("SSE_KEEPALIVE_INTERVAL", default: sseKeepAliveInterval, in: 0.1...3600)
+        accessLog = try settings.bool("ACCESS_LOG", default: environment == .production)
+        tlsCertificateFile = settings.string("TLS_CERT_FILE")
+        tlsKeyFile = settings.string("TLS_KEY_FILE")
+        if (tlsCertificateFile == nil) != (tlsKeyFile == nil) {
+            throw ConfigurationError(
+                key: tlsCertificateFile == nil ? "TLS_CERT_FILE" : "TLS_KEY_FILE", value: "",
+                allowed: "both TLS_CERT_FILE and TLS_KEY_FILE, or neither")
+        }
+        sessionIdleTTL = try settings.double("SESSION_IDLE_TTL", default: sessionIdleTTL, in: 1...86_400)
+        maxSessions = try settings.int("MAX_SESSIONS", default: maxSessions, in: 1...10_000_000)
+        replayBufferSize = try settings.int("REPLAY_BUFFER_SIZE", default: replayBufferSize, in: 1...100_000)
         apiKey = settings.secret("API_KEY")
         secretKey = settings.secret("SECRET_KEY")
     }

@@ -1,0 +1,63 @@
+import Crypto
+import HTTPTypes
+import Logging
+public import Hummingbird
+
+/// Optional API-key authentication: `Authorization: Bearer <key>` or `X-API-Key: <key>`,
+/// compared in constant time. Missing or wrong keys get 401 with `WWW-Authenticate`. Keys in
+/// query strings or cookies are never accepted. Health and readiness stay open; `/metrics` is
+/// open unless configured otherwise.
+public struct APIKeyAuth: RouterMiddleware {
+    public typealias Context = MCPRequestContext
+
+    let expected: [UInt8]
+    let principal: String
+    let openPaths: Set<String>
+
+    public init(apiKey: String, metricsRequireAuth: Bool) {
+        expected = Array(apiKey.utf8)
+        principal = Self.principal(of: apiKey)
+        var open: Set<String> = ["/health", "/ready", "/"]
+        if !metricsRequireAuth { open.insert("/metrics") }
+        openPaths = open
+    }
+
+    /// A stable, non-secret name for a key: sessions are bound to it.
+    static func principal(of key: String) -> String {
+        "key:" + SHA256.hash(data: Array(key.utf8)).prefix(8).map { String($0, radix: 16) }.joined()
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if openPaths.contains(request.uri.path) || request.method == .options {
+            return try await next(request, context)
+        }
+        let bearer = request.headers[values: .authorization]
+        let headerKeys = request.headers[values: .apiKey]
+        guard bearer.count + headerKeys.count == 1 else { return unauthorized(request) }
+        let presented: String?
+        if let authorization = bearer.first {
+            presented = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : nil
+        } else {
+            presented = headerKeys.first
+        }
+        guard let presented, Self.constantTimeEqual(Array(presented.utf8), expected) else { return unauthorized(request) }
+        var context = context
+        context.principal = principal
+        return try await next(request, context)
+    }
+
+    func unauthorized(_ request: Request) -> Response {
+        HTTPMessages.problem(.unauthorized, "missing or invalid API key", headers: [.wwwAuthenticate: #"Bearer realm="mcp""#])
+    }
+
+    /// Compares every byte whatever the first difference, so timing does not reveal the key.
+    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
+        for index in 0..<max(left.count, right.count) {
+            let a = index < left.count ? left[index] : 0
+            let b = index < right.count ? right[index] : 0
+            difference |= a ^ b
+        }
+        return difference == 0
+    }
+}

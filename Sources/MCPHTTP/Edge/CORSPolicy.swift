@@ -1,0 +1,35 @@
+import HTTPTypes
+import Logging
+public import Hummingbird
+
+/// CORS for the origins configured in `CORS_ORIGINS` only: never a wildcard, never a reflected
+/// origin that is not on the list. Exposes `Mcp-Session-Id` so browser clients can read it.
+public struct CORSPolicy: RouterMiddleware {
+    public typealias Context = MCPRequestContext
+
+    let origins: Set<String>
+
+    public init(origins: [String]) {
+        self.origins = Set(origins.map { $0.lowercased() })
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let origin = request.headers[.origin], origins.contains(origin.lowercased()) else {
+            return try await next(request, context)
+        }
+        var response: Response
+        if request.method == .options {
+            response = HTTPMessages.empty(.noContent)
+            response.headers[.accessControlAllowMethods] = "GET, POST, DELETE, OPTIONS"
+            response.headers[.accessControlAllowHeaders] =
+                "Content-Type, Accept, Authorization, X-API-Key, Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, X-Request-ID"
+            response.headers[.accessControlMaxAge] = "600"
+        } else {
+            response = try await next(request, context)
+        }
+        response.headers[.accessControlAllowOrigin] = origin
+        response.headers[.accessControlExposeHeaders] = "Mcp-Session-Id, X-Request-ID"
+        response.headers[.vary] = "Origin"
+        return response
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import Logging
+public import Hummingbird
+
+/// Refuses requests from web pages of other origins and requests whose Host is not this server
+/// (DNS rebinding, SEC-1, R-10): a disallowed `Origin` or `Host` is 403. Loopback origins are
+/// always allowed; configured origins add to them; `*` allows every origin. An empty list
+/// never means "everything".
+public struct OriginPolicy: RouterMiddleware {
+    public typealias Context = MCPRequestContext
+
+    let allowedOrigins: Set<String>
+    let allowAnyOrigin: Bool
+    let allowedHosts: Set<String>
+    let checkHost: Bool
+
+    /// - Parameters:
+    ///   - loopbackOnly: the server listens on a loopback address, so only loopback host names
+    ///     (and `allowedHosts`) may appear in `Host`.
+    public init(allowedOrigins: [String], allowedHosts: [String], loopbackOnly: Bool) {
+        self.allowAnyOrigin = allowedOrigins.contains("*")
+        self.allowedOrigins = Set(allowedOrigins.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) })
+        self.allowedHosts = Set(allowedHosts.map { $0.lowercased() })
+        self.checkHost = loopbackOnly || !allowedHosts.isEmpty
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let origin = request.headers[.origin], !isAllowed(origin: origin) {
+            context.logger.info("refused origin", metadata: ["http.request.header.origin": "\(LogText.clip(origin))"])
+            return HTTPMessages.problem(.forbidden, "origin not allowed")
+        }
+        if checkHost, let host = request.head.authority, !isAllowed(host: host) {
+            context.logger.info("refused host", metadata: ["http.request.header.host": "\(LogText.clip(host))"])
+            return HTTPMessages.problem(.forbidden, "host not allowed")
+        }
+        return try await next(request, context)
+    }
+
+    func isAllowed(origin: String) -> Bool {
+        if allowAnyOrigin { return true }
+        let lowered = origin.lowercased()
+        if allowedOrigins.contains(lowered) { return true }
+        guard let components = URLComponents(string: lowered), let scheme = components.scheme,
+            scheme == "http" || scheme == "https", components.path.isEmpty, let host = components.host
+        else { return false }
+        return Self.isLoopback(host)
+    }
+
+    func isAllowed(host: String) -> Bool {
+        let lowered = host.lowercased()
+        if allowedHosts.contains(lowered) { return true }
+        var name = lowered
+        if name.hasPrefix("[") {
+            name = String(name.prefix { $0 != "]" }.dropFirst())
+        } else if let colon = name.lastIndex(of: ":") {
+            name = String(name[..<colon])
+        }
+        return allowedHosts.contains(name) || Self.isLoopback(name)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "[::1]"
+    }
+}

@@ -1,0 +1,66 @@
+/// Settings of the HTTP side: address, paths, edge policies, limits, sessions, streams.
+public struct HTTPConfiguration: Sendable {
+    /// Where the server listens.
+    public enum Listener: Sendable {
+        /// Bind and listen on host:port.
+        case bind(host: String, port: Int)
+        /// Serve a listening socket created by someone else (the supervisor), by descriptor.
+        case inheritedSocket(Int32)
+    }
+
+    public var listener: Listener = .bind(host: "127.0.0.1", port: 8000)
+    /// Path of the Streamable HTTP endpoint.
+    public var mcpPath = "/mcp"
+    /// Also serve the deprecated 2024-11-05 HTTP+SSE transport at `/sse` and `/messages`.
+    public var legacySSE = false
+    /// Serve the handshake era without server-side sessions.
+    public var statelessHTTP = true
+
+    // Edge policies
+    /// Origins allowed besides loopback (`http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`).
+    /// `*` allows any origin; an empty list means loopback only, never "everything".
+    public var allowedOrigins: [String] = []
+    /// Host header values allowed besides loopback names; empty means any host once the server
+    /// binds a non-loopback address, loopback names only when it binds loopback.
+    public var allowedHosts: [String] = []
+    /// API key required on MCP and REST routes (`Authorization: Bearer` or `X-API-Key`); nil for none.
+    public var apiKey: String?
+    /// Whether `/metrics` needs the API key too.
+    public var metricsRequireAuth = false
+    /// Requests per window per client key; 0 turns rate limiting off.
+    public var rateLimitRequests = 0
+    public var rateLimitWindowSeconds = 60
+    /// CORS origins answered with `Access-Control-Allow-Origin` (empty: no CORS headers).
+    public var corsOrigins: [String] = []
+
+    // Limits
+    public var maxBodySize = 4 * 1024 * 1024
+    public var maxHeaderBytes = 16 * 1024
+    public var maxHeaderCount = 100
+    /// Seconds a keep-alive connection may stay idle.
+    public var keepAliveTimeout: Double = 5
+    /// Seconds between SSE keep-alive comments.
+    public var sseKeepAliveInterval: Double = 15
+
+    // Sessions (handshake era, when not stateless)
+    /// Seconds a session may stay idle before it expires.
+    public var sessionIdleTTL: Double = 1800
+    public var maxSessions = 1000
+    /// Events kept per session for `Last-Event-ID` replay.
+    public var replayBufferSize = 256
+    /// Key that seals session ids; 32 bytes. Random when nil (sessions then live as long as the process).
+    public var sessionKey: [UInt8]?
+
+    // TLS
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
+
+    /// Served as `environment` on `/info`.
+    public var environmentName = "development"
+    /// Served as `transport` on `/info`.
+    public var transportName = "streamable-http"
+
+    public init() {}
+
+    public var isTLS: Bool { tlsCertificateFile != nil && tlsKeyFile != nil }
+}

@@ -1,2 +1,0 @@
-/// Streamable HTTP transports (to come).
-enum MCPHTTPPlaceholder {}

@@ -1,0 +1,147 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import Logging
+public import MCPCore
+import NIOCore
+
+/// The REST side door for platforms without MCP, all answered from the live registry:
+/// `/health`, `/ready`, `/info`, `/api/v1/tools|resources|prompts`, `POST /api/v1/tools/{name}`,
+/// `/api/v1/status`, `/openapi.json` and the status page at `/`.
+public struct RESTRoutes: Sendable {
+    let server: MCPServer
+    let configuration: HTTPConfiguration
+    let status: ServerStatus
+    let openAPI: [UInt8]
+    let statusPage: ByteBuffer
+
+    public init(server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus) {
+        self.server = server
+        self.configuration = configuration
+        self.status = status
+        self.openAPI = JSONWriter.bytes(.object(OpenAPIDocument.make(server: server, configuration: configuration)))
+        self.statusPage = ByteBuffer(string: StatusPage.html(server: server, configuration: configuration))
+    }
+
+    public func register(on router: Router<MCPRequestContext>) {
+        router.get("/health") { _, context in self.route(context, "/health") { self.health() } }
+        router.get("/ready") { _, context in self.route(context, "/ready") { self.ready() } }
+        router.get("/info") { _, context in self.route(context, "/info") { HTTPMessages.json(self.info()) } }
+        router.get("/api/v1/tools") { _, context in self.route(context, "/api/v1/tools") { HTTPMessages.json(self.tools()) } }
+        router.get("/api/v1/resources") { _, context in self.route(context, "/api/v1/resources") { HTTPMessages.json(self.resources()) } }
+        router.get("/api/v1/prompts") { _, context in self.route(context, "/api/v1/prompts") { HTTPMessages.json(self.prompts()) } }
+        router.get("/api/v1/status") { _, context in self.route(context, "/api/v1/status") { HTTPMessages.json(self.statusReport()) } }
+        router.post("/api/v1/tools/{name}") { request, context in
+            context.record.update { $0.route = "/api/v1/tools/{name}" }
+            return await self.callTool(request, context: context)
+        }
+        router.get("/openapi.json") { _, context in self.route(context, "/openapi.json") { HTTPMessages.json(self.openAPI) } }
+        router.get("/") { _, context in
+            self.route(context, "/") {
+                Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: self.statusPage))
+            }
+        }
+    }
+
+    private func route(_ context: MCPRequestContext, _ template: String, _ answer: () -> Response) -> Response {
+        context.record.update { $0.route = template }
+        return answer()
+    }
+
+    func health() -> Response {
+        let info = server.configuration.info
+        return HTTPMessages.json([
+            "status": "healthy", "version": .string(info.version), "app_name": .string(info.name),
+            "environment": .string(configuration.environmentName), "transport": .string(configuration.transportName),
+            "uptime_seconds": .double((status.uptimeSeconds * 1000).rounded() / 1000), "pid": .int(Int(getpid())),
+        ])
+    }
+
+    func ready() -> Response {
+        let phase = status.phase
+        return HTTPMessages.json(["status": .string(phase.name)], status: phase == .ready ? .ok : .serviceUnavailable)
+    }
+
+    func info() -> JSONValue {
+        let info = server.configuration.info
+        let registry = server.registry
+        return [
+            "name": .string(info.name), "version": .string(info.version), "environment": .string(configuration.environmentName),
+            "transport": .string(configuration.transportName), "mcp_endpoint": .string(configuration.mcpPath),
+            "stateless_http": .bool(configuration.statelessHTTP),
+            "protocol_versions": .array(ProtocolVersion.supportedNewestFirst.map { .string($0) }),
+            "capabilities": .object(MCPServer.capabilities(for: .v2026_07_28)),
+            "counts": [
+                "tools": .int(registry.tools.count), "resources": .int(registry.resources.count),
+                "resource_templates": .int(registry.templates.count), "prompts": .int(registry.prompts.count),
+            ],
+        ]
+    }
+
+    func tools() -> JSONValue {
+        let tools = server.registry.tools.map { JSONValue.object($0.json(for: .v2026_07_28)) }
+        return ["tools": .array(tools), "count": .int(tools.count)]
+    }
+
+    func resources() -> JSONValue {
+        let registry = server.registry
+        return [
+            "resources": .array(registry.resources.map { .object($0.json(for: .v2026_07_28)) }),
+            "resource_templates": .array(registry.templates.map { .object($0.json(for: .v2026_07_28)) }),
+            "count": .int(registry.resources.count + registry.templates.count),
+        ]
+    }
+
+    func prompts() -> JSONValue {
+        let prompts = server.registry.prompts.map { JSONValue.object($0.json(for: .v2026_07_28)) }
+        return ["prompts": .array(prompts), "count": .int(prompts.count)]
+    }
+
+    func statusReport() -> JSONValue {
+        let info = server.configuration.info
+        return [
+            "status": .string(status.phase == .draining ? "draining" : "running"), "app_name": .string(info.name),
+            "version": .string(info.version), "environment": .string(configuration.environmentName),
+            "transport": .string(configuration.transportName),
+            "uptime_seconds": .double((status.uptimeSeconds * 1000).rounded() / 1000), "pid": .int(Int(getpid())),
+            "requests_total": .int(status.requests), "errors_total": .int(status.errors), "mcp_requests_total": .int(status.mcpRequests),
+        ]
+    }
+
+    /// `POST /api/v1/tools/{name}` with the arguments as the JSON body. 200 for a result, 422
+    /// for a tool error (bad arguments included), 404 for an unknown tool, 400 for a body that
+    /// is not a JSON object, 413/415 as on `/mcp`.
+    func callTool(_ request: Request, context: MCPRequestContext) async -> Response {
+        guard let name = context.parameters.get("name") else { return HTTPMessages.problem(.notFound, "no such tool") }
+        if let contentType = request.headers[.contentType], !StreamableHTTPEndpoint.isJSON(contentType) {
+            return HTTPMessages.problem(.unsupportedMediaType, "Content-Type must be application/json")
+        }
+        guard server.registry.tool(named: name) != nil else { return HTTPMessages.problem(.notFound, "no such tool") }
+        let body: ByteBuffer
+        switch await BodyReader.collect(request, limit: configuration.maxBodySize) {
+        case .success(let buffer): body = buffer
+        case .failure(let response): return response
+        }
+        var arguments: JSONObject = [:]
+        if body.readableBytes > 0 {
+            let parsed = try? body.withUnsafeReadableBytes {
+                try JSONParser.parse(UnsafeRawBufferPointer($0), maxDepth: server.configuration.maxJSONDepth)
+            }
+            guard case .object(let object) = parsed else {
+                return HTTPMessages.problem(.badRequest, "the body must be a JSON object of arguments")
+            }
+            arguments = object
+        }
+        context.record.update {
+            $0.mcpMethod = "tools/call"
+            $0.toolName = name
+        }
+        guard let result = await server.callTool(named: name, arguments: arguments, logger: context.logger) else {
+            return HTTPMessages.problem(.notFound, "no such tool")
+        }
+        context.record.update { $0.toolFailed = result.isError }
+        var answer = result.json(for: .v2026_07_28)
+        answer["tool"] = .string(name)
+        return HTTPMessages.json(.object(answer), status: result.isError ? .unprocessableContent : .ok)
+    }
+}

@@ -1,0 +1,59 @@
+public import Hummingbird
+public import Logging
+public import NIOCore
+import Synchronization
+
+/// Where a request context comes from: the connection's channel, the request logger, and the
+/// per-request record the access log and metrics read after the response is written.
+public struct MCPContextSource: RequestContextSource {
+    public let channel: any Channel
+    public let logger: Logger
+    public let record: RequestRecord
+    public let maxUploadSize: Int
+}
+
+/// The context every route and middleware of the HTTP side receives.
+public struct MCPRequestContext: RequestContext {
+    public typealias Source = MCPContextSource
+
+    public var coreContext: CoreRequestContextStorage
+    public let channel: any Channel
+    /// Filled in by the routes: what the access log and metrics report about this request.
+    public let record: RequestRecord
+    public let maxUploadSize: Int
+    /// A stable, non-secret identifier of the credential that authenticated the request.
+    public var principal: String?
+
+    public init(source: MCPContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        channel = source.channel
+        record = source.record
+        maxUploadSize = source.maxUploadSize
+    }
+}
+
+/// Facts about one request gathered while it is served, read after the response is written.
+public final class RequestRecord: Sendable {
+    public struct Values: Sendable {
+        public var requestID = ""
+        /// The route template (`/mcp`, `/api/v1/tools/{name}`), never the raw path.
+        public var route = "unmatched"
+        public var mcpMethod: String?
+        public var era: String?
+        public var toolName: String?
+        public var toolFailed = false
+        public var sessionID: String?
+        public var rateLimited = false
+        public var bytesOut = 0
+    }
+
+    private let storage = Mutex(Values())
+
+    public init() {}
+
+    public var values: Values { storage.withLock { $0 } }
+
+    public func update(_ change: (inout Values) -> Void) {
+        storage.withLock { change(&$0) }
+    }
+}

@@ -1,0 +1,44 @@
+import Atomics
+public import Foundation
+
+/// Liveness facts served by `/health`, `/ready` and `/api/v1/status`: start time, readiness
+/// and request counts. Counters are lock-free atomics.
+public final class ServerStatus: Sendable {
+    public enum Phase: Int, Sendable {
+        case starting = 0, ready = 1, draining = 2
+
+        var name: String {
+            switch self {
+            case .starting: return "starting"
+            case .ready: return "ready"
+            case .draining: return "draining"
+            }
+        }
+    }
+
+    public let startedAt = Date()
+    private let phaseValue = ManagedAtomic(Phase.starting.rawValue)
+    private let requestCount = ManagedAtomic(0)
+    private let errorCount = ManagedAtomic(0)
+    private let mcpCount = ManagedAtomic(0)
+
+    public init() {}
+
+    public var phase: Phase {
+        get { Phase(rawValue: phaseValue.load(ordering: .relaxed)) ?? .starting }
+        set { phaseValue.store(newValue.rawValue, ordering: .relaxed) }
+    }
+
+    public var uptimeSeconds: Double { Date().timeIntervalSince(startedAt) }
+
+    /// Counts one finished request; `failed` for 5xx answers.
+    public func record(failed: Bool, mcp: Bool) {
+        requestCount.wrappingIncrement(ordering: .relaxed)
+        if failed { errorCount.wrappingIncrement(ordering: .relaxed) }
+        if mcp { mcpCount.wrappingIncrement(ordering: .relaxed) }
+    }
+
+    public var requests: Int { requestCount.load(ordering: .relaxed) }
+    public var errors: Int { errorCount.load(ordering: .relaxed) }
+    public var mcpRequests: Int { mcpCount.load(ordering: .relaxed) }
+}

@@ -1,0 +1,55 @@
+import Foundation
+public import MCPCore
+
+/// Handshake-era sessions over HTTP: ids sealed with a key all workers share (``SessionSealer``),
+/// their changing part in a ``SessionRegistry``, their streams in this process's ``StreamHub``.
+public final class SessionManager: Sendable {
+    let sealer: SessionSealer
+    let registry: any SessionRegistry
+    let hub: StreamHub
+
+    public init(sealer: SessionSealer, registry: any SessionRegistry, replayBufferSize: Int) {
+        self.sealer = sealer
+        self.registry = registry
+        self.hub = StreamHub(eventsPerStream: replayBufferSize)
+    }
+
+    static var now: Double { Date().timeIntervalSince1970 }
+
+    /// A new session id for `state`, bound to `principal`; nil when the cap is reached.
+    public func create(_ state: SessionState, principal: String) -> String? {
+        let id = sealer.seal(state, principal: principal)
+        guard let token = id.split(separator: ".").first, registry.insert(token: String(token), now: Self.now) else { return nil }
+        return id
+    }
+
+    /// The live session `id` names for this caller. Nil for unknown, expired or ended sessions,
+    /// and for sessions another credential created (SEC-7: 404, not 403, so existence does not leak).
+    public func open(_ id: String, principal: String) -> SealedSession? {
+        guard let sealed = sealer.open(id), sealed.principal == principal,
+            let activity = registry.touch(token: sealed.token, now: Self.now)
+        else { return nil }
+        guard let level = activity.logLevel else { return sealed }
+        var state = sealed.state
+        state.logLevel = level
+        return SealedSession(token: sealed.token, state: state, principal: sealed.principal)
+    }
+
+    public func setLogLevel(_ session: SealedSession, level: LoggingLevel) {
+        registry.setLogLevel(token: session.token, level: level)
+    }
+
+    /// Ends a session (DELETE); false when it was not live.
+    public func end(_ session: SealedSession) -> Bool {
+        hub.remove(token: session.token)
+        return registry.remove(token: session.token)
+    }
+
+    /// Forgets the streams of sessions that expired.
+    public func sweep() {
+        let now = Self.now
+        hub.sweep { registry.contains(token: $0, now: now) }
+    }
+
+    public var liveSessions: Int { registry.count }
+}

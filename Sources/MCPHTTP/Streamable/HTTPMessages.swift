@@ -1,0 +1,81 @@
+public import HTTPTypes
+public import Hummingbird
+public import MCPCore
+import Foundation
+import NIOCore
+
+/// Response helpers shared by the HTTP routes.
+public enum HTTPMessages {
+    public static let jsonContentType = "application/json"
+
+    /// A JSON body.
+    public static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = jsonContentType
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// A JSON body for a value.
+    public static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        json(JSONWriter.bytes(value), status: status, headers: headers)
+    }
+
+    /// A JSON-RPC error answer with the status of HTTP-10 (or the one given).
+    public static func error(_ error: JSONRPCError, id: MCPCore.RequestID? = nil, status: HTTPResponse.Status? = nil, headers: HTTPFields = [:])
+        -> Response
+    {
+        json(
+            JSONRPCEncoding.error(id: id, error: error), status: status ?? HTTPStatusMapping.status(forErrorCode: error.code),
+            headers: headers)
+    }
+
+    /// A JSON-RPC error without an id (answers to rejected notifications and non-request bodies).
+    public static func errorWithoutID(_ error: JSONRPCError, status: HTTPResponse.Status) -> Response {
+        json(JSONRPCEncoding.errorWithoutID(error), status: status)
+    }
+
+    /// A status with no body.
+    public static func empty(_ status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        Response(status: status, headers: headers, body: ResponseBody())
+    }
+
+    /// A plain-text problem for non-JSON-RPC routes.
+    public static func problem(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Response {
+        json(["error": .string(message), "status": .int(status.code)], status: status, headers: headers)
+    }
+}
+
+/// What an `Accept` header allows (HTTP-5): missing means anything.
+struct AcceptedTypes {
+    var json = false
+    var eventStream = false
+
+    init(_ header: String?) {
+        guard let header, !header.trimmingSpaces.isEmpty else {
+            json = true
+            eventStream = true
+            return
+        }
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";")
+            let type = parts.first.map { String($0).trimmingSpaces.lowercased() } ?? ""
+            let refused = parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "").lowercased() == "q=0" }
+            if refused { continue }
+            switch type {
+            case "*/*": json = true; eventStream = true
+            case "application/*", "application/json": json = true
+            case "text/*", "text/event-stream": eventStream = true
+            default: continue
+            }
+        }
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        var slice = Substring(self)
+        while slice.first == " " || slice.first == "\t" { slice = slice.dropFirst() }
+        while slice.last == " " || slice.last == "\t" { slice = slice.dropLast() }
+        return String(slice)
+    }
+}
