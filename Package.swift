@@ -131,6 +131,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Shared by the test targets: where the built binary and the interop clients are.
+        .target(
+            name: "InteropSupport",
+            path: "Tests/InteropSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "MCPCoreTests",
             dependencies: ["MCPCore", "MCPTesting"],
@@ -153,9 +159,25 @@ let package = Package(
         .testTarget(
             name: "MCPStdioTests",
             dependencies: [
+                "InteropSupport",
                 "MCPStdio",
                 "ExampleServer",
                 .product(name: "MCP", package: "swift-sdk"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPHTTPTests",
+            dependencies: [
+                "InteropSupport",
+                "MCPHTTP",
+                "ExampleServer",
+                "MCPCore",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),

@@ -84,7 +84,8 @@ public final class MCPHTTPService: Sendable {
             router.add(middleware: RateLimiter(limit: configuration.rateLimitRequests, windowSeconds: configuration.rateLimitWindowSeconds))
         }
         let endpoint = StreamableHTTPEndpoint(
-            server: server, configuration: configuration, sessions: sessions, disconnects: DisconnectWatchers(), logger: logger)
+            server: server, configuration: configuration, sessions: sessions, disconnects: DisconnectWatchers(), status: status,
+            logger: logger)
         let path = RouterPath(configuration.mcpPath)
         router.post(path) { request, context in
             context.record.update { $0.route = configuration.mcpPath }

@@ -37,7 +37,7 @@ public struct PromptMacro: PeerMacro {
                     arguments: \(raw: argumentList),
                     completions: \(raw: arguments.source("completions") ?? "[:]"),
                     output: (\(raw: returnType.trimmed)).self,
-                    render: { \(raw: function.captureList)arguments, context in
+                    \(raw: function.isAsync ? "render" : "perform"): { \(raw: function.captureList)arguments, context in
                         return \(raw: call)
                     }
                 )

@@ -38,7 +38,7 @@ public struct ResourceMacro: PeerMacro {
                     mimeType: \(raw: arguments.source("mimeType") ?? "nil"),
                     completions: \(raw: arguments.source("completions") ?? "[:]"),
                     output: (\(raw: returnType.trimmed)).self,
-                    read: { \(raw: function.captureList)uri, variables, context in
+                    \(raw: function.isAsync ? "read" : "perform"): { \(raw: function.captureList)uri, variables, context in
                         return \(raw: call)
                     }
                 )

@@ -45,9 +45,8 @@ public struct ToolMacro: PeerMacro {
                     description: \(raw: description),
                     parameters: \(raw: parameterList),
                     output: \(raw: output),
-                    annotations: \(raw: arguments.source("annotations") ?? "MCPCore.ToolAnnotations()"),
-                    isAsync: \(raw: function.isAsync),
-                    run: { \(raw: function.captureList)arguments, context in
+                    annotations: \(raw: arguments.source("annotations") ?? "MCPCore.ToolAnnotations()"),\(raw: function.isAsync ? "\n        isAsync: true," : "")
+                    \(raw: function.isAsync ? "run" : "perform"): { \(raw: function.captureList)arguments, context in
                         \(raw: body)
                     }
                 )

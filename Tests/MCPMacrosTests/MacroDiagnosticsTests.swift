@@ -66,8 +66,7 @@ struct MacroDiagnosticsTests {
                         ],
                         output: (Double).self,
                         annotations: MCPCore.ToolAnnotations(),
-                        isAsync: false,
-                        run: { arguments, context in
+                        perform: { arguments, context in
                             return try Self.add(a: arguments.value("a"), b: arguments.value("b", default: 1))
                         }
                     )

@@ -1,4 +1,5 @@
 import Foundation
+import InteropSupport
 import MCP
 import SystemPackage
 import Testing

@@ -58,7 +58,7 @@ public struct PromptArguments: Sendable {
 
     public init(_ values: [String: String]) { self.values = values }
 
-    public func value<T: PromptArgumentValue>(_ name: String) throws(ArgumentError) -> T {
+    public func value<T: PromptArgumentValue>(_ name: String) throws -> T {
         guard let text = values[name] else {
             guard let absent = absentValue(of: T.self) else { throw ArgumentError(parameter: name, kind: .missing) }
             return absent
@@ -66,7 +66,7 @@ public struct PromptArguments: Sendable {
         return try parse(text, name)
     }
 
-    public func value<T: PromptArgumentValue>(_ name: String, default defaultValue: T) throws(ArgumentError) -> T {
+    public func value<T: PromptArgumentValue>(_ name: String, default defaultValue: T) throws -> T {
         guard let text = values[name] else { return defaultValue }
         return try parse(text, name)
     }
@@ -137,6 +137,21 @@ public struct PromptDefinition: Sendable {
         self.arguments = arguments
         self.completions = completions
         self.render = { arguments, context in try await render(arguments, context).promptMessages }
+    }
+
+    /// A prompt whose function is synchronous.
+    public init<Output: PromptOutput>(
+        name: String,
+        title: String? = nil,
+        description: String? = nil,
+        arguments: [PromptArgument] = [],
+        completions: [String: CompletionSource] = [:],
+        output: Output.Type,
+        perform: @escaping @Sendable (PromptArguments, RequestContext) throws -> Output
+    ) {
+        self.init(
+            name: name, title: title, description: description, arguments: arguments, completions: completions,
+            output: [PromptMessage].self, render: { arguments, context in try perform(arguments, context).promptMessages })
     }
 
     /// The declaration's wire form under `version`.

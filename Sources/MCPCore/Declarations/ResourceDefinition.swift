@@ -64,6 +64,23 @@ public struct ResourceDefinition: Sendable {
         }
     }
 
+    /// A resource whose function is synchronous.
+    public init<Output: ResourceOutput>(
+        uri: String,
+        name: String,
+        title: String? = nil,
+        description: String? = nil,
+        mimeType: String? = nil,
+        completions: [String: CompletionSource] = [:],
+        output: Output.Type,
+        perform: @escaping @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) throws -> Output
+    ) {
+        self.init(
+            uri: uri, name: name, title: title, description: description, mimeType: mimeType, completions: completions,
+            output: [ResourceContents].self,
+            read: { uri, variables, context in try perform(uri, variables, context).resourceContents(uri: uri, mimeType: mimeType) })
+    }
+
     /// The declaration's wire form under `version`.
     public func json(for version: ProtocolVersion) -> JSONObject {
         var object: JSONObject = template == nil ? ["uri": .string(uri)] : ["uriTemplate": .string(uri)]

@@ -20,7 +20,7 @@ public struct ToolArguments: Sendable {
     public init(_ object: JSONObject) { self.object = object }
 
     /// The argument `name` as a `T`. A missing argument is nil for optional `T`, an error otherwise.
-    public func value<T: JSONRepresentable>(_ name: String) throws(ArgumentError) -> T {
+    public func value<T: JSONRepresentable>(_ name: String) throws -> T {
         guard let json = object[name] else {
             guard let absent = absentValue(of: T.self) else { throw ArgumentError(parameter: name, kind: .missing) }
             return absent
@@ -29,7 +29,7 @@ public struct ToolArguments: Sendable {
     }
 
     /// The argument `name` as a `T`, or `defaultValue` when it is absent or null.
-    public func value<T: JSONRepresentable>(_ name: String, default defaultValue: T) throws(ArgumentError) -> T {
+    public func value<T: JSONRepresentable>(_ name: String, default defaultValue: T) throws -> T {
         guard let json = object[name], !json.isNull else { return defaultValue }
         return try decode(json, name)
     }
@@ -79,6 +79,22 @@ public struct ToolDefinition: Sendable {
         self.annotations = annotations
         self.isAsync = isAsync
         self.run = { arguments, context in try await run(arguments, context).toolResult }
+    }
+
+    /// A tool whose function is synchronous: it runs without suspending.
+    public init<Output: ToolOutput>(
+        name: String,
+        title: String? = nil,
+        description: String? = nil,
+        parameters: [ToolParameter] = [],
+        output: Output.Type,
+        annotations: ToolAnnotations = ToolAnnotations(),
+        perform: @escaping @Sendable (ToolArguments, RequestContext) throws -> Output
+    ) {
+        self.init(
+            name: name, title: title, description: description, parameters: parameters, output: ToolResult.self,
+            annotations: annotations, isAsync: false, run: { arguments, context in try perform(arguments, context).toolResult })
+        self.outputSchema = Output.outputSchema
     }
 
     /// Rejects arguments the tool does not declare (validation before the function runs).

@@ -60,6 +60,11 @@ struct HTTPResponderGlue: Sendable {
             throw HTTPParserErrorWhileWriting()
         }
         status.record(failed: code >= 500, mcp: isMCP)
+        if response.headers[.connection] == "close" {
+            // Stop reading what is left of this request (an oversized body): the connection ends
+            // after the answer instead of draining megabytes nobody will use.
+            try? await channel.close(mode: .input)
+        }
         if accessLog { writeAccessLog(request, code: code, started: started, record: record.values, channel: channel) }
     }
 

@@ -21,6 +21,7 @@ public final class ServerStatus: Sendable {
     private let requestCount = ManagedAtomic(0)
     private let errorCount = ManagedAtomic(0)
     private let mcpCount = ManagedAtomic(0)
+    private let running = ManagedAtomic(0)
 
     public init() {}
 
@@ -37,6 +38,12 @@ public final class ServerStatus: Sendable {
         if failed { errorCount.wrappingIncrement(ordering: .relaxed) }
         if mcp { mcpCount.wrappingIncrement(ordering: .relaxed) }
     }
+
+    /// MCP requests being served right now (including streams still producing events).
+    public var inFlight: Int { running.load(ordering: .relaxed) }
+
+    func beginRequest() { running.wrappingIncrement(ordering: .relaxed) }
+    func endRequest() { running.wrappingDecrement(ordering: .relaxed) }
 
     public var requests: Int { requestCount.load(ordering: .relaxed) }
     public var errors: Int { errorCount.load(ordering: .relaxed) }

@@ -82,7 +82,10 @@ extension StreamableHTTPEndpoint {
     ) async -> Response {
         let logger = context.logger
         let wantsNotifications = era.logLevel != nil || Self.progressToken(of: rpc, era: era) != nil
+        let status = status
         guard accepted.eventStream && wantsNotifications else {
+            status.beginRequest()
+            defer { status.endRequest() }
             let reply: Reply
             if cancelOnDisconnect && server.mayRunLong(rpc) {
                 reply = await disconnects.cancellingOnClose(context.channel) { await server.serve(rpc, era: era, logger: logger).0 }
@@ -108,7 +111,9 @@ extension StreamableHTTPEndpoint {
         }
         let sink = DecidingSink(makeTarget: makeTarget, decided: decided)
         let record = context.record
+        status.beginRequest()
         let task = Task {
+            defer { status.endRequest() }
             let reply = await server.serve(rpc, era: era, sink: sink, logger: logger).0
             record.update { values in
                 values.toolName = reply.toolName

@@ -17,15 +17,18 @@ public struct StreamableHTTPEndpoint: Sendable {
     let configuration: HTTPConfiguration
     let sessions: SessionManager
     let disconnects: DisconnectWatchers
+    let status: ServerStatus
     let logger: Logger
 
     public init(
-        server: MCPServer, configuration: HTTPConfiguration, sessions: SessionManager, disconnects: DisconnectWatchers, logger: Logger
+        server: MCPServer, configuration: HTTPConfiguration, sessions: SessionManager, disconnects: DisconnectWatchers,
+        status: ServerStatus, logger: Logger
     ) {
         self.server = server
         self.configuration = configuration
         self.sessions = sessions
         self.disconnects = disconnects
+        self.status = status
         self.logger = logger
     }
 

@@ -1,37 +1,7 @@
 import Foundation
+import InteropSupport
 import MCPCore
 import Synchronization
-
-/// Where the test run finds the built `mcp-server` (`swift build` puts it next to the tests),
-/// and the package root.
-enum BuiltProducts {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static var serverBinary: String {
-        if let path = ProcessInfo.processInfo.environment["MCP_SERVER_BIN"] { return path }
-        // The test bundle sits in the same build folder as the executable.
-        let bundleFolder = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [bundleFolder.appendingPathComponent("mcp-server"), packageRoot.appendingPathComponent(".build/debug/mcp-server")]
-        where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate.path
-        }
-        return packageRoot.appendingPathComponent(".build/debug/mcp-server").path
-    }
-
-    /// A python with `mcp` 2.3.0 for interop tests: `MCP_PYTHON`, else the repository's `.venv`.
-    static var python: String? {
-        if let path = ProcessInfo.processInfo.environment["MCP_PYTHON"] { return path }
-        let venv = packageRoot.appendingPathComponent(".venv/bin/python").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
-    }
-
-    /// Interop tests are skipped without a python that has the SDK, except in CI, where its
-    /// absence is a failure.
-    static var pythonInteropEnabled: Bool {
-        python != nil || ProcessInfo.processInfo.environment["CI"] == "true"
-    }
-}
 
 /// A running `mcp-server --transport stdio`, fed and read line by line.
 final class StdioProcess: Sendable {

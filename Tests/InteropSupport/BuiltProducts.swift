@@ -1,0 +1,52 @@
+public import Foundation
+
+/// Where tests find the built `mcp-server`, the package root, and the Python interop client.
+public enum BuiltProducts {
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    public static var serverBinary: String {
+        if let path = ProcessInfo.processInfo.environment["MCP_SERVER_BIN"] { return path }
+        // The test bundle sits in the same build folder as the executable.
+        let bundleFolder = Bundle.main.bundleURL.deletingLastPathComponent()
+        for candidate in [bundleFolder.appendingPathComponent("mcp-server"), packageRoot.appendingPathComponent(".build/debug/mcp-server")]
+        where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate.path
+        }
+        return packageRoot.appendingPathComponent(".build/debug/mcp-server").path
+    }
+
+    /// A python with `mcp` 2.3.0 for interop tests: `MCP_PYTHON`, else the repository's `.venv`.
+    public static var python: String? {
+        if let path = ProcessInfo.processInfo.environment["MCP_PYTHON"] { return path }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    /// Interop tests are skipped without a python that has the SDK, except in CI, where its
+    /// absence is a failure.
+    public static var pythonInteropEnabled: Bool {
+        python != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+    }
+
+    /// Runs a script from `Tests/Interop` with the interop python; returns its exit status and
+    /// combined output.
+    public static func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        guard let python else { throw InteropUnavailable() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+}
+
+/// No python with the MCP SDK was found (set MCP_PYTHON).
+public struct InteropUnavailable: Error, CustomStringConvertible {
+    public var description: String { "set MCP_PYTHON to a python with mcp 2.3.0 installed" }
+}

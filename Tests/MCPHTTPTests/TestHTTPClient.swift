@@ -1,0 +1,168 @@
+import Foundation
+import MCPCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// One HTTP response as a test sees it.
+struct TestResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)]
+    var body: [UInt8]
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    func headers(_ name: String) -> [String] {
+        headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var json: JSONValue? { try? JSONParser.parse(body) }
+
+    /// The JSON-RPC messages of an SSE body (`data:` lines), or the JSON body itself.
+    var messages: [JSONValue] {
+        if header("content-type")?.hasPrefix("text/event-stream") == true {
+            return text.split(separator: "\n").filter { $0.hasPrefix("data: ") }.compactMap { try? JSONParser.parse(String($0.dropFirst(6))) }
+        }
+        return json.map { [$0] } ?? []
+    }
+}
+
+/// A minimal HTTP/1.1 client on NIO for tests: one request per connection, full control over
+/// headers and body, and streaming reads for SSE.
+struct TestHTTPClient: Sendable {
+    let host = "127.0.0.1"
+    let port: Int
+    var tls: NIOSSLContext?
+
+    static let group = MultiThreadedEventLoopGroup.singleton
+
+    init(port: Int, tls: NIOSSLContext? = nil) {
+        self.port = port
+        self.tls = tls
+    }
+
+    func send(
+        _ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], body: [UInt8] = [],
+        timeout: Duration = .seconds(30)
+    ) async throws -> TestResponse {
+        var parts: [HTTPClientResponsePart] = []
+        for try await part in try await stream(method, path, headers: headers, body: body) { parts.append(part) }
+        var response = TestResponse(status: 0, headers: [], body: [])
+        for part in parts {
+            switch part {
+            case .head(let head):
+                response.status = Int(head.status.code)
+                response.headers = head.headers.map { ($0.name, $0.value) }
+            case .body(var buffer):
+                response.body += buffer.readBytes(length: buffer.readableBytes) ?? []
+            case .end:
+                break
+            }
+        }
+        return response
+    }
+
+    /// JSON body convenience.
+    func send(_ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], json: String) async throws -> TestResponse {
+        try await send(method, path, headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
+    }
+
+    /// The response parts as they arrive; the connection closes when the consumer stops.
+    func stream(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) async throws
+        -> AsyncThrowingStream<HTTPClientResponsePart, any Error>
+    {
+        let tls = tls
+        let host = host
+        let channel = try await ClientBootstrap(group: Self.group)
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: nil))
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
+        head.headers.add(name: "Host", value: "127.0.0.1:\(port)")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        if !body.isEmpty && !headers.contains(where: { $0.0.lowercased() == "content-length" || $0.0.lowercased() == "transfer-encoding" }) {
+            head.headers.add(name: "Content-Length", value: "\(body.count)")
+        }
+        head.headers.add(name: "Connection", value: "close")
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: HTTPClientResponsePart.self)
+        let task = Task {
+            do {
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(.head(head))
+                    if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+                    try await outbound.write(.end(nil))
+                    for try await part in inbound {
+                        continuation.yield(part)
+                        if case .end = part { break }
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in
+            task.cancel()
+            channel.channel.close(promise: nil)
+        }
+        return stream
+    }
+
+    /// Sends raw bytes on a fresh connection and returns whatever comes back until the server
+    /// closes it or `timeout` passes.
+    func raw(_ bytes: [UInt8], timeout: Duration = .seconds(5)) async throws -> String {
+        let channel = try await ClientBootstrap(group: Self.group)
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let received = ReceivedBytes()
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            channel.channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        try? await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(bytes: bytes))
+            for try await var buffer in inbound { received.append(buffer.readBytes(length: buffer.readableBytes) ?? []) }
+        }
+        return String(decoding: received.bytes, as: UTF8.self)
+    }
+}
+
+/// Bytes gathered from a connection.
+final class ReceivedBytes: Sendable {
+    private let storage = Mutex<[UInt8]>([])
+    func append(_ bytes: [UInt8]) { storage.withLock { $0 += bytes } }
+    var bytes: [UInt8] { storage.withLock { $0 } }
+}
+
+/// The headers of a 2026-07-28 request for `method` (and `name`), plus the JSON body.
+enum Modern {
+    static let accept = ("Accept", "application/json, text/event-stream")
+
+    static func headers(_ method: String, name: String? = nil, version: String = "2026-07-28") -> [(String, String)] {
+        var headers = [accept, ("MCP-Protocol-Version", version), ("Mcp-Method", method)]
+        if let name { headers.append(("Mcp-Name", name)) }
+        return headers
+    }
+
+    static func body(id: String = "1", _ method: String, _ params: String = "{}", version: String = "2026-07-28", meta: String = "") -> String {
+        let envelope =
+            #""_meta":{"io.modelcontextprotocol/protocolVersion":"\#(version)","io.modelcontextprotocol/clientCapabilities":{}\#(meta)}"#
+        let body = params == "{}" ? "{\(envelope)}" : String(params.dropLast()) + ",\(envelope)}"
+        return #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(body)}"#
+    }
+}
