@@ -30,19 +30,34 @@ public enum BuiltProducts {
     }
 
     /// Runs a script from `Tests/Interop` with the interop python; returns its exit status and
-    /// combined output.
-    public static func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// combined output. The wait happens on a thread of its own, never on the Swift concurrency
+    /// pool, so servers running in the test process keep being served meanwhile.
+    public static func runPython(_ script: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         guard let python else { throw InteropUnavailable() }
+        return try await run(python, [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments)
+    }
+
+    /// Runs a program to completion off the concurrency pool; returns its status and output.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws
+        -> (status: Int32, output: String)
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, text))
+            }
+            thread.start()
+        }
     }
 }
 

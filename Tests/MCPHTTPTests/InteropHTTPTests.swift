@@ -10,8 +10,8 @@ import Testing
     "HTTP interop", .serialized,
     .enabled(if: BuiltProducts.pythonInteropEnabled, "needs MCP_PYTHON (a python with mcp 2.3.0 and openapi-spec-validator)"))
 struct InteropHTTPTests {
-    func runCatalogueClient(_ mode: String, _ url: String) throws {
-        let (status, text) = try BuiltProducts.runPython("catalogue_client.py", [mode, url])
+    func runCatalogueClient(_ mode: String, _ url: String) async throws {
+        let (status, text) = try await BuiltProducts.runPython("catalogue_client.py", [mode, url])
         let failures = text.split(separator: "\n").filter { $0.hasPrefix("FAIL") }
         #expect(status == 0, "\(failures.joined(separator: "\n"))\n\(text.suffix(2000))")
         #expect(text.contains("\(mode): 0 failed"))
@@ -19,13 +19,13 @@ struct InteropHTTPTests {
 
     @Test(arguments: ["http-modern", "http-auto", "http-legacy"])
     func pythonClientStatelessServer(_ mode: String) async throws {
-        try await withServer { server in try runCatalogueClient(mode, server.url) }
+        try await withServer { server in try await runCatalogueClient(mode, server.url) }
     }
 
     @Test(arguments: ["http-modern", "http-auto", "http-legacy"])
     func pythonClientWithSessions(_ mode: String) async throws {
         try await withServer({ $0.statelessHTTP = false }) { server in
-            try runCatalogueClient(mode, server.url)
+            try await runCatalogueClient(mode, server.url)
             if mode == "http-legacy" {
                 #expect(server.service.sessions.liveSessions == 0, "the client's DELETE ended its session")
             }
@@ -34,13 +34,13 @@ struct InteropHTTPTests {
 
     @Test func pythonClientOverTheDeprecatedSSETransport() async throws {
         try await withServer({ $0.legacySSE = true }) { server in
-            try runCatalogueClient("sse-legacy", "http://127.0.0.1:\(server.port)/sse")
+            try await runCatalogueClient("sse-legacy", "http://127.0.0.1:\(server.port)/sse")
         }
     }
 
     @Test func openAPIDocumentIsValid() async throws {
         try await withServer { server in
-            let (status, text) = try BuiltProducts.runPython("validate_openapi.py", ["http://127.0.0.1:\(server.port)/openapi.json"])
+            let (status, text) = try await BuiltProducts.runPython("validate_openapi.py", ["http://127.0.0.1:\(server.port)/openapi.json"])
             #expect(status == 0, "\(text)")
             #expect(text.contains("valid: OpenAPI 3.1.0"))
         }

@@ -6,9 +6,9 @@ import Testing
 @Suite("Python SDK client over stdio", .serialized, .enabled(if: BuiltProducts.pythonInteropEnabled, "needs MCP_PYTHON (a python with mcp 2.3.0)"))
 struct PythonInteropTests {
     @Test(arguments: ["stdio-modern", "stdio-legacy"])
-    func drivesTheWholeCatalogue(_ mode: String) throws {
+    func drivesTheWholeCatalogue(_ mode: String) async throws {
         let workspace = NSTemporaryDirectory() + "mcp-py-" + UUID().uuidString
-        let (status, text) = try BuiltProducts.runPython(
+        let (status, text) = try await BuiltProducts.runPython(
             "catalogue_client.py",
             [mode, BuiltProducts.serverBinary, "--transport", "stdio", "--workspace", workspace, "--env-file", "/nonexistent"])
         let failures = text.split(separator: "\n").filter { $0.hasPrefix("FAIL") }

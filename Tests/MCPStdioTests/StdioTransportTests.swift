@@ -154,16 +154,8 @@ struct StdioTransportTests {
 
     @Test func rejectsInvalidSettingsWithOneLineAndStatusTwo() async throws {
         for (arguments, key) in [(["--log-level", "verbose"], "LOG_LEVEL"), (["--port", "99999"], "PORT"), (["--transport", "carrier-pigeon"], "TRANSPORT")] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: BuiltProducts.serverBinary)
-            process.arguments = arguments
-            let stderr = Pipe()
-            process.standardError = stderr
-            process.standardOutput = Pipe()
-            try process.run()
-            process.waitUntilExit()
-            let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(process.terminationStatus == 2)
+            let (status, message) = try await BuiltProducts.run(BuiltProducts.serverBinary, arguments)
+            #expect(status == 2)
             #expect(message.split(separator: "\n").count == 1)
             #expect(message.contains(key) && message.contains("allowed"))
         }
