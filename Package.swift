@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "MCPMacros",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -104,6 +105,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),
@@ -183,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPRuntimeTests",
-            dependencies: ["MCPRuntime"],
+            dependencies: ["MCPRuntime", "MCPHTTP", "MCPCore"],
             swiftSettings: strictSettings
         ),
     ]

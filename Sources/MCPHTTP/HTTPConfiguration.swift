@@ -37,6 +37,12 @@ public struct HTTPConfiguration: Sendable {
     public var maxBodySize = 4 * 1024 * 1024
     public var maxHeaderBytes = 16 * 1024
     public var maxHeaderCount = 100
+    /// Connections one process serves at once; beyond it, a worker leaves new connections in the
+    /// shared queue for its siblings (multi-process mode) instead of accepting them.
+    public var maxConnections = 10_000
+    /// How long a client may take to send a request body before it is disconnected. (A request
+    /// head must be complete within the keep-alive timeout, or the connection is closed.)
+    public var bodyReadTimeout: Duration = .seconds(30)
     /// Seconds a keep-alive connection may stay idle.
     public var keepAliveTimeout: Double = 5
     /// Seconds between SSE keep-alive comments.

@@ -28,9 +28,11 @@ public final class MCPHTTPService: Sendable {
     ///   - accessLog: write one `mcp.access` log line per request.
     ///   - sessionRegistry: where the changing state of handshake-era sessions lives (shared by
     ///     all workers of a multi-process server); this process's memory by default.
+    ///   - metrics: serves `/metrics` with what it returns (Prometheus text) and records request
+    ///     metrics through swift-metrics; nil turns both off.
     public init(
         server: MCPServer, configuration: HTTPConfiguration, logger: Logger, accessLog: Bool = false,
-        sessionRegistry: (any SessionRegistry)? = nil, eventLoopGroup: (any EventLoopGroup)? = nil
+        sessionRegistry: (any SessionRegistry)? = nil, metrics: MetricsEndpoint? = nil, eventLoopGroup: (any EventLoopGroup)? = nil
     ) {
         self.server = server
         self.configuration = configuration
@@ -42,9 +44,11 @@ public final class MCPHTTPService: Sendable {
         let sessions = SessionManager(
             sealer: SessionSealer(key: configuration.sessionKey), registry: registry, replayBufferSize: configuration.replayBufferSize)
         self.sessions = sessions
-        let router = Self.makeRouter(server: server, configuration: configuration, status: status, sessions: sessions, logger: logger)
+        let router = Self.makeRouter(
+            server: server, configuration: configuration, status: status, sessions: sessions, metrics: metrics, logger: logger)
         let responder = HTTPResponderGlue(
-            responder: router.buildResponder(), configuration: configuration, status: status, logger: logger, accessLog: accessLog)
+            responder: router.buildResponder(), configuration: configuration, status: status, logger: logger, accessLog: accessLog,
+            metrics: metrics != nil)
         self.http = HTTPServer(
             configuration: configuration, responder: responder.respond,
             eventLoopGroup: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton, logger: logger)
@@ -65,11 +69,25 @@ public final class MCPHTTPService: Sendable {
         await http.shutdownGracefully()
     }
 
+    /// Lazy drain (a worker being recycled or stopped): goes unready and stops accepting; every
+    /// open connection gets `Connection: close` on its next answer. Returns the connections still
+    /// open at `deadline`.
+    public func drain(until deadline: ContinuousClock.Instant) async -> Int {
+        status.phase = .draining
+        await http.stopAccepting()
+        sessions.hub.finishStandaloneStreams()
+        return await http.waitForConnections(until: deadline)
+    }
+
+    /// Connections open right now.
+    public var openConnections: Int { http.openConnections }
+
     /// Forgets the streams of expired sessions; call now and then.
     public func sweepSessions() { sessions.sweep() }
 
     static func makeRouter(
-        server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus, sessions: SessionManager, logger: Logger
+        server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus, sessions: SessionManager, metrics: MetricsEndpoint?,
+        logger: Logger
     ) -> Router<MCPRequestContext> {
         let router = Router(context: MCPRequestContext.self)
         if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicy(origins: configuration.corsOrigins)) }
@@ -106,6 +124,15 @@ public final class MCPHTTPService: Sendable {
             }
         }
         RESTRoutes(server: server, configuration: configuration, status: status).register(on: router)
+        if let metrics {
+            router.get(RouterPath(metrics.path)) { _, context in
+                context.record.update { $0.route = metrics.path }
+                let body = await metrics.render()
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            }
+        }
         if configuration.legacySSE {
             LegacySSETransport(server: server, configuration: configuration, logger: logger).register(on: router)
         }
@@ -118,5 +145,17 @@ extension HTTPConfiguration {
     var bindsLoopbackOnly: Bool {
         if case .bind(let host, _) = listener { return OriginPolicy.isLoopback(host.lowercased()) }
         return false
+    }
+}
+
+/// How `/metrics` is served: the path, and the Prometheus text to answer with (in a
+/// multi-process server, the sum over all workers).
+public struct MetricsEndpoint: Sendable {
+    public var path: String
+    public var render: @Sendable () async -> [UInt8]
+
+    public init(path: String = "/metrics", render: @escaping @Sendable () async -> [UInt8]) {
+        self.path = path
+        self.render = render
     }
 }

@@ -151,6 +151,21 @@ struct EdgePolicyTests {
         }
     }
 
+    @Test func disconnectsSlowClients() async throws {
+        try await withServer({
+            $0.keepAliveTimeout = 0.3
+            $0.bodyReadTimeout = .milliseconds(300)
+        }) { server in
+            let slowHead = try await server.client.rawExchange(Array("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow".utf8))
+            #expect(slowHead.closedByServer, "an unfinished request head is cut off at the keep-alive timeout")
+            let slowBody = try await server.client.rawExchange(Array(
+                "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\"".utf8))
+            #expect(slowBody.closedByServer, "an unfinished body is cut off at the body timeout")
+            let health = try await server.client.send("GET", "/health")
+            #expect(health.status == 200)
+        }
+    }
+
     @Test func addsSecurityHeadersEverywhere() async throws {
         try await withServer { server in
             for (method, path) in [("POST", "/mcp"), ("GET", "/health"), ("GET", "/nope"), ("GET", "/")] {

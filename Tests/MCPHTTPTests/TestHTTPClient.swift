@@ -94,7 +94,9 @@ struct TestHTTPClient: Sendable {
         if !body.isEmpty && !headers.contains(where: { $0.0.lowercased() == "content-length" || $0.0.lowercased() == "transfer-encoding" }) {
             head.headers.add(name: "Content-Length", value: "\(body.count)")
         }
-        head.headers.add(name: "Connection", value: "close")
+        // No "Connection: close": the client closes once the answer is complete, so the TIME_WAIT
+        // of these many short connections stays on the client's side, where the kernel accounts
+        // for it when it picks the next ephemeral port.
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: HTTPClientResponsePart.self)
         let task = Task {
             do {
@@ -122,6 +124,12 @@ struct TestHTTPClient: Sendable {
     /// Sends raw bytes on a fresh connection and returns whatever comes back until the server
     /// closes it or `timeout` passes.
     func raw(_ bytes: [UInt8], timeout: Duration = .seconds(5)) async throws -> String {
+        try await rawExchange(bytes, timeout: timeout).text
+    }
+
+    /// Like ``raw(_:timeout:)``, also telling whether the server closed the connection (rather
+    /// than the timeout ending the wait).
+    func rawExchange(_ bytes: [UInt8], timeout: Duration = .seconds(5)) async throws -> (text: String, closedByServer: Bool) {
         let channel = try await ClientBootstrap(group: Self.group)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -129,8 +137,10 @@ struct TestHTTPClient: Sendable {
                 }
             }
         let received = ReceivedBytes()
+        let timedOut = ReceivedBytes()
         let timer = Task {
             try await Task.sleep(for: timeout)
+            timedOut.append([1])
             channel.channel.close(promise: nil)
         }
         defer { timer.cancel() }
@@ -138,7 +148,7 @@ struct TestHTTPClient: Sendable {
             try await outbound.write(ByteBuffer(bytes: bytes))
             for try await var buffer in inbound { received.append(buffer.readBytes(length: buffer.readableBytes) ?? []) }
         }
-        return String(decoding: received.bytes, as: UTF8.self)
+        return (String(decoding: received.bytes, as: UTF8.self), timedOut.bytes.isEmpty)
     }
 }
 

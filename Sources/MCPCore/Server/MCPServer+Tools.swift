@@ -1,4 +1,5 @@
 public import Logging
+import Metrics
 
 extension MCPServer {
     /// `tools/call`: protocol errors for a malformed request or an unknown tool (TOOL-7); tool
@@ -33,7 +34,19 @@ extension MCPServer {
     }
 
     /// Runs a tool after checking its arguments; every failure becomes a tool execution error.
+    /// Reports `mcp_tool_calls_total{tool,outcome}` and `mcp_tool_duration_seconds{tool}`.
     func run(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolResult {
+        let started = ContinuousClock.now
+        let result = await runChecked(tool, arguments: arguments, context: context)
+        let elapsed = ContinuousClock.now - started
+        Counter(label: "mcp_tool_calls_total", dimensions: [("tool", tool.name), ("outcome", result.isError ? "tool_error" : "success")])
+            .increment()
+        Timer(label: "mcp_tool_duration_seconds", dimensions: [("tool", tool.name)])
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        return result
+    }
+
+    private func runChecked(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolResult {
         do {
             try tool.checkNoUnexpectedArguments(arguments)
             let toolArguments = ToolArguments(arguments)

@@ -20,7 +20,7 @@ public final class RateLimiter: RouterMiddleware {
     let window: Double
     let maxKeys = 100_000
     private let windows = Mutex<[String: Window]>([:])
-    static let exempt: Set<String> = ["/health", "/ready", "/metrics"]
+    static let exempt: Set<String> = ["/health", "/ready", "/metrics"]  // probes and scrapes
 
     public init(limit: Int, windowSeconds: Int) {
         self.limit = limit

@@ -58,7 +58,8 @@ struct LegacySSETransport: Sendable {
             return HTTPMessages.problem(.unsupportedMediaType, "Content-Type must be application/json")
         }
         let body: ByteBuffer
-        switch await BodyReader.collect(request, limit: configuration.maxBodySize) {
+        switch await BodyReader.collect(
+            request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel) {
         case .success(let buffer): body = buffer
         case .failure(let response): return response
         }

@@ -118,7 +118,8 @@ public struct RESTRoutes: Sendable {
         }
         guard server.registry.tool(named: name) != nil else { return HTTPMessages.problem(.notFound, "no such tool") }
         let body: ByteBuffer
-        switch await BodyReader.collect(request, limit: configuration.maxBodySize) {
+        switch await BodyReader.collect(
+            request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel) {
         case .success(let buffer): body = buffer
         case .failure(let response): return response
         }

@@ -16,6 +16,7 @@ struct HTTPResponderGlue: Sendable {
     let status: ServerStatus
     let logger: Logger
     let accessLog: Bool
+    let metrics: Bool
     let dates = DateHeader()
 
     func respond(_ request: Request, _ writer: consuming ResponseWriter, _ channel: any Channel) async throws {
@@ -40,6 +41,10 @@ struct HTTPResponderGlue: Sendable {
         }
         response.headers[.date] = dates.value
         response.headers[.requestID] = requestID
+        if status.phase == .draining {
+            // Draining: the client learns to open its next request elsewhere (lazy drain).
+            response.headers[.connection] = "close"
+        }
         SecurityHeaders.apply(to: &response.headers, tls: configuration.isTLS)
         if accessLog {
             if let length = response.body.contentLength {
@@ -60,17 +65,20 @@ struct HTTPResponderGlue: Sendable {
             throw HTTPParserErrorWhileWriting()
         }
         status.record(failed: code >= 500, mcp: isMCP)
-        if response.headers[.connection] == "close" {
-            // Stop reading what is left of this request (an oversized body): the connection ends
-            // after the answer instead of draining megabytes nobody will use.
+        if code == 413 {
+            // Stop reading what is left of an oversized body: the connection ends after the
+            // answer instead of draining megabytes nobody will use.
             try? await channel.close(mode: .input)
         }
-        if accessLog { writeAccessLog(request, code: code, started: started, record: record.values, channel: channel) }
+        let values = record.values
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if metrics { HTTPMetrics.record(method: request.method.rawValue, route: values.route, status: code, seconds: seconds, values: values) }
+        if accessLog { writeAccessLog(request, code: code, seconds: seconds, record: values, channel: channel) }
     }
 
-    func writeAccessLog(_ request: Request, code: Int, started: ContinuousClock.Instant, record: RequestRecord.Values, channel: any Channel) {
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    func writeAccessLog(_ request: Request, code: Int, seconds: Double, record: RequestRecord.Values, channel: any Channel) {
+        let milliseconds = seconds * 1000
         var metadata: Logger.Metadata = [
             "http.request.method": .string(request.method.rawValue),
             "url.path": .string(LogText.clip(request.uri.path)),

@@ -24,6 +24,10 @@ public protocol SessionRegistry: Sendable {
 public struct SessionActivity: Sendable {
     /// Set by `logging/setLevel`; nil keeps the level sealed in the id.
     public var logLevel: LoggingLevel?
+
+    public init(logLevel: LoggingLevel?) {
+        self.logLevel = logLevel
+    }
 }
 
 /// A registry in this process's memory (one process, or tests). Expired entries are removed

@@ -20,7 +20,8 @@ final class StreamHub: Sendable {
     struct SessionStreams {
         var streams: [Int: Stream] = [:]
         var nextStream = 1
-        var standaloneOpen = false
+        /// The open standalone GET stream, if any.
+        var standalone: AsyncStream<ByteBuffer>.Continuation?
     }
 
     private let sessions = Mutex<[String: SessionStreams]>([:])
@@ -109,26 +110,33 @@ final class StreamHub: Sendable {
         return found.map { (number, $0, output) }
     }
 
-    /// Claims the session's one standalone GET stream; false when one is open already (409).
-    func claimStandalone(token: String) -> Bool {
+    /// Claims the session's one standalone GET stream for `continuation`; false when one is
+    /// open already (409).
+    func claimStandalone(token: String, continuation: AsyncStream<ByteBuffer>.Continuation) -> Bool {
         sessions.withLock { sessions in
             var entry = sessions[token] ?? SessionStreams()
-            guard !entry.standaloneOpen else { return false }
-            entry.standaloneOpen = true
+            guard entry.standalone == nil else { return false }
+            entry.standalone = continuation
             sessions[token] = entry
             return true
         }
     }
 
     func releaseStandalone(token: String) {
-        sessions.withLock { $0[token]?.standaloneOpen = false }
+        sessions.withLock { $0[token]?.standalone = nil }
+    }
+
+    /// Ends every standalone GET stream (the server is draining: they carry no answers).
+    func finishStandaloneStreams() {
+        let open = sessions.withLock { sessions in sessions.values.compactMap(\.standalone) }
+        for continuation in open { continuation.finish() }
     }
 
     /// Drops everything of a session (it ended or expired).
     func remove(token: String) {
         let listeners = sessions.withLock { sessions -> [AsyncStream<ByteBuffer>.Continuation] in
             let removed = sessions.removeValue(forKey: token)
-            return removed?.streams.values.compactMap(\.listener) ?? []
+            return (removed?.streams.values.compactMap(\.listener) ?? []) + [removed?.standalone].compactMap { $0 }
         }
         for listener in listeners { listener.finish() }
     }

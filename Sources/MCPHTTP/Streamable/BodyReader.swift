@@ -1,6 +1,6 @@
 import HTTPTypes
 public import Hummingbird
-import NIOCore
+public import NIOCore
 
 /// Reads a request body up to a limit. A declared length over the limit is refused before a
 /// byte of the body is read; a body that turns out longer is refused as soon as it passes the
@@ -11,10 +11,15 @@ public enum BodyReader {
         case failure(Response)
     }
 
-    public static func collect(_ request: Request, limit: Int) async -> Outcome {
+    /// Reads the body of `request`. A client that takes longer than `timeout` to send it is
+    /// disconnected (a slow-body attack cannot hold the connection).
+    public static func collect(_ request: Request, limit: Int, timeout: Duration, channel: any Channel) async -> Outcome {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             return .failure(tooLarge(limit))
         }
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { channel.close(promise: nil) }
+        defer { timer.cancel() }
         do {
             return .success(try await request.body.collect(upTo: limit))
         } catch {

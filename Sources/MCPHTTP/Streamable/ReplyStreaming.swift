@@ -174,6 +174,8 @@ extension StreamableHTTPEndpoint {
             status: .ok, headers: headers,
             body: ResponseBody { writer in
                 let merged = KeepAliveStream.merge(output, interval: keepAlive)
+                HTTPMetrics.streamOpened()
+                defer { HTTPMetrics.streamClosed() }
                 do {
                     if let prefix { try await writer.write(prefix) }
                     for await buffer in merged { try await writer.write(buffer) }

@@ -80,12 +80,12 @@ extension StreamableHTTPEndpoint {
                 hub.detach(token: session.token, stream: stream, generation: generation)
             }
         }
-        guard hub.claimStandalone(token: session.token) else {
-            return HTTPMessages.problem(.conflict, "this session already has a GET stream")
-        }
         // Nothing in this server is sent unprompted (its catalogue never changes), so the
         // standalone stream carries keep-alive comments until the client or the session ends.
         let (output, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+        guard hub.claimStandalone(token: session.token, continuation: continuation) else {
+            return HTTPMessages.problem(.conflict, "this session already has a GET stream")
+        }
         // A first comment sends the response head at once, so the client knows the stream is open.
         continuation.yield(SSE.keepAlive)
         let token = session.token

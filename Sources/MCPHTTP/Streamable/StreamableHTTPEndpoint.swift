@@ -43,7 +43,8 @@ public struct StreamableHTTPEndpoint: Sendable {
             return HTTPMessages.problem(.notAcceptable, "Accept must allow application/json or text/event-stream")
         }
         let body: ByteBuffer
-        switch await BodyReader.collect(request, limit: configuration.maxBodySize) {
+        switch await BodyReader.collect(
+            request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel) {
         case .success(let buffer): body = buffer
         case .failure(let response): return response
         }

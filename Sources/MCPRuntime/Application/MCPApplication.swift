@@ -3,14 +3,17 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Foundation
 import Logging
 public import MCPCore
 public import MCPHTTP
 import MCPStdio
 import NIOCore
+import NIOPosix
 import UnixSignals
 
-/// Runs an MCP server built from a ``Registry`` on the transport the settings choose.
+/// Runs an MCP server built from a ``Registry`` on the transport the settings choose: stdio,
+/// one HTTP process, or one worker of a multi-process server (see ``Supervisor``).
 ///
 /// ```swift
 /// let settings = try ServerSettings(reading: .layered(flags: [:]))
@@ -26,13 +29,15 @@ public struct MCPApplication: Sendable {
     }
 
     /// Installs the console log handler: stderr for stdio (stdout carries the protocol there),
-    /// stdout otherwise. Call once, before anything logs.
-    public func bootstrapLogging() {
+    /// stdout otherwise. Workers add their number to every line. Call once, before anything logs.
+    public func bootstrapLogging(worker: Int? = nil) {
         let stream: ConsoleLogHandler.Stream = settings.transport == .stdio ? .standardError : .standardOutput
         let level = settings.logLevel.level
         let format = settings.logFormat
         LoggingSystem.bootstrap { label in
-            ConsoleLogHandler(label: label, level: level, format: format, stream: stream)
+            var handler = ConsoleLogHandler(label: label, level: level, format: format, stream: stream)
+            if let worker { handler.metadata["worker"] = "\(worker)" }
+            return handler
         }
     }
 
@@ -45,7 +50,7 @@ public struct MCPApplication: Sendable {
         return configuration
     }
 
-    /// Serves `registry` until end of input (stdio) or a termination signal.
+    /// Serves `registry` in this process until end of input (stdio) or a termination signal.
     public func run(registry: Registry, instructions: String? = nil) async throws {
         signal(SIGPIPE, SIG_IGN)
         let logger = Logger(label: "mcp.server")
@@ -54,8 +59,24 @@ public struct MCPApplication: Sendable {
         case .stdio:
             try await runStdio(server, logger: logger)
         case .streamableHTTP, .sse:
-            try await runHTTP(server, logger: logger, listener: .bind(host: settings.host, port: settings.port))
+            let metrics = settings.enableMetrics ? MetricsStore(directory: nil, worker: nil) : nil
+            metrics?.bootstrap()
+            let http = MCPHTTPService(
+                server: server, configuration: httpConfiguration(listener: .bind(host: settings.host, port: settings.port)),
+                logger: logger, accessLog: settings.accessLog, metrics: metrics.map { metricsEndpoint($0) },
+                eventLoopGroup: eventLoopGroup)
+            try await serve(http, logger: logger, worker: nil)
         }
+    }
+
+    /// The event loops HTTP runs on: `WORKER_THREADS` of them, or one per CPU.
+    var eventLoopGroup: any EventLoopGroup {
+        guard let threads = settings.workerThreads else { return MultiThreadedEventLoopGroup.singleton }
+        return MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    }
+
+    func metricsEndpoint(_ store: MetricsStore) -> MetricsEndpoint {
+        MetricsEndpoint(path: settings.metricsPath) { store.renderAll() }
     }
 
     /// The HTTP settings these server settings imply, listening as `listener` says.
@@ -76,6 +97,8 @@ public struct MCPApplication: Sendable {
         http.maxHeaderBytes = settings.maxHeaderBytes
         http.maxHeaderCount = settings.maxHeaderCount
         http.keepAliveTimeout = settings.keepAliveTimeout
+        http.maxConnections = settings.maxConnections
+        http.bodyReadTimeout = .milliseconds(Int(settings.bodyTimeout * 1000))
         http.sseKeepAliveInterval = settings.sseKeepAliveInterval
         http.sessionIdleTTL = settings.sessionIdleTTL
         http.maxSessions = settings.maxSessions
@@ -88,23 +111,28 @@ public struct MCPApplication: Sendable {
         return http
     }
 
-    private func runHTTP(_ server: MCPServer, logger: Logger, listener: HTTPConfiguration.Listener) async throws {
-        let configuration = httpConfiguration(listener: listener)
-        if case .bind(let host, _) = listener, !["127.0.0.1", "localhost", "::1"].contains(host), settings.apiKey == nil {
+    /// Starts `http`, serves until SIGTERM/SIGINT (or, for a worker, until its supervisor says
+    /// so or goes away), then drains lazily until `GRACEFUL_TIMEOUT`.
+    func serve(_ http: MCPHTTPService, logger: Logger, worker: WorkerHooks?) async throws {
+        if case .bind(let host, _) = http.configuration.listener, !["127.0.0.1", "localhost", "::1"].contains(host),
+            settings.apiKey == nil
+        {
             logger.warning(
                 "listening on a non-loopback address without API_KEY: anyone who can reach this port can call every tool",
                 metadata: ["host": "\(host)"])
         }
-        let http = MCPHTTPService(server: server, configuration: configuration, logger: logger, accessLog: settings.accessLog)
         try await http.start()
+        if let worker { await worker.warmUp(http) }
         logger.info(
             "serving MCP over HTTP",
             metadata: [
                 "address": "\(http.localAddress.map { "\($0)" } ?? "?")", "path": "\(settings.mcpPath)",
                 "transport": "\(settings.transport.rawValue)", "stateless": "\(settings.statelessHTTP)",
-                "tools": "\(server.registry.tools.count)", "environment": "\(settings.environment.rawValue)",
+                "tools": "\(http.server.registry.tools.count)", "environment": "\(settings.environment.rawValue)",
             ])
-        let graceful = settings.gracefulTimeout
+        worker?.reportReady()
+        let stop = AsyncStream.makeStream(of: String.self)
+        worker?.watch(http, stop: stop.continuation)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {
@@ -115,19 +143,22 @@ public struct MCPApplication: Sendable {
             group.addTask {
                 let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
                 for await signal in signals {
-                    logger.info("signal received; draining", metadata: ["signal": "\(signal)"])
-                    await withTaskGroup(of: Void.self) { drain in
-                        drain.addTask { await http.shutdown() }
-                        drain.addTask { try? await Task.sleep(for: .milliseconds(Int(graceful * 1000))) }
-                        await drain.next()
-                        drain.cancelAll()
-                    }
+                    stop.continuation.yield("\(signal)")
                     return
                 }
             }
-            await group.next()
+            var reason = "stop"
+            for await next in stop.stream {
+                reason = next
+                break
+            }
+            logger.info("draining", metadata: ["reason": "\(reason)", "connections": "\(http.openConnections)"])
+            let deadline = ContinuousClock.now + .milliseconds(Int(settings.gracefulTimeout * 1000))
+            let left = await http.drain(until: deadline)
+            if left > 0 { logger.warning("graceful timeout reached; closing", metadata: ["connections": "\(left)"]) }
             group.cancelAll()
         }
+        worker?.finish()
         logger.info("stopped")
     }
 

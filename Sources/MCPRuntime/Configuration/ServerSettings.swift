@@ -72,6 +72,10 @@ public struct ServerSettings: Sendable {
     /// Seconds between SSE keep-alive comments.
     public var sseKeepAliveInterval = 15.0
     public var accessLog = false
+    /// Connections one process serves at once.
+    public var maxConnections = 10_000
+    /// Seconds a client may take to send a request body.
+    public var bodyTimeout = 30.0
     public var tlsCertificateFile: String?
     public var tlsKeyFile: String?
 
@@ -79,6 +83,26 @@ public struct ServerSettings: Sendable {
     public var sessionIdleTTL = 1800.0
     public var maxSessions = 1000
     public var replayBufferSize = 256
+
+    // Metrics
+    public var enableMetrics = true
+    public var metricsPath = "/metrics"
+
+    // Worker processes (production)
+    /// Worker processes; nil lets the CPU budget decide (``CPUBudget``).
+    public var workers: Int?
+    public var workersPerCPU = 1.0
+    public var workersExtra = 0
+    public var workersMin = 2
+    public var workersMax = 8
+    /// Event-loop threads per worker; nil for one per CPU.
+    public var workerThreads: Int?
+    /// Requests after which a worker is replaced; 0 never.
+    public var maxRequests = 0
+    /// Up to this many more requests, at random per worker, so workers do not recycle together.
+    public var maxRequestsJitter = 0
+    /// Seconds without a heartbeat after which a worker is killed and replaced.
+    public var workerTimeout = 30.0
 
     // Secrets: never logged, reported only as set or not set.
     public var apiKey: String?
@@ -122,6 +146,8 @@ public struct ServerSettings: Sendable {
         keepAliveTimeout = try settings.double("KEEPALIVE_TIMEOUT", default: keepAliveTimeout, in: 0.1...3600)
         sseKeepAliveInterval = try settings.double("SSE_KEEPALIVE_INTERVAL", default: sseKeepAliveInterval, in: 0.1...3600)
         accessLog = try settings.bool("ACCESS_LOG", default: environment == .production)
+        maxConnections = try settings.int("MAX_CONNECTIONS", default: maxConnections, in: 1...1_000_000)
+        bodyTimeout = try settings.double("BODY_TIMEOUT", default: bodyTimeout, in: 0.1...3600)
         tlsCertificateFile = settings.string("TLS_CERT_FILE")
         tlsKeyFile = settings.string("TLS_KEY_FILE")
         if (tlsCertificateFile == nil) != (tlsKeyFile == nil) {
@@ -132,8 +158,40 @@ public struct ServerSettings: Sendable {
         sessionIdleTTL = try settings.double("SESSION_IDLE_TTL", default: sessionIdleTTL, in: 1...86_400)
         maxSessions = try settings.int("MAX_SESSIONS", default: maxSessions, in: 1...10_000_000)
         replayBufferSize = try settings.int("REPLAY_BUFFER_SIZE", default: replayBufferSize, in: 1...100_000)
+        enableMetrics = try settings.bool("ENABLE_METRICS", default: enableMetrics)
+        metricsPath = settings.string("METRICS_PATH", default: metricsPath)
+        guard metricsPath.hasPrefix("/"), metricsPath != mcpPath else {
+            throw ConfigurationError(key: "METRICS_PATH", value: metricsPath, allowed: "a path starting with / other than MCP_PATH")
+        }
+        workers = try settings.optionalInt("WORKERS", in: 1...256)
+        workersPerCPU = try settings.double("WORKERS_PER_CPU", default: workersPerCPU, in: 0.1...16)
+        workersExtra = try settings.int("WORKERS_EXTRA", default: workersExtra, in: 0...64)
+        workersMin = try settings.int("WORKERS_MIN", default: workersMin, in: 1...256)
+        workersMax = try settings.int("WORKERS_MAX", default: workersMax, in: workersMin...256)
+        workerThreads = try settings.optionalInt("WORKER_THREADS", in: 1...256)
+        let production = environment == .production
+        maxRequests = try settings.int("MAX_REQUESTS", default: production ? 50_000 : 0, in: 0...1_000_000_000)
+        maxRequestsJitter = try settings.int("MAX_REQUESTS_JITTER", default: production ? 5_000 : 0, in: 0...1_000_000_000)
+        workerTimeout = try settings.double("WORKER_TIMEOUT", default: workerTimeout, in: 1...3600)
         apiKey = settings.secret("API_KEY")
         secretKey = settings.secret("SECRET_KEY")
+    }
+
+    /// This worker's request quota: `MAX_REQUESTS` plus a random share of the jitter; nil for none.
+    public func requestQuota() -> Int? {
+        guard maxRequests > 0 else { return nil }
+        return maxRequests + (maxRequestsJitter > 0 ? Int.random(in: 0...maxRequestsJitter) : 0)
+    }
+
+    /// How many workers to run: `WORKERS`, else the formula over the CPU budget.
+    public func workerCount(budget: CPUBudget) -> Int {
+        workers ?? budget.workers(perCPU: workersPerCPU, extra: workersExtra, minimum: workersMin, maximum: workersMax)
+    }
+
+    /// True when this configuration runs a supervisor with worker processes: production, or a
+    /// worker count given explicitly, on an HTTP transport.
+    public var usesWorkers: Bool {
+        transport != .stdio && (workers != nil || environment == .production)
     }
 
     /// The names of the secret settings with whether each has a value.

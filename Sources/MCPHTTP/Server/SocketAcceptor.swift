@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Foundation
+import Synchronization
+
+/// Accepts connections on a listening socket shared by several worker processes.
+/// The listening socket itself must be non-blocking (the acceptor sets that).
+///
+/// Each worker waits on the socket with `poll` on a thread of its own and accepts without
+/// blocking; a worker that loses the race for a connection (another one accepted it) simply
+/// waits again. NIO's own accept path cannot be used on a shared socket: it treats a wake-up
+/// without a connection as impossible (a debug assertion). A worker at its connection limit
+/// stops accepting, leaving new connections in the shared queue for its siblings — back-pressure
+/// instead of collapse.
+final class SocketAcceptor: Sendable {
+    private let listening: Int32
+    private let wakeUp: (read: Int32, write: Int32)
+    private let stopped = Atomic<Bool>(false)
+
+    init(listening: Int32) throws {
+        self.listening = listening
+        _ = fcntl(listening, F_SETFL, fcntl(listening, F_GETFL) | O_NONBLOCK)
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw AcceptorError() }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        wakeUp = (ends[0], ends[1])
+    }
+
+    /// Starts accepting; `accepted` gets each new connection's descriptor (non-blocking,
+    /// close-on-exec). `canAccept` is asked before each accept.
+    func start(canAccept: @escaping @Sendable () -> Bool, accepted: @escaping @Sendable (Int32) -> Void) {
+        let thread = Thread { [self] in
+            var fds = [pollfd(fd: listening, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeUp.read, events: Int16(POLLIN), revents: 0)]
+            while !stopped.load(ordering: .relaxed) {
+                guard canAccept() else {
+                    usleep(5_000)
+                    continue
+                }
+                fds[0].revents = 0
+                fds[1].revents = 0
+                let ready = poll(&fds, 2, 1000)
+                if ready <= 0 || fds[1].revents != 0 { continue }
+                while !stopped.load(ordering: .relaxed) && canAccept() {
+                    let connection = accept(listening, nil, nil)
+                    if connection >= 0 {
+                        _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
+                        _ = fcntl(connection, F_SETFL, fcntl(connection, F_GETFL) | O_NONBLOCK)
+                        accepted(connection)
+                        continue
+                    }
+                    if errno == EINTR || errno == ECONNABORTED { continue }
+                    if errno == EMFILE || errno == ENFILE { usleep(10_000) }
+                    break  // EAGAIN: a sibling took it, or the queue is empty.
+                }
+            }
+        }
+        thread.name = "mcp-acceptor"
+        thread.start()
+    }
+
+    /// Stops accepting; connections already accepted are not affected.
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        var byte: UInt8 = 1
+        _ = write(wakeUp.write, &byte, 1)
+    }
+}
+
+struct AcceptorError: Error {}

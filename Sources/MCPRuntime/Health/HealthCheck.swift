@@ -1,0 +1,73 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// `mcp-server healthcheck`: one GET, no curl needed in the image.
+public enum HealthCheck {
+    public struct Outcome: Sendable {
+        public var ok: Bool
+        public var message: String
+    }
+
+    /// Healthy when `url` answers 200 with `"status":"healthy"` within `timeout`.
+    public static func check(url: String, timeout: Duration) async -> Outcome {
+        guard let components = URLComponents(string: url), let host = components.host, let scheme = components.scheme,
+            scheme == "http" || scheme == "https"
+        else { return Outcome(ok: false, message: "unhealthy: bad URL \(url)") }
+        let port = components.port ?? (scheme == "https" ? 443 : 80)
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        do {
+            let (status, body) = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                group.addTask { try await get(host: host, port: port, path: path, tls: scheme == "https") }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw CancellationError()
+                }
+                let first = try await group.next()!
+                group.cancelAll()
+                return first
+            }
+            let healthy = status == 200 && body.contains("\"status\":\"healthy\"")
+            return Outcome(ok: healthy, message: healthy ? "healthy" : "unhealthy: HTTP \(status)")
+        } catch {
+            return Outcome(ok: false, message: "unhealthy: no answer from \(url)")
+        }
+    }
+
+    static func get(host: String, port: Int, path: String, tls: Bool) async throws -> (Int, String) {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let channel = try await ClientBootstrap(group: group).connect(host: host, port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                if tls {
+                    var configuration = TLSConfiguration.makeClientConfiguration()
+                    // A probe of this very server on loopback: the certificate may name another host.
+                    configuration.certificateVerification = .none
+                    let context = try NIOSSLContext(configuration: configuration)
+                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                }
+                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+            }
+        }
+        return try await channel.executeThenClose { inbound, outbound in
+            var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
+            head.headers.add(name: "Host", value: host.contains(":") ? "[\(host)]" : host)
+            head.headers.add(name: "Connection", value: "close")
+            head.headers.add(name: "User-Agent", value: "mcp-server-healthcheck")
+            try await outbound.write(.head(head))
+            try await outbound.write(.end(nil))
+            var status = 0
+            var body = ""
+            for try await part in inbound {
+                switch part {
+                case .head(let response): status = Int(response.status.code)
+                case .body(let buffer): body += String(buffer: buffer)
+                case .end: return (status, body)
+                }
+            }
+            return (status, body)
+        }
+    }
+}

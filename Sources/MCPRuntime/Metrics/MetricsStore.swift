@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Foundation
+import Metrics
+public import Prometheus
+
+/// Prometheus metrics of this process, and of its siblings when several workers serve one port.
+///
+/// Each process records into its own swift-prometheus registry. A worker writes its exposition
+/// to `<directory>/worker-<id>.prom` twice a second (and when it exits); a scrape, on whichever
+/// worker the kernel picked, answers with its live registry plus every other worker's latest
+/// file plus `retired.prom`, into which the supervisor folds the counters of workers that are
+/// gone — so totals are the sum over all workers and never go backwards across a recycle.
+public final class MetricsStore: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    /// Shared folder of the worker files; nil for a single process.
+    public let directory: String?
+    /// This process's file name in `directory`.
+    let ownFile: String?
+    let workerLabel: String
+
+    static let durationBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+        .seconds(5), .seconds(10),
+    ]
+
+    /// - Parameters:
+    ///   - directory: the folder shared by the workers, or nil when this process serves alone.
+    ///   - worker: this worker's number (labels its process gauges).
+    public init(directory: String?, worker: Int?) {
+        registry = PrometheusCollectorRegistry()
+        self.directory = directory
+        self.workerLabel = worker.map(String.init) ?? "0"
+        self.ownFile = worker.map { "worker-\($0)-\(getpid()).prom" }
+    }
+
+    /// Makes this store the backend of swift-metrics (call once, at start-up).
+    public func bootstrap() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = Self.durationBuckets
+        MetricsSystem.bootstrap(factory)
+        let start = Date().timeIntervalSince1970
+        Gauge(label: "mcp_worker_start_time_seconds", dimensions: [("worker", workerLabel)]).record(start)
+    }
+
+    /// Refreshes this process's resource gauges (memory, CPU, descriptors).
+    public func refreshProcessGauges() {
+        let usage = ProcessUsage.current()
+        Gauge(label: "mcp_worker_resident_memory_bytes", dimensions: [("worker", workerLabel)]).record(Double(usage.residentBytes))
+        Gauge(label: "mcp_worker_cpu_seconds", dimensions: [("worker", workerLabel)]).record(usage.cpuSeconds)
+        Gauge(label: "mcp_worker_open_fds", dimensions: [("worker", workerLabel)]).record(Double(usage.openDescriptors))
+    }
+
+    /// This process's exposition.
+    public func renderOwn() -> String {
+        refreshProcessGauges()
+        return registry.emitToString()
+    }
+
+    /// Writes this process's exposition to its file (atomically, temp + rename).
+    public func writeSnapshot() {
+        guard let directory, let ownFile else { return }
+        Self.writeAtomically(renderOwn(), to: directory + "/" + ownFile)
+    }
+
+    /// What `/metrics` answers: this process's live metrics plus every sibling's latest snapshot
+    /// plus the counters of retired workers.
+    public func renderAll() -> [UInt8] {
+        var total = PrometheusText(renderOwn())
+        guard let directory, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            return Array(total.rendered.utf8)
+        }
+        // Worker files first, the retired counters last: a worker folded in between is then
+        // found in the retired file's list and counted once, never zero times or twice.
+        var workers: [(file: String, text: String)] = []
+        for file in files.sorted() where file.hasSuffix(".prom") && file != ownFile && file != Self.retiredFile {
+            if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) { workers.append((file, text)) }
+        }
+        let retired = (try? String(contentsOfFile: directory + "/" + Self.retiredFile, encoding: .utf8)) ?? ""
+        let folded = Set(Self.foldedFiles(in: retired))
+        for (file, text) in workers where !folded.contains(file) { total.add(text) }
+        total.add(retired)
+        return Array(total.rendered.utf8)
+    }
+
+    static let retiredFile = "retired.prom"
+
+    /// The worker files a retired exposition already contains (`# folded <file>` lines), oldest first.
+    static func foldedFiles(in retired: String) -> [String] {
+        retired.split(separator: "\n").filter { $0.hasPrefix("# folded ") }.map { String($0.dropFirst(9)) }
+    }
+
+    static func writeAtomically(_ text: String, to path: String) {
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else { return }
+        rename(temporary, path)
+    }
+
+    /// Folds a gone worker's counters and histograms into `retired.prom` (noting the file as
+    /// folded) and removes its file. Gauges are dropped: they described a process that is gone.
+    static func retire(workerFile file: String, in directory: String) {
+        let retiredPath = directory + "/" + retiredFile
+        let previous = (try? String(contentsOfFile: retiredPath, encoding: .utf8)) ?? ""
+        var retired = PrometheusText(previous)
+        if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) {
+            retired.add(text, skippingTypes: ["gauge"])
+        }
+        let folded = (foldedFiles(in: previous).suffix(1000) + [file]).map { "# folded \($0)\n" }.joined()
+        writeAtomically(folded + retired.rendered, to: retiredPath)
+        unlink(directory + "/" + file)
+    }
+}
+
+/// Resident memory, CPU time and open descriptors of this process, from /proc.
+struct ProcessUsage {
+    var residentBytes: Int
+    var cpuSeconds: Double
+    var openDescriptors: Int
+
+    static func current() -> ProcessUsage {
+        var usage = ProcessUsage(residentBytes: 0, cpuSeconds: 0, openDescriptors: 0)
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+            for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+                usage.residentBytes = (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) * 1024
+            }
+        }
+        var rusage = rusage()
+        if getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &rusage) == 0 {
+            usage.cpuSeconds = Double(rusage.ru_utime.tv_sec) + Double(rusage.ru_utime.tv_usec) / 1e6
+                + Double(rusage.ru_stime.tv_sec) + Double(rusage.ru_stime.tv_usec) / 1e6
+        }
+        usage.openDescriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        return usage
+    }
+}

@@ -1,0 +1,168 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Atomics
+public import MCPCore
+public import MCPHTTP
+
+/// The changing state of handshake-era sessions, in a memory-mapped table every worker process
+/// of one server shares: a session created by one worker is live, touched, given a log level
+/// and ended for all of them at once (a DELETE on one worker is a 404 on the next).
+///
+/// Fixed-size open addressing; every field is a 64-bit atomic, so workers never lock each other
+/// and a crashed worker cannot leave a lock held. Expired entries are reclaimed by inserts.
+public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
+    // @unchecked: the only stored state is the mapping's base address and its size, written
+    // once in init; every access to the mapped memory goes through UnsafeAtomic operations.
+    private let base: UnsafeMutableRawPointer
+    private let slots: Int
+    private let mappedBytes: Int
+    let capacity: Int
+    let idleTTL: Double
+
+    static let slotBytes = 64
+    static let headerBytes = 64
+
+    enum SlotState: UInt64 { case empty = 0, live = 1, busy = 2, removed = 3 }
+
+    /// Creates (or opens) the table file at `path`, sized for `capacity` live sessions.
+    public init(path: String, capacity: Int, idleTTL: Double) throws {
+        self.capacity = capacity
+        self.idleTTL = idleTTL
+        slots = max(16, capacity * 2)
+        mappedBytes = Self.headerBytes + slots * Self.slotBytes
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw RuntimeError("cannot open the session table \(path)") }
+        defer { close(descriptor) }
+        var info = stat()
+        fstat(descriptor, &info)
+        if Int(info.st_size) < mappedBytes { ftruncate(descriptor, off_t(mappedBytes)) }
+        guard let mapped = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), mapped != MAP_FAILED else {
+            throw RuntimeError("cannot map the session table")
+        }
+        base = mapped
+    }
+
+    deinit { munmap(base, mappedBytes) }
+
+    private func word(_ offset: Int) -> UnsafeAtomic<UInt64> {
+        UnsafeAtomic(at: (base + offset).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
+    }
+
+    private var liveCount: UnsafeAtomic<UInt64> { word(0) }
+    private func state(_ slot: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + slot * Self.slotBytes) }
+    private func tokenHigh(_ slot: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + slot * Self.slotBytes + 8) }
+    private func tokenLow(_ slot: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + slot * Self.slotBytes + 16) }
+    private func lastUsed(_ slot: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + slot * Self.slotBytes + 24) }
+    private func logLevel(_ slot: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + slot * Self.slotBytes + 32) }
+
+    /// The token's 128 bits, or nil when it is not one of ours.
+    static func key(_ token: String) -> (UInt64, UInt64)? {
+        guard let bytes = Base64URL.decode(token), bytes.count == 16 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for index in 0..<8 { high = high << 8 | UInt64(bytes[index]) }
+        for index in 8..<16 { low = low << 8 | UInt64(bytes[index]) }
+        return (high, low)
+    }
+
+    static func milliseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds * 1000)) }
+
+    private func isExpired(_ slot: Int, now: Double) -> Bool {
+        let used = lastUsed(slot).load(ordering: .acquiring)
+        let current = Self.milliseconds(now)
+        return current > used && current - used >= Self.milliseconds(idleTTL)
+    }
+
+    /// The slot holding `key`, following the probe sequence.
+    private func find(_ key: (UInt64, UInt64)) -> Int? {
+        let start = Int(truncatingIfNeeded: key.0 % UInt64(slots))
+        for step in 0..<slots {
+            let slot = (start + step) % slots
+            switch SlotState(rawValue: state(slot).load(ordering: .acquiring)) {
+            case .empty: return nil
+            case .live:
+                if tokenHigh(slot).load(ordering: .relaxed) == key.0 && tokenLow(slot).load(ordering: .relaxed) == key.1 { return slot }
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// Ends `slot` if it is still live; true when this call ended it.
+    private func end(_ slot: Int) -> Bool {
+        guard state(slot).compareExchange(expected: SlotState.live.rawValue, desired: SlotState.removed.rawValue, ordering: .acquiringAndReleasing).exchanged
+        else { return false }
+        liveCount.wrappingDecrement(ordering: .relaxed)
+        return true
+    }
+
+    private func sweep(now: Double) {
+        for slot in 0..<slots where state(slot).load(ordering: .acquiring) == SlotState.live.rawValue && isExpired(slot, now: now) {
+            _ = end(slot)
+        }
+    }
+
+    public func insert(token: String, now: Double) -> Bool {
+        guard let key = Self.key(token) else { return false }
+        if liveCount.load(ordering: .relaxed) >= UInt64(capacity) { sweep(now: now) }
+        guard liveCount.load(ordering: .relaxed) < UInt64(capacity) else { return false }
+        let start = Int(truncatingIfNeeded: key.0 % UInt64(slots))
+        for step in 0..<slots {
+            let slot = (start + step) % slots
+            let current = state(slot).load(ordering: .acquiring)
+            let reusable =
+                current == SlotState.empty.rawValue || current == SlotState.removed.rawValue
+                || (current == SlotState.live.rawValue && isExpired(slot, now: now) && end(slot))
+            guard reusable else { continue }
+            let observed = state(slot).load(ordering: .acquiring)
+            guard observed != SlotState.live.rawValue, observed != SlotState.busy.rawValue,
+                state(slot).compareExchange(expected: observed, desired: SlotState.busy.rawValue, ordering: .acquiringAndReleasing).exchanged
+            else { continue }
+            tokenHigh(slot).store(key.0, ordering: .relaxed)
+            tokenLow(slot).store(key.1, ordering: .relaxed)
+            lastUsed(slot).store(Self.milliseconds(now), ordering: .relaxed)
+            logLevel(slot).store(0, ordering: .relaxed)
+            state(slot).store(SlotState.live.rawValue, ordering: .releasing)
+            liveCount.wrappingIncrement(ordering: .relaxed)
+            return true
+        }
+        return false
+    }
+
+    public func touch(token: String, now: Double) -> SessionActivity? {
+        guard let key = Self.key(token), let slot = find(key) else { return nil }
+        if isExpired(slot, now: now) {
+            _ = end(slot)
+            return nil
+        }
+        lastUsed(slot).store(Self.milliseconds(now), ordering: .relaxed)
+        let level = logLevel(slot).load(ordering: .relaxed)
+        return SessionActivity(logLevel: level == 0 ? nil : LoggingLevel.allCases[Int(level) - 1])
+    }
+
+    public func setLogLevel(token: String, level: LoggingLevel) {
+        guard let key = Self.key(token), let slot = find(key) else { return }
+        logLevel(slot).store(UInt64(LoggingLevel.allCases.firstIndex(of: level)! + 1), ordering: .relaxed)
+    }
+
+    public func remove(token: String) -> Bool {
+        guard let key = Self.key(token), let slot = find(key) else { return false }
+        return end(slot)
+    }
+
+    public func contains(token: String, now: Double) -> Bool {
+        guard let key = Self.key(token), let slot = find(key) else { return false }
+        return !isExpired(slot, now: now)
+    }
+
+    public var count: Int { Int(liveCount.load(ordering: .relaxed)) }
+}
+
+/// A failure of the runtime machinery (sockets, files, processes), with a message for the log.
+struct RuntimeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

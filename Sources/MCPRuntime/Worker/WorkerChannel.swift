@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Foundation
+
+/// The descriptors and environment a supervisor hands to each worker (systemd-style):
+/// fd 3 is the listening socket, fd 4 the pipe the worker reports on, fd 5 a pipe whose end
+/// of file means the supervisor is gone.
+public enum WorkerChannel {
+    public static let listeningSocket: Int32 = 3
+    public static let reports: Int32 = 4
+    public static let supervisorAlive: Int32 = 5
+
+    public static let workerIDVariable = "MCP_WORKER_ID"
+    public static let runtimeDirectoryVariable = "MCP_RUNTIME_DIR"
+    public static let sessionKeyVariable = "MCP_SESSION_KEY"
+
+    /// What a worker tells its supervisor, one word per line.
+    public enum Report: String, Sendable {
+        /// Serving (registry built, hot path warmed).
+        case ready
+        /// Reached its request quota: replace me.
+        case max
+        /// Still alive and serving.
+        case beat
+    }
+
+    /// Writes one report; false when the supervisor is gone.
+    @discardableResult
+    public static func send(_ report: Report) -> Bool {
+        let line = Array((report.rawValue + "\n").utf8)
+        return line.withUnsafeBytes { write(reports, $0.baseAddress, $0.count) } == line.count
+    }
+
+    /// Calls `onEnd` (on a thread of its own) when the supervisor's end of fd 5 closes.
+    public static func watchSupervisor(onEnd: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            var byte: UInt8 = 0
+            while true {
+                let count = read(supervisorAlive, &byte, 1)
+                if count == 0 || (count < 0 && errno != EINTR) { break }
+            }
+            onEnd()
+        }
+        thread.name = "mcp-supervisor-watch"
+        thread.start()
+    }
+
+    /// Hex text of a key, for the environment.
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    static func bytes(fromHex text: String) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex) ?? text.endIndex
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import MCPCore
+import MCPHTTP
+@testable import MCPRuntime
+import Testing
+
+/// The session table every worker maps: what one process does, another sees.
+@Suite("Shared session registry")
+struct SharedSessionRegistryTests {
+    func token() -> String {
+        var random = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
+    }
+
+    @Test func twoMappingsShareOneTable() throws {
+        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let first = try SharedSessionRegistry(path: path, capacity: 10, idleTTL: 60)
+        let second = try SharedSessionRegistry(path: path, capacity: 10, idleTTL: 60)
+        let id = token()
+        #expect(first.insert(token: id, now: 1000))
+        #expect(second.touch(token: id, now: 1001) != nil)
+        second.setLogLevel(token: id, level: .warning)
+        #expect(first.touch(token: id, now: 1002)?.logLevel == .warning)
+        #expect(second.count == 1)
+        #expect(second.remove(token: id))
+        #expect(first.touch(token: id, now: 1003) == nil)
+        #expect(!first.remove(token: id))
+        #expect(first.count == 0)
+    }
+
+    @Test func idleSessionsExpireAndTheCapHolds() throws {
+        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let table = try SharedSessionRegistry(path: path, capacity: 3, idleTTL: 10)
+        let ids = (0..<3).map { _ in token() }
+        for id in ids { #expect(table.insert(token: id, now: 100)) }
+        #expect(!table.insert(token: token(), now: 105), "full")
+        #expect(table.touch(token: ids[0], now: 111) == nil, "expired after 10 s idle")
+        #expect(table.insert(token: token(), now: 112), "expired entries make room")
+        #expect(!table.contains(token: ids[1], now: 120))
+        #expect(table.touch(token: "not-a-token", now: 100) == nil)
+    }
+
+    @Test func manyInsertsAndRemovesKeepTheCountRight() throws {
+        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let table = try SharedSessionRegistry(path: path, capacity: 100, idleTTL: 1000)
+        for round in 0..<20 {
+            let ids = (0..<50).map { _ in token() }
+            for id in ids { #expect(table.insert(token: id, now: Double(round))) }
+            for id in ids { #expect(table.remove(token: id)) }
+        }
+        #expect(table.count == 0)
+    }
+}

@@ -1,0 +1,397 @@
+"""Process-level checks of the multi-process runtime: spawn the release binary, load it with wrk,
+send signals, scrape it with a real Prometheus. Each check prints its figures and PASS or FAIL;
+the script exits 1 if any check failed.
+
+Usage:
+    python3 Tests/Process/runtime_checks.py --binary .build/release/mcp-server [--only NAME ...]
+
+Needs wrk; the prometheus check needs the prometheus binary (Debian package "prometheus").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CALL_ADD = os.path.join(HERE, "call_add.lua")
+RESULTS: list[tuple[str, bool, str]] = []
+
+MODERN_HEADERS = {
+    "Content-Type": "application/json",
+    "Accept": "application/json, text/event-stream",
+    "MCP-Protocol-Version": "2026-07-28",
+}
+ENVELOPE = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def report(name: str, ok: bool, figures: str) -> None:
+    RESULTS.append((name, ok, figures))
+    print(f"{'PASS' if ok else 'FAIL'} {name}: {figures}", flush=True)
+
+
+class Server:
+    """The binary as a supervisor with workers, JSON logs captured."""
+
+    def __init__(self, binary: str, port: int, env: dict[str, str], workers: int = 2):
+        self.port = port
+        self.workspace = tempfile.mkdtemp(prefix="mcp-process-")
+        environment = dict(os.environ)
+        environment.update({"LOG_FORMAT": "json", "LOG_LEVEL": "info", "ACCESS_LOG": "false", "GRACEFUL_TIMEOUT": "10"})
+        environment.update(env)
+        self.log_lines: list[dict] = []
+        self.process = subprocess.Popen(
+            [binary, "serve", "--workers", str(workers), "--port", str(port), "--workspace", self.workspace,
+             "--env-file", "/nonexistent"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, text=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.wait_ready(workers)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            try:
+                self.log_lines.append(json.loads(line))
+            except json.JSONDecodeError:
+                self.log_lines.append({"message": line.rstrip()})
+
+    def messages(self, text: str) -> list[dict]:
+        return [entry for entry in list(self.log_lines) if entry.get("message") == text]
+
+    def wait_ready(self, workers: int, timeout: float = 30) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if len(self.messages("worker ready")) >= workers and self.get("/health")[0] == 200:
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"server did not get ready; log: {self.log_lines[-20:]}")
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except OSError:
+            return 0, ""
+
+    def post(self, body: dict, headers: dict[str, str], timeout: float = 30) -> tuple[int, dict | None, dict]:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/mcp", data=json.dumps(body).encode(),
+                                         headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                text = response.read().decode()
+                return response.status, (json.loads(text) if text else None), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, None, dict(error.headers)
+
+    def metric(self, name: str) -> float:
+        _, text = self.get("/metrics")
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith(name) and not line.startswith("#"):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+    def workers(self) -> list[int]:
+        output = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [int(pid) for pid in output.split()]
+
+    def zombies(self) -> int:
+        output = subprocess.run(["ps", "-o", "stat=", "--ppid", str(self.process.pid)], capture_output=True, text=True).stdout
+        return sum(1 for state in output.split() if state.startswith("Z"))
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.workspace, ignore_errors=True)
+        return self.process.returncode
+
+
+def wrk(port: int, seconds: int, connections: int = 64, script: str = CALL_ADD) -> dict:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", script,
+         f"http://127.0.0.1:{port}/mcp"], capture_output=True, text=True).stdout
+    figures = {"requests": 0, "rps": 0.0, "non2xx": 0, "socket_errors": 0, "bad": 0, "p99": "", "raw": output}
+    if match := re.search(r"(\d+) requests in", output):
+        figures["requests"] = int(match.group(1))
+    if match := re.search(r"Requests/sec:\s+([\d.]+)", output):
+        figures["rps"] = float(match.group(1))
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        figures["non2xx"] = int(match.group(1))
+    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        figures["socket_errors"] = sum(int(value) for value in match.groups())
+    if match := re.search(r"bad=(\d+)", output):
+        figures["bad"] = int(match.group(1))
+    if match := re.search(r"99%\s+(\S+)", output):
+        figures["p99"] = match.group(1)
+    return figures
+
+
+def established_connections(pid: int, port: int) -> int:
+    """Established TCP connections to `port` that process `pid` holds."""
+    inodes = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    except OSError:
+        return 0
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            if fields[3] == "01" and local_port == port and fields[9] in inodes:
+                count += 1
+    return count
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+def check_recycling(binary: str) -> None:
+    port = free_port()
+    server = Server(binary, port, {"MAX_REQUESTS": "200", "MAX_REQUESTS_JITTER": "50"})
+    try:
+        load = wrk(port, 30)
+        time.sleep(1.5)
+        recycles = server.metric('mcp_worker_restarts_total{reason="recycled"}')
+        failed = load["non2xx"] + load["socket_errors"] + load["bad"]
+        ok = recycles >= 20 and failed == 0 and load["requests"] > 0
+        report("recycling", ok, f"{int(recycles)} recycles in 30 s at 64 connections, {load['requests']} requests "
+               f"({load['rps']:.0f} req/s), failed {failed} (non-2xx {load['non2xx']}, socket errors "
+               f"{load['socket_errors']}, wrong answers {load['bad']})")
+    finally:
+        server.stop()
+
+
+def check_crash_isolation(binary: str) -> None:
+    port = free_port()
+    server = Server(binary, port, {})
+    try:
+        results: dict = {}
+        loader = threading.Thread(target=lambda: results.update(wrk(port, 22)))
+        loader.start()
+        time.sleep(1)
+        bound = 0
+        replacements = []
+        for _ in range(4):
+            victims = server.workers()
+            victim = victims[0]
+            bound += established_connections(victim, port)
+            ready_before = len(server.messages("worker ready"))
+            killed = time.time()
+            os.kill(victim, signal.SIGKILL)
+            while len(server.messages("worker ready")) <= ready_before and time.time() - killed < 5:
+                time.sleep(0.005)
+            replacements.append(time.time() - killed)
+            time.sleep(max(0.0, 5 - (time.time() - killed)))
+        loader.join()
+        failed = results["non2xx"] + results["socket_errors"] + results["bad"]
+        slowest = max(replacements)
+        zombies = server.zombies()
+        ok = slowest < 1.0 and failed <= bound and zombies == 0 and len(server.workers()) == 2
+        report("crash isolation", ok, f"4 kills every 5 s under load: replacements ready after "
+               f"{', '.join(f'{value * 1000:.0f} ms' for value in replacements)}; failed requests {failed} "
+               f"(bound: {bound} connections held by the victims); zombies {zombies}")
+    finally:
+        server.stop()
+
+
+def check_sigterm(binary: str) -> None:
+    port = free_port()
+    server = Server(binary, port, {"ENABLE_DEMO_TOOLS": "true"})
+    outcomes: list[bool] = []
+    lock = threading.Lock()
+
+    def slow_call(index: int) -> None:
+        body = {"jsonrpc": "2.0", "id": index, "method": "tools/call",
+                "params": {"name": "long_task", "arguments": {"steps": 10, "step_ms": 100}, "_meta": ENVELOPE}}
+        headers = dict(MODERN_HEADERS, **{"Mcp-Method": "tools/call", "Mcp-Name": "long_task"})
+        status, answer, _ = server.post(body, headers)
+        ok = status == 200 and answer is not None and answer.get("result", {}).get("structuredContent", {}).get("steps") == 10
+        with lock:
+            outcomes.append(ok)
+
+    callers = [threading.Thread(target=slow_call, args=(index,)) for index in range(20)]
+    for caller in callers:
+        caller.start()
+    time.sleep(0.4)
+    started = time.time()
+    server.process.send_signal(signal.SIGTERM)
+    for caller in callers:
+        caller.join()
+    code = server.process.wait(timeout=30)
+    took = time.time() - started
+    server.stop()
+    completed = sum(outcomes)
+    report("SIGTERM", completed == 20 and code == 0,
+           f"20 slow calls in flight: {completed}/20 completed, exit status {code} after {took:.2f} s")
+
+
+def check_sighup(binary: str) -> None:
+    port = free_port()
+    server = Server(binary, port, {})
+    try:
+        before = set(server.workers())
+        results: dict = {}
+        loader = threading.Thread(target=lambda: results.update(wrk(port, 10)))
+        loader.start()
+        time.sleep(3)
+        server.process.send_signal(signal.SIGHUP)
+        loader.join()
+        time.sleep(0.5)
+        after = set(server.workers())
+        failed = results["non2xx"] + results["socket_errors"] + results["bad"]
+        replaced = len(before & after) == 0
+        report("SIGHUP", failed == 0 and replaced, f"reload under load: workers replaced {replaced} "
+               f"({sorted(before)} -> {sorted(after)}), {results['requests']} requests, failed {failed}")
+    finally:
+        server.stop()
+
+
+def check_sessions_across_workers(binary: str) -> None:
+    port = free_port()
+    server = Server(binary, port, {"STATELESS_HTTP": "false"})
+    try:
+        accept = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+        status, answer, headers = server.post({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "check", "version": "1"}}}, accept)
+        session = headers.get("mcp-session-id") or headers.get("Mcp-Session-Id")
+        session_headers = dict(accept, **{"Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-11-25"})
+        successes = 0
+        pids = set()
+        for index in range(200):
+            status, answer, _ = server.post({"jsonrpc": "2.0", "id": index + 1, "method": "tools/call",
+                                             "params": {"name": "add", "arguments": {"a": index, "b": 1}}}, session_headers)
+            if status == 200 and answer and answer["result"]["structuredContent"]["result"] == index + 1:
+                successes += 1
+            pids.add(json.loads(server.get("/health")[1])["pid"])
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/mcp", headers={"Mcp-Session-Id": session}, method="DELETE")
+        deleted = urllib.request.urlopen(request, timeout=5).status
+        after = [server.post({"jsonrpc": "2.0", "id": 999, "method": "tools/list"}, session_headers)[0] for _ in range(6)]
+        ok = successes == 200 and len(pids) == 2 and deleted == 204 and all(code == 404 for code in after)
+        report("sessions across workers", ok, f"one session, 200 calls over new connections: {successes} succeeded, "
+               f"served by {len(pids)} workers; DELETE {deleted}, then {after}")
+    finally:
+        server.stop()
+
+
+def check_prometheus(binary: str, prometheus: str) -> None:
+    port = free_port()
+    prometheus_port = free_port()
+    server = Server(binary, port, {"MAX_REQUESTS": "300", "MAX_REQUESTS_JITTER": "0"})
+    storage = tempfile.mkdtemp(prefix="prometheus-")
+    config = os.path.join(storage, "prometheus.yml")
+    with open(config, "w") as file:
+        file.write(f"global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: mcp\n    static_configs:\n"
+                   f"      - targets: ['127.0.0.1:{port}']\n")
+    process = subprocess.Popen([prometheus, f"--config.file={config}", f"--storage.tsdb.path={storage}/data",
+                                f"--web.listen-address=127.0.0.1:{prometheus_port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def query(expression: str) -> float | None:
+        url = f"http://127.0.0.1:{prometheus_port}/api/v1/query?query={urllib.parse.quote(expression)}"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                data = json.load(response)["data"]["result"]
+            return float(data[0]["value"][1]) if data else None
+        except (OSError, KeyError, ValueError, IndexError):
+            return None
+
+    try:
+        deadline = time.time() + 30
+        while query('up{job="mcp"}') != 1.0 and time.time() < deadline:
+            time.sleep(0.5)
+        up = query('up{job="mcp"}')
+        headers = dict(MODERN_HEADERS, **{"Mcp-Method": "tools/call", "Mcp-Name": "add"})
+        sent = 500
+        for index in range(sent):
+            server.post({"jsonrpc": "2.0", "id": index, "method": "tools/call",
+                         "params": {"name": "add", "arguments": {"a": 1, "b": 2}, "_meta": ENVELOPE}}, headers)
+        expression = 'sum(http_requests_total{route="/mcp"})'
+        deadline = time.time() + 20
+        while query(expression) != float(sent) and time.time() < deadline:
+            time.sleep(0.5)
+        total = query(expression)
+        recycles_before = query('sum(mcp_worker_restarts_total{reason="recycled"})') or 0
+        server.process.send_signal(signal.SIGHUP)  # replace every worker
+        time.sleep(4)
+        after_recycle = query(expression)
+        tool_calls = query('sum(mcp_tool_calls_total{tool="add"})')
+        ok = up == 1.0 and total == sent and after_recycle == sent and tool_calls == sent
+        report("prometheus", ok, f"target up {up}; {sent} requests sent, Prometheus counts {total}; after replacing "
+               f"every worker {after_recycle}; tool calls {tool_calls} (recycled before: {recycles_before})")
+    finally:
+        process.terminate()
+        process.wait()
+        shutil.rmtree(storage, ignore_errors=True)
+        server.stop()
+
+
+CHECKS = {
+    "recycling": check_recycling,
+    "crash": check_crash_isolation,
+    "sigterm": check_sigterm,
+    "sighup": check_sighup,
+    "sessions": check_sessions_across_workers,
+}
+
+
+def main() -> None:
+    import urllib.parse  # noqa: F401  (used by the prometheus check)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--prometheus", default=shutil.which("prometheus"))
+    arguments = parser.parse_args()
+    names = arguments.only or list(CHECKS) + ["prometheus"]
+    for name in names:
+        try:
+            if name == "prometheus":
+                if not arguments.prometheus:
+                    report("prometheus", False, "prometheus binary not found")
+                else:
+                    check_prometheus(arguments.binary, arguments.prometheus)
+            else:
+                CHECKS[name](arguments.binary)
+        except Exception as error:  # a check that crashes is a failed check
+            report(name, False, f"error: {error!r}")
+    failed = [name for name, ok, _ in RESULTS if not ok]
+    print(f"runtime checks: {len(RESULTS) - len(failed)} passed, {len(failed)} failed", flush=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
