@@ -189,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPRuntimeTests",
-            dependencies: ["MCPRuntime", "MCPHTTP", "MCPCore"],
+            dependencies: ["MCPRuntime", "MCPHTTP", "MCPCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
     ]

@@ -14,7 +14,9 @@ public enum ExampleCatalogue {
                 Calculator(), TextTools(regex: BoundedRegex(timeout: regexTimeout)), FileTools(workspace: workspace),
             ]
             if demoTools { list.append(DemoTools()) }
-            list += [SystemResources(), ConfigResources(settings: settings, counts: counts), CodePrompts(), DataPrompts()]
+            list += [
+                SystemResources(), ConfigResources(settings: settings, counts: counts), CodePrompts(), DataPrompts(),
+            ]
             return list
         }
         let draft = try Registry(catalogues: catalogues(CatalogueCounts()))

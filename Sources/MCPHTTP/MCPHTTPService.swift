@@ -32,7 +32,8 @@ public final class MCPHTTPService: Sendable {
     ///     metrics through swift-metrics; nil turns both off.
     public init(
         server: MCPServer, configuration: HTTPConfiguration, logger: Logger, accessLog: Bool = false,
-        sessionRegistry: (any SessionRegistry)? = nil, metrics: MetricsEndpoint? = nil, eventLoopGroup: (any EventLoopGroup)? = nil
+        sessionRegistry: (any SessionRegistry)? = nil, metrics: MetricsEndpoint? = nil,
+        eventLoopGroup: (any EventLoopGroup)? = nil
     ) {
         self.server = server
         self.configuration = configuration
@@ -40,14 +41,19 @@ public final class MCPHTTPService: Sendable {
         self.accessLog = accessLog
         let status = ServerStatus()
         self.status = status
-        let registry = sessionRegistry ?? LocalSessionRegistry(capacity: configuration.maxSessions, idleTTL: configuration.sessionIdleTTL)
+        let registry =
+            sessionRegistry
+            ?? LocalSessionRegistry(capacity: configuration.maxSessions, idleTTL: configuration.sessionIdleTTL)
         let sessions = SessionManager(
-            sealer: SessionSealer(key: configuration.sessionKey), registry: registry, replayBufferSize: configuration.replayBufferSize)
+            sealer: SessionSealer(key: configuration.sessionKey), registry: registry,
+            replayBufferSize: configuration.replayBufferSize)
         self.sessions = sessions
         let router = Self.makeRouter(
-            server: server, configuration: configuration, status: status, sessions: sessions, metrics: metrics, logger: logger)
+            server: server, configuration: configuration, status: status, sessions: sessions, metrics: metrics,
+            logger: logger)
         let responder = HTTPResponderGlue(
-            responder: router.buildResponder(), configuration: configuration, status: status, logger: logger, accessLog: accessLog,
+            responder: router.buildResponder(), configuration: configuration, status: status, logger: logger,
+            accessLog: accessLog,
             metrics: metrics != nil)
         self.http = HTTPServer(
             configuration: configuration, responder: responder.respond,
@@ -86,23 +92,28 @@ public final class MCPHTTPService: Sendable {
     public func sweepSessions() { sessions.sweep() }
 
     static func makeRouter(
-        server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus, sessions: SessionManager, metrics: MetricsEndpoint?,
+        server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus, sessions: SessionManager,
+        metrics: MetricsEndpoint?,
         logger: Logger
     ) -> Router<MCPRequestContext> {
         let router = Router(context: MCPRequestContext.self)
         if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicy(origins: configuration.corsOrigins)) }
         router.add(
             middleware: OriginPolicy(
-                allowedOrigins: configuration.allowedOrigins + configuration.corsOrigins, allowedHosts: configuration.allowedHosts,
+                allowedOrigins: configuration.allowedOrigins + configuration.corsOrigins,
+                allowedHosts: configuration.allowedHosts,
                 loopbackOnly: configuration.bindsLoopbackOnly))
         if let apiKey = configuration.apiKey {
             router.add(middleware: APIKeyAuth(apiKey: apiKey, metricsRequireAuth: configuration.metricsRequireAuth))
         }
         if configuration.rateLimitRequests > 0 {
-            router.add(middleware: RateLimiter(limit: configuration.rateLimitRequests, windowSeconds: configuration.rateLimitWindowSeconds))
+            router.add(
+                middleware: RateLimiter(
+                    limit: configuration.rateLimitRequests, windowSeconds: configuration.rateLimitWindowSeconds))
         }
         let endpoint = StreamableHTTPEndpoint(
-            server: server, configuration: configuration, sessions: sessions, disconnects: DisconnectWatchers(), status: status,
+            server: server, configuration: configuration, sessions: sessions, disconnects: DisconnectWatchers(),
+            status: status,
             logger: logger)
         let path = RouterPath(configuration.mcpPath)
         router.post(path) { request, context in
@@ -120,7 +131,8 @@ public final class MCPHTTPService: Sendable {
         for method in [HTTPRequest.Method.put, .patch, .head] {
             router.on(path, method: method) { _, context in
                 context.record.update { $0.route = configuration.mcpPath }
-                return HTTPMessages.problem(.methodNotAllowed, "use POST, GET or DELETE", headers: [.allow: "GET, POST, DELETE"])
+                return HTTPMessages.problem(
+                    .methodNotAllowed, "use POST, GET or DELETE", headers: [.allow: "GET, POST, DELETE"])
             }
         }
         RESTRoutes(server: server, configuration: configuration, status: status).register(on: router)

@@ -21,7 +21,8 @@ public struct CatalogueMacro: MemberMacro, ExtensionMacro {
             }
             for attribute in function.attributes {
                 guard let name = attribute.as(AttributeSyntax.self)?.attributeName.trimmedDescription else { continue }
-                for index in groups.indices where name == groups[index].kind || name == "MCPCore." + groups[index].kind {
+                for index in groups.indices where name == groups[index].kind || name == "MCPCore." + groups[index].kind
+                {
                     let member = function.name.text + groups[index].suffix
                     groups[index].names.append(isStatic ? "Self." + member : member)
                 }

@@ -39,7 +39,9 @@ struct DeclaredFunction {
             throw MacroError("this attribute applies to functions")
         }
         name = function.name.text
-        isStatic = function.modifiers.contains { $0.name.tokenKind == .keyword(.static) || $0.name.tokenKind == .keyword(.class) }
+        isStatic = function.modifiers.contains {
+            $0.name.tokenKind == .keyword(.static) || $0.name.tokenKind == .keyword(.class)
+        }
         let effects = function.signature.effectSpecifiers
         isAsync = effects?.asyncSpecifier != nil
         isThrowing = effects?.throwsClause != nil

@@ -11,7 +11,9 @@ public struct PromptMacro: PeerMacro {
         in context: some MacroExpansionContext
     ) throws -> [DeclSyntax] {
         let function = try DeclaredFunction(declaration)
-        guard let returnType = function.returnType else { throw MacroError("a prompt returns String or [PromptMessage]") }
+        guard let returnType = function.returnType else {
+            throw MacroError("a prompt returns String or [PromptMessage]")
+        }
         let arguments = AttributeArguments(node)
         let name = arguments.source(nil) ?? stringLiteral(function.name)
         let description = arguments.source("description") ?? stringLiteral(function.documentation.summary)
@@ -26,7 +28,8 @@ public struct PromptMacro: PeerMacro {
             return "arguments.value(\(stringLiteral(parameter.publicName)))"
         }
         let argumentList =
-            promptArguments.isEmpty ? "[]" : "[\n            " + promptArguments.joined(separator: ",\n            ") + "\n        ]"
+            promptArguments.isEmpty
+            ? "[]" : "[\n            " + promptArguments.joined(separator: ",\n            ") + "\n        ]"
         return [
             """
             \(raw: function.memberKeyword) \(raw: function.name)Prompt: MCPCore.PromptDefinition {

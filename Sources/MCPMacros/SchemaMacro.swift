@@ -33,18 +33,22 @@ public struct SchemaMacro: ExtensionMacro {
         let required = properties.filter { !$0.isOptional && $0.defaultValue == nil }.map { stringLiteral($0.name) }
         let reads = properties.map { property in
             if let value = property.defaultValue {
-                return "self.\(property.name) = try MCPCore.SchemaFields.read(object, \(stringLiteral(property.name)), default: \(value))"
+                return
+                    "self.\(property.name) = try MCPCore.SchemaFields.read(object, \(stringLiteral(property.name)), default: \(value))"
             }
             return "self.\(property.name) = try MCPCore.SchemaFields.read(object, \(stringLiteral(property.name)))"
         }
         let writes = properties.map { property in
             if property.isOptional {
-                return "if let value = self.\(property.name) { object.append(\(stringLiteral(property.name)), value.json) }"
+                return
+                    "if let value = self.\(property.name) { object.append(\(stringLiteral(property.name)), value.json) }"
             }
             return "object.append(\(stringLiteral(property.name)), self.\(property.name).json)"
         }
         let known = properties.map { stringLiteral($0.name) }.joined(separator: ", ")
-        let schemaList = schemaEntries.isEmpty ? "[]" : "[\n            " + schemaEntries.joined(separator: ",\n            ") + "\n        ]"
+        let schemaList =
+            schemaEntries.isEmpty
+            ? "[]" : "[\n            " + schemaEntries.joined(separator: ",\n            ") + "\n        ]"
         let declaration: DeclSyntax = """
             extension \(type.trimmed): MCPCore.JSONRepresentable, MCPCore.ToolOutput, MCPCore.ResourceOutput {
                 \(raw: access)static var jsonSchema: MCPCore.JSONSchema {

@@ -35,7 +35,9 @@ public struct ToolMacro: PeerMacro {
             output = "MCPCore.ToolResult.self"
             body = "\(call)\n    return MCPCore.ToolResult(content: [])"
         }
-        let parameterList = parameters.isEmpty ? "[]" : "[\n            " + parameters.joined(separator: ",\n            ") + "\n        ]"
+        let parameterList =
+            parameters.isEmpty
+            ? "[]" : "[\n            " + parameters.joined(separator: ",\n            ") + "\n        ]"
         return [
             """
             \(raw: function.memberKeyword) \(raw: function.name)Tool: MCPCore.ToolDefinition {

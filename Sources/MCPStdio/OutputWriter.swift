@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes whole messages, one per line, to a file descriptor. A lock keeps concurrent answers
 /// from interleaving; after the reader of the pipe went away, writes are dropped.
@@ -46,10 +47,10 @@ final class OutputWriter: Sendable {
 
 private func posixWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
-    return Glibc.write(fd, pointer, count)
+        return Glibc.write(fd, pointer, count)
     #elseif canImport(Musl)
-    return Musl.write(fd, pointer, count)
+        return Musl.write(fd, pointer, count)
     #else
-    return Darwin.write(fd, pointer, count)
+        return Darwin.write(fd, pointer, count)
     #endif
 }

@@ -37,7 +37,10 @@ public final class MCPTestClient: Sendable {
     /// A client of a fresh server offering `catalogues`.
     public convenience init(catalogues: [any Catalogue], mode: Mode = .modern) throws {
         let registry = try Registry(catalogues: catalogues)
-        self.init(server: MCPServer(registry: registry, configuration: ServerConfiguration(info: ServerInfo(name: "test", version: "0"))), mode: mode)
+        self.init(
+            server: MCPServer(
+                registry: registry, configuration: ServerConfiguration(info: ServerInfo(name: "test", version: "0"))),
+            mode: mode)
     }
 
     func record(_ notification: JSONValue) { received.withLock { $0.append(notification) } }
@@ -83,7 +86,8 @@ public final class MCPTestClient: Sendable {
     ) async throws -> JSONValue {
         let response = try await send(method, params, meta: meta, capabilities: capabilities)
         if let error = response["error"] {
-            throw JSONRPCError(code: error["code"]?.intValue ?? 0, message: error["message"]?.stringValue ?? "", data: error["data"])
+            throw JSONRPCError(
+                code: error["code"]?.intValue ?? 0, message: error["message"]?.stringValue ?? "", data: error["data"])
         }
         return response["result"] ?? .null
     }

@@ -21,7 +21,9 @@ struct SettingOptions: ParsableArguments {
     @Option(help: "stdio, streamable-http or sse (TRANSPORT).") var transport: String?
     @Option(help: "Address to bind (HOST).") var host: String?
     @Option(help: "Port to bind (PORT).") var port: String?
-    @Option(name: [.customLong("env"), .customLong("environment")], help: "development, testing or production (ENVIRONMENT).")
+    @Option(
+        name: [.customLong("env"), .customLong("environment")],
+        help: "development, testing or production (ENVIRONMENT).")
     var environment: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical (LOG_LEVEL).") var logLevel: String?
     @Option(help: "text or json (LOG_FORMAT).") var logFormat: String?
@@ -47,7 +49,8 @@ struct SettingOptions: ParsableArguments {
     var arguments: [String] {
         var list: [String] = []
         for (flag, value) in [
-            ("--transport", transport), ("--host", host), ("--port", port), ("--env", environment), ("--log-level", logLevel),
+            ("--transport", transport), ("--host", host), ("--port", port), ("--env", environment),
+            ("--log-level", logLevel),
             ("--log-format", logFormat), ("--workspace", workspace), ("--workers", workers), ("--env-file", envFile),
         ] {
             if let value { list += [flag, value] }
@@ -80,7 +83,8 @@ func exampleRegistry(_ settings: ServerSettings) throws -> Registry {
     appSettings.statelessHTTP = settings.statelessHTTP
     appSettings.logLevel = settings.logLevel.rawValue
     appSettings.secretsPresent = settings.secretsPresent
-    let workspace = try Workspace(path: settings.workspaceDirectory, maxReadBytes: settings.maxFileSize, maxWriteBytes: settings.maxFileSize)
+    let workspace = try Workspace(
+        path: settings.workspaceDirectory, maxReadBytes: settings.maxFileSize, maxWriteBytes: settings.maxFileSize)
     return try ExampleCatalogue.registry(
         settings: appSettings, workspace: workspace, regexTimeout: .milliseconds(Int(settings.regexTimeout * 1000)),
         demoTools: settings.enableDemoTools)
@@ -88,7 +92,9 @@ func exampleRegistry(_ settings: ServerSettings) throws -> Registry {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the server (the default command). In production, or with --workers, a supervisor runs worker processes.")
+        abstract:
+            "Run the server (the default command). In production, or with --workers, a supervisor runs worker processes."
+    )
 
     @OptionGroup var options: SettingOptions
 
@@ -107,7 +113,9 @@ struct Serve: AsyncParsableCommand {
         let configuration = supervisorConfiguration(settings, budget: budget, options: options)
         logger.info(
             "starting workers",
-            metadata: ["workers": "\(configuration.workers)", "cpus": "\(budget.cpus)", "cpu.source": "\(budget.source)"])
+            metadata: [
+                "workers": "\(configuration.workers)", "cpus": "\(budget.cpus)", "cpu.source": "\(budget.source)",
+            ])
         let status = try await Supervisor.runOnThread(configuration: configuration, logger: logger) {
             // SIGHUP: read the settings again (the .env file may have changed).
             guard let fresh = try? await options.settings() else { return nil }
@@ -117,17 +125,22 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-func supervisorConfiguration(_ settings: ServerSettings, budget: CPUBudget, options: SettingOptions) -> Supervisor.Configuration {
+func supervisorConfiguration(
+    _ settings: ServerSettings, budget: CPUBudget, options: SettingOptions
+) -> Supervisor.Configuration {
     Supervisor.Configuration(
         executable: Supervisor.executablePath(), workerArguments: ["worker"] + options.arguments,
         environment: ProcessInfo.processInfo.environment, host: settings.host, port: settings.port,
-        workers: settings.transport == .sse ? 1 : settings.workerCount(budget: budget), gracefulTimeout: settings.gracefulTimeout,
-        workerTimeout: settings.workerTimeout, maxSessions: settings.maxSessions, sessionIdleTTL: settings.sessionIdleTTL)
+        workers: settings.transport == .sse ? 1 : settings.workerCount(budget: budget),
+        gracefulTimeout: settings.gracefulTimeout,
+        workerTimeout: settings.workerTimeout, maxSessions: settings.maxSessions,
+        sessionIdleTTL: settings.sessionIdleTTL)
 }
 
 /// One worker process of a supervisor (started by it, not by hand).
 struct Worker: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve as a worker of a supervisor (internal).", shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        abstract: "Serve as a worker of a supervisor (internal).", shouldDisplay: false)
 
     @OptionGroup var options: SettingOptions
 
@@ -142,9 +155,11 @@ struct Worker: AsyncParsableCommand {
 
 /// `mcp-server healthcheck`: exit 0 when `/health` answers healthy (container HEALTHCHECK without curl).
 struct HealthCheckCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "healthcheck", abstract: "Exit 0 when the server's /health answers healthy.")
+    static let configuration = CommandConfiguration(
+        commandName: "healthcheck", abstract: "Exit 0 when the server's /health answers healthy.")
 
-    @Option(help: "URL to check (default: http://127.0.0.1:$PORT/health, https when TLS is configured).") var url: String?
+    @Option(help: "URL to check (default: http://127.0.0.1:$PORT/health, https when TLS is configured).") var url:
+        String?
     @Option(help: "Seconds to wait for the answer.") var timeout: Double = 3
     @OptionGroup var options: SettingOptions
 
@@ -163,7 +178,8 @@ struct HealthCheckCommand: AsyncParsableCommand {
 
 /// `mcp-server workers`: how many workers this configuration runs here (for the container entrypoint).
 struct Workers: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print how many worker processes would run here, from WORKERS or the CPU budget.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print how many worker processes would run here, from WORKERS or the CPU budget.")
 
     @Option(help: "Root of the cgroup file system to read CPU quotas from.") var cgroupRoot = "/sys/fs/cgroup"
     @Flag(help: "Explain where the number comes from.") var explain = false
@@ -174,7 +190,8 @@ struct Workers: AsyncParsableCommand {
         let budget = CPUBudget.detect(cgroupRoot: cgroupRoot)
         let count = settings.transport == .sse ? 1 : settings.workerCount(budget: budget)
         if explain {
-            let rule = settings.workers.map { "WORKERS=\($0)" }
+            let rule =
+                settings.workers.map { "WORKERS=\($0)" }
                 ?? "ceil(\(budget.cpus) CPUs x \(settings.workersPerCPU)) + \(settings.workersExtra), within \(settings.workersMin)..\(settings.workersMax)"
             print("\(count) workers: \(rule) (CPUs from \(budget.source))")
         } else {
@@ -185,7 +202,8 @@ struct Workers: AsyncParsableCommand {
 
 /// `mcp-server dev`: rebuild and restart on every change under Sources/ (the original's `--reload`).
 struct Dev: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Development mode: rebuild and restart when Sources/ changes.")
+    static let configuration = CommandConfiguration(
+        abstract: "Development mode: rebuild and restart when Sources/ changes.")
 
     @Option(help: "Seconds between checks for changes.") var interval: Double = 1
     @OptionGroup var options: SettingOptions

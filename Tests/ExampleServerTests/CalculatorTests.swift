@@ -42,12 +42,17 @@ struct CalculatorTests {
 
     @Test func bmiHasValueAndCategory() async throws {
         let result = try await client.callTool("calculate_bmi", ["weight_kg": 70, "height_m": 1.75])
-        #expect(result["structuredContent"] == ["bmi": 22.86, "category": "Normal weight", "weight_kg": 70.0, "height_m": 1.75])
+        #expect(
+            result["structuredContent"] == [
+                "bmi": 22.86, "category": "Normal weight", "weight_kg": 70.0, "height_m": 1.75,
+            ])
         for (weight, category) in [(50.0, "Underweight"), (80.0, "Overweight"), (120.0, "Obese")] {
             let other = try await client.callTool("calculate_bmi", ["weight_kg": .double(weight), "height_m": 1.75])
             #expect(other["structuredContent"]?["category"] == .string(category))
         }
-        #expect(try await error("calculate_bmi", ["weight_kg": 0, "height_m": 1.75]) == "Weight and height must be positive numbers")
+        #expect(
+            try await error("calculate_bmi", ["weight_kg": 0, "height_m": 1.75])
+                == "Weight and height must be positive numbers")
     }
 
     @Test(arguments: [
@@ -61,7 +66,8 @@ struct CalculatorTests {
     @Test(arguments: [
         ("1/0", "Division by zero"), ("2+", "Expression ends unexpectedly"), ("(1", "Missing ')'"),
         ("import os", "Unknown name 'import'"), ("__import__('os')", "Unsupported character '_' in expression"),
-        ("", "Expression is empty"), ("1 2", "Unexpected '2.0' in expression"), ("sqrt(-1)", "Cannot take the square root of a negative number"),
+        ("", "Expression is empty"), ("1 2", "Unexpected '2.0' in expression"),
+        ("sqrt(-1)", "Cannot take the square root of a negative number"),
         ("10^400", "Result is not a finite number"),
     ])
     func rejectsBadExpressions(_ expression: String, _ message: String) async throws {
@@ -70,10 +76,16 @@ struct CalculatorTests {
 
     @Test func boundsExpressionLengthAndDepth() async throws {
         let long = String(repeating: "1+", count: 600) + "1"
-        #expect(try await error("calculate", ["expression": .string(long)]) == "Expression too long (at most 1000 characters)")
+        #expect(
+            try await error("calculate", ["expression": .string(long)])
+                == "Expression too long (at most 1000 characters)")
         let deep = String(repeating: "(", count: 200) + "1" + String(repeating: ")", count: 200)
-        #expect(try await error("calculate", ["expression": .string(deep)]) == "Expression nested too deeply (at most 64 levels)")
+        #expect(
+            try await error("calculate", ["expression": .string(deep)])
+                == "Expression nested too deeply (at most 64 levels)")
         let unary = String(repeating: "-", count: 500) + "1"
-        #expect(try await error("calculate", ["expression": .string(unary)]) == "Expression nested too deeply (at most 64 levels)")
+        #expect(
+            try await error("calculate", ["expression": .string(unary)])
+                == "Expression nested too deeply (at most 64 levels)")
     }
 }

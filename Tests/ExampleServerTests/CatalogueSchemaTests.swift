@@ -21,17 +21,26 @@ struct CatalogueSchemaTests {
         .init(name: "divide", parameters: [("a", "number", nil), ("b", "number", nil)], required: ["a", "b"]),
         .init(name: "power", parameters: [("a", "number", nil), ("b", "number", nil)], required: ["a", "b"]),
         .init(name: "sqrt", parameters: [("x", "number", nil)], required: ["x"]),
-        .init(name: "calculate_bmi", parameters: [("weight_kg", "number", nil), ("height_m", "number", nil)], required: ["weight_kg", "height_m"]),
-        .init(name: "percentage", parameters: [("value", "number", nil), ("percentage", "number", nil)], required: ["value", "percentage"]),
+        .init(
+            name: "calculate_bmi", parameters: [("weight_kg", "number", nil), ("height_m", "number", nil)],
+            required: ["weight_kg", "height_m"]),
+        .init(
+            name: "percentage", parameters: [("value", "number", nil), ("percentage", "number", nil)],
+            required: ["value", "percentage"]),
         .init(name: "average", parameters: [("numbers", "array", nil)], required: ["numbers"]),
         .init(name: "calculate", parameters: [("expression", "string", nil)], required: ["expression"]),
         .init(name: "count_words", parameters: [("text", "string", nil)], required: ["text"]),
-        .init(name: "convert_case", parameters: [("text", "string", nil), ("case_type", "string", nil)], required: ["text", "case_type"]),
+        .init(
+            name: "convert_case", parameters: [("text", "string", nil), ("case_type", "string", nil)],
+            required: ["text", "case_type"]),
         .init(name: "extract_emails", parameters: [("text", "string", nil)], required: ["text"]),
         .init(name: "extract_urls", parameters: [("text", "string", nil)], required: ["text"]),
         .init(
             name: "replace_text",
-            parameters: [("text", "string", nil), ("pattern", "string", nil), ("replacement", "string", nil), ("use_regex", "boolean", false)],
+            parameters: [
+                ("text", "string", nil), ("pattern", "string", nil), ("replacement", "string", nil),
+                ("use_regex", "boolean", false),
+            ],
             required: ["text", "pattern", "replacement"]),
         .init(name: "clean_text", parameters: [("text", "string", nil)], required: ["text"]),
         .init(name: "generate_slug", parameters: [("text", "string", nil)], required: ["text"]),
@@ -39,12 +48,16 @@ struct CatalogueSchemaTests {
         .init(name: "list_directory", parameters: [("directory_path", "string", ".")], required: []),
         .init(name: "read_text_file", parameters: [("file_path", "string", nil)], required: ["file_path"]),
         .init(
-            name: "write_text_file", parameters: [("file_path", "string", nil), ("content", "string", nil), ("overwrite", "boolean", false)],
+            name: "write_text_file",
+            parameters: [("file_path", "string", nil), ("content", "string", nil), ("overwrite", "boolean", false)],
             required: ["file_path", "content"]),
         .init(name: "read_json_file", parameters: [("file_path", "string", nil)], required: ["file_path"]),
         .init(
             name: "write_json_file",
-            parameters: [("file_path", "string", nil), ("data", "", nil), ("overwrite", "boolean", false), ("indent", "integer", 2)],
+            parameters: [
+                ("file_path", "string", nil), ("data", "", nil), ("overwrite", "boolean", false),
+                ("indent", "integer", 2),
+            ],
             required: ["file_path", "data"]),
         .init(name: "file_info", parameters: [("file_path", "string", nil)], required: ["file_path"]),
         .init(name: "create_directory", parameters: [("directory_path", "string", nil)], required: ["directory_path"]),
@@ -55,15 +68,18 @@ struct CatalogueSchemaTests {
         defer { sandbox.remove() }
         let registry = try ExampleCatalogue.registry(settings: AppSettings(), workspace: sandbox.workspace)
         #expect(registry.tools.map(\.name) == Self.expected.map(\.name))
-        #expect(registry.resources.map(\.uri) == [
-            "system://info", "system://memory", "system://cpu", "system://disk", "system://processes", "system://network",
-            "config://app", "config://version", "config://capabilities", "config://environment",
-        ])
+        #expect(
+            registry.resources.map(\.uri) == [
+                "system://info", "system://memory", "system://cpu", "system://disk", "system://processes",
+                "system://network",
+                "config://app", "config://version", "config://capabilities", "config://environment",
+            ])
         #expect(registry.templates.map(\.uri) == ["config://user/{user_id}"])
-        #expect(registry.prompts.map(\.name) == [
-            "code_review", "bug_analysis", "code_optimization", "architecture_review", "data_analysis",
-            "statistical_analysis", "predictive_modeling", "data_quality_assessment",
-        ])
+        #expect(
+            registry.prompts.map(\.name) == [
+                "code_review", "bug_analysis", "code_optimization", "architecture_review", "data_analysis",
+                "statistical_analysis", "predictive_modeling", "data_quality_assessment",
+            ])
     }
 
     @Test(arguments: expected.map(\.name))
@@ -95,7 +111,8 @@ struct CatalogueSchemaTests {
         defer { sandbox.remove() }
         let registry = try ExampleCatalogue.registry(settings: AppSettings(), workspace: sandbox.workspace)
         let convert = try #require(registry.tool(named: "convert_case"))
-        #expect(convert.inputSchema.json["properties"]?["case_type"]?["enum"] == ["upper", "lower", "title", "capitalize"])
+        #expect(
+            convert.inputSchema.json["properties"]?["case_type"]?["enum"] == ["upper", "lower", "title", "capitalize"])
         let average = try #require(registry.tool(named: "average"))
         #expect(average.inputSchema.json["properties"]?["numbers"]?["items"] == ["type": "number"])
         let bmi = try #require(registry.tool(named: "calculate_bmi")?.outputSchema)

@@ -11,13 +11,20 @@ struct FileToolsTests {
         defer { sandbox.remove() }
         let client = try sandbox.client()
         let written = try await client.callTool("write_text_file", ["file_path": "notes/a.txt", "content": "one\ntwo"])
-        #expect(written["structuredContent"] == ["message": "Successfully wrote to notes/a.txt", "file_path": "notes/a.txt", "size_bytes": 7, "lines": 2])
+        #expect(
+            written["structuredContent"] == [
+                "message": "Successfully wrote to notes/a.txt", "file_path": "notes/a.txt", "size_bytes": 7, "lines": 2,
+            ])
         let read = try await client.callTool("read_text_file", ["file_path": "notes/a.txt"])
-        #expect(read["structuredContent"] == ["content": "one\ntwo", "file_path": "notes/a.txt", "size_bytes": 7, "lines": 2])
+        #expect(
+            read["structuredContent"] == [
+                "content": "one\ntwo", "file_path": "notes/a.txt", "size_bytes": 7, "lines": 2,
+            ])
         let again = try await client.callTool("write_text_file", ["file_path": "notes/a.txt", "content": "x"])
         #expect(again["isError"] == true)
         #expect(again.firstText == "File already exists: 'notes/a.txt' (pass overwrite=true to replace it)")
-        let replaced = try await client.callTool("write_text_file", ["file_path": "notes/a.txt", "content": "x", "overwrite": true])
+        let replaced = try await client.callTool(
+            "write_text_file", ["file_path": "notes/a.txt", "content": "x", "overwrite": true])
         #expect(replaced["isError"] == false)
         #expect(try String(contentsOfFile: sandbox.workspacePath + "/notes/a.txt", encoding: .utf8) == "x")
 
@@ -51,7 +58,8 @@ struct FileToolsTests {
         _ = try await client.callTool("write_text_file", ["file_path": "bad.json", "content": "{oops"])
         let bad = try await client.callTool("read_json_file", ["file_path": "bad.json"])
         #expect(bad.firstText?.hasPrefix("Invalid JSON in file bad.json") == true)
-        let badIndent = try await client.callTool("write_json_file", ["file_path": "e.json", "data": [:], "indent": 99])
+        let badIndent = try await client.callTool(
+            "write_json_file", ["file_path": "e.json", "data": [:], "indent": 99])
         #expect(badIndent["isError"] == true)
     }
 
@@ -63,14 +71,20 @@ struct FileToolsTests {
             for index in 0..<20 {
                 group.addTask {
                     _ = try? await client.callTool(
-                        "write_text_file", ["file_path": "same.txt", "content": .string(String(repeating: "\(index % 10)", count: 10_000)), "overwrite": true])
+                        "write_text_file",
+                        [
+                            "file_path": "same.txt",
+                            "content": .string(String(repeating: "\(index % 10)", count: 10_000)), "overwrite": true,
+                        ])
                 }
             }
         }
         let content = try String(contentsOfFile: sandbox.workspacePath + "/same.txt", encoding: .utf8)
         #expect(content.count == 10_000)
         #expect(Set(content).count == 1, "every write is all-or-nothing")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.workspacePath).filter { $0.hasPrefix(".tmp-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.workspacePath).filter {
+            $0.hasPrefix(".tmp-")
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -109,7 +123,9 @@ struct SandboxEscapeTests {
         for tool in ["read_text_file", "read_json_file", "file_info"] {
             let result = try await client.callTool(tool, ["file_path": .string(path)])
             let text = JSONWriter.string(result)
-            #expect(!text.contains("TOP-SECRET") && !text.contains("EVIL-SECRET") && !text.contains("root:"), "\(tool) \(path)")
+            #expect(
+                !text.contains("TOP-SECRET") && !text.contains("EVIL-SECRET") && !text.contains("root:"),
+                "\(tool) \(path)")
             #expect(!text.contains(sandbox.base), "errors never show host paths")
         }
         for tool in ["write_text_file", "write_json_file"] {
@@ -126,9 +142,12 @@ struct SandboxEscapeTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let client = try sandbox.client()
-        #expect(try await client.callTool("read_text_file", ["file_path": "../secret.txt"]).firstText == "Path must not contain '..'")
-        #expect(try await client.callTool("read_text_file", ["file_path": .string(sandbox.secretPath)]).firstText
-            == "Absolute paths are not allowed; use a path inside the workspace")
+        #expect(
+            try await client.callTool("read_text_file", ["file_path": "../secret.txt"]).firstText
+                == "Path must not contain '..'")
+        #expect(
+            try await client.callTool("read_text_file", ["file_path": .string(sandbox.secretPath)]).firstText
+                == "Absolute paths are not allowed; use a path inside the workspace")
         #expect(try await client.callTool("list_directory", ["directory_path": ".."])["isError"] == true)
     }
 
@@ -151,7 +170,8 @@ struct SandboxEscapeTests {
         let write = try await client.callTool("write_text_file", ["file_path": "linkdir/new.txt", "content": "x"])
         #expect(write["isError"] == true)
         #expect(!FileManager.default.fileExists(atPath: sandbox.base + "/new.txt"))
-        let overwriteLink = try await client.callTool("write_text_file", ["file_path": "l.txt", "content": "x", "overwrite": true])
+        let overwriteLink = try await client.callTool(
+            "write_text_file", ["file_path": "l.txt", "content": "x", "overwrite": true])
         #expect(overwriteLink["isError"] == true)
         #expect(try String(contentsOfFile: sandbox.secretPath, encoding: .utf8) == "TOP-SECRET")
         let list = try await client.callTool("list_directory", ["directory_path": "linkdir"])
@@ -174,7 +194,8 @@ struct SandboxEscapeTests {
         #expect(hard.firstText == "Files with several hard links are not read: 'hard.txt'")
         let fifo = try await client.callTool("read_text_file", ["file_path": "fifo"])
         #expect(fifo.firstText == "Not a regular file: 'fifo'")
-        let writeFIFO = try await client.callTool("write_text_file", ["file_path": "fifo", "content": "x", "overwrite": true])
+        let writeFIFO = try await client.callTool(
+            "write_text_file", ["file_path": "fifo", "content": "x", "overwrite": true])
         #expect(writeFIFO["isError"] == true)
         // Replacing a hard-linked name swaps the directory entry; the outside file keeps its content.
         _ = try await client.callTool("write_text_file", ["file_path": "hard.txt", "content": "x", "overwrite": true])

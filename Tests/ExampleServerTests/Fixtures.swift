@@ -22,8 +22,12 @@ struct Sandbox {
     }
 
     func client(mode: MCPTestClient.Mode = .modern) throws -> MCPTestClient {
-        let registry = try ExampleCatalogue.registry(settings: AppSettings(), workspace: workspace, regexTimeout: .milliseconds(300))
-        return MCPTestClient(server: MCPServer(registry: registry, configuration: ServerConfiguration(info: ServerInfo(name: "t", version: "0"))), mode: mode)
+        let registry = try ExampleCatalogue.registry(
+            settings: AppSettings(), workspace: workspace, regexTimeout: .milliseconds(300))
+        return MCPTestClient(
+            server: MCPServer(
+                registry: registry, configuration: ServerConfiguration(info: ServerInfo(name: "t", version: "0"))),
+            mode: mode)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: base) }

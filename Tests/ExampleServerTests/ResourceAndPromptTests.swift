@@ -50,7 +50,9 @@ struct ResourceAndPromptTests {
         var settings = AppSettings()
         settings.secretsPresent = ["API_KEY": true, "SECRET_KEY": false]
         let registry = try ExampleCatalogue.registry(settings: settings, workspace: sandbox.workspace)
-        let client = MCPTestClient(server: MCPServer(registry: registry, configuration: ServerConfiguration(info: ServerInfo(name: "t", version: "0"))))
+        let client = MCPTestClient(
+            server: MCPServer(
+                registry: registry, configuration: ServerConfiguration(info: ServerInfo(name: "t", version: "0"))))
         let result = try await client.result("resources/read", ["uri": "config://environment"])
         let json = try JSONParser.parse(result["contents"]?.arrayValue?.first?["text"]?.stringValue ?? "")
         #expect(json["has_api_key"] == true)
@@ -64,23 +66,34 @@ struct ResourceAndPromptTests {
         #expect(response["error"]?["code"] == -32602)
     }
 
-    @Test(arguments: [
-        ("code_review", ["code": "print(1)"], ["```python", "print(1)", "Security"]),
-        ("code_review", ["code": "let x = 1", "language": "swift"], ["```swift"]),
-        ("bug_analysis", ["error_message": "KeyError: 'x'", "code_context": "d['x']"], ["KeyError", "d['x']", "Root cause"]),
-        ("bug_analysis", ["error_message": "boom"], ["boom"]),
-        ("code_optimization", ["code": "x"], ["performance"]),
-        ("architecture_review", ["description": "three tiers", "requirements": "99.9%"], ["three tiers", "99.9%"]),
-        ("data_analysis", ["data_description": "sales"], ["sales", "Exploratory"]),
-        ("statistical_analysis", ["hypothesis": "A > B", "data_info": "two groups"], ["A > B", "H₀"]),
-        ("predictive_modeling", ["target_variable": "churn", "features_description": "usage"], ["churn", "usage"]),
-        ("data_quality_assessment", ["dataset_info": "crm export"], ["crm export", "Completeness"]),
-    ] as [(String, [String: String], [String])])
+    @Test(
+        arguments: [
+            ("code_review", ["code": "print(1)"], ["```python", "print(1)", "Security"]),
+            ("code_review", ["code": "let x = 1", "language": "swift"], ["```swift"]),
+            (
+                "bug_analysis", ["error_message": "KeyError: 'x'", "code_context": "d['x']"],
+                ["KeyError", "d['x']", "Root cause"]
+            ),
+            ("bug_analysis", ["error_message": "boom"], ["boom"]),
+            ("code_optimization", ["code": "x"], ["performance"]),
+            (
+                "architecture_review", ["description": "three tiers", "requirements": "99.9%"],
+                ["three tiers", "99.9%"]
+            ),
+            ("data_analysis", ["data_description": "sales"], ["sales", "Exploratory"]),
+            ("statistical_analysis", ["hypothesis": "A > B", "data_info": "two groups"], ["A > B", "H₀"]),
+            (
+                "predictive_modeling", ["target_variable": "churn", "features_description": "usage"],
+                ["churn", "usage"]
+            ),
+            ("data_quality_assessment", ["dataset_info": "crm export"], ["crm export", "Completeness"]),
+        ] as [(String, [String: String], [String])])
     func rendersEveryPrompt(_ name: String, _ arguments: [String: String], _ expected: [String]) async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let args = JSONObject(arguments.map { ($0.key, JSONValue.string($0.value)) })
-        let result = try await sandbox.client().result("prompts/get", ["name": .string(name), "arguments": .object(args)])
+        let result = try await sandbox.client().result(
+            "prompts/get", ["name": .string(name), "arguments": .object(args)])
         let text = try #require(result["messages"]?.arrayValue?.first?["content"]?["text"]?.stringValue)
         for fragment in expected { #expect(text.contains(fragment), "\(name) lacks \(fragment)") }
         #expect(result["messages"]?.arrayValue?.first?["role"] == "user")
@@ -89,7 +102,8 @@ struct ResourceAndPromptTests {
     @Test func requiredPromptArgumentsAreEnforced() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let response = try await sandbox.client().send("prompts/get", ["name": "statistical_analysis", "arguments": ["hypothesis": "x"]])
+        let response = try await sandbox.client().send(
+            "prompts/get", ["name": "statistical_analysis", "arguments": ["hypothesis": "x"]])
         #expect(response["error"]?["code"] == -32602)
         #expect(response["error"]?["message"] == "Invalid params: Missing required argument 'data_info'")
     }
@@ -99,10 +113,15 @@ struct ResourceAndPromptTests {
         defer { sandbox.remove() }
         let client = try sandbox.client()
         let languages = try await client.result(
-            "completion/complete", ["ref": ["type": "ref/prompt", "name": "code_review"], "argument": ["name": "language", "value": "py"]])
+            "completion/complete",
+            ["ref": ["type": "ref/prompt", "name": "code_review"], "argument": ["name": "language", "value": "py"]])
         #expect(languages["completion"]?["values"] == ["python"])
         let users = try await client.result(
-            "completion/complete", ["ref": ["type": "ref/resource", "uri": "config://user/{user_id}"], "argument": ["name": "user_id", "value": "a"]])
+            "completion/complete",
+            [
+                "ref": ["type": "ref/resource", "uri": "config://user/{user_id}"],
+                "argument": ["name": "user_id", "value": "a"],
+            ])
         #expect(users["completion"]?["values"] == ["admin", "alice"])
     }
 }

@@ -36,13 +36,17 @@ struct TextToolsTests {
     @Test func rejectsUnknownCaseTypes() async throws {
         let result = try await client.callTool("convert_case", ["text": "x", "case_type": "sideways"])
         #expect(result["isError"] == true)
-        #expect(result.firstText == "Invalid argument 'case_type': Invalid case_type. Use: upper, lower, title, or capitalize")
+        #expect(
+            result.firstText
+                == "Invalid argument 'case_type': Invalid case_type. Use: upper, lower, title, or capitalize")
     }
 
     @Test func extractsEmailsAndURLsOnceInOrder() async throws {
-        let emails = try await structured("extract_emails", ["text": "Contact test@example.com or admin@test.org, again test@example.com."])
+        let emails = try await structured(
+            "extract_emails", ["text": "Contact test@example.com or admin@test.org, again test@example.com."])
         #expect(emails?["result"] == ["test@example.com", "admin@test.org"])
-        let urls = try await structured("extract_urls", ["text": "See https://example.com/a?b=1#frag, and (http://x.org/~me). http://x.org/~me"])
+        let urls = try await structured(
+            "extract_urls", ["text": "See https://example.com/a?b=1#frag, and (http://x.org/~me). http://x.org/~me"])
         #expect(urls?["result"] == ["https://example.com/a?b=1#frag", "http://x.org/~me"])
     }
 
@@ -50,12 +54,21 @@ struct TextToolsTests {
         let plain = try await structured("replace_text", ["text": "a.b.c", "pattern": ".", "replacement": "-"])
         #expect(plain?["result"] == "a-b-c")
         let regex = try await structured(
-            "replace_text", ["text": "2024-01-15", "pattern": #"(\d+)-(\d+)-(\d+)"#, "replacement": #"\3/\2/\1 cost $5"#, "use_regex": true])
+            "replace_text",
+            [
+                "text": "2024-01-15", "pattern": #"(\d+)-(\d+)-(\d+)"#, "replacement": #"\3/\2/\1 cost $5"#,
+                "use_regex": true,
+            ])
         #expect(regex?["result"] == "15/01/2024 cost $5")
         let named = try await structured(
-            "replace_text", ["text": "John Smith", "pattern": #"(?<first>\w+) (?<last>\w+)"#, "replacement": #"\g<last>, \g<first>"#, "use_regex": true])
+            "replace_text",
+            [
+                "text": "John Smith", "pattern": #"(?<first>\w+) (?<last>\w+)"#, "replacement": #"\g<last>, \g<first>"#,
+                "use_regex": true,
+            ])
         #expect(named?["result"] == "Smith, John")
-        let invalid = try await client.callTool("replace_text", ["text": "x", "pattern": "(", "replacement": "", "use_regex": true])
+        let invalid = try await client.callTool(
+            "replace_text", ["text": "x", "pattern": "(", "replacement": "", "use_regex": true])
         #expect(invalid.firstText == "Invalid regular expression")
         let empty = try await client.callTool("replace_text", ["text": "x", "pattern": "", "replacement": "y"])
         #expect(empty["isError"] == true)
@@ -67,26 +80,34 @@ struct TextToolsTests {
         (#"^(\w+\s?)*$"#, String(repeating: "word ", count: 2000) + "!"),
     ])
     func stopsCatastrophicBacktracking(_ pattern: String, _ text: String) async throws {
-        let result = try await client.callTool("replace_text", ["text": .string(text), "pattern": .string(pattern), "replacement": "x", "use_regex": true])
+        let result = try await client.callTool(
+            "replace_text", ["text": .string(text), "pattern": .string(pattern), "replacement": "x", "use_regex": true])
         #expect(result["isError"] == true)
         #expect(result.firstText?.hasPrefix("Regular expression took longer than") == true)
     }
 
     @Test func capsPatternLength() async throws {
         let result = try await client.callTool(
-            "replace_text", ["text": "x", "pattern": .string(String(repeating: "a", count: 1001)), "replacement": "", "use_regex": true])
+            "replace_text",
+            [
+                "text": "x", "pattern": .string(String(repeating: "a", count: 1001)), "replacement": "",
+                "use_regex": true,
+            ])
         #expect(result.firstText == "Pattern is longer than 1000 characters")
     }
 
     @Test func cleansSlugsAndStatistics() async throws {
         #expect(try await structured("clean_text", ["text": "  a \t b\n\nc  "])?["result"] == "a b c")
-        #expect(try await structured("generate_slug", ["text": "Hello World! This is a Test."])?["result"] == "hello-world-this-is-a-test")
+        #expect(
+            try await structured("generate_slug", ["text": "Hello World! This is a Test."])?["result"]
+                == "hello-world-this-is-a-test")
         #expect(try await structured("generate_slug", ["text": "Ünïcode -- only"])?["result"] == "n-code-only")
         let stats = try await structured("text_statistics", ["text": "Hello world. This is a test! Really?"])
-        #expect(stats == [
-            "total_characters": 36, "total_words": 7, "total_sentences": 3, "average_word_length": 4.29,
-            "average_sentence_length": 2.33, "unique_words": 7, "reading_time_minutes": 0.0,
-        ])
+        #expect(
+            stats == [
+                "total_characters": 36, "total_words": 7, "total_sentences": 3, "average_word_length": 4.29,
+                "average_sentence_length": 2.33, "unique_words": 7, "reading_time_minutes": 0.0,
+            ])
         let empty = try await structured("text_statistics", ["text": ""])
         #expect(empty?["average_word_length"] == 0.0)
     }

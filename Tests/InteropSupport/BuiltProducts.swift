@@ -2,14 +2,18 @@ public import Foundation
 
 /// Where tests find the built `mcp-server`, the package root, and the Python interop client.
 public enum BuiltProducts {
-    public static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
 
     public static var serverBinary: String {
         if let path = ProcessInfo.processInfo.environment["MCP_SERVER_BIN"] { return path }
         // The test bundle sits in the same build folder as the executable.
         let bundleFolder = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [bundleFolder.appendingPathComponent("mcp-server"), packageRoot.appendingPathComponent(".build/debug/mcp-server")]
+        for candidate in [
+            bundleFolder.appendingPathComponent("mcp-server"),
+            packageRoot.appendingPathComponent(".build/debug/mcp-server"),
+        ]
         where FileManager.default.isExecutableFile(atPath: candidate.path) {
             return candidate.path
         }
@@ -32,13 +36,17 @@ public enum BuiltProducts {
     /// Runs a script from `Tests/Interop` with the interop python; returns its exit status and
     /// combined output. The wait happens on a thread of its own, never on the Swift concurrency
     /// pool, so servers running in the test process keep being served meanwhile.
-    public static func runPython(_ script: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    public static func runPython(
+        _ script: String, _ arguments: [String]
+    ) async throws -> (status: Int32, output: String) {
         guard let python else { throw InteropUnavailable() }
         return try await run(python, [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments)
     }
 
     /// Runs a program to completion off the concurrency pool; returns its status and output.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+    ) async throws
         -> (status: Int32, output: String)
     {
         let process = Process()

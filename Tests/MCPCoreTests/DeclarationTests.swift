@@ -37,7 +37,11 @@ struct DeclarationTests {
         )
         #expect(greet.outputSchema.map { JSONValue.object($0.json) } == expected)
         let wrapped = try #require(tools["refuse"]?.outputSchema)
-        #expect(JSONValue.object(wrapped.json) == ["type": "object", "properties": ["result": ["type": "string"]], "required": ["result"], "additionalProperties": true])
+        #expect(
+            JSONValue.object(wrapped.json) == [
+                "type": "object", "properties": ["result": ["type": "string"]], "required": ["result"],
+                "additionalProperties": true,
+            ])
     }
 
     @Test func leavesTheContextOutOfTheSchema() throws {

@@ -67,6 +67,8 @@ struct JSONParserTests {
 
     @Test func prettyPrintsWithTheRequestedIndent() {
         let value: JSONValue = ["a": [1, 2], "b": [:]]
-        #expect(String(decoding: JSONWriter.pretty(value, indent: 2), as: UTF8.self) == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}")
+        #expect(
+            String(decoding: JSONWriter.pretty(value, indent: 2), as: UTF8.self)
+                == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}")
     }
 }

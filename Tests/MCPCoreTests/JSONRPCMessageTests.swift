@@ -16,11 +16,15 @@ struct JSONRPCMessageTests {
         }
         #expect(byString.id == .string("1"))
         #expect(byNumber.id == .int(1))
-        #expect(String(decoding: JSONRPCEncoding.result(id: byString.id, result: [:]), as: UTF8.self) == #"{"jsonrpc":"2.0","id":"1","result":{}}"#)
+        #expect(
+            String(decoding: JSONRPCEncoding.result(id: byString.id, result: [:]), as: UTF8.self)
+                == #"{"jsonrpc":"2.0","id":"1","result":{}}"#)
     }
 
     @Test func recognisesNotificationsAndResponses() throws {
-        guard case .success(.notification(let notification)) = try decode(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+        guard
+            case .success(.notification(let notification)) = try decode(
+                #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
         else {
             Issue.record("not a notification")
             return

@@ -8,12 +8,16 @@ import Testing
 struct ServerHandshakeEraTests {
     let server = MCPServer(
         registry: try! Registry(catalogues: [SampleCatalogue()]),
-        configuration: ServerConfiguration(info: ServerInfo(name: "test", version: "0", title: "Test"), instructions: "hi"))
+        configuration: ServerConfiguration(
+            info: ServerInfo(name: "test", version: "0", title: "Test"), instructions: "hi"))
 
     func initialize(_ version: JSONValue, params: JSONObject? = nil) throws -> (JSONValue, SessionState?) {
         let request = JSONRPCRequest(
             id: 0, method: "initialize",
-            params: .object(params ?? ["protocolVersion": version, "capabilities": [:], "clientInfo": ["name": "c", "version": "1"]]))
+            params: .object(
+                params ?? [
+                    "protocolVersion": version, "capabilities": [:], "clientInfo": ["name": "c", "version": "1"],
+                ]))
         let (reply, state) = server.initialize(request)
         return (try JSONParser.parse(reply.bytes), state)
     }
@@ -32,7 +36,10 @@ struct ServerHandshakeEraTests {
     }
 
     @Test func rejectsIncompleteInitialize() throws {
-        for params: JSONObject in [[:], ["protocolVersion": "2025-06-18", "capabilities": [:]], ["protocolVersion": 1, "capabilities": [:], "clientInfo": ["name": "c"]]] {
+        for params: JSONObject in [
+            [:], ["protocolVersion": "2025-06-18", "capabilities": [:]],
+            ["protocolVersion": 1, "capabilities": [:], "clientInfo": ["name": "c"]],
+        ] {
             let (response, state) = try initialize(nil, params: params)
             #expect(response["error"]?["code"] == -32602)
             #expect(state == nil)
@@ -93,7 +100,9 @@ struct ServerHandshakeEraTests {
 
     @Test func aSecondInitializeInASessionIsInvalid() async throws {
         let client = MCPTestClient(server: server, mode: .handshake(.v2025_06_18))
-        let response = try await client.send("initialize", ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "c", "version": "1"]])
+        let response = try await client.send(
+            "initialize",
+            ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "c", "version": "1"]])
         #expect(response["error"]?["code"] == -32600)
     }
 
@@ -105,7 +114,8 @@ struct ServerHandshakeEraTests {
 
     @Test func omitsTheProgressMessageBefore20250326() async throws {
         let client = MCPTestClient(server: server, mode: .handshake(.v2024_11_05))
-        _ = try await client.send("tools/call", ["name": "work", "arguments": ["steps": 1]], meta: ["progressToken": 9])
+        _ = try await client.send(
+            "tools/call", ["name": "work", "arguments": ["steps": 1]], meta: ["progressToken": 9])
         let progress = try #require(client.notifications.first { $0["method"] == "notifications/progress" })
         #expect(progress["params"]?["progressToken"] == 9)
         #expect(progress["params"]?["message"] == nil)
@@ -116,7 +126,11 @@ struct ServerHandshakeEraTests {
         configuration.handshakeEraEnabled = false
         let modernOnly = MCPServer(registry: Registry(), configuration: configuration)
         let (reply, state) = modernOnly.initialize(
-            JSONRPCRequest(id: 1, method: "initialize", params: ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "c", "version": "1"]]))
+            JSONRPCRequest(
+                id: 1, method: "initialize",
+                params: [
+                    "protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "c", "version": "1"],
+                ]))
         #expect(state == nil)
         #expect(String(decoding: reply.bytes, as: UTF8.self).contains("2026-07-28"))
     }

@@ -15,7 +15,10 @@ struct ServerModernEraTests {
         #expect(result["ttlMs"]?.intValue ?? -1 >= 0)
         #expect(result["cacheScope"] == "public")
         let capabilities = try #require(result["capabilities"]?.objectValue)
-        #expect(Set(capabilities.keys).isSubset(of: ["experimental", "logging", "completions", "prompts", "resources", "tools", "extensions"]))
+        #expect(
+            Set(capabilities.keys).isSubset(of: [
+                "experimental", "logging", "completions", "prompts", "resources", "tools", "extensions",
+            ]))
         #expect(result["_meta"]?[Envelope.serverInfoKey]?["name"] == "test")
     }
 
@@ -33,7 +36,10 @@ struct ServerModernEraTests {
         _ = try await client.callTool("greet", ["name": "x"])
         let second = try await client.send("tools/list")
         #expect(first["result"] == second["result"])
-        #expect(try await client.listTools().map { $0["name"] } == ["greet", "refuse", "explode", "work", "wait", "named.tool-1"])
+        #expect(
+            try await client.listTools().map { $0["name"] } == [
+                "greet", "refuse", "explode", "work", "wait", "named.tool-1",
+            ])
     }
 
     @Test func toolCallResultHasResultTypeAndServerInfo() async throws {
@@ -42,7 +48,10 @@ struct ServerModernEraTests {
         #expect(result["_meta"]?[Envelope.serverInfoKey]?["version"] == "0")
     }
 
-    @Test(arguments: ["ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe", "tasks/list", "initialize/x", "nope"])
+    @Test(arguments: [
+        "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe", "tasks/list", "initialize/x",
+        "nope",
+    ])
     func removedAndUnknownMethodsAreMethodNotFound(_ method: String) async throws {
         let response = try await client.send(method)
         #expect(response["error"]?["code"] == -32601)
@@ -77,7 +86,10 @@ struct ServerModernEraTests {
 
     @Test func getsPromptsAndChecksTheirArguments() async throws {
         let hello = try await client.result("prompts/get", ["name": "hello", "arguments": ["who": "Bo"]])
-        #expect(hello["messages"] == [["role": "user", "content": ["type": "text", "text": "Say hello to Bo in english."]]])
+        #expect(
+            hello["messages"] == [
+                ["role": "user", "content": ["type": "text", "text": "Say hello to Bo in english."]]
+            ])
         #expect(hello["description"] == "Says hello in a language.")
         let dialogue = try await client.result("prompts/get", ["name": "dialogue"])
         #expect(dialogue["messages"]?.arrayValue?.count == 2)
@@ -92,22 +104,33 @@ struct ServerModernEraTests {
 
     @Test func completesPromptArgumentsAndTemplateVariables() async throws {
         let languages = try await client.result(
-            "completion/complete", ["ref": ["type": "ref/prompt", "name": "hello"], "argument": ["name": "language", "value": "es"]])
+            "completion/complete",
+            ["ref": ["type": "ref/prompt", "name": "hello"], "argument": ["name": "language", "value": "es"]])
         #expect(languages["completion"]?["values"] == ["esperanto", "estonian"])
         #expect(languages["completion"]?["hasMore"] == false)
         let ids = try await client.result(
-            "completion/complete", ["ref": ["type": "ref/resource", "uri": "mem://item/{id}"], "argument": ["name": "id", "value": "1"]])
+            "completion/complete",
+            ["ref": ["type": "ref/resource", "uri": "mem://item/{id}"], "argument": ["name": "id", "value": "1"]])
         #expect(ids["completion"]?["values"] == ["1", "10"])
         let unknown = try await client.send(
-            "completion/complete", ["ref": ["type": "ref/prompt", "name": "nope"], "argument": ["name": "x", "value": ""]])
+            "completion/complete",
+            ["ref": ["type": "ref/prompt", "name": "nope"], "argument": ["name": "x", "value": ""]])
         #expect(unknown["error"]?["code"] == -32602)
     }
 
     @Test func capsCompletionsAtOneHundred() async throws {
         let many = (0..<500).map { "value\($0)" }
-        let prompt = PromptDefinition(name: "p", arguments: [PromptArgument("a", String.self)], completions: ["a": .values(many)], output: String.self) { _, _ in "" }
-        let client = MCPTestClient(server: MCPServer(registry: try Registry(prompts: [prompt]), configuration: ServerConfiguration(info: ServerInfo(name: "t", version: "0"))))
-        let result = try await client.result("completion/complete", ["ref": ["type": "ref/prompt", "name": "p"], "argument": ["name": "a", "value": "v"]])
+        let prompt = PromptDefinition(
+            name: "p", arguments: [PromptArgument("a", String.self)], completions: ["a": .values(many)],
+            output: String.self
+        ) { _, _ in "" }
+        let client = MCPTestClient(
+            server: MCPServer(
+                registry: try Registry(prompts: [prompt]),
+                configuration: ServerConfiguration(info: ServerInfo(name: "t", version: "0"))))
+        let result = try await client.result(
+            "completion/complete",
+            ["ref": ["type": "ref/prompt", "name": "p"], "argument": ["name": "a", "value": "v"]])
         #expect(result["completion"]?["values"]?.arrayValue?.count == 100)
         #expect(result["completion"]?["total"] == 500)
         #expect(result["completion"]?["hasMore"] == true)
@@ -117,7 +140,8 @@ struct ServerModernEraTests {
         let client = try MCPTestClient(catalogues: [SampleCatalogue()])
         _ = try await client.result("tools/call", ["name": "work", "arguments": ["steps": 3]])
         #expect(client.notifications.isEmpty)
-        _ = try await client.result("tools/call", ["name": "work", "arguments": ["steps": 3]], meta: ["progressToken": "p1"])
+        _ = try await client.result(
+            "tools/call", ["name": "work", "arguments": ["steps": 3]], meta: ["progressToken": "p1"])
         let progress = client.notifications.filter { $0["method"] == "notifications/progress" }
         #expect(progress.map { $0["params"]?["progress"] } == [1.0, 2.0, 3.0])
         #expect(progress.allSatisfy { $0["params"]?["progressToken"] == "p1" })
@@ -162,7 +186,9 @@ struct EnvelopeTests {
 
     @Test func requiresBothKeys() {
         #expect(throws: JSONRPCError.self) { try Envelope.parse(params: nil) }
-        #expect(throws: JSONRPCError.invalidParams("missing _meta io.modelcontextprotocol/clientCapabilities (an object)")) {
+        #expect(
+            throws: JSONRPCError.invalidParams("missing _meta io.modelcontextprotocol/clientCapabilities (an object)")
+        ) {
             try Envelope.parse(params: meta([Envelope.protocolVersionKey: "2026-07-28"]))
         }
     }
@@ -170,7 +196,8 @@ struct EnvelopeTests {
     @Test func reportsUnsupportedVersionsWithTheSupportedList() throws {
         for requested: JSONValue in ["1900-01-01", "2025-11-25"] {
             do {
-                _ = try Envelope.parse(params: meta([Envelope.protocolVersionKey: requested, Envelope.clientCapabilitiesKey: [:]]))
+                _ = try Envelope.parse(
+                    params: meta([Envelope.protocolVersionKey: requested, Envelope.clientCapabilitiesKey: [:]]))
                 Issue.record("accepted \(requested)")
             } catch {
                 #expect(error.code == -32022)

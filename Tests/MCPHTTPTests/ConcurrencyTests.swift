@@ -11,8 +11,10 @@ struct ConcurrencyTests {
             let results = try await withThrowingTaskGroup(of: (Int, JSONValue?).self) { group in
                 for index in 0..<500 {
                     group.addTask {
-                        let body = Modern.body(id: "1", "tools/call", #"{"name":"add","arguments":{"a":\#(index),"b":0.5}}"#)
-                        let response = try await client.send(headers: Modern.headers("tools/call", name: "add"), json: body)
+                        let body = Modern.body(
+                            id: "1", "tools/call", #"{"name":"add","arguments":{"a":\#(index),"b":0.5}}"#)
+                        let response = try await client.send(
+                            headers: Modern.headers("tools/call", name: "add"), json: body)
                         return (index, response.json)
                     }
                 }
@@ -23,15 +25,21 @@ struct ConcurrencyTests {
             #expect(results.count == 500)
             for (index, answer) in results {
                 #expect(answer?["id"] == 1)
-                #expect(answer?["result"]?["structuredContent"]?["result"] == .double(Double(index) + 0.5), "request \(index)")
+                #expect(
+                    answer?["result"]?["structuredContent"]?["result"] == .double(Double(index) + 0.5),
+                    "request \(index)")
             }
         }
     }
 
     @Test func stringAndNumberIDsStayApart() async throws {
         try await withServer { server in
-            async let numeric = server.client.send(headers: Modern.headers("tools/call", name: "add"), json: Modern.body(id: "1", "tools/call", #"{"name":"add","arguments":{"a":1,"b":1}}"#))
-            async let text = server.client.send(headers: Modern.headers("tools/call", name: "add"), json: Modern.body(id: "\"1\"", "tools/call", #"{"name":"add","arguments":{"a":2,"b":2}}"#))
+            async let numeric = server.client.send(
+                headers: Modern.headers("tools/call", name: "add"),
+                json: Modern.body(id: "1", "tools/call", #"{"name":"add","arguments":{"a":1,"b":1}}"#))
+            async let text = server.client.send(
+                headers: Modern.headers("tools/call", name: "add"),
+                json: Modern.body(id: "\"1\"", "tools/call", #"{"name":"add","arguments":{"a":2,"b":2}}"#))
             let (first, second) = try await (numeric, text)
             #expect(first.json?["id"] == .int(1))
             #expect(first.json?["result"]?["structuredContent"]?["result"] == 2.0)

@@ -8,11 +8,15 @@ let listBody = #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
 /// Origin/Host checks, authentication, rate limits, limits and response headers (§19, R-04..R-30).
 @Suite("HTTP edge policies")
 struct EdgePolicyTests {
-    @Test(arguments: ["http://evil.example", "null", "http://127.0.0.1.evil.example", "https://localhost.evil.example:8000"])
+    @Test(arguments: [
+        "http://evil.example", "null", "http://127.0.0.1.evil.example", "https://localhost.evil.example:8000",
+    ])
     func refusesForeignOrigins(_ origin: String) async throws {
         try await withServer { server in
             for (method, path) in [("POST", "/mcp"), ("GET", "/mcp"), ("DELETE", "/mcp"), ("GET", "/api/v1/tools")] {
-                let response = try await server.client.send(method, path, headers: [accept, ("Origin", origin), ("Content-Type", "application/json")], body: Array(listBody.utf8))
+                let response = try await server.client.send(
+                    method, path, headers: [accept, ("Origin", origin), ("Content-Type", "application/json")],
+                    body: Array(listBody.utf8))
                 #expect(response.status == 403, "\(method) \(path) from \(origin)")
                 #expect(response.header("access-control-allow-origin") == nil)
             }
@@ -21,21 +25,29 @@ struct EdgePolicyTests {
 
     @Test func allowsLoopbackAndConfiguredOrigins() async throws {
         try await withServer({ $0.allowedOrigins = ["https://app.example.com"] }) { server in
-            for origin in ["http://localhost:3000", "http://127.0.0.1", "https://[::1]:8443", "https://app.example.com"] {
+            for origin in [
+                "http://localhost:3000", "http://127.0.0.1", "https://[::1]:8443", "https://app.example.com",
+            ] {
                 let response = try await server.client.send(headers: [accept, ("Origin", origin)], json: listBody)
                 #expect(response.status == 200, "\(origin)")
             }
-            #expect(try await server.client.send(headers: [accept], json: listBody).status == 200, "no Origin: a non-browser client")
+            #expect(
+                try await server.client.send(headers: [accept], json: listBody).status == 200,
+                "no Origin: a non-browser client")
         }
     }
 
     @Test func refusesForeignHostsOnALoopbackServer() async throws {
         try await withServer { server in
-            let rebinding = try await server.client.raw(Array(
-                "POST /mcp HTTP/1.1\r\nHost: evil.example:80\r\nContent-Type: application/json\r\nContent-Length: \(listBody.utf8.count)\r\nConnection: close\r\n\r\n\(listBody)".utf8))
+            let rebinding = try await server.client.raw(
+                Array(
+                    "POST /mcp HTTP/1.1\r\nHost: evil.example:80\r\nContent-Type: application/json\r\nContent-Length: \(listBody.utf8.count)\r\nConnection: close\r\n\r\n\(listBody)"
+                        .utf8))
             #expect(rebinding.hasPrefix("HTTP/1.1 403"))
-            let local = try await server.client.raw(Array(
-                "POST /mcp HTTP/1.1\r\nHost: localhost:\(server.port)\r\nContent-Type: application/json\r\nContent-Length: \(listBody.utf8.count)\r\nConnection: close\r\n\r\n\(listBody)".utf8))
+            let local = try await server.client.raw(
+                Array(
+                    "POST /mcp HTTP/1.1\r\nHost: localhost:\(server.port)\r\nContent-Type: application/json\r\nContent-Length: \(listBody.utf8.count)\r\nConnection: close\r\n\r\n\(listBody)"
+                        .utf8))
             #expect(local.hasPrefix("HTTP/1.1 200"))
         }
     }
@@ -44,22 +56,31 @@ struct EdgePolicyTests {
         try await withServer({ $0.apiKey = "s3cret-key" }) { server in
             let client = server.client
             let denied: [[(String, String)]] = [
-                [], [("Authorization", "Basic czNjcmV0LWtleQ==")], [("Authorization", "Bearer ")], [("Authorization", "bearer s3cret-key")],
+                [], [("Authorization", "Basic czNjcmV0LWtleQ==")], [("Authorization", "Bearer ")],
+                [("Authorization", "bearer s3cret-key")],
                 [("Authorization", "Bearer s3cret-keyx")], [("X-API-Key", "wrong")], [("X-API-Key", "s3cret-ke")],
-                [("Authorization", "Bearer s3cret-key"), ("Authorization", "Bearer s3cret-key")], [("Cookie", "api_key=s3cret-key")],
+                [("Authorization", "Bearer s3cret-key"), ("Authorization", "Bearer s3cret-key")],
+                [("Cookie", "api_key=s3cret-key")],
             ]
             for headers in denied {
                 let response = try await client.send(headers: [accept] + headers, json: listBody)
                 #expect(response.status == 401, "\(headers)")
                 #expect(response.header("www-authenticate")?.hasPrefix("Bearer") == true)
             }
-            #expect(try await client.send("POST", "/mcp?api_key=s3cret-key", headers: [accept], json: listBody).status == 401)
-            #expect(try await client.send(headers: [accept, ("Authorization", "Bearer s3cret-key")], json: listBody).status == 200)
-            #expect(try await client.send(headers: [accept, ("X-API-Key", "s3cret-key")], json: listBody).status == 200)
+            #expect(
+                try await client.send("POST", "/mcp?api_key=s3cret-key", headers: [accept], json: listBody).status
+                    == 401)
+            #expect(
+                try await client.send(headers: [accept, ("Authorization", "Bearer s3cret-key")], json: listBody).status
+                    == 200)
+            #expect(
+                try await client.send(headers: [accept, ("X-API-Key", "s3cret-key")], json: listBody).status == 200)
             #expect(try await client.send("GET", "/health").status == 200)
             #expect(try await client.send("GET", "/ready").status == 200)
             #expect(try await client.send("GET", "/api/v1/tools").status == 401)
-            #expect(try await client.send("GET", "/MCP", headers: [accept]).status == 401, "path variants get the same treatment")
+            #expect(
+                try await client.send("GET", "/MCP", headers: [accept]).status == 401,
+                "path variants get the same treatment")
         }
     }
 
@@ -86,11 +107,18 @@ struct EdgePolicyTests {
     @Test func refusesOversizedBodiesBeforeReadingThem() async throws {
         try await withServer({ $0.maxBodySize = 64 * 1024 }) { server in
             let big = Array(repeating: UInt8(ascii: "x"), count: 64 * 1024 + 1)
-            #expect(try await server.client.send(headers: [accept, ("Content-Type", "application/json")], body: big).status == 413)
-            #expect(try await server.client.send("POST", "/api/v1/tools/add", headers: [("Content-Type", "application/json")], body: big).status == 413)
+            #expect(
+                try await server.client.send(headers: [accept, ("Content-Type", "application/json")], body: big).status
+                    == 413)
+            #expect(
+                try await server.client.send(
+                    "POST", "/api/v1/tools/add", headers: [("Content-Type", "application/json")], body: big
+                ).status == 413)
             // A declared length over the limit is answered without sending the body at all.
-            let declared = try await server.client.raw(Array(
-                "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n".utf8), timeout: .seconds(3))
+            let declared = try await server.client.raw(
+                Array(
+                    "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n"
+                        .utf8), timeout: .seconds(3))
             #expect(declared.hasPrefix("HTTP/1.1 413"))
             let chunked = try await server.client.send(
                 headers: [accept, ("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")], body: big)
@@ -120,8 +148,10 @@ struct EdgePolicyTests {
     @Test func answersMalformedBodiesWithJSONRPCErrors() async throws {
         try await withServer { server in
             let cases: [(String, Int)] = [
-                ("{", -32700), (#"{"jsonrpc":"2.0","id":1,"method":"ping""#, -32700), ("", -32700), ("{}garbage", -32700),
-                (#"{"a":1e999999}"#, -32700), ("\u{FEFF}{}", -32700), (#"{"jsonrpc":"2.0","id":null,"method":"x"}"#, -32600),
+                ("{", -32700), (#"{"jsonrpc":"2.0","id":1,"method":"ping""#, -32700), ("", -32700),
+                ("{}garbage", -32700),
+                (#"{"a":1e999999}"#, -32700), ("\u{FEFF}{}", -32700),
+                (#"{"jsonrpc":"2.0","id":null,"method":"x"}"#, -32600),
                 (#"{"jsonrpc":"1.0","id":1,"method":"x"}"#, -32600), ("42", -32600), (#""s""#, -32600),
                 (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), -32700),
             ]
@@ -140,10 +170,12 @@ struct EdgePolicyTests {
             request += "Content-Length: 0\r\n\r\n"
             let flood = try await server.client.raw(Array(request.utf8))
             #expect(flood.hasPrefix("HTTP/1.1 4"))
-            let long = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: \(String(repeating: "a", count: 17 * 1024))\r\n\r\n"
+            let long =
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: \(String(repeating: "a", count: 17 * 1024))\r\n\r\n"
             let longAnswer = try await server.client.raw(Array(long.utf8))
             #expect(longAnswer.hasPrefix("HTTP/1.1 4"))
-            let smuggle = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            let smuggle =
+                "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
             let smuggled = try await server.client.raw(Array(smuggle.utf8))
             #expect(smuggled.hasPrefix("HTTP/1.1 400"))
             let health = try await server.client.send("GET", "/health")
@@ -156,10 +188,13 @@ struct EdgePolicyTests {
             $0.keepAliveTimeout = 0.3
             $0.bodyReadTimeout = .milliseconds(300)
         }) { server in
-            let slowHead = try await server.client.rawExchange(Array("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow".utf8))
+            let slowHead = try await server.client.rawExchange(
+                Array("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow".utf8))
             #expect(slowHead.closedByServer, "an unfinished request head is cut off at the keep-alive timeout")
-            let slowBody = try await server.client.rawExchange(Array(
-                "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\"".utf8))
+            let slowBody = try await server.client.rawExchange(
+                Array(
+                    "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\""
+                        .utf8))
             #expect(slowBody.closedByServer, "an unfinished body is cut off at the body timeout")
             let health = try await server.client.send("GET", "/health")
             #expect(health.status == 200)
@@ -169,7 +204,8 @@ struct EdgePolicyTests {
     @Test func addsSecurityHeadersEverywhere() async throws {
         try await withServer { server in
             for (method, path) in [("POST", "/mcp"), ("GET", "/health"), ("GET", "/nope"), ("GET", "/")] {
-                let response = try await server.client.send(method, path, headers: [accept, ("Content-Type", "application/json")], body: Array(listBody.utf8))
+                let response = try await server.client.send(
+                    method, path, headers: [accept, ("Content-Type", "application/json")], body: Array(listBody.utf8))
                 #expect(response.header("x-content-type-options") == "nosniff", "\(path)")
                 #expect(response.header("x-frame-options") == "DENY")
                 #expect(response.header("referrer-policy") == "no-referrer")
@@ -178,7 +214,8 @@ struct EdgePolicyTests {
             }
             let page = try await server.client.send("GET", "/")
             #expect(page.header("content-security-policy")?.contains("default-src 'none'") == true)
-            #expect(try await server.client.send(headers: [accept], json: listBody).header("cache-control") == "no-store")
+            #expect(
+                try await server.client.send(headers: [accept], json: listBody).header("cache-control") == "no-store")
         }
     }
 
@@ -186,7 +223,8 @@ struct EdgePolicyTests {
         try await withServer { server in
             let echoed = try await server.client.send("GET", "/health", headers: [("X-Request-ID", "abc-123")])
             #expect(echoed.header("x-request-id") == "abc-123")
-            let hostile = try await server.client.send("GET", "/health", headers: [("X-Request-ID", "a b\"} {\"level\":\"error\"")])
+            let hostile = try await server.client.send(
+                "GET", "/health", headers: [("X-Request-ID", "a b\"} {\"level\":\"error\"")])
             let minted = try #require(hostile.header("x-request-id"))
             #expect(minted.count == 32 && minted.allSatisfy(\.isHexDigit))
         }
@@ -195,12 +233,15 @@ struct EdgePolicyTests {
     @Test func answersCORSOnlyForConfiguredOrigins() async throws {
         try await withServer({ $0.corsOrigins = ["https://ui.example.com"] }) { server in
             let preflight = try await server.client.send(
-                "OPTIONS", "/mcp", headers: [("Origin", "https://ui.example.com"), ("Access-Control-Request-Method", "POST")])
+                "OPTIONS", "/mcp",
+                headers: [("Origin", "https://ui.example.com"), ("Access-Control-Request-Method", "POST")])
             #expect(preflight.status == 204)
             #expect(preflight.header("access-control-allow-origin") == "https://ui.example.com")
-            let call = try await server.client.send(headers: [accept, ("Origin", "https://ui.example.com")], json: listBody)
+            let call = try await server.client.send(
+                headers: [accept, ("Origin", "https://ui.example.com")], json: listBody)
             #expect(call.header("access-control-expose-headers")?.contains("Mcp-Session-Id") == true)
-            let other = try await server.client.send(headers: [accept, ("Origin", "http://localhost:5173")], json: listBody)
+            let other = try await server.client.send(
+                headers: [accept, ("Origin", "http://localhost:5173")], json: listBody)
             #expect(other.status == 200)
             #expect(other.header("access-control-allow-origin") == nil)
         }

@@ -11,14 +11,17 @@ final class HTTPHarness: Sendable {
     let workspace: String
     let port: Int
 
-    static func start(demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in }) async throws -> HTTPHarness {
+    static func start(
+        demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in }
+    ) async throws -> HTTPHarness {
         var configuration = HTTPConfiguration()
         configuration.listener = .bind(host: "127.0.0.1", port: 0)
         configuration.sseKeepAliveInterval = 0.2
         configure(&configuration)
         let workspace = NSTemporaryDirectory() + "mcp-http-" + UUID().uuidString
         let registry = try ExampleCatalogue.registry(
-            settings: AppSettings(), workspace: try Workspace(path: workspace), regexTimeout: .milliseconds(300), demoTools: demoTools)
+            settings: AppSettings(), workspace: try Workspace(path: workspace), regexTimeout: .milliseconds(300),
+            demoTools: demoTools)
         var serverConfiguration = ServerConfiguration(info: ServerInfo(name: "test-server", version: "9.9.9"))
         serverConfiguration.toolTimeout = .seconds(30)
         let server = MCPServer(registry: registry, configuration: serverConfiguration)
@@ -46,7 +49,8 @@ final class HTTPHarness: Sendable {
 
 /// Runs `body` against a fresh server and stops it afterwards.
 func withServer(
-    demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in }, _ body: (HTTPHarness) async throws -> Void
+    demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in },
+    _ body: (HTTPHarness) async throws -> Void
 ) async throws {
     let harness = try await HTTPHarness.start(demoTools: demoTools, configure)
     do {

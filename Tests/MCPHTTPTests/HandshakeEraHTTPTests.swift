@@ -12,8 +12,11 @@ let accept = ("Accept", "application/json, text/event-stream")
 /// The handshake era over Streamable HTTP: stateless by default, sessions when asked (§2c).
 @Suite("HTTP, handshake era")
 struct HandshakeEraHTTPTests {
-    func initialize(_ client: TestHTTPClient, version: String = "2025-11-25", headers: [(String, String)] = []) async throws -> TestResponse {
-        try await client.send(headers: [accept] + headers, json: initializeBody.replacingOccurrences(of: "2025-11-25", with: version))
+    func initialize(
+        _ client: TestHTTPClient, version: String = "2025-11-25", headers: [(String, String)] = []
+    ) async throws -> TestResponse {
+        try await client.send(
+            headers: [accept] + headers, json: initializeBody.replacingOccurrences(of: "2025-11-25", with: version))
     }
 
     @Test func statelessModeServesWithoutASession() async throws {
@@ -21,17 +24,21 @@ struct HandshakeEraHTTPTests {
             let initialized = try await initialize(server.client)
             #expect(initialized.status == 200)
             #expect(initialized.header("mcp-session-id") == nil)
-            let list = try await server.client.send(headers: [accept], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+            let list = try await server.client.send(
+                headers: [accept], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
             #expect(list.status == 200)
             #expect(list.json?["result"]?["tools"]?.arrayValue?.count == 25)
             #expect(list.json?["result"]?["ttlMs"] == nil)
             let old = try await server.client.send(
-                headers: [accept, ("MCP-Protocol-Version", "2024-11-05")], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+                headers: [accept, ("MCP-Protocol-Version", "2024-11-05")],
+                json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
             #expect(old.json?["result"]?["tools"]?.arrayValue?.first?["annotations"] == nil)
             let bogus = try await server.client.send(
-                headers: [accept, ("MCP-Protocol-Version", "1999-01-01")], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+                headers: [accept, ("MCP-Protocol-Version", "1999-01-01")],
+                json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
             #expect(bogus.status == 400)
-            let notification = try await server.client.send(headers: [accept], json: #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+            let notification = try await server.client.send(
+                headers: [accept], json: #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
             #expect(notification.status == 202)
         }
     }
@@ -44,20 +51,40 @@ struct HandshakeEraHTTPTests {
             #expect(id.utf8.allSatisfy { (0x21...0x7E).contains($0) })
             #expect(id.count >= 22)
             let session = [accept, ("Mcp-Session-Id", id), ("MCP-Protocol-Version", "2025-11-25")]
-            #expect(try await client.send(headers: session, json: #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#).status == 202)
-            let call = try await client.send(headers: session, json: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}"#)
+            #expect(
+                try await client.send(
+                    headers: session, json: #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#
+                ).status == 202)
+            let call = try await client.send(
+                headers: session,
+                json:
+                    #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}"#
+            )
             #expect(call.json?["result"]?["structuredContent"]?["result"] == 3.0)
-            #expect(try await client.send(headers: [accept], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#).status == 400, "HTTP-L-2")
-            #expect(try await client.send(headers: [accept, ("Mcp-Session-Id", "bogus")], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#).status == 404)
+            #expect(
+                try await client.send(headers: [accept], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+                    .status == 400, "HTTP-L-2")
+            #expect(
+                try await client.send(
+                    headers: [accept, ("Mcp-Session-Id", "bogus")],
+                    json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
+                ).status == 404)
             let tampered = String(id.dropLast()) + (id.last == "A" ? "B" : "A")
-            #expect(try await client.send(headers: [accept, ("Mcp-Session-Id", tampered)], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#).status == 404)
+            #expect(
+                try await client.send(
+                    headers: [accept, ("Mcp-Session-Id", tampered)],
+                    json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
+                ).status == 404)
             let badVersion = try await client.send(
-                headers: [accept, ("Mcp-Session-Id", id), ("MCP-Protocol-Version", "1999-01-01")], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+                headers: [accept, ("Mcp-Session-Id", id), ("MCP-Protocol-Version", "1999-01-01")],
+                json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
             #expect(badVersion.status == 400)
             let again = try await client.send(headers: session, json: initializeBody)
             #expect(again.json?["error"]?["code"] == -32600, "INIT-4")
             #expect(try await client.send("DELETE", "/mcp", headers: [("Mcp-Session-Id", id)]).status == 204)
-            #expect(try await client.send(headers: session, json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#).status == 404)
+            #expect(
+                try await client.send(headers: session, json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#).status
+                    == 404)
             #expect(try await client.send("DELETE", "/mcp", headers: [("Mcp-Session-Id", id)]).status == 404)
         }
     }
@@ -84,7 +111,8 @@ struct HandshakeEraHTTPTests {
         }) { server in
             let id = try #require(try await initialize(server.client).header("mcp-session-id"))
             try await Task.sleep(for: .milliseconds(600))
-            let late = try await server.client.send(headers: [accept, ("Mcp-Session-Id", id)], json: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
+            let late = try await server.client.send(
+                headers: [accept, ("Mcp-Session-Id", id)], json: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
             #expect(late.status == 404)
         }
     }
@@ -106,9 +134,12 @@ struct HandshakeEraHTTPTests {
             $0.statelessHTTP = false
             $0.apiKey = "first-key"
         }) { server in
-            let id = try #require(try await initialize(server.client, headers: [("Authorization", "Bearer first-key")]).header("mcp-session-id"))
+            let id = try #require(
+                try await initialize(server.client, headers: [("Authorization", "Bearer first-key")]).header(
+                    "mcp-session-id"))
             let mine = try await server.client.send(
-                headers: [accept, ("Mcp-Session-Id", id), ("X-API-Key", "first-key")], json: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
+                headers: [accept, ("Mcp-Session-Id", id), ("X-API-Key", "first-key")],
+                json: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
             #expect(mine.status == 200)
         }
         // The same id presented by another server's key (a different principal) does not open.
@@ -117,9 +148,12 @@ struct HandshakeEraHTTPTests {
             $0.apiKey = "second-key"
             $0.sessionKey = Array(repeating: 7, count: 32)
         }) { server in
-            let id = try #require(try await initialize(server.client, headers: [("Authorization", "Bearer second-key")]).header("mcp-session-id"))
+            let id = try #require(
+                try await initialize(server.client, headers: [("Authorization", "Bearer second-key")]).header(
+                    "mcp-session-id"))
             let forged = try await server.client.send(
-                headers: [accept, ("Mcp-Session-Id", id + "x"), ("X-API-Key", "second-key")], json: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
+                headers: [accept, ("Mcp-Session-Id", id + "x"), ("X-API-Key", "second-key")],
+                json: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#)
             #expect(forged.status == 404)
         }
     }
@@ -137,7 +171,8 @@ struct HandshakeEraHTTPTests {
             #expect(head.status.code == 200)
             #expect(head.headers["content-type"].first == "text/event-stream")
             #expect(try await server.client.send("GET", "/mcp", headers: headers).status == 409)
-            let noSSE = try await server.client.send("GET", "/mcp", headers: [("Accept", "application/json"), ("Mcp-Session-Id", id)])
+            let noSSE = try await server.client.send(
+                "GET", "/mcp", headers: [("Accept", "application/json"), ("Mcp-Session-Id", id)])
             #expect(noSSE.status == 406)
             // Keep-alive comments arrive while the stream is quiet.
             guard case .body(let chunk)? = try await iterator.next() else {
@@ -151,9 +186,11 @@ struct HandshakeEraHTTPTests {
     @Test func resumesAStreamWithLastEventID() async throws {
         try await withServer(demoTools: true, { $0.statelessHTTP = false }) { server in
             let id = try #require(try await initialize(server.client).header("mcp-session-id"))
-            let call = #"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"long_task","arguments":{"steps":5,"step_ms":150},"_meta":{"progressToken":"p"}}}"#
+            let call =
+                #"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"long_task","arguments":{"steps":5,"step_ms":150},"_meta":{"progressToken":"p"}}}"#
             let stream = try await server.client.stream(
-                "POST", "/mcp", headers: [("Content-Type", "application/json"), accept, ("Mcp-Session-Id", id)], body: Array(call.utf8))
+                "POST", "/mcp", headers: [("Content-Type", "application/json"), accept, ("Mcp-Session-Id", id)],
+                body: Array(call.utf8))
             var seen = ""
             for try await part in stream {
                 if case .body(let buffer) = part { seen += String(buffer: buffer) }
@@ -161,7 +198,9 @@ struct HandshakeEraHTTPTests {
             }
             #expect(seen.hasPrefix("id: 1-0\ndata: \n\n"), "2025-11-25 streams start with a priming event")
             // The connection dropped after event 1-1; the call keeps running (HTTP-L-10).
-            let resumed = try await server.client.send("GET", "/mcp", headers: [("Accept", "text/event-stream"), ("Mcp-Session-Id", id), ("Last-Event-ID", "1-1")])
+            let resumed = try await server.client.send(
+                "GET", "/mcp",
+                headers: [("Accept", "text/event-stream"), ("Mcp-Session-Id", id), ("Last-Event-ID", "1-1")])
             #expect(resumed.status == 200)
             let messages = resumed.messages
             #expect(messages.first?["params"]?["progress"] == 2.0, "replay starts right after the last event seen")
@@ -173,18 +212,26 @@ struct HandshakeEraHTTPTests {
 
     @Test func batchesOnlyIn20250326Sessions() async throws {
         try await withServer({ $0.statelessHTTP = false }) { server in
-            let batch = #"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"tools/list"},{"jsonrpc":"2.0","method":"notifications/initialized"}]"#
+            let batch =
+                #"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"tools/list"},{"jsonrpc":"2.0","method":"notifications/initialized"}]"#
             let refused = try await server.client.send(headers: [accept], json: batch)
             #expect(refused.status == 400)
             #expect(refused.json?["error"]?["code"] == -32600)
             let modernSession = try #require(try await initialize(server.client).header("mcp-session-id"))
-            #expect(try await server.client.send(headers: [accept, ("Mcp-Session-Id", modernSession)], json: batch).status == 400)
-            let march = try #require(try await initialize(server.client, version: "2025-03-26").header("mcp-session-id"))
+            #expect(
+                try await server.client.send(headers: [accept, ("Mcp-Session-Id", modernSession)], json: batch).status
+                    == 400)
+            let march = try #require(
+                try await initialize(server.client, version: "2025-03-26").header("mcp-session-id"))
             let answered = try await server.client.send(headers: [accept, ("Mcp-Session-Id", march)], json: batch)
             #expect(answered.status == 200)
             #expect(answered.json?.arrayValue?.map { $0["id"] } == [1, 2])
-            let huge = "[" + Array(repeating: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, count: 10_000).joined(separator: ",") + "]"
-            #expect(try await server.client.send(headers: [accept, ("Mcp-Session-Id", march)], json: huge).status == 400)
+            let huge =
+                "["
+                + Array(repeating: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, count: 10_000).joined(separator: ",")
+                + "]"
+            #expect(
+                try await server.client.send(headers: [accept, ("Mcp-Session-Id", march)], json: huge).status == 400)
         }
     }
 }

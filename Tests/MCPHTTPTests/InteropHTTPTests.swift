@@ -8,7 +8,9 @@ import Testing
 /// deprecated HTTP+SSE client), the official Swift SDK client, and openapi-spec-validator.
 @Suite(
     "HTTP interop", .serialized,
-    .enabled(if: BuiltProducts.pythonInteropEnabled, "needs MCP_PYTHON (a python with mcp 2.3.0 and openapi-spec-validator)"))
+    .enabled(
+        if: BuiltProducts.pythonInteropEnabled, "needs MCP_PYTHON (a python with mcp 2.3.0 and openapi-spec-validator)")
+)
 struct InteropHTTPTests {
     func runCatalogueClient(_ mode: String, _ url: String) async throws {
         let (status, text) = try await BuiltProducts.runPython("catalogue_client.py", [mode, url])
@@ -40,7 +42,8 @@ struct InteropHTTPTests {
 
     @Test func openAPIDocumentIsValid() async throws {
         try await withServer { server in
-            let (status, text) = try await BuiltProducts.runPython("validate_openapi.py", ["http://127.0.0.1:\(server.port)/openapi.json"])
+            let (status, text) = try await BuiltProducts.runPython(
+                "validate_openapi.py", ["http://127.0.0.1:\(server.port)/openapi.json"])
             #expect(status == 0, "\(text)")
             #expect(text.contains("valid: OpenAPI 3.1.0"))
         }
@@ -51,7 +54,9 @@ struct InteropHTTPTests {
             let transport = HTTPClientTransport(endpoint: URL(string: server.url)!, streaming: false)
             let client = Client(name: "swift-sdk-interop", version: "1.0")
             let initialized = try await client.connect(transport: transport)
-            #expect(initialized.protocolVersion == "2025-11-25" || initialized.protocolVersion == "2025-06-18" || initialized.protocolVersion == "2025-03-26")
+            #expect(
+                initialized.protocolVersion == "2025-11-25" || initialized.protocolVersion == "2025-06-18"
+                    || initialized.protocolVersion == "2025-03-26")
             let tools = try await client.listTools().tools
             #expect(tools.count == 25)
             let sum = try await client.callTool(name: "add", arguments: ["a": 2, "b": 3])
@@ -62,11 +67,14 @@ struct InteropHTTPTests {
             #expect(try await client.readResource(uri: "config://user/alice").count == 1)
             #expect(try await client.listPrompts().prompts.count == 8)
             #expect(!(try await client.getPrompt(name: "code_review", arguments: ["code": "x"]).messages.isEmpty))
-            #expect(try await client.complete(promptName: "code_review", argumentName: "language", argumentValue: "sw").values == ["swift"])
+            #expect(
+                try await client.complete(promptName: "code_review", argumentName: "language", argumentValue: "sw")
+                    .values == ["swift"])
             let sessionID = try #require(await transport.sessionID)
             await client.disconnect()
             // Ending the session: afterwards its id is unknown (HTTP-L-9).
-            #expect(try await server.client.send("DELETE", "/mcp", headers: [("Mcp-Session-Id", sessionID)]).status == 204)
+            #expect(
+                try await server.client.send("DELETE", "/mcp", headers: [("Mcp-Session-Id", sessionID)]).status == 204)
             let after = try await server.client.send(
                 headers: [("Accept", "application/json, text/event-stream"), ("Mcp-Session-Id", sessionID)],
                 json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)

@@ -47,12 +47,16 @@ struct RESTTests {
             #expect(ok.json?["structuredContent"]?["result"] == 5.0)
             let bad = try await server.client.send("POST", "/api/v1/tools/add", json: #"{"a":"x","b":3}"#)
             #expect(bad.status == 422)
-            #expect(bad.json?["content"]?.arrayValue?.first?["text"] == "Invalid argument 'a': expected number, got string")
+            #expect(
+                bad.json?["content"]?.arrayValue?.first?["text"] == "Invalid argument 'a': expected number, got string")
             let failed = try await server.client.send("POST", "/api/v1/tools/divide", json: #"{"a":1,"b":0}"#)
             #expect(failed.status == 422)
             #expect(try await server.client.send("POST", "/api/v1/tools/nope", json: "{}").status == 404)
             #expect(try await server.client.send("POST", "/api/v1/tools/add", json: "[1]").status == 400)
-            #expect(try await server.client.send("POST", "/api/v1/tools/add", headers: [("Content-Type", "text/plain")], body: Array("{}".utf8)).status == 415)
+            #expect(
+                try await server.client.send(
+                    "POST", "/api/v1/tools/add", headers: [("Content-Type", "text/plain")], body: Array("{}".utf8)
+                ).status == 415)
         }
     }
 
@@ -71,7 +75,9 @@ struct RESTTests {
             let document = try await server.client.send("GET", "/openapi.json")
             #expect(document.json?["openapi"] == "3.1.0")
             let paths = try #require(document.json?["paths"]?.objectValue)
-            #expect(paths["/api/v1/tools/calculate_bmi"]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"]?["required"] == ["weight_kg", "height_m"])
+            #expect(
+                paths["/api/v1/tools/calculate_bmi"]?["post"]?["requestBody"]?["content"]?["application/json"]?[
+                    "schema"]?["required"] == ["weight_kg", "height_m"])
             #expect(paths.keys.filter { $0.hasPrefix("/api/v1/tools/") }.count == 25)
         }
     }

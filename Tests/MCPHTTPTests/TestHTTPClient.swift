@@ -26,7 +26,9 @@ struct TestResponse: Sendable {
     /// The JSON-RPC messages of an SSE body (`data:` lines), or the JSON body itself.
     var messages: [JSONValue] {
         if header("content-type")?.hasPrefix("text/event-stream") == true {
-            return text.split(separator: "\n").filter { $0.hasPrefix("data: ") }.compactMap { try? JSONParser.parse(String($0.dropFirst(6))) }
+            return text.split(separator: "\n").filter { $0.hasPrefix("data: ") }.compactMap {
+                try? JSONParser.parse(String($0.dropFirst(6)))
+            }
         }
         return json.map { [$0] } ?? []
     }
@@ -68,12 +70,16 @@ struct TestHTTPClient: Sendable {
     }
 
     /// JSON body convenience.
-    func send(_ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], json: String) async throws -> TestResponse {
+    func send(
+        _ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], json: String
+    ) async throws -> TestResponse {
         try await send(method, path, headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
     }
 
     /// The response parts as they arrive; the connection closes when the consumer stops.
-    func stream(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) async throws
+    func stream(
+        _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []
+    ) async throws
         -> AsyncThrowingStream<HTTPClientResponsePart, any Error>
     {
         let tls = tls
@@ -82,16 +88,22 @@ struct TestHTTPClient: Sendable {
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: nil))
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: nil))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                        wrappingChannelSynchronously: channel)
                 }
             }
         var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
         head.headers.add(name: "Host", value: "127.0.0.1:\(port)")
         for (name, value) in headers { head.headers.add(name: name, value: value) }
-        if !body.isEmpty && !headers.contains(where: { $0.0.lowercased() == "content-length" || $0.0.lowercased() == "transfer-encoding" }) {
+        if !body.isEmpty
+            && !headers.contains(where: {
+                $0.0.lowercased() == "content-length" || $0.0.lowercased() == "transfer-encoding"
+            })
+        {
             head.headers.add(name: "Content-Length", value: "\(body.count)")
         }
         // No "Connection: close": the client closes once the answer is complete, so the TIME_WAIT
@@ -129,7 +141,9 @@ struct TestHTTPClient: Sendable {
 
     /// Like ``raw(_:timeout:)``, also telling whether the server closed the connection (rather
     /// than the timeout ending the wait).
-    func rawExchange(_ bytes: [UInt8], timeout: Duration = .seconds(5)) async throws -> (text: String, closedByServer: Bool) {
+    func rawExchange(
+        _ bytes: [UInt8], timeout: Duration = .seconds(5)
+    ) async throws -> (text: String, closedByServer: Bool) {
         let channel = try await ClientBootstrap(group: Self.group)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -146,7 +160,9 @@ struct TestHTTPClient: Sendable {
         defer { timer.cancel() }
         try? await channel.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(bytes: bytes))
-            for try await var buffer in inbound { received.append(buffer.readBytes(length: buffer.readableBytes) ?? []) }
+            for try await var buffer in inbound {
+                received.append(buffer.readBytes(length: buffer.readableBytes) ?? [])
+            }
         }
         return (String(decoding: received.bytes, as: UTF8.self), timedOut.bytes.isEmpty)
     }
@@ -169,7 +185,9 @@ enum Modern {
         return headers
     }
 
-    static func body(id: String = "1", _ method: String, _ params: String = "{}", version: String = "2026-07-28", meta: String = "") -> String {
+    static func body(
+        id: String = "1", _ method: String, _ params: String = "{}", version: String = "2026-07-28", meta: String = ""
+    ) -> String {
         let envelope =
             #""_meta":{"io.modelcontextprotocol/protocolVersion":"\#(version)","io.modelcontextprotocol/clientCapabilities":{}\#(meta)}"#
         let body = params == "{}" ? "{\(envelope)}" : String(params.dropLast()) + ",\(envelope)}"

@@ -32,7 +32,8 @@ struct MacroDiagnosticsTests {
 
     @Test func promptsReturnSomething() {
         expectDiagnostic(
-            "@Prompt static func p() {}", expanded: "static func p() {}", message: "a prompt returns String or [PromptMessage]")
+            "@Prompt static func p() {}", expanded: "static func p() {}",
+            message: "a prompt returns String or [PromptMessage]")
     }
 
     @Test func schemasNeedStructsWithTypedProperties() {
@@ -40,7 +41,8 @@ struct MacroDiagnosticsTests {
             "@Schema enum E { case a }", expanded: "enum E { case a \n}",
             message: "@Schema applies to structs; for string enums adopt JSONStringEnum")
         expectDiagnostic(
-            "@Schema struct S { var x = 1 }", expanded: "struct S { var x = 1 \n}", message: "@Schema needs an explicit type on 'x'")
+            "@Schema struct S { var x = 1 }", expanded: "struct S { var x = 1 \n}",
+            message: "@Schema needs an explicit type on 'x'")
     }
 
     @Test func expandsAToolIntoADefinition() {

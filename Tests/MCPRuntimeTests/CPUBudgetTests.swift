@@ -9,7 +9,8 @@ struct CPUBudgetTests {
         let root = NSTemporaryDirectory() + "cgroup-" + UUID().uuidString
         for (path, content) in files {
             let full = root + "/" + path
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try content.write(toFile: full, atomically: true, encoding: .utf8)
         }
         return root

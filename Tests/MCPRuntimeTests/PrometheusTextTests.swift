@@ -1,6 +1,7 @@
 import Foundation
-@testable import MCPRuntime
 import Testing
+
+@testable import MCPRuntime
 
 /// Adding several workers' expositions together.
 @Suite("Prometheus text")
@@ -39,8 +40,11 @@ struct PrometheusTextTests {
         #expect(total.value(#"mcp_worker_open_fds{worker="0"}"#) == 20)
         #expect(total.value(#"mcp_worker_open_fds{worker="1"}"#) == 30)
         let rendered = total.rendered
-        #expect(rendered.components(separatedBy: "# TYPE http_requests_total counter").count == 2, "one TYPE line per family")
-        #expect(rendered.contains("# TYPE http_request_duration_seconds histogram\nhttp_request_duration_seconds_bucket"))
+        #expect(
+            rendered.components(separatedBy: "# TYPE http_requests_total counter").count == 2,
+            "one TYPE line per family")
+        #expect(
+            rendered.contains("# TYPE http_request_duration_seconds histogram\nhttp_request_duration_seconds_bucket"))
     }
 
     @Test func retiringKeepsCountersAndDropsGauges() throws {

@@ -4,13 +4,16 @@ import Testing
 
 @Suite("Settings")
 struct SettingsTests {
-    func settings(flags: [String: String] = [:], environment: [String: String] = [:], dotEnv: String? = nil) async throws -> ServerSettings {
+    func settings(
+        flags: [String: String] = [:], environment: [String: String] = [:], dotEnv: String? = nil
+    ) async throws -> ServerSettings {
         var path: String?
         if let dotEnv {
             path = NSTemporaryDirectory() + "env-" + UUID().uuidString
             try dotEnv.write(toFile: path!, atomically: true, encoding: .utf8)
         }
-        return try ServerSettings(reading: try await SettingsReader.layered(flags: flags, environment: environment, dotEnvPath: path))
+        return try ServerSettings(
+            reading: try await SettingsReader.layered(flags: flags, environment: environment, dotEnvPath: path))
     }
 
     @Test func defaultsAreSafe() async throws {
@@ -55,7 +58,8 @@ struct SettingsTests {
         ("STATELESS_HTTP", "maybe", "true or false"),
         ("MAX_BODY_SIZE", "12", "a whole number from 1024 to 1073741824"),
     ])
-    func invalidValuesNameTheKeyTheValueAndWhatIsAllowed(_ key: String, _ value: String, _ allowed: String) async throws {
+    func invalidValuesNameTheKeyTheValueAndWhatIsAllowed(_ key: String, _ value: String, _ allowed: String) async throws
+    {
         do {
             _ = try await settings(environment: [key: value])
             Issue.record("accepted \(key)=\(value)")
@@ -74,7 +78,8 @@ struct SettingsTests {
     }
 
     @Test func envExampleDocumentsEveryKeyTheServerReads() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let example = try String(contentsOf: root.appendingPathComponent("env.example"), encoding: .utf8)
         let reader = try await SettingsReader.layered(flags: [:], environment: [:], dotEnvPath: nil)
         _ = try ServerSettings(reading: reader)

@@ -1,8 +1,9 @@
 import Foundation
 import MCPCore
 import MCPHTTP
-@testable import MCPRuntime
 import Testing
+
+@testable import MCPRuntime
 
 /// The session table every worker maps: what one process does, another sees.
 @Suite("Shared session registry")

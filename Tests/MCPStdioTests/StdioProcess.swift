@@ -14,7 +14,8 @@ final class StdioProcess: Sendable {
         workspace = NSTemporaryDirectory() + "mcp-stdio-" + UUID().uuidString
         process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.serverBinary)
-        process.arguments = ["--transport", "stdio", "--workspace", workspace, "--env-file", "/nonexistent"] + arguments
+        process.arguments =
+            ["--transport", "stdio", "--workspace", workspace, "--env-file", "/nonexistent"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "debug"
         for (key, value) in extra { environment[key] = value }
@@ -68,7 +69,9 @@ final class StdioProcess: Sendable {
     func response(id: JSONValue, timeout: Duration = .seconds(20)) async throws -> JSONValue? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let found = try output.map({ try JSONParser.parse($0) }).first(where: { $0["id"] == id }) { return found }
+            if let found = try output.map({ try JSONParser.parse($0) }).first(where: { $0["id"] == id }) {
+                return found
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
         return nil
@@ -109,7 +112,8 @@ final class Collected: Sendable {
 
 /// A modern request line with the `_meta` envelope.
 func modern(_ id: Int, _ method: String, _ params: String = "{}") -> String {
-    let meta = #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#
+    let meta =
+        #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#
     let body = params == "{}" ? "{\(meta)}" : String(params.dropLast()) + ",\(meta)}"
     return #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(body)}"#
 }

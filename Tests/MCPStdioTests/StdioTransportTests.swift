@@ -49,7 +49,8 @@ struct StdioTransportTests {
         let server = try StdioProcess()
         defer { server.stop() }
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
-        let huge = #"{"jsonrpc":"2.0","id":99,"method":"tools/call","params":{"name":"count_words","arguments":{"text":""#
+        let huge =
+            #"{"jsonrpc":"2.0","id":99,"method":"tools/call","params":{"name":"count_words","arguments":{"text":""#
             + String(repeating: "x", count: 10 * 1024 * 1024) + #""}}}"#
         let cases: [(String, Int?, Int)] = [
             ("{not json", nil, -32700),
@@ -71,7 +72,8 @@ struct StdioTransportTests {
                 server.send(line)
             }
             server.send(modern(1000 + index, "server/discover"))
-            let next = try #require(try await server.response(id: .int(1000 + index)), "still serving after case \(index)")
+            let next = try #require(
+                try await server.response(id: .int(1000 + index)), "still serving after case \(index)")
             #expect(next["result"] != nil)
             let errors = try server.output.map { try JSONParser.parse($0) }.filter { $0["error"] != nil }
             let answer = try #require(errors.last, "case \(index) answered")
@@ -120,7 +122,8 @@ struct StdioTransportTests {
         server.send(modern(8, "server/discover"))
         #expect(try await server.response(id: 8) != nil)
         try await Task.sleep(for: .milliseconds(500))
-        #expect(try await server.response(id: 7, timeout: .milliseconds(1)) == nil, "a cancelled request gets no answer")
+        #expect(
+            try await server.response(id: 7, timeout: .milliseconds(1)) == nil, "a cancelled request gets no answer")
     }
 
     @Test func reportsProgressOnStdout() async throws {
@@ -153,7 +156,10 @@ struct StdioTransportTests {
     }
 
     @Test func rejectsInvalidSettingsWithOneLineAndStatusTwo() async throws {
-        for (arguments, key) in [(["--log-level", "verbose"], "LOG_LEVEL"), (["--port", "99999"], "PORT"), (["--transport", "carrier-pigeon"], "TRANSPORT")] {
+        for (arguments, key) in [
+            (["--log-level", "verbose"], "LOG_LEVEL"), (["--port", "99999"], "PORT"),
+            (["--transport", "carrier-pigeon"], "TRANSPORT"),
+        ] {
             let (status, message) = try await BuiltProducts.run(BuiltProducts.serverBinary, arguments)
             #expect(status == 2)
             #expect(message.split(separator: "\n").count == 1)

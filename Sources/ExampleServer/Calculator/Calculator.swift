@@ -77,7 +77,9 @@ public struct Calculator: Sendable {
         case ..<30: category = "Overweight"
         default: category = "Obese"
         }
-        return BMIResult(bmi: (bmi * 100).rounded(.toNearestOrEven) / 100, category: category, weight_kg: weightKg, height_m: heightM)
+        return BMIResult(
+            bmi: (bmi * 100).rounded(.toNearestOrEven) / 100, category: category, weight_kg: weightKg, height_m: heightM
+        )
     }
 
     /// Calculate a percentage of a number.

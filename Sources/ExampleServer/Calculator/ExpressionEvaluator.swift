@@ -109,7 +109,9 @@ public struct ExpressionEvaluator: Sendable {
         }
 
         mutating func parseExpression(depth: Int) throws(ToolError) -> Double {
-            guard depth <= maxDepth else { throw ToolError("Expression nested too deeply (at most \(maxDepth) levels)") }
+            guard depth <= maxDepth else {
+                throw ToolError("Expression nested too deeply (at most \(maxDepth) levels)")
+            }
             var value = try parseTerm(depth: depth)
             while true {
                 if take("+") {
@@ -142,7 +144,9 @@ public struct ExpressionEvaluator: Sendable {
         }
 
         mutating func parseUnary(depth: Int) throws(ToolError) -> Double {
-            guard depth <= maxDepth else { throw ToolError("Expression nested too deeply (at most \(maxDepth) levels)") }
+            guard depth <= maxDepth else {
+                throw ToolError("Expression nested too deeply (at most \(maxDepth) levels)")
+            }
             if take("-") { return -(try parseUnary(depth: depth + 1)) }
             if take("+") { return try parseUnary(depth: depth + 1) }
             let base = try parsePrimary(depth: depth)

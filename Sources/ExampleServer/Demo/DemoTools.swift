@@ -12,7 +12,9 @@ public struct DemoTools: Sendable {
     ///   - steps: How many steps (1 to 1,000).
     ///   - step_ms: Milliseconds per step (0 to 10,000).
     @Tool("long_task", title: "Long Task", annotations: .pure)
-    static func longTask(steps: Int = 5, step_ms stepMilliseconds: Int = 200, context: RequestContext) async throws
+    static func longTask(
+        steps: Int = 5, step_ms stepMilliseconds: Int = 200, context: RequestContext
+    ) async throws
         -> LongTaskResult
     {
         guard (1...1000).contains(steps) else { throw ToolError("steps must be between 1 and 1000") }
@@ -25,7 +27,9 @@ public struct DemoTools: Sendable {
             await context.log(.debug, .string("finished step \(step)"), logger: "long_task")
         }
         let elapsed = clock.now - start
-        return LongTaskResult(steps: steps, elapsed_ms: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+        return LongTaskResult(
+            steps: steps,
+            elapsed_ms: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
     }
 }
 

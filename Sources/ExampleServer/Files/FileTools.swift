@@ -39,7 +39,9 @@ public struct FileTools: Sendable {
     ///   - file_path: File relative to the workspace.
     ///   - content: The text to write (UTF-8).
     ///   - overwrite: Replace the file if it exists.
-    @Tool("write_text_file", title: "Write Text File", annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false))
+    @Tool(
+        "write_text_file", title: "Write Text File",
+        annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false))
     func writeTextFile(file_path path: String, content: String, overwrite: Bool = false) throws -> WriteResult {
         let bytes = Array(content.utf8)
         try createParents(of: path)
@@ -68,15 +70,20 @@ public struct FileTools: Sendable {
     ///   - data: The JSON value to write.
     ///   - overwrite: Replace the file if it exists.
     ///   - indent: Spaces per indentation level (0 to 8).
-    @Tool("write_json_file", title: "Write JSON File", annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false))
-    func writeJSONFile(file_path path: String, data: JSONValue, overwrite: Bool = false, indent: Int = 2) throws
+    @Tool(
+        "write_json_file", title: "Write JSON File",
+        annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false))
+    func writeJSONFile(
+        file_path path: String, data: JSONValue, overwrite: Bool = false, indent: Int = 2
+    ) throws
         -> WriteResult
     {
         guard (0...8).contains(indent) else { throw ToolError("indent must be between 0 and 8") }
         let bytes = JSONWriter.pretty(data, indent: indent)
         try createParents(of: path)
         try workspace.write(bytes, to: path, overwrite: overwrite)
-        return WriteResult(message: "Successfully wrote JSON to \(Workspace.shown(path))", file_path: path, size_bytes: bytes.count)
+        return WriteResult(
+            message: "Successfully wrote JSON to \(Workspace.shown(path))", file_path: path, size_bytes: bytes.count)
     }
 
     /// Information about a file or folder in the workspace. Links are reported, not followed.
@@ -92,12 +99,15 @@ public struct FileTools: Sendable {
 
     /// Create a folder (and missing parents) in the workspace.
     /// - Parameter directory_path: Folder relative to the workspace.
-    @Tool("create_directory", title: "Create Directory", annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false))
+    @Tool(
+        "create_directory", title: "Create Directory",
+        annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false))
     func createDirectory(directory_path path: String) throws -> DirectoryCreated {
         let created = try workspace.createFolder(path)
         let shown = Workspace.shown(path)
         return DirectoryCreated(
-            message: created ? "Directory \(shown) created successfully" : "Directory \(shown) already exists", path: path)
+            message: created ? "Directory \(shown) created successfully" : "Directory \(shown) already exists",
+            path: path)
     }
 
     private func createParents(of path: String) throws(ToolError) {

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import MCPCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What `stat` says about one entry, in client terms.
 public struct EntryStatus: Sendable {
@@ -41,17 +42,22 @@ extension Workspace {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw Self.error(errno, path) }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            throw ToolError(info.st_mode & S_IFMT == S_IFDIR
-                ? "Is a folder: '\(Self.shown(path))'" : "Not a regular file: '\(Self.shown(path))'")
+            throw ToolError(
+                info.st_mode & S_IFMT == S_IFDIR
+                    ? "Is a folder: '\(Self.shown(path))'" : "Not a regular file: '\(Self.shown(path))'")
         }
-        guard info.st_nlink == 1 else { throw ToolError("Files with several hard links are not read: '\(Self.shown(path))'") }
+        guard info.st_nlink == 1 else {
+            throw ToolError("Files with several hard links are not read: '\(Self.shown(path))'")
+        }
         guard Int(info.st_size) <= maxReadBytes else {
             throw ToolError("File is larger than the \(maxReadBytes)-byte read limit: '\(Self.shown(path))'")
         }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + offset, $0.count - offset, off_t(offset)) }
+            let count = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + offset, $0.count - offset, off_t(offset))
+            }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
             offset += count
@@ -150,7 +156,9 @@ extension Workspace {
     @discardableResult
     public func createFolder(_ path: String) throws(ToolError) -> Bool {
         let components = try Self.components(of: path)
-        guard !components.isEmpty else { throw ToolError("Name a folder inside the workspace, not the workspace itself") }
+        guard !components.isEmpty else {
+            throw ToolError("Name a folder inside the workspace, not the workspace itself")
+        }
         let parent = try openFolders(components.dropLast(), from: try openRoot(), create: true, shownAs: path)
         defer { close(parent) }
         if mkdirat(parent, components.last!, 0o755) == 0 { return true }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import MCPCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A folder that file tools are confined to.
 ///
@@ -23,7 +24,9 @@ public struct Workspace: Sendable {
     public let maxWriteBytes: Int
 
     /// Opens (creating when missing) the workspace at `path`.
-    public init(path: String, maxReadBytes: Int = 10 * 1024 * 1024, maxWriteBytes: Int = 10 * 1024 * 1024) throws(ToolError) {
+    public init(
+        path: String, maxReadBytes: Int = 10 * 1024 * 1024, maxWriteBytes: Int = 10 * 1024 * 1024
+    ) throws(ToolError) {
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
             throw ToolError("Cannot create the workspace folder (errno \(errno))")
         }
@@ -41,7 +44,9 @@ public struct Workspace: Sendable {
     static func components(of path: String) throws(ToolError) -> [String] {
         guard path.utf8.count <= 4096 else { throw ToolError("Path is too long") }
         guard !path.utf8.contains(0) else { throw ToolError("Path contains a NUL character") }
-        guard !path.hasPrefix("/") else { throw ToolError("Absolute paths are not allowed; use a path inside the workspace") }
+        guard !path.hasPrefix("/") else {
+            throw ToolError("Absolute paths are not allowed; use a path inside the workspace")
+        }
         var components: [String] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -61,7 +66,9 @@ public struct Workspace: Sendable {
 
     /// Opens `components` as nested folders below `descriptor` without following links.
     /// With `create`, missing folders are made. Closes `descriptor`.
-    func openFolders(_ components: ArraySlice<String>, from descriptor: Int32, create: Bool = false, shownAs path: String)
+    func openFolders(
+        _ components: ArraySlice<String>, from descriptor: Int32, create: Bool = false, shownAs path: String
+    )
         throws(ToolError) -> Int32
     {
         var current = descriptor

@@ -64,7 +64,9 @@ public struct ConfigResources: Sendable {
     }
 
     /// Which MCP features the server offers and how many tools, resources and prompts it has.
-    @Resource("config://capabilities", name: "server_capabilities", title: "Server Capabilities", mimeType: "application/json")
+    @Resource(
+        "config://capabilities", name: "server_capabilities", title: "Server Capabilities", mimeType: "application/json"
+    )
     func serverCapabilities() -> JSONValue {
         [
             "mcp_version": .string(ProtocolVersion.v2026_07_28.rawValue),
@@ -86,8 +88,10 @@ public struct ConfigResources: Sendable {
         completions: ["user_id": ["admin", "alice", "bob", "demo", "guest"]])
     func userConfig(user_id userID: String) throws -> JSONValue {
         guard (1...64).contains(userID.utf8.count),
-            userID.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("a"..."z").contains($0)
-                || ("A"..."Z").contains($0) || "._-".unicodeScalars.contains($0) })
+            userID.unicodeScalars.allSatisfy({
+                ("0"..."9").contains($0) || ("a"..."z").contains($0)
+                    || ("A"..."Z").contains($0) || "._-".unicodeScalars.contains($0)
+            })
         else { throw ResourceNotFound() }
         return [
             "user_id": .string(userID),
@@ -98,7 +102,9 @@ public struct ConfigResources: Sendable {
     }
 
     /// The environment, with secrets reported only as set or not set.
-    @Resource("config://environment", name: "environment_config", title: "Environment Variables", mimeType: "application/json")
+    @Resource(
+        "config://environment", name: "environment_config", title: "Environment Variables", mimeType: "application/json"
+    )
     func environmentConfig() -> JSONValue {
         var object: JSONObject = [
             "environment": .string(settings.environment), "debug_mode": .bool(settings.environment == "development"),

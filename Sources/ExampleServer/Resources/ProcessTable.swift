@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// The processes visible in /proc.
 enum ProcessTable {
@@ -34,7 +35,9 @@ enum ProcessTable {
             let lifetime = uptime - start / ticks
             let cpu = lifetime > 0 ? (user + system) / ticks / lifetime * 100 : 0
             processes.append(
-                Process(pid: pid, name: name, residentBytes: rssPages * pageSize, lifetimeCPUPercent: (cpu * 10).rounded() / 10))
+                Process(
+                    pid: pid, name: name, residentBytes: rssPages * pageSize,
+                    lifetimeCPUPercent: (cpu * 10).rounded() / 10))
         }
         return processes
     }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
 public import MCPCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Live facts about the machine, read from the OS on every request.
 @Catalogue
@@ -55,7 +56,9 @@ public struct SystemResources: Sendable {
         try await Task.sleep(for: .milliseconds(200))
         let second = SystemProbe.cpuTimes()
         var utilisation = 0.0
-        if let first, let second { utilisation = SystemProbe.percent(second.busy - first.busy, of: second.total - first.total) }
+        if let first, let second {
+            utilisation = SystemProbe.percent(second.busy - first.busy, of: second.total - first.total)
+        }
         let frequency = SystemProbe.cpuFrequency()
         return [
             "cpu_count": .int(SystemProbe.physicalCores),
@@ -113,17 +116,19 @@ public struct SystemResources: Sendable {
     /// Network interfaces with their addresses, and traffic counters.
     @Resource("system://network", name: "network_info", title: "Network Information", mimeType: "application/json")
     static func networkInfo() -> JSONValue {
-        ["interfaces": .object(NetworkProbe.interfaces()), "io_counters": .object(NetworkProbe.counters()),
-         "timestamp": .string(SystemProbe.timestamp)]
+        [
+            "interfaces": .object(NetworkProbe.interfaces()), "io_counters": .object(NetworkProbe.counters()),
+            "timestamp": .string(SystemProbe.timestamp),
+        ]
     }
 
     static var swiftVersion: String {
         #if swift(>=6.3)
-        return "6.3"
+            return "6.3"
         #elseif swift(>=6.2)
-        return "6.2"
+            return "6.2"
         #else
-        return "6"
+            return "6"
         #endif
     }
 }

@@ -43,7 +43,8 @@ public struct BoundedRegex: Sendable {
                 }
             }
             guard !timedOut else {
-                throw ToolError("Regular expression took longer than \(seconds) s and was stopped; simplify the pattern")
+                throw ToolError(
+                    "Regular expression took longer than \(seconds) s and was stopped; simplify the pattern")
             }
             return body(expression, results)
         }
@@ -96,10 +97,13 @@ public struct BoundedRegex: Sendable {
             case "(" where !inClass:
                 if characters.first != "?" {
                     number += 1
-                } else if characters.dropFirst().first == "<", let next = characters.dropFirst(2).first, next != "=", next != "!" {
+                } else if characters.dropFirst().first == "<", let next = characters.dropFirst(2).first, next != "=",
+                    next != "!"
+                {
                     number += 1
                     if let close = characters.firstIndex(of: ">") {
-                        groups[String(characters[characters.index(characters.startIndex, offsetBy: 2)..<close])] = number
+                        groups[String(characters[characters.index(characters.startIndex, offsetBy: 2)..<close])] =
+                            number
                     }
                 }
             default: break

@@ -64,7 +64,9 @@ public struct TextTools: Sendable {
     ///   - replacement: The text to put in its place.
     ///   - use_regex: Treat the pattern as a regular expression.
     @Tool("replace_text", title: "Replace Text", annotations: .pure)
-    func replaceText(text: String, pattern: String, replacement: String, use_regex useRegex: Bool = false)
+    func replaceText(
+        text: String, pattern: String, replacement: String, use_regex useRegex: Bool = false
+    )
         async throws -> String
     {
         guard !pattern.isEmpty else { throw ToolError("Pattern must not be empty") }
@@ -102,8 +104,10 @@ public struct TextTools: Sendable {
     @Tool("text_statistics", title: "Text Statistics", annotations: .pure)
     static func textStatistics(text: String) -> TextStatistics {
         let words = words(of: text)
-        let sentences = text.split(whereSeparator: { ".!?".contains($0) }).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }
+        let sentences = text.split(whereSeparator: { ".!?".contains($0) }).map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        .filter { !$0.isEmpty }
         let wordLengths = words.reduce(0) { $0 + $1.unicodeScalars.count }
         let sentenceWords = sentences.reduce(0) { $0 + Self.words(of: $1).count }
         return TextStatistics(

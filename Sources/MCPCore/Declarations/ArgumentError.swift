@@ -21,8 +21,11 @@ public struct ArgumentError: Error, Sendable, Equatable, CustomStringConvertible
         case .missing: return "Missing required argument '\(name)'"
         case .unexpected: return "Unexpected argument '\(name)'"
         case .invalid(let mismatch):
-            let location = mismatch.path.isEmpty ? name : name + (mismatch.path.first!.hasPrefix("[") ? "" : ".")
-                + mismatch.location
+            let location =
+                mismatch.path.isEmpty
+                ? name
+                : name + (mismatch.path.first!.hasPrefix("[") ? "" : ".")
+                    + mismatch.location
             return "Invalid argument '\(location)': \(mismatch.problem)"
         }
     }

@@ -42,7 +42,9 @@ public struct ResourceContents: Sendable, Hashable {
         ResourceContents(uri: uri, mimeType: mimeType, text: text, blob: nil)
     }
 
-    public static func blob(base64: String, uri: String, mimeType: String? = "application/octet-stream")
+    public static func blob(
+        base64: String, uri: String, mimeType: String? = "application/octet-stream"
+    )
         -> ResourceContents
     {
         ResourceContents(uri: uri, mimeType: mimeType, text: nil, blob: base64)

@@ -51,7 +51,9 @@ public macro Resource(
 
 /// Derives ``JSONRepresentable`` (schema, validated reading, writing) for a struct from its
 /// stored properties, so it can be a tool parameter, a structured result or a resource.
-@attached(extension, conformances: JSONRepresentable, ToolOutput, ResourceOutput, names: named(jsonSchema), named(init(json:)), named(json))
+@attached(
+    extension, conformances: JSONRepresentable, ToolOutput, ResourceOutput, names: named(jsonSchema),
+    named(init(json:)), named(json))
 public macro Schema() = #externalMacro(module: "MCPMacros", type: "SchemaMacro")
 
 /// Collects a type's `@Tool`, `@Prompt` and `@Resource` functions into a ``Catalogue``.

@@ -5,7 +5,9 @@ public struct PromptArgument: Sendable {
     public let isRequired: Bool
 
     /// An argument of type `T`. It is required unless it has a default or `T` is optional.
-    public init<T: PromptArgumentValue>(_ name: String, _ type: T.Type, description: String? = nil, hasDefault: Bool = false) {
+    public init<T: PromptArgumentValue>(
+        _ name: String, _ type: T.Type, description: String? = nil, hasDefault: Bool = false
+    ) {
         self.name = name
         self.description = description
         self.isRequired = !hasDefault && !(T.self is any OptionalRepresentable.Type)
@@ -74,7 +76,8 @@ public struct PromptArguments: Sendable {
     private func parse<T: PromptArgumentValue>(_ text: String, _ name: String) throws(ArgumentError) -> T {
         guard let value = T(argument: text) else {
             throw ArgumentError(
-                parameter: name, kind: .invalid(SchemaMismatch(problem: "cannot read \"\(LogSafe.clip(text, to: 40))\" as \(T.self)")))
+                parameter: name,
+                kind: .invalid(SchemaMismatch(problem: "cannot read \"\(LogSafe.clip(text, to: 40))\" as \(T.self)")))
         }
         return value
     }
@@ -93,7 +96,9 @@ public struct PromptMessage: Sendable, Hashable {
     }
 
     public static func user(_ text: String) -> PromptMessage { PromptMessage(role: .user, content: .text(text)) }
-    public static func assistant(_ text: String) -> PromptMessage { PromptMessage(role: .assistant, content: .text(text)) }
+    public static func assistant(_ text: String) -> PromptMessage {
+        PromptMessage(role: .assistant, content: .text(text))
+    }
 }
 
 /// A value a prompt function may return: a string (one user message) or a list of messages.
@@ -151,7 +156,8 @@ public struct PromptDefinition: Sendable {
     ) {
         self.init(
             name: name, title: title, description: description, arguments: arguments, completions: completions,
-            output: [PromptMessage].self, render: { arguments, context in try perform(arguments, context).promptMessages })
+            output: [PromptMessage].self,
+            render: { arguments, context in try perform(arguments, context).promptMessages })
     }
 
     /// The declaration's wire form under `version`.

@@ -40,7 +40,8 @@ public struct ResourceDefinition: Sendable {
     /// Set when ``uri`` is a template.
     public let template: URITemplate?
     public var completions: [String: CompletionSource]
-    public var read: @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) async throws -> [ResourceContents]
+    public var read:
+        @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) async throws -> [ResourceContents]
 
     public init<Output: ResourceOutput>(
         uri: String,
@@ -78,7 +79,9 @@ public struct ResourceDefinition: Sendable {
         self.init(
             uri: uri, name: name, title: title, description: description, mimeType: mimeType, completions: completions,
             output: [ResourceContents].self,
-            read: { uri, variables, context in try perform(uri, variables, context).resourceContents(uri: uri, mimeType: mimeType) })
+            read: { uri, variables, context in
+                try perform(uri, variables, context).resourceContents(uri: uri, mimeType: mimeType)
+            })
     }
 
     /// The declaration's wire form under `version`.

@@ -6,7 +6,9 @@ public struct ToolParameter: Sendable {
     public let isRequired: Bool
 
     /// A parameter of type `T`. It is required unless it has a default or `T` is optional.
-    public init<T: JSONRepresentable>(_ name: String, _ type: T.Type, description: String? = nil, default defaultValue: T? = nil) {
+    public init<T: JSONRepresentable>(
+        _ name: String, _ type: T.Type, description: String? = nil, default defaultValue: T? = nil
+    ) {
         self.name = name
         self.schema = T.jsonSchema.describing(description).withDefault(defaultValue.map(\.json))
         self.isRequired = defaultValue == nil && !(T.self is any OptionalRepresentable.Type)
@@ -93,7 +95,8 @@ public struct ToolDefinition: Sendable {
     ) {
         self.init(
             name: name, title: title, description: description, parameters: parameters, output: ToolResult.self,
-            annotations: annotations, isAsync: false, run: { arguments, context in try perform(arguments, context).toolResult })
+            annotations: annotations, isAsync: false,
+            run: { arguments, context in try perform(arguments, context).toolResult })
         self.outputSchema = Output.outputSchema
     }
 

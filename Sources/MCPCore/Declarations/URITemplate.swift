@@ -26,7 +26,9 @@ public struct URITemplate: Sendable, Hashable, CustomStringConvertible {
             rest = rest[rest.index(after: close)...]
         }
         if !rest.isEmpty { parts.append(.literal(String(rest))) }
-        guard parts.contains(where: { if case .variable = $0 { return true } else { return false } }) else { return nil }
+        guard parts.contains(where: { if case .variable = $0 { return true } else { return false } }) else {
+            return nil
+        }
         self.template = template
         self.parts = parts
     }

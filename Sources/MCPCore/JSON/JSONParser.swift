@@ -23,7 +23,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         switch reason {
         case .unexpectedEnd: return "unexpected end of JSON text"
         case .unexpectedByte(let byte):
-            let shown = (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
+            let shown =
+                (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
             return "unexpected \(shown) at byte \(offset)"
         case .invalidNumber: return "invalid number at byte \(offset)"
         case .invalidEscape: return "invalid string escape at byte \(offset)"
@@ -44,7 +45,9 @@ public struct JSONParser {
     public static let defaultMaxDepth = 64
 
     /// Parses one JSON value from `bytes`.
-    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONParseError)
+    public static func parse(
+        _ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth
+    ) throws(JSONParseError)
         -> JSONValue
     {
         let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
@@ -63,7 +66,9 @@ public struct JSONParser {
     }
 
     /// Parses one JSON value from raw bytes (for callers that hold a buffer, such as a request body).
-    public static func parse(_ buffer: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+    public static func parse(
+        _ buffer: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth
+    ) throws(JSONParseError) -> JSONValue {
         try parseResult(buffer, maxDepth: maxDepth).get()
     }
 
@@ -236,7 +241,9 @@ extension JSONParser {
             }
         }
 
-        func makeString(_ slice: UnsafeRawBufferPointer, validate: Bool, at start: Int) throws(JSONParseError)
+        func makeString(
+            _ slice: UnsafeRawBufferPointer, validate: Bool, at start: Int
+        ) throws(JSONParseError)
             -> String
         {
             if !validate { return String(decoding: slice, as: UTF8.self) }
@@ -342,7 +349,8 @@ extension JSONParser {
             if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
                 isInteger = false
                 position += 1
-                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")
+                {
                     position += 1
                 }
                 guard position < bytes.count, isDigit(bytes[position]) else { throw fail(.invalidNumber) }

@@ -25,7 +25,9 @@ public enum SchemaFields {
     }
 
     /// The property `key` as a `T`, or `defaultValue` when absent or null.
-    public static func read<T: JSONRepresentable>(_ object: JSONObject, _ key: String, default defaultValue: T)
+    public static func read<T: JSONRepresentable>(
+        _ object: JSONObject, _ key: String, default defaultValue: T
+    )
         throws(SchemaMismatch) -> T
     {
         guard let json = object[key], !json.isNull else { return defaultValue }

@@ -22,7 +22,11 @@ public struct SchemaMismatch: Error, Sendable, Equatable, CustomStringConvertibl
     public var location: String {
         var text = ""
         for component in path {
-            if component.hasPrefix("[") { text += component } else { text += text.isEmpty ? component : "." + component }
+            if component.hasPrefix("[") {
+                text += component
+            } else {
+                text += text.isEmpty ? component : "." + component
+            }
         }
         return text
     }

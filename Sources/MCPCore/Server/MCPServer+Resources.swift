@@ -9,7 +9,8 @@ public struct ResourceNotFound: Error, Sendable {
 extension MCPServer {
     /// `resources/read`. Not found is -32602 in 2026-07-28 (RES-2) and -32002 in the handshake
     /// era (RES-3); never an empty `contents` (RES-4).
-    func readResource(_ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger) async -> Reply {
+    func readResource(_ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger) async -> Reply
+    {
         let id = request.id
         let uri: String
         do throws(JSONRPCError) {

@@ -39,14 +39,19 @@ extension MCPServer {
         let started = ContinuousClock.now
         let result = await runChecked(tool, arguments: arguments, context: context)
         let elapsed = ContinuousClock.now - started
-        Counter(label: "mcp_tool_calls_total", dimensions: [("tool", tool.name), ("outcome", result.isError ? "tool_error" : "success")])
-            .increment()
+        Counter(
+            label: "mcp_tool_calls_total",
+            dimensions: [("tool", tool.name), ("outcome", result.isError ? "tool_error" : "success")]
+        )
+        .increment()
         Timer(label: "mcp_tool_duration_seconds", dimensions: [("tool", tool.name)])
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         return result
     }
 
-    private func runChecked(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolResult {
+    private func runChecked(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolResult
+    {
         do {
             try tool.checkNoUnexpectedArguments(arguments)
             let toolArguments = ToolArguments(arguments)

@@ -57,10 +57,15 @@ public final class MCPServer: Sendable {
     public func initialize(_ request: JSONRPCRequest) -> (Reply, SessionState?) {
         guard configuration.handshakeEraEnabled else {
             let versions = ProtocolVersion.v2026_07_28.rawValue
-            return (.error(.invalidRequest("initialize is disabled; this server speaks \(versions)"), id: request.id), nil)
+            return (
+                .error(.invalidRequest("initialize is disabled; this server speaks \(versions)"), id: request.id), nil
+            )
         }
         guard let params = request.params?.objectValue else {
-            return (.error(.invalidParams("initialize needs protocolVersion, capabilities and clientInfo"), id: request.id), nil)
+            return (
+                .error(.invalidParams("initialize needs protocolVersion, capabilities and clientInfo"), id: request.id),
+                nil
+            )
         }
         guard case .string(let requested) = params["protocolVersion"] ?? .null else {
             return (.error(.invalidParams("protocolVersion must be a string"), id: request.id), nil)
@@ -153,7 +158,9 @@ public final class MCPServer: Sendable {
         if let serverInfoMeta { result.append("_meta", .object(serverInfoMeta)) }
     }
 
-    func context(for request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger)
+    func context(
+        for request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger
+    )
         -> RequestContext
     {
         let progressToken: JSONValue? =

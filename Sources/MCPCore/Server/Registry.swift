@@ -18,7 +18,9 @@ public struct Registry: Sendable {
 
     public init() {}
 
-    public init(tools: [ToolDefinition] = [], resources: [ResourceDefinition] = [], prompts: [PromptDefinition] = [])
+    public init(
+        tools: [ToolDefinition] = [], resources: [ResourceDefinition] = [], prompts: [PromptDefinition] = []
+    )
         throws(RegistryError)
     {
         for tool in tools { try add(tool) }

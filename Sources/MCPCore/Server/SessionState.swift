@@ -6,7 +6,9 @@ public struct SessionState: Sendable, Hashable {
     /// Level set by `logging/setLevel`; nil until the client asks for messages (LOG-2).
     public var logLevel: LoggingLevel?
 
-    public init(version: ProtocolVersion, clientCapabilities: JSONObject, clientInfo: JSONObject, logLevel: LoggingLevel? = nil) {
+    public init(
+        version: ProtocolVersion, clientCapabilities: JSONObject, clientInfo: JSONObject, logLevel: LoggingLevel? = nil
+    ) {
         self.version = version
         self.clientCapabilities = clientCapabilities
         self.clientInfo = clientInfo

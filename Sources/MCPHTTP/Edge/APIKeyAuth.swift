@@ -1,7 +1,7 @@
 import Crypto
 import HTTPTypes
-import Logging
 public import Hummingbird
+import Logging
 
 /// Optional API-key authentication: `Authorization: Bearer <key>` or `X-API-Key: <key>`,
 /// compared in constant time. Missing or wrong keys get 401 with `WWW-Authenticate`. Keys in
@@ -27,7 +27,9 @@ public struct APIKeyAuth: RouterMiddleware {
         "key:" + SHA256.hash(data: Array(key.utf8)).prefix(8).map { String($0, radix: 16) }.joined()
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if openPaths.contains(request.uri.path) || request.method == .options {
             return try await next(request, context)
         }
@@ -40,14 +42,17 @@ public struct APIKeyAuth: RouterMiddleware {
         } else {
             presented = headerKeys.first
         }
-        guard let presented, Self.constantTimeEqual(Array(presented.utf8), expected) else { return unauthorized(request) }
+        guard let presented, Self.constantTimeEqual(Array(presented.utf8), expected) else {
+            return unauthorized(request)
+        }
         var context = context
         context.principal = principal
         return try await next(request, context)
     }
 
     func unauthorized(_ request: Request) -> Response {
-        HTTPMessages.problem(.unauthorized, "missing or invalid API key", headers: [.wwwAuthenticate: #"Bearer realm="mcp""#])
+        HTTPMessages.problem(
+            .unauthorized, "missing or invalid API key", headers: [.wwwAuthenticate: #"Bearer realm="mcp""#])
     }
 
     /// Compares every byte whatever the first difference, so timing does not reveal the key.

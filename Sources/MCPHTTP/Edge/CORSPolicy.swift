@@ -1,6 +1,6 @@
 import HTTPTypes
-import Logging
 public import Hummingbird
+import Logging
 
 /// CORS for the origins configured in `CORS_ORIGINS` only: never a wildcard, never a reflected
 /// origin that is not on the list. Exposes `Mcp-Session-Id` so browser clients can read it.
@@ -13,7 +13,9 @@ public struct CORSPolicy: RouterMiddleware {
         self.origins = Set(origins.map { $0.lowercased() })
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard let origin = request.headers[.origin], origins.contains(origin.lowercased()) else {
             return try await next(request, context)
         }

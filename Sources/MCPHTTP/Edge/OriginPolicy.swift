@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import Logging
 public import Hummingbird
+import Logging
 
 /// Refuses requests from web pages of other origins and requests whose Host is not this server
 /// (DNS rebinding, SEC-1, R-10): a disallowed `Origin` or `Host` is 403. Loopback origins are
@@ -20,12 +20,15 @@ public struct OriginPolicy: RouterMiddleware {
     ///     (and `allowedHosts`) may appear in `Host`.
     public init(allowedOrigins: [String], allowedHosts: [String], loopbackOnly: Bool) {
         self.allowAnyOrigin = allowedOrigins.contains("*")
-        self.allowedOrigins = Set(allowedOrigins.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) })
+        self.allowedOrigins = Set(
+            allowedOrigins.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) })
         self.allowedHosts = Set(allowedHosts.map { $0.lowercased() })
         self.checkHost = loopbackOnly || !allowedHosts.isEmpty
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if let origin = request.headers[.origin], !isAllowed(origin: origin) {
             context.logger.info("refused origin", metadata: ["http.request.header.origin": "\(LogText.clip(origin))"])
             return HTTPMessages.problem(.forbidden, "origin not allowed")

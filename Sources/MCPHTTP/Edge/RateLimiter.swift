@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import Logging
 public import Hummingbird
+import Logging
 import Synchronization
 
 /// A fixed-window rate limit per client key (the authenticated principal, else the peer
@@ -27,7 +27,9 @@ public final class RateLimiter: RouterMiddleware {
         self.window = Double(max(1, windowSeconds))
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard !Self.exempt.contains(request.uri.path) else { return try await next(request, context) }
         let key = context.principal ?? context.channel.remoteAddress?.ipAddress ?? "unknown"
         let now = Date().timeIntervalSince1970
@@ -39,7 +41,8 @@ public final class RateLimiter: RouterMiddleware {
         guard allowed else {
             context.record.update { $0.rateLimited = true }
             fields[.retryAfter] = "\(reset)"
-            return HTTPMessages.problem(.tooManyRequests, "rate limit exceeded; retry after \(reset) s", headers: fields)
+            return HTTPMessages.problem(
+                .tooManyRequests, "rate limit exceeded; retry after \(reset) s", headers: fields)
         }
         var response = try await next(request, context)
         response.headers.append(contentsOf: fields)

@@ -40,9 +40,14 @@ struct LegacySSETransport: Sendable {
         guard AcceptedTypes(request.headers[.accept]).eventStream else {
             return HTTPMessages.problem(.notAcceptable, "GET /sse needs Accept: text/event-stream")
         }
-        let (output, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1024))
-        guard let id = sessions.open(outbox: continuation, principal: context.principal ?? "", limit: configuration.maxSessions) else {
-            return HTTPMessages.problem(.serviceUnavailable, "too many sessions; retry later", headers: [.retryAfter: "30"])
+        let (output, continuation) = AsyncStream.makeStream(
+            of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1024))
+        guard
+            let id = sessions.open(
+                outbox: continuation, principal: context.principal ?? "", limit: configuration.maxSessions)
+        else {
+            return HTTPMessages.problem(
+                .serviceUnavailable, "too many sessions; retry later", headers: [.retryAfter: "30"])
         }
         continuation.yield(SSE.endpoint("/messages?session_id=\(id)"))
         let keepAlive = Duration.milliseconds(Int(configuration.sseKeepAliveInterval * 1000))
@@ -59,11 +64,15 @@ struct LegacySSETransport: Sendable {
         }
         let body: ByteBuffer
         switch await BodyReader.collect(
-            request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel) {
+            request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel)
+        {
         case .success(let buffer): body = buffer
         case .failure(let response): return response
         }
-        guard let parsed = try? body.withUnsafeReadableBytes({ try JSONParser.parse(UnsafeRawBufferPointer($0), maxDepth: server.configuration.maxJSONDepth) }),
+        guard
+            let parsed = try? body.withUnsafeReadableBytes({
+                try JSONParser.parse(UnsafeRawBufferPointer($0), maxDepth: server.configuration.maxJSONDepth)
+            }),
             case .success(let message) = JSONRPCMessage.decode(parsed)
         else { return HTTPMessages.problem(.badRequest, "not a JSON-RPC message") }
         switch message {
@@ -75,7 +84,9 @@ struct LegacySSETransport: Sendable {
             let task = Task { session.deliver(await reply(to: rpc, session: session, logger: context.logger).bytes) }
             session.track(rpc.id, task)
         case .notification(let notification):
-            if notification.method == "notifications/cancelled", let raw = notification.params?["requestId"], let target = MCPCore.RequestID(json: raw) {
+            if notification.method == "notifications/cancelled", let raw = notification.params?["requestId"],
+                let target = MCPCore.RequestID(json: raw)
+            {
                 session.cancel(target)
             }
         case .response:

@@ -8,8 +8,14 @@ enum OpenAPIDocument {
         let info = server.configuration.info
         var paths = JSONObject()
         paths.append("/health", get("health", "Liveness: status, version, uptime, process id", ref: "Health"))
-        paths.append("/ready", get("ready", "Readiness: 200 once started, 503 while starting or draining", ref: "Ready", extra: ["503": response("Not ready", ref: "Ready")]))
-        paths.append("/info", get("info", "Server name, version, environment, transport, protocol versions, capabilities", ref: "Object"))
+        paths.append(
+            "/ready",
+            get(
+                "ready", "Readiness: 200 once started, 503 while starting or draining", ref: "Ready",
+                extra: ["503": response("Not ready", ref: "Ready")]))
+        paths.append(
+            "/info",
+            get("info", "Server name, version, environment, transport, protocol versions, capabilities", ref: "Object"))
         paths.append("/api/v1/tools", get("listTools", "Every tool with its schemas", ref: "Object"))
         paths.append("/api/v1/resources", get("listResources", "Every resource and resource template", ref: "Object"))
         paths.append("/api/v1/prompts", get("listPrompts", "Every prompt with its arguments", ref: "Object"))
@@ -18,25 +24,36 @@ enum OpenAPIDocument {
             var result = JSONObject()
             result.append("type", "object")
             var properties: JSONObject = [
-                "tool": ["type": "string"], "content": ["type": "array", "items": ["type": "object"]], "isError": ["type": "boolean"],
+                "tool": ["type": "string"], "content": ["type": "array", "items": ["type": "object"]],
+                "isError": ["type": "boolean"],
             ]
             if let output = tool.outputSchema { properties.append("structuredContent", .object(output.json)) }
             result.append("properties", .object(properties))
             result.append("required", ["tool", "content", "isError"])
-            var operation: JSONObject = ["operationId": .string("call_" + tool.name.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined())]
+            var operation: JSONObject = [
+                "operationId": .string(
+                    "call_" + tool.name.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined())
+            ]
             operation.append("summary", .string(tool.title ?? tool.name))
             if let description = tool.description { operation.append("description", .string(description)) }
             operation.append("tags", ["tools"])
             operation.append(
-                "requestBody", ["required": true, "content": ["application/json": ["schema": .object(tool.inputSchema.json)]]])
+                "requestBody",
+                ["required": true, "content": ["application/json": ["schema": .object(tool.inputSchema.json)]]])
             operation.append(
                 "responses",
                 [
-                    "200": ["description": "The tool's result", "content": ["application/json": ["schema": .object(result)]]],
+                    "200": [
+                        "description": "The tool's result",
+                        "content": ["application/json": ["schema": .object(result)]],
+                    ],
                     "400": response("The body is not a JSON object", ref: "Problem"),
                     "404": response("No such tool", ref: "Problem"),
                     "413": response("The body is too large", ref: "Problem"),
-                    "422": ["description": "A tool error (bad arguments included)", "content": ["application/json": ["schema": .object(result)]]],
+                    "422": [
+                        "description": "A tool error (bad arguments included)",
+                        "content": ["application/json": ["schema": .object(result)]],
+                    ],
                 ])
             paths.append("/api/v1/tools/\(tool.name)", ["post": .object(operation)])
         }
@@ -44,7 +61,8 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": .string(info.name), "version": .string(info.version),
-                "description": "REST side door of an MCP server: call its tools without an MCP client. The MCP endpoint itself is \(configuration.mcpPath)."
+                "description":
+                    "REST side door of an MCP server: call its tools without an MCP client. The MCP endpoint itself is \(configuration.mcpPath)."
                     .json,
             ],
             "paths": .object(paths),
@@ -61,14 +79,20 @@ enum OpenAPIDocument {
     }
 
     static func response(_ description: String, ref: String) -> JSONValue {
-        ["description": .string(description), "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(ref)")]]]]
+        [
+            "description": .string(description),
+            "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(ref)")]]],
+        ]
     }
 
     static func components(auth: Bool) -> JSONObject {
         var components: JSONObject = [
             "schemas": [
                 "Object": ["type": "object"],
-                "Problem": ["type": "object", "properties": ["error": ["type": "string"], "status": ["type": "integer"]], "required": ["error"]],
+                "Problem": [
+                    "type": "object", "properties": ["error": ["type": "string"], "status": ["type": "integer"]],
+                    "required": ["error"],
+                ],
                 "Health": [
                     "type": "object",
                     "properties": [
@@ -77,13 +101,19 @@ enum OpenAPIDocument {
                     ],
                     "required": ["status", "version", "uptime_seconds", "pid"],
                 ],
-                "Ready": ["type": "object", "properties": ["status": ["type": "string", "enum": ["starting", "ready", "draining"]]]],
+                "Ready": [
+                    "type": "object",
+                    "properties": ["status": ["type": "string", "enum": ["starting", "ready", "draining"]]],
+                ],
             ]
         ]
         if auth {
             components.append(
                 "securitySchemes",
-                ["bearer": ["type": "http", "scheme": "bearer"], "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"]])
+                [
+                    "bearer": ["type": "http", "scheme": "bearer"],
+                    "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
+                ])
         }
         return components
     }

@@ -27,18 +27,30 @@ public struct RESTRoutes: Sendable {
         router.get("/health") { _, context in self.route(context, "/health") { self.health() } }
         router.get("/ready") { _, context in self.route(context, "/ready") { self.ready() } }
         router.get("/info") { _, context in self.route(context, "/info") { HTTPMessages.json(self.info()) } }
-        router.get("/api/v1/tools") { _, context in self.route(context, "/api/v1/tools") { HTTPMessages.json(self.tools()) } }
-        router.get("/api/v1/resources") { _, context in self.route(context, "/api/v1/resources") { HTTPMessages.json(self.resources()) } }
-        router.get("/api/v1/prompts") { _, context in self.route(context, "/api/v1/prompts") { HTTPMessages.json(self.prompts()) } }
-        router.get("/api/v1/status") { _, context in self.route(context, "/api/v1/status") { HTTPMessages.json(self.statusReport()) } }
+        router.get("/api/v1/tools") { _, context in
+            self.route(context, "/api/v1/tools") { HTTPMessages.json(self.tools()) }
+        }
+        router.get("/api/v1/resources") { _, context in
+            self.route(context, "/api/v1/resources") { HTTPMessages.json(self.resources()) }
+        }
+        router.get("/api/v1/prompts") { _, context in
+            self.route(context, "/api/v1/prompts") { HTTPMessages.json(self.prompts()) }
+        }
+        router.get("/api/v1/status") { _, context in
+            self.route(context, "/api/v1/status") { HTTPMessages.json(self.statusReport()) }
+        }
         router.post("/api/v1/tools/{name}") { request, context in
             context.record.update { $0.route = "/api/v1/tools/{name}" }
             return await self.callTool(request, context: context)
         }
-        router.get("/openapi.json") { _, context in self.route(context, "/openapi.json") { HTTPMessages.json(self.openAPI) } }
+        router.get("/openapi.json") { _, context in
+            self.route(context, "/openapi.json") { HTTPMessages.json(self.openAPI) }
+        }
         router.get("/") { _, context in
             self.route(context, "/") {
-                Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: self.statusPage))
+                Response(
+                    status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: self.statusPage))
             }
         }
     }
@@ -66,7 +78,8 @@ public struct RESTRoutes: Sendable {
         let info = server.configuration.info
         let registry = server.registry
         return [
-            "name": .string(info.name), "version": .string(info.version), "environment": .string(configuration.environmentName),
+            "name": .string(info.name), "version": .string(info.version),
+            "environment": .string(configuration.environmentName),
             "transport": .string(configuration.transportName), "mcp_endpoint": .string(configuration.mcpPath),
             "stateless_http": .bool(configuration.statelessHTTP),
             "protocol_versions": .array(ProtocolVersion.supportedNewestFirst.map { .string($0) }),
@@ -104,7 +117,8 @@ public struct RESTRoutes: Sendable {
             "version": .string(info.version), "environment": .string(configuration.environmentName),
             "transport": .string(configuration.transportName),
             "uptime_seconds": .double((status.uptimeSeconds * 1000).rounded() / 1000), "pid": .int(Int(getpid())),
-            "requests_total": .int(status.requests), "errors_total": .int(status.errors), "mcp_requests_total": .int(status.mcpRequests),
+            "requests_total": .int(status.requests), "errors_total": .int(status.errors),
+            "mcp_requests_total": .int(status.mcpRequests),
         ]
     }
 
@@ -119,7 +133,8 @@ public struct RESTRoutes: Sendable {
         guard server.registry.tool(named: name) != nil else { return HTTPMessages.problem(.notFound, "no such tool") }
         let body: ByteBuffer
         switch await BodyReader.collect(
-            request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel) {
+            request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel)
+        {
         case .success(let buffer): body = buffer
         case .failure(let response): return response
         }

@@ -20,9 +20,13 @@ enum StatusPage {
             }
             return result
         }
-        let tools = registry.tools.map { "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>" }.joined()
-        let resources = (registry.resources + registry.templates).map { "<li><code>\(escape($0.uri))</code></li>" }.joined()
-        let prompts = registry.prompts.map { "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>" }.joined()
+        let tools = registry.tools.map { "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>" }
+            .joined()
+        let resources = (registry.resources + registry.templates).map { "<li><code>\(escape($0.uri))</code></li>" }
+            .joined()
+        let prompts = registry.prompts.map {
+            "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>"
+        }.joined()
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>\(escape(info.name))</title>

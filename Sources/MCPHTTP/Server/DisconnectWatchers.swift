@@ -15,7 +15,9 @@ public final class DisconnectWatchers: Sendable {
     public init() {}
 
     /// Runs `work` in a task that is cancelled if `channel` closes before it finishes.
-    public func cancellingOnClose<T: Sendable>(_ channel: any Channel, _ work: @escaping @Sendable () async -> T) async -> T {
+    public func cancellingOnClose<T: Sendable>(
+        _ channel: any Channel, _ work: @escaping @Sendable () async -> T
+    ) async -> T {
         let task = Task { await work() }
         let key = ObjectIdentifier(channel)
         let isNew = state.withLock { state -> Bool in
@@ -32,7 +34,11 @@ public final class DisconnectWatchers: Sendable {
             }
         }
         if !channel.isActive { task.cancel() }
-        let result = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        let result = await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
         _ = state.withLock { $0.actions.removeValue(forKey: key) }
         return result
     }

@@ -5,21 +5,27 @@ import Synchronization
 /// Label values are bounded: route templates, known MCP methods, status codes.
 enum HTTPMetrics {
     static let knownMCPMethods: Set<String> = [
-        "initialize", "ping", "server/discover", "tools/list", "tools/call", "resources/list", "resources/templates/list",
-        "resources/read", "prompts/list", "prompts/get", "completion/complete", "logging/setLevel", "subscriptions/listen",
+        "initialize", "ping", "server/discover", "tools/list", "tools/call", "resources/list",
+        "resources/templates/list",
+        "resources/read", "prompts/list", "prompts/get", "completion/complete", "logging/setLevel",
+        "subscriptions/listen",
         "notifications/initialized", "notifications/cancelled", "notifications/roots/list_changed", "batch",
     ]
     static let knownHTTPMethods: Set<String> = ["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]
 
     static func record(method: String, route: String, status: Int, seconds: Double, values: RequestRecord.Values) {
         let httpMethod = knownHTTPMethods.contains(method) ? method : "other"
-        Counter(label: "http_requests_total", dimensions: [("method", httpMethod), ("route", route), ("status", String(status))])
-            .increment()
+        Counter(
+            label: "http_requests_total",
+            dimensions: [("method", httpMethod), ("route", route), ("status", String(status))]
+        )
+        .increment()
         Timer(label: "http_request_duration_seconds", dimensions: [("method", httpMethod), ("route", route)])
             .recordNanoseconds(Int64(seconds * 1_000_000_000))
         if let mcpMethod = values.mcpMethod {
             let name = knownMCPMethods.contains(mcpMethod) ? mcpMethod : "other"
-            Counter(label: "mcp_requests_total", dimensions: [("method", name), ("era", values.era ?? "unknown")]).increment()
+            Counter(label: "mcp_requests_total", dimensions: [("method", name), ("era", values.era ?? "unknown")])
+                .increment()
         }
         if values.rateLimited { Counter(label: "mcp_rate_limited_total").increment() }
     }

@@ -1,9 +1,9 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging
 import MCPCore
-import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -27,7 +27,8 @@ struct HTTPResponderGlue: Sendable {
         let record = RequestRecord()
         record.update { $0.requestID = requestID }
         let context = MCPRequestContext(
-            source: MCPContextSource(channel: channel, logger: requestLogger, record: record, maxUploadSize: configuration.maxBodySize))
+            source: MCPContextSource(
+                channel: channel, logger: requestLogger, record: record, maxUploadSize: configuration.maxBodySize))
         var response: Response
         do {
             response = try await responder.respond(to: request, context: context)
@@ -73,11 +74,16 @@ struct HTTPResponderGlue: Sendable {
         let values = record.values
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        if metrics { HTTPMetrics.record(method: request.method.rawValue, route: values.route, status: code, seconds: seconds, values: values) }
+        if metrics {
+            HTTPMetrics.record(
+                method: request.method.rawValue, route: values.route, status: code, seconds: seconds, values: values)
+        }
         if accessLog { writeAccessLog(request, code: code, seconds: seconds, record: values, channel: channel) }
     }
 
-    func writeAccessLog(_ request: Request, code: Int, seconds: Double, record: RequestRecord.Values, channel: any Channel) {
+    func writeAccessLog(
+        _ request: Request, code: Int, seconds: Double, record: RequestRecord.Values, channel: any Channel
+    ) {
         let milliseconds = seconds * 1000
         var metadata: Logger.Metadata = [
             "http.request.method": .string(request.method.rawValue),

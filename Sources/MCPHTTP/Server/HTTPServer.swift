@@ -29,7 +29,10 @@ public final class HTTPServer: Sendable {
         var shuttingDown = false
     }
 
-    public init(configuration: HTTPConfiguration, responder: @escaping Responder, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+    public init(
+        configuration: HTTPConfiguration, responder: @escaping Responder, eventLoopGroup: any EventLoopGroup,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.responder = responder
         self.eventLoopGroup = eventLoopGroup
@@ -95,7 +98,11 @@ public final class HTTPServer: Sendable {
                 $0.serverChannel = channel
                 $0.quiescing = quiescing
             }
-            logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "tls": "\(configuration.isTLS)"])
+            logger.info(
+                "listening",
+                metadata: [
+                    "address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "tls": "\(configuration.isTLS)",
+                ])
         case .inheritedSocket(let descriptor):
             try startAccepting(on: descriptor, child: child)
         }
@@ -122,11 +129,12 @@ public final class HTTPServer: Sendable {
                     }
                 }
                 .withConnectedSocket(connection).whenFailure { error in
-                logger.debug("could not adopt a connection", metadata: ["error": "\(error)"])
-            }
+                    logger.debug("could not adopt a connection", metadata: ["error": "\(error)"])
+                }
         }
         state.withLock { $0.acceptor = acceptor }
-        logger.info("accepting on the shared socket", metadata: ["fd": "\(descriptor)", "tls": "\(configuration.isTLS)"])
+        logger.info(
+            "accepting on the shared socket", metadata: ["fd": "\(descriptor)", "tls": "\(configuration.isTLS)"])
     }
 
     /// Stops accepting, lets requests in flight finish, closes idle connections; returns when

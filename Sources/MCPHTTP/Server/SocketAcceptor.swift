@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Accepts connections on a listening socket shared by several worker processes.
 /// The listening socket itself must be non-blocking (the acceptor sets that).
@@ -33,7 +34,10 @@ final class SocketAcceptor: Sendable {
     /// close-on-exec). `canAccept` is asked before each accept.
     func start(canAccept: @escaping @Sendable () -> Bool, accepted: @escaping @Sendable (Int32) -> Void) {
         let thread = Thread { [self] in
-            var fds = [pollfd(fd: listening, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeUp.read, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: listening, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakeUp.read, events: Int16(POLLIN), revents: 0),
+            ]
             while !stopped.load(ordering: .relaxed) {
                 guard canAccept() else {
                     usleep(5_000)

@@ -19,7 +19,9 @@ public final class SessionManager: Sendable {
     /// A new session id for `state`, bound to `principal`; nil when the cap is reached.
     public func create(_ state: SessionState, principal: String) -> String? {
         let id = sealer.seal(state, principal: principal)
-        guard let token = id.split(separator: ".").first, registry.insert(token: String(token), now: Self.now) else { return nil }
+        guard let token = id.split(separator: ".").first, registry.insert(token: String(token), now: Self.now) else {
+            return nil
+        }
         return id
     }
 

@@ -60,7 +60,8 @@ public struct SessionSealer: Sendable {
             let principal = payload["p"]?.stringValue
         else { return nil }
         let state = SessionState(
-            version: version, clientCapabilities: payload["c"]?.objectValue ?? [:], clientInfo: payload["i"]?.objectValue ?? [:],
+            version: version, clientCapabilities: payload["c"]?.objectValue ?? [:],
+            clientInfo: payload["i"]?.objectValue ?? [:],
             logLevel: payload["l"]?.stringValue.flatMap(LoggingLevel.init(rawValue:)))
         return SealedSession(token: token, state: state, principal: principal)
     }

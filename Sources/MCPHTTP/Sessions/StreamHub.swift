@@ -35,7 +35,8 @@ final class StreamHub: Sendable {
     /// Starts a POST stream for `token` and attaches its first listener (generation 0). Returns
     /// the stream number and what the response body should write.
     func open(token: String) -> (stream: Int, output: AsyncStream<ByteBuffer>) {
-        let (output, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(eventsPerStream))
+        let (output, continuation) = AsyncStream.makeStream(
+            of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(eventsPerStream))
         let number = sessions.withLock { sessions in
             var entry = sessions[token] ?? SessionStreams()
             let number = entry.nextStream
@@ -65,7 +66,9 @@ final class StreamHub: Sendable {
             let id = "\(number)-\(sequence)"
             let bytes = SSE.event(message, id: id)
             stream.events.append((sequence, bytes))
-            if stream.events.count > eventsPerStream { stream.events.removeFirst(stream.events.count - eventsPerStream) }
+            if stream.events.count > eventsPerStream {
+                stream.events.removeFirst(stream.events.count - eventsPerStream)
+            }
             stream.listener?.yield(bytes)
             if final {
                 stream.finished = true
@@ -89,10 +92,12 @@ final class StreamHub: Sendable {
 
     /// Re-attaches to the stream `lastEventID` belongs to: the events after it, then the live
     /// rest. Nil when the id names no stream of this session.
-    func resume(token: String, lastEventID: String) -> (stream: Int, generation: Int, output: AsyncStream<ByteBuffer>)? {
+    func resume(token: String, lastEventID: String) -> (stream: Int, generation: Int, output: AsyncStream<ByteBuffer>)?
+    {
         let parts = lastEventID.split(separator: "-")
         guard parts.count == 2, let number = Int(parts[0]), let sequence = Int(parts[1]) else { return nil }
-        let (output, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(eventsPerStream))
+        let (output, continuation) = AsyncStream.makeStream(
+            of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(eventsPerStream))
         let found = sessions.withLock { sessions -> Int? in
             guard var stream = sessions[token]?.streams[number] else { return nil }
             stream.listener?.finish()

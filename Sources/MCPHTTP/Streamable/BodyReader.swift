@@ -13,7 +13,8 @@ public enum BodyReader {
 
     /// Reads the body of `request`. A client that takes longer than `timeout` to send it is
     /// disconnected (a slow-body attack cannot hold the connection).
-    public static func collect(_ request: Request, limit: Int, timeout: Duration, channel: any Channel) async -> Outcome {
+    public static func collect(_ request: Request, limit: Int, timeout: Duration, channel: any Channel) async -> Outcome
+    {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             return .failure(tooLarge(limit))
         }
@@ -28,6 +29,7 @@ public enum BodyReader {
     }
 
     static func tooLarge(_ limit: Int) -> Response {
-        HTTPMessages.problem(.contentTooLarge, "request body larger than \(limit) bytes", headers: [.connection: "close"])
+        HTTPMessages.problem(
+            .contentTooLarge, "request body larger than \(limit) bytes", headers: [.connection: "close"])
     }
 }

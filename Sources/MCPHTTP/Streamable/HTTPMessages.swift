@@ -1,7 +1,7 @@
+import Foundation
 public import HTTPTypes
 public import Hummingbird
 public import MCPCore
-import Foundation
 import NIOCore
 
 /// Response helpers shared by the HTTP routes.
@@ -9,23 +9,30 @@ public enum HTTPMessages {
     public static let jsonContentType = "application/json"
 
     /// A JSON body.
-    public static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    public static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response
+    {
         var fields = headers
         fields[.contentType] = jsonContentType
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// A JSON body for a value.
-    public static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    public static func json(
+        _ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    ) -> Response {
         json(JSONWriter.bytes(value), status: status, headers: headers)
     }
 
     /// A JSON-RPC error answer with the status of HTTP-10 (or the one given).
-    public static func error(_ error: JSONRPCError, id: MCPCore.RequestID? = nil, status: HTTPResponse.Status? = nil, headers: HTTPFields = [:])
+    public static func error(
+        _ error: JSONRPCError, id: MCPCore.RequestID? = nil, status: HTTPResponse.Status? = nil,
+        headers: HTTPFields = [:]
+    )
         -> Response
     {
         json(
-            JSONRPCEncoding.error(id: id, error: error), status: status ?? HTTPStatusMapping.status(forErrorCode: error.code),
+            JSONRPCEncoding.error(id: id, error: error),
+            status: status ?? HTTPStatusMapping.status(forErrorCode: error.code),
             headers: headers)
     }
 
@@ -40,7 +47,8 @@ public enum HTTPMessages {
     }
 
     /// A plain-text problem for non-JSON-RPC routes.
-    public static func problem(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Response {
+    public static func problem(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Response
+    {
         json(["error": .string(message), "status": .int(status.code)], status: status, headers: headers)
     }
 }
@@ -59,7 +67,9 @@ struct AcceptedTypes {
         for item in header.split(separator: ",") {
             let parts = item.split(separator: ";")
             let type = parts.first.map { String($0).trimmingSpaces.lowercased() } ?? ""
-            let refused = parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "").lowercased() == "q=0" }
+            let refused = parts.dropFirst().contains {
+                $0.replacingOccurrences(of: " ", with: "").lowercased() == "q=0"
+            }
             if refused { continue }
             switch type {
             case "*/*": json = true; eventStream = true

@@ -88,14 +88,17 @@ extension StreamableHTTPEndpoint {
             defer { status.endRequest() }
             let reply: Reply
             if cancelOnDisconnect && server.mayRunLong(rpc) {
-                reply = await disconnects.cancellingOnClose(context.channel) { await server.serve(rpc, era: era, logger: logger).0 }
+                reply = await disconnects.cancellingOnClose(context.channel) {
+                    await server.serve(rpc, era: era, logger: logger).0
+                }
             } else {
                 reply = await server.serve(rpc, era: era, logger: logger).0
             }
             return jsonReply(reply, context: context)
         }
         let (decisions, decided) = AsyncStream.makeStream(of: ReplyDecision.self)
-        let (output, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1024))
+        let (output, continuation) = AsyncStream.makeStream(
+            of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1024))
         let hub = sessions.hub
         let resumable = session.map { session in (session.token, session.state.version >= .v2025_11_25) }
         let streamNumber = Mutex<Int?>(nil)
@@ -165,7 +168,8 @@ extension StreamableHTTPEndpoint {
     /// An SSE response draining `output`, with keep-alive comments when it is quiet.
     /// `onEnd` runs when the body ends early because the client went away.
     static func sseResponse(
-        _ output: AsyncStream<ByteBuffer>, keepAlive: Duration, prefix: ByteBuffer? = nil, onEnd: @escaping @Sendable () -> Void
+        _ output: AsyncStream<ByteBuffer>, keepAlive: Duration, prefix: ByteBuffer? = nil,
+        onEnd: @escaping @Sendable () -> Void
     ) -> Response {
         let headers: HTTPFields = [
             .contentType: "text/event-stream", .cacheControl: "no-cache, no-transform", .accelBuffering: "no",
@@ -192,7 +196,8 @@ extension StreamableHTTPEndpoint {
 /// Interleaves keep-alive comments into an SSE stream whenever it is quiet for `interval`.
 enum KeepAliveStream {
     static func merge(_ source: AsyncStream<ByteBuffer>, interval: Duration) -> AsyncStream<ByteBuffer> {
-        let (merged, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1024))
+        let (merged, continuation) = AsyncStream.makeStream(
+            of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1024))
         let forward = Task {
             for await buffer in source { continuation.yield(buffer) }
             continuation.finish()

@@ -58,7 +58,9 @@ public enum RoutingHeaders {
     static func decode(_ value: String) -> String? {
         guard value.hasPrefix("=?base64?"), value.hasSuffix("?="), value.count >= 11 else { return value }
         let payload = String(value.dropFirst(9).dropLast(2))
-        guard let data = Data(base64Encoded: payload), let text = String(data: data, encoding: .utf8) else { return nil }
+        guard let data = Data(base64Encoded: payload), let text = String(data: data, encoding: .utf8) else {
+            return nil
+        }
         return text
     }
 }

@@ -5,7 +5,9 @@ import MCPCore
 extension StreamableHTTPEndpoint {
     /// JSON-RPC batches: legal only inside a session that negotiated 2025-03-26 (§1 step 2,
     /// HTTP-L-12), at most 100 messages; anywhere else -32600.
-    func batch(_ elements: [JSONValue], request: Request, context: MCPRequestContext, accepted: AcceptedTypes) async -> Response {
+    func batch(
+        _ elements: [JSONValue], request: Request, context: MCPRequestContext, accepted: AcceptedTypes
+    ) async -> Response {
         guard let sessionID = request.headers[.mcpSessionID], let session = openSession(sessionID, context: context),
             session.state.version == .v2025_03_26
         else {

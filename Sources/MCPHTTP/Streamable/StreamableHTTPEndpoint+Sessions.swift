@@ -12,8 +12,10 @@ extension StreamableHTTPEndpoint {
             return HTTPMessages.json(reply.bytes, status: HTTPStatusMapping.status(forErrorCode: reply.errorCode))
         }
         guard let id = sessions.create(state, principal: context.principal ?? "") else {
-            context.logger.warning("session limit reached", metadata: ["mcp.sessions.max": "\(configuration.maxSessions)"])
-            return HTTPMessages.problem(.serviceUnavailable, "too many sessions; retry later", headers: [.retryAfter: "30"])
+            context.logger.warning(
+                "session limit reached", metadata: ["mcp.sessions.max": "\(configuration.maxSessions)"])
+            return HTTPMessages.problem(
+                .serviceUnavailable, "too many sessions; retry later", headers: [.retryAfter: "30"])
         }
         context.record.update { $0.sessionID = SessionLog.fingerprint(id) }
         return HTTPMessages.json(reply.bytes, headers: [.mcpSessionID: id])
@@ -33,12 +35,16 @@ extension StreamableHTTPEndpoint {
             if let level = updated?.logLevel { sessions.setLogLevel(session, level: level) }
             return HTTPMessages.json(reply.bytes, status: HTTPStatusMapping.status(forErrorCode: reply.errorCode))
         }
-        return await respond(to: rpc, era: .handshake(session.state), context: context, accepted: accepted, cancelOnDisconnect: false, session: session)
+        return await respond(
+            to: rpc, era: .handshake(session.state), context: context, accepted: accepted, cancelOnDisconnect: false,
+            session: session)
     }
 
     /// The session `id` names for this caller, recording it for the access log.
     func openSession(_ id: String, context: MCPRequestContext) -> SealedSession? {
-        guard !configuration.statelessHTTP, let session = sessions.open(id, principal: context.principal ?? "") else { return nil }
+        guard !configuration.statelessHTTP, let session = sessions.open(id, principal: context.principal ?? "") else {
+            return nil
+        }
         context.record.update { $0.sessionID = SessionLog.fingerprint(id) }
         return session
     }
@@ -49,11 +55,13 @@ extension StreamableHTTPEndpoint {
         guard let header = request.headers[.mcpProtocolVersion] else { return nil }
         guard let version = ProtocolVersion(rawValue: header), !version.isModern else {
             return HTTPMessages.errorWithoutID(
-                .unsupportedProtocolVersion(requested: .string(header), supported: ProtocolVersion.supportedNewestFirst), status: .badRequest)
+                .unsupportedProtocolVersion(
+                    requested: .string(header), supported: ProtocolVersion.supportedNewestFirst), status: .badRequest)
         }
         guard version == session.state.version || session.state.version < .v2025_06_18 else {
             return HTTPMessages.errorWithoutID(
-                .invalidRequest("MCP-Protocol-Version \(header) differs from the negotiated \(session.state.version.rawValue)"),
+                .invalidRequest(
+                    "MCP-Protocol-Version \(header) differs from the negotiated \(session.state.version.rawValue)"),
                 status: .badRequest)
         }
         return nil

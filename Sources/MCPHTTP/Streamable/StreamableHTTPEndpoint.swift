@@ -44,13 +44,16 @@ public struct StreamableHTTPEndpoint: Sendable {
         }
         let body: ByteBuffer
         switch await BodyReader.collect(
-            request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel) {
+            request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel)
+        {
         case .success(let buffer): body = buffer
         case .failure(let response): return response
         }
         let parsed: JSONValue
         do {
-            parsed = try body.withUnsafeReadableBytes { try JSONParser.parse(UnsafeRawBufferPointer($0), maxDepth: server.configuration.maxJSONDepth) }
+            parsed = try body.withUnsafeReadableBytes {
+                try JSONParser.parse(UnsafeRawBufferPointer($0), maxDepth: server.configuration.maxJSONDepth)
+            }
         } catch let error as JSONParseError {
             context.logger.info("unparseable body", metadata: ["error": "\(error)"])
             return HTTPMessages.error(.parseError(error.description))
@@ -79,7 +82,9 @@ public struct StreamableHTTPEndpoint: Sendable {
     }
 
     /// Routes one request (§1 steps 3–6).
-    func serve(_ rpc: JSONRPCRequest, request: Request, context: MCPRequestContext, accepted: AcceptedTypes) async -> Response {
+    func serve(
+        _ rpc: JSONRPCRequest, request: Request, context: MCPRequestContext, accepted: AcceptedTypes
+    ) async -> Response {
         let sessionID = request.headers[.mcpSessionID]
         if rpc.method == "initialize" && sessionID == nil {
             context.record.update { $0.era = "handshake" }
@@ -87,7 +92,8 @@ public struct StreamableHTTPEndpoint: Sendable {
         }
         if let sessionID {
             context.record.update { $0.era = "handshake" }
-            return await serveInSession(rpc, sessionID: sessionID, request: request, context: context, accepted: accepted)
+            return await serveInSession(
+                rpc, sessionID: sessionID, request: request, context: context, accepted: accepted)
         }
         if Envelope.isPresent(in: rpc.params) {
             context.record.update { $0.era = "modern" }
@@ -97,18 +103,23 @@ public struct StreamableHTTPEndpoint: Sendable {
     }
 
     /// 2026-07-28: the routing headers and the envelope are checked in ENV-2's order.
-    func serveModern(_ rpc: JSONRPCRequest, request: Request, context: MCPRequestContext, accepted: AcceptedTypes) async -> Response {
+    func serveModern(
+        _ rpc: JSONRPCRequest, request: Request, context: MCPRequestContext, accepted: AcceptedTypes
+    ) async -> Response {
         let envelope: Envelope
         do throws(JSONRPCError) {
             envelope = try RoutingHeaders.validate(rpc, headers: request.headers)
         } catch {
             return HTTPMessages.error(error, id: rpc.id)
         }
-        return await respond(to: rpc, era: .modern(envelope), context: context, accepted: accepted, cancelOnDisconnect: true)
+        return await respond(
+            to: rpc, era: .modern(envelope), context: context, accepted: accepted, cancelOnDisconnect: true)
     }
 
     /// No session id and no envelope.
-    func serveWithoutSession(_ rpc: JSONRPCRequest, request: Request, context: MCPRequestContext, accepted: AcceptedTypes) async -> Response {
+    func serveWithoutSession(
+        _ rpc: JSONRPCRequest, request: Request, context: MCPRequestContext, accepted: AcceptedTypes
+    ) async -> Response {
         let header = request.headers[.mcpProtocolVersion]
         if header == ProtocolVersion.v2026_07_28.rawValue || !configuration.statelessHTTP {
             // A modern request without its envelope, or a sessions-on server without a session (ENV-1, HTTP-L-2).
@@ -121,7 +132,8 @@ public struct StreamableHTTPEndpoint: Sendable {
         if let header {
             guard let named = ProtocolVersion(rawValue: header), !named.isModern else {
                 return HTTPMessages.error(
-                    .unsupportedProtocolVersion(requested: .string(header), supported: ProtocolVersion.supportedNewestFirst), id: rpc.id)
+                    .unsupportedProtocolVersion(
+                        requested: .string(header), supported: ProtocolVersion.supportedNewestFirst), id: rpc.id)
             }
             version = named
         }
@@ -131,14 +143,16 @@ public struct StreamableHTTPEndpoint: Sendable {
         if rpc.method == "logging/setLevel" {
             return HTTPMessages.json(JSONRPCEncoding.result(id: rpc.id, result: [:]))
         }
-        return await respond(to: rpc, era: .handshake(session), context: context, accepted: accepted, cancelOnDisconnect: false)
+        return await respond(
+            to: rpc, era: .handshake(session), context: context, accepted: accepted, cancelOnDisconnect: false)
     }
 
     /// Notifications: accepted with 202 when they belong to something we serve (HTTP-3, HTTP-M-15).
     func notify(_ notification: JSONRPCNotification, request: Request, context: MCPRequestContext) -> Response {
         context.record.update { $0.mcpMethod = notification.method }
         if let sessionID = request.headers[.mcpSessionID] {
-            guard !configuration.statelessHTTP, sessions.open(sessionID, principal: context.principal ?? "") != nil else {
+            guard !configuration.statelessHTTP, sessions.open(sessionID, principal: context.principal ?? "") != nil
+            else {
                 return HTTPMessages.empty(.notFound)
             }
             return HTTPMessages.empty(.accepted)
@@ -148,7 +162,8 @@ public struct StreamableHTTPEndpoint: Sendable {
         }
         guard ProtocolVersion(rawValue: header) != nil else {
             return HTTPMessages.errorWithoutID(
-                .unsupportedProtocolVersion(requested: .string(header), supported: ProtocolVersion.supportedNewestFirst), status: .badRequest)
+                .unsupportedProtocolVersion(
+                    requested: .string(header), supported: ProtocolVersion.supportedNewestFirst), status: .badRequest)
         }
         return HTTPMessages.empty(.accepted)
     }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
 import Logging
 public import MCPCore
@@ -11,6 +6,12 @@ import MCPStdio
 import NIOCore
 import NIOPosix
 import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Runs an MCP server built from a ``Registry`` on the transport the settings choose: stdio,
 /// one HTTP process, or one worker of a multi-process server (see ``Supervisor``).
@@ -62,7 +63,8 @@ public struct MCPApplication: Sendable {
             let metrics = settings.enableMetrics ? MetricsStore(directory: nil, worker: nil) : nil
             metrics?.bootstrap()
             let http = MCPHTTPService(
-                server: server, configuration: httpConfiguration(listener: .bind(host: settings.host, port: settings.port)),
+                server: server,
+                configuration: httpConfiguration(listener: .bind(host: settings.host, port: settings.port)),
                 logger: logger, accessLog: settings.accessLog, metrics: metrics.map { metricsEndpoint($0) },
                 eventLoopGroup: eventLoopGroup)
             try await serve(http, logger: logger, worker: nil)

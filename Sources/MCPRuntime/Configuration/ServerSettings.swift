@@ -119,7 +119,9 @@ public struct ServerSettings: Sendable {
         host = settings.string("HOST", default: host)
         port = try settings.int("PORT", default: port, in: 0...65535)
         mcpPath = settings.string("MCP_PATH", default: mcpPath)
-        guard mcpPath.hasPrefix("/") else { throw ConfigurationError(key: "MCP_PATH", value: mcpPath, allowed: "a path starting with /") }
+        guard mcpPath.hasPrefix("/") else {
+            throw ConfigurationError(key: "MCP_PATH", value: mcpPath, allowed: "a path starting with /")
+        }
         statelessHTTP = try settings.bool("STATELESS_HTTP", default: statelessHTTP)
         let defaultLevel: LogLevel = environment == .development ? .debug : .info
         logLevel = try settings.choice("LOG_LEVEL", default: defaultLevel)
@@ -136,7 +138,8 @@ public struct ServerSettings: Sendable {
         allowedHosts = settings.list("ALLOWED_HOSTS", default: allowedHosts)
         corsOrigins = settings.list("CORS_ORIGINS", default: corsOrigins)
         guard !corsOrigins.contains("*") else {
-            throw ConfigurationError(key: "CORS_ORIGINS", value: "*", allowed: "a comma-separated list of origins (no wildcard)")
+            throw ConfigurationError(
+                key: "CORS_ORIGINS", value: "*", allowed: "a comma-separated list of origins (no wildcard)")
         }
         rateLimitRequests = try settings.int("RATE_LIMIT_REQUESTS", default: rateLimitRequests, in: 0...10_000_000)
         rateLimitWindow = try settings.int("RATE_LIMIT_WINDOW", default: rateLimitWindow, in: 1...86_400)
@@ -144,7 +147,8 @@ public struct ServerSettings: Sendable {
         maxHeaderBytes = try settings.int("MAX_HEADER_BYTES", default: maxHeaderBytes, in: 1024...(1 << 20))
         maxHeaderCount = try settings.int("MAX_HEADER_COUNT", default: maxHeaderCount, in: 8...10_000)
         keepAliveTimeout = try settings.double("KEEPALIVE_TIMEOUT", default: keepAliveTimeout, in: 0.1...3600)
-        sseKeepAliveInterval = try settings.double("SSE_KEEPALIVE_INTERVAL", default: sseKeepAliveInterval, in: 0.1...3600)
+        sseKeepAliveInterval = try settings.double(
+            "SSE_KEEPALIVE_INTERVAL", default: sseKeepAliveInterval, in: 0.1...3600)
         accessLog = try settings.bool("ACCESS_LOG", default: environment == .production)
         maxConnections = try settings.int("MAX_CONNECTIONS", default: maxConnections, in: 1...1_000_000)
         bodyTimeout = try settings.double("BODY_TIMEOUT", default: bodyTimeout, in: 0.1...3600)
@@ -161,7 +165,8 @@ public struct ServerSettings: Sendable {
         enableMetrics = try settings.bool("ENABLE_METRICS", default: enableMetrics)
         metricsPath = settings.string("METRICS_PATH", default: metricsPath)
         guard metricsPath.hasPrefix("/"), metricsPath != mcpPath else {
-            throw ConfigurationError(key: "METRICS_PATH", value: metricsPath, allowed: "a path starting with / other than MCP_PATH")
+            throw ConfigurationError(
+                key: "METRICS_PATH", value: metricsPath, allowed: "a path starting with / other than MCP_PATH")
         }
         workers = try settings.optionalInt("WORKERS", in: 1...256)
         workersPerCPU = try settings.double("WORKERS_PER_CPU", default: workersPerCPU, in: 0.1...16)
@@ -171,7 +176,8 @@ public struct ServerSettings: Sendable {
         workerThreads = try settings.optionalInt("WORKER_THREADS", in: 1...256)
         let production = environment == .production
         maxRequests = try settings.int("MAX_REQUESTS", default: production ? 50_000 : 0, in: 0...1_000_000_000)
-        maxRequestsJitter = try settings.int("MAX_REQUESTS_JITTER", default: production ? 5_000 : 0, in: 0...1_000_000_000)
+        maxRequestsJitter = try settings.int(
+            "MAX_REQUESTS_JITTER", default: production ? 5_000 : 0, in: 0...1_000_000_000)
         workerTimeout = try settings.double("WORKER_TIMEOUT", default: workerTimeout, in: 1...3600)
         apiKey = settings.secret("API_KEY")
         secretKey = settings.secret("SECRET_KEY")

@@ -22,13 +22,16 @@ public struct SettingsReader: Sendable {
     ) async throws -> SettingsReader {
         let environment = environment ?? ProcessInfo.processInfo.environment
         var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
-        for (name, value) in flags { flagValues[AbsoluteConfigKey(key(for: name))] = ConfigValue(.string(value), isSecret: false) }
+        for (name, value) in flags {
+            flagValues[AbsoluteConfigKey(key(for: name))] = ConfigValue(.string(value), isSecret: false)
+        }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flagValues),
             EnvironmentVariablesProvider(environmentVariables: environment),
         ]
         if let dotEnvPath {
-            providers.append(try await EnvironmentVariablesProvider(environmentFilePath: FilePath(dotEnvPath), allowMissing: true))
+            providers.append(
+                try await EnvironmentVariablesProvider(environmentFilePath: FilePath(dotEnvPath), allowMissing: true))
         }
         return SettingsReader(reader: ConfigReader(providers: providers))
     }
@@ -55,10 +58,13 @@ public struct SettingsReader: Sendable {
         return value
     }
 
-    public func int(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    public func int(
+        _ name: String, default defaultValue: Int, in range: ClosedRange<Int>
+    ) throws(ConfigurationError) -> Int {
         guard let text = string(name) else { return defaultValue }
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-            throw ConfigurationError(key: name, value: text, allowed: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw ConfigurationError(
+                key: name, value: text, allowed: "a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -68,12 +74,15 @@ public struct SettingsReader: Sendable {
         return try int(name, default: 0, in: range)
     }
 
-    public func double(_ name: String, default defaultValue: Double, in range: ClosedRange<Double>) throws(ConfigurationError)
+    public func double(
+        _ name: String, default defaultValue: Double, in range: ClosedRange<Double>
+    ) throws(ConfigurationError)
         -> Double
     {
         guard let text = string(name) else { return defaultValue }
         guard let value = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-            throw ConfigurationError(key: name, value: text, allowed: "a number from \(range.lowerBound) to \(range.upperBound)")
+            throw ConfigurationError(
+                key: name, value: text, allowed: "a number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -88,12 +97,15 @@ public struct SettingsReader: Sendable {
     }
 
     /// One of a fixed set of names, case-insensitive.
-    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: T) throws(ConfigurationError)
+    public func choice<T: RawRepresentable & CaseIterable>(
+        _ name: String, default defaultValue: T
+    ) throws(ConfigurationError)
         -> T where T.RawValue == String
     {
         guard let text = string(name) else { return defaultValue }
         guard let value = T.allCases.first(where: { $0.rawValue == text.lowercased() }) else {
-            throw ConfigurationError(key: name, value: text, allowed: T.allCases.map(\.rawValue).joined(separator: ", "))
+            throw ConfigurationError(
+                key: name, value: text, allowed: T.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return value
     }

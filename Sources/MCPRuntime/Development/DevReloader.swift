@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Development mode: builds the server, runs it, and rebuilds and restarts it whenever a file
 /// under `Sources/` changes (the original scaffold's `--reload`). A failed build keeps the
@@ -74,10 +75,13 @@ public struct DevReloader: Sendable {
         let root = URL(fileURLWithPath: "Sources")
         var newest = 0.0
         var count = 0
-        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.contentModificationDateKey])
+        let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.contentModificationDateKey])
         while let url = enumerator?.nextObject() as? URL {
             count += 1
-            let modified = (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate)?.timeIntervalSince1970 ?? 0
+            let modified =
+                (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate)?
+                .timeIntervalSince1970 ?? 0
             newest = max(newest, modified)
         }
         return "\(count)/\(newest)"

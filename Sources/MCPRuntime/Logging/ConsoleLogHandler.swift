@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
 public import Logging
 import MCPCore
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// A swift-log handler writing one line per record to stdout or stderr: readable (optionally
 /// coloured) text for development, one JSON object per line for production. User-controlled
@@ -35,14 +36,18 @@ public struct ConsoleLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
+        ConsoleOutput.write(render(event), to: stream)
+    }
+
+    /// The bytes of one record's line, newline included.
+    func render(_ event: LogEvent) -> [UInt8] {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        let line: [UInt8]
+        if let error = event.error { merged["error.type"] = .string(String(describing: type(of: error))) }
         switch format {
-        case .json: line = jsonLine(event, merged)
-        case .text: line = textLine(event, merged)
+        case .json: return jsonLine(event, merged)
+        case .text: return textLine(event, merged)
         }
-        ConsoleOutput.write(line, to: stream)
     }
 
     private func jsonLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> [UInt8] {
@@ -77,7 +82,8 @@ public struct ConsoleLogHandler: LogHandler {
         case .string(let text): return .string(text)
         case .stringConvertible(let convertible): return .string(convertible.description)
         case .array(let values): return .array(values.map(json))
-        case .dictionary(let values): return .object(JSONObject(values.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) }))
+        case .dictionary(let values):
+            return .object(JSONObject(values.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) }))
         }
     }
 
@@ -101,7 +107,9 @@ enum ConsoleOutput {
         lock.withLock { _ in
             var offset = 0
             while offset < line.count {
-                let written = line.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                let written = line.withUnsafeBytes {
+                    Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+                }
                 if written <= 0 {
                     if written < 0 && errno == EINTR { continue }
                     return
@@ -112,6 +120,7 @@ enum ConsoleOutput {
     }
 
     static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        Date().formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }

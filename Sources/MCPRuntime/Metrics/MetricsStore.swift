@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
 import Metrics
 public import Prometheus
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Prometheus metrics of this process, and of its siblings when several workers serve one port.
 ///
@@ -23,7 +24,8 @@ public final class MetricsStore: Sendable {
     let workerLabel: String
 
     static let durationBuckets: [Duration] = [
-        .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25),
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
         .seconds(5), .seconds(10),
     ]
@@ -50,7 +52,8 @@ public final class MetricsStore: Sendable {
     /// Refreshes this process's resource gauges (memory, CPU, descriptors).
     public func refreshProcessGauges() {
         let usage = ProcessUsage.current()
-        Gauge(label: "mcp_worker_resident_memory_bytes", dimensions: [("worker", workerLabel)]).record(Double(usage.residentBytes))
+        Gauge(label: "mcp_worker_resident_memory_bytes", dimensions: [("worker", workerLabel)]).record(
+            Double(usage.residentBytes))
         Gauge(label: "mcp_worker_cpu_seconds", dimensions: [("worker", workerLabel)]).record(usage.cpuSeconds)
         Gauge(label: "mcp_worker_open_fds", dimensions: [("worker", workerLabel)]).record(Double(usage.openDescriptors))
     }
@@ -78,7 +81,9 @@ public final class MetricsStore: Sendable {
         // found in the retired file's list and counted once, never zero times or twice.
         var workers: [(file: String, text: String)] = []
         for file in files.sorted() where file.hasSuffix(".prom") && file != ownFile && file != Self.retiredFile {
-            if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) { workers.append((file, text)) }
+            if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) {
+                workers.append((file, text))
+            }
         }
         let retired = (try? String(contentsOfFile: directory + "/" + Self.retiredFile, encoding: .utf8)) ?? ""
         let folded = Set(Self.foldedFiles(in: retired))
@@ -125,12 +130,15 @@ struct ProcessUsage {
         var usage = ProcessUsage(residentBytes: 0, cpuSeconds: 0, openDescriptors: 0)
         if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
             for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-                usage.residentBytes = (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) * 1024
+                usage.residentBytes =
+                    (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0)
+                    * 1024
             }
         }
         var rusage = rusage()
         if getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &rusage) == 0 {
-            usage.cpuSeconds = Double(rusage.ru_utime.tv_sec) + Double(rusage.ru_utime.tv_usec) / 1e6
+            usage.cpuSeconds =
+                Double(rusage.ru_utime.tv_sec) + Double(rusage.ru_utime.tv_usec) / 1e6
                 + Double(rusage.ru_stime.tv_sec) + Double(rusage.ru_stime.tv_usec) / 1e6
         }
         usage.openDescriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0

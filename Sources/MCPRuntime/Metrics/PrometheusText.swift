@@ -27,7 +27,9 @@ struct PrometheusText {
                 continue
             }
             if line.hasPrefix("#") { continue }
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                continue
+            }
             let key = String(line[..<space])
             let name = String(key.prefix { $0 != "{" })
             let family = Self.family(of: name, in: localTypes)

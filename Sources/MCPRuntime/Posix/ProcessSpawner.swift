@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Starts a child process with `posix_spawn`, mapping chosen descriptors to fixed numbers in the
@@ -14,7 +14,9 @@ enum ProcessSpawner {
 
     /// Spawns `executable` with `arguments` and `environment`; `descriptors` maps a descriptor
     /// of this process to the number it gets in the child. Returns the child's pid.
-    static func spawn(executable: String, arguments: [String], environment: [String: String], descriptors: [(Int32, Int32)])
+    static func spawn(
+        executable: String, arguments: [String], environment: [String: String], descriptors: [(Int32, Int32)]
+    )
         throws(Failure) -> pid_t
     {
         var actions = posix_spawn_file_actions_t()

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Turns signals into bytes on a pipe, so a `poll` loop can wait for signals and descriptors
 /// together. Dispatch delivers each signal off the signal context; the default action is

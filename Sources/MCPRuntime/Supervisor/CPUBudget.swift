@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// How many CPUs this process may really use, and how many workers that makes.
 ///
@@ -27,7 +28,9 @@ public struct CPUBudget: Sendable, Equatable {
         let online = cores ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         if let text = read(root + "/cpu.max") {
             let parts = text.split(separator: " ")
-            if parts.count == 2, parts[0] != "max", let quota = Double(parts[0]), let period = Double(parts[1]), quota > 0, period > 0 {
+            if parts.count == 2, parts[0] != "max", let quota = Double(parts[0]), let period = Double(parts[1]),
+                quota > 0, period > 0
+            {
                 return CPUBudget(cpus: min(quota / period, Double(online)), source: "cgroup-v2")
             }
             return CPUBudget(cpus: Double(online), source: "cores")

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 import Atomics
 public import MCPCore
@@ -36,10 +36,12 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw RuntimeError("cannot open the session table \(path)") }
         defer { close(descriptor) }
-        var info = stat()
-        fstat(descriptor, &info)
-        if Int(info.st_size) < mappedBytes { ftruncate(descriptor, off_t(mappedBytes)) }
-        guard let mapped = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), mapped != MAP_FAILED else {
+        // The file's size from lseek: `struct stat` is claimed by whichever C module included
+        // <sys/stat.h> first (CDispatch here), which strict member-import checking rejects.
+        if lseek(descriptor, 0, SEEK_END) < off_t(mappedBytes) { ftruncate(descriptor, off_t(mappedBytes)) }
+        guard let mapped = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
+            mapped != MAP_FAILED
+        else {
             throw RuntimeError("cannot map the session table")
         }
         base = mapped
@@ -84,7 +86,10 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
             switch SlotState(rawValue: state(slot).load(ordering: .acquiring)) {
             case .empty: return nil
             case .live:
-                if tokenHigh(slot).load(ordering: .relaxed) == key.0 && tokenLow(slot).load(ordering: .relaxed) == key.1 { return slot }
+                if tokenHigh(slot).load(ordering: .relaxed) == key.0 && tokenLow(slot).load(ordering: .relaxed) == key.1
+                {
+                    return slot
+                }
             default: continue
             }
         }
@@ -93,14 +98,18 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
 
     /// Ends `slot` if it is still live; true when this call ended it.
     private func end(_ slot: Int) -> Bool {
-        guard state(slot).compareExchange(expected: SlotState.live.rawValue, desired: SlotState.removed.rawValue, ordering: .acquiringAndReleasing).exchanged
+        guard
+            state(slot).compareExchange(
+                expected: SlotState.live.rawValue, desired: SlotState.removed.rawValue, ordering: .acquiringAndReleasing
+            ).exchanged
         else { return false }
         liveCount.wrappingDecrement(ordering: .relaxed)
         return true
     }
 
     private func sweep(now: Double) {
-        for slot in 0..<slots where state(slot).load(ordering: .acquiring) == SlotState.live.rawValue && isExpired(slot, now: now) {
+        for slot in 0..<slots
+        where state(slot).load(ordering: .acquiring) == SlotState.live.rawValue && isExpired(slot, now: now) {
             _ = end(slot)
         }
     }
@@ -119,7 +128,9 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
             guard reusable else { continue }
             let observed = state(slot).load(ordering: .acquiring)
             guard observed != SlotState.live.rawValue, observed != SlotState.busy.rawValue,
-                state(slot).compareExchange(expected: observed, desired: SlotState.busy.rawValue, ordering: .acquiringAndReleasing).exchanged
+                state(slot).compareExchange(
+                    expected: observed, desired: SlotState.busy.rawValue, ordering: .acquiringAndReleasing
+                ).exchanged
             else { continue }
             tokenHigh(slot).store(key.0, ordering: .relaxed)
             tokenLow(slot).store(key.1, ordering: .relaxed)

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Dispatch
 import Foundation
 public import Logging
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 extension Supervisor.Configuration: @unchecked Sendable {}
 // @unchecked: every stored property is a String, Int, Double or [String: String] — value
@@ -23,7 +24,9 @@ extension Supervisor {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 do {
-                    let supervisor = try Supervisor(configuration: configuration, logger: logger) { blockingAwait(reload) }
+                    let supervisor = try Supervisor(configuration: configuration, logger: logger) {
+                        blockingAwait(reload)
+                    }
                     continuation.resume(returning: try supervisor.run())
                 } catch {
                     continuation.resume(throwing: error)

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
 public import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// The process at the top of a multi-process server: it owns the listening socket, starts N
 /// worker processes that serve it, and keeps N of them running.
@@ -37,7 +38,8 @@ public final class Supervisor {
         public var sessionIdleTTL: Double
 
         public init(
-            executable: String, workerArguments: [String], environment: [String: String], host: String, port: Int, workers: Int,
+            executable: String, workerArguments: [String], environment: [String: String], host: String, port: Int,
+            workers: Int,
             gracefulTimeout: Double, workerTimeout: Double, maxSessions: Int, sessionIdleTTL: Double
         ) {
             self.executable = executable
@@ -96,9 +98,11 @@ public final class Supervisor {
         var random = SystemRandomNumberGenerator()
         sessionKey = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
         runtimeDirectory = NSTemporaryDirectory() + "mcp-server-\(getpid())"
-        try FileManager.default.createDirectory(atPath: runtimeDirectory + "/metrics", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: runtimeDirectory + "/metrics", withIntermediateDirectories: true)
         sessions = try SharedSessionRegistry(
-            path: runtimeDirectory + "/sessions.table", capacity: configuration.maxSessions, idleTTL: configuration.sessionIdleTTL)
+            path: runtimeDirectory + "/sessions.table", capacity: configuration.maxSessions,
+            idleTTL: configuration.sessionIdleTTL)
         signals = try SignalPipe(trapping: [SIGTERM, SIGINT, SIGHUP, SIGTTIN, SIGTTOU])
     }
 
@@ -110,7 +114,8 @@ public final class Supervisor {
         logger.info(
             "supervisor listening",
             metadata: [
-                "address": "\(configuration.host):\(ListeningSocket.port(of: listener))", "workers": "\(configuration.workers)",
+                "address": "\(configuration.host):\(ListeningSocket.port(of: listener))",
+                "workers": "\(configuration.workers)",
                 "pid": "\(getpid())",
             ])
         while true {
@@ -182,7 +187,8 @@ public final class Supervisor {
                 }
             case SIGHUP:
                 if let fresh = reload() {
-                    fresh.workers == configuration.workers ? () : logger.info("worker count changed", metadata: ["workers": "\(fresh.workers)"])
+                    fresh.workers == configuration.workers
+                        ? () : logger.info("worker count changed", metadata: ["workers": "\(fresh.workers)"])
                     configuration = fresh
                 }
                 generation += 1
@@ -215,7 +221,8 @@ public final class Supervisor {
             let signalled = (status & 0x7f) != 0
             let exitCode = (status >> 8) & 0xff
             if worker.phase == .retiring || stopping {
-                logger.info("worker stopped", metadata: ["worker": "\(worker.slot)", "pid": "\(pid)", "status": "\(exitCode)"])
+                logger.info(
+                    "worker stopped", metadata: ["worker": "\(worker.slot)", "pid": "\(pid)", "status": "\(exitCode)"])
                 if worker.wantsReplacement { count(restart: "recycled") }
                 continue
             }
@@ -226,7 +233,9 @@ public final class Supervisor {
                 crashStreak += 1
                 let delay = min(30, 0.1 * pow(2, Double(crashStreak)))
                 nextSpawnAllowed = Date().addingTimeInterval(delay)
-                logger.warning("worker keeps dying at start; backing off", metadata: ["seconds": "\(delay)", "streak": "\(crashStreak)"])
+                logger.warning(
+                    "worker keeps dying at start; backing off",
+                    metadata: ["seconds": "\(delay)", "streak": "\(crashStreak)"])
             } else {
                 crashStreak = 0
             }
@@ -244,14 +253,18 @@ public final class Supervisor {
             return
         }
         if active.count > configuration.workers + (active.contains { $0.replacing != nil } ? 1 : 0),
-            let oldest = active.filter({ $0.phase == .ready && $0.replacing == nil }).min(by: { $0.started < $1.started })
+            let oldest = active.filter({ $0.phase == .ready && $0.replacing == nil }).min(by: {
+                $0.started < $1.started
+            })
         {
             retire(pid: oldest.pid)
             return
         }
         // One replacement at a time: none while a worker is starting or one is being replaced.
         guard !workers.contains(where: { $0.phase == .starting || $0.replacing != nil }) else { return }
-        if let outdated = active.first(where: { $0.phase == .ready && ($0.wantsReplacement || $0.generation < generation) }) {
+        if let outdated = active.first(where: {
+            $0.phase == .ready && ($0.wantsReplacement || $0.generation < generation)
+        }) {
             spawn(replacing: outdated.pid)
         }
     }
@@ -269,14 +282,21 @@ public final class Supervisor {
         environment[WorkerChannel.sessionKeyVariable] = WorkerChannel.hex(sessionKey)
         do {
             let pid = try ProcessSpawner.spawn(
-                executable: configuration.executable, arguments: configuration.workerArguments, environment: environment,
-                descriptors: [(listener, WorkerChannel.listeningSocket), (reports.write, WorkerChannel.reports), (alive.read, WorkerChannel.supervisorAlive)])
+                executable: configuration.executable, arguments: configuration.workerArguments,
+                environment: environment,
+                descriptors: [
+                    (listener, WorkerChannel.listeningSocket), (reports.write, WorkerChannel.reports),
+                    (alive.read, WorkerChannel.supervisorAlive),
+                ])
             close(reports.write)
             close(alive.read)
-            var worker = Worker(slot: slot, pid: pid, reports: reports.read, supervisorAlive: alive.write, generation: generation)
+            var worker = Worker(
+                slot: slot, pid: pid, reports: reports.read, supervisorAlive: alive.write, generation: generation)
             worker.replacing = old
             workers.append(worker)
-            logger.info("worker started", metadata: ["worker": "\(slot)", "pid": "\(pid)", "replacing": "\(old.map { "\($0)" } ?? "-")"])
+            logger.info(
+                "worker started",
+                metadata: ["worker": "\(slot)", "pid": "\(pid)", "replacing": "\(old.map { "\($0)" } ?? "-")"])
         } catch {
             close(reports.read)
             close(reports.write)
@@ -289,7 +309,9 @@ public final class Supervisor {
 
     /// Tells a worker to drain and exit (SIGTERM); it is killed if it outlives the graceful timeout.
     private func retire(pid: pid_t) {
-        guard let index = workers.firstIndex(where: { $0.pid == pid }), workers[index].phase != .retiring else { return }
+        guard let index = workers.firstIndex(where: { $0.pid == pid }), workers[index].phase != .retiring else {
+            return
+        }
         workers[index].phase = .retiring
         workers[index].retireDeadline = Date().addingTimeInterval(configuration.gracefulTimeout + 5)
         kill(pid, SIGTERM)
@@ -302,7 +324,8 @@ public final class Supervisor {
                 logger.warning("worker did not finish draining; killing", metadata: ["pid": "\(worker.pid)"])
                 kill(worker.pid, SIGKILL)
             } else if worker.phase != .retiring, now.timeIntervalSince(worker.lastBeat) > configuration.workerTimeout {
-                logger.error("worker stopped beating; killing", metadata: ["worker": "\(worker.slot)", "pid": "\(worker.pid)"])
+                logger.error(
+                    "worker stopped beating; killing", metadata: ["worker": "\(worker.slot)", "pid": "\(worker.pid)"])
                 count(restart: "hung")
                 kill(worker.pid, SIGKILL)
             }

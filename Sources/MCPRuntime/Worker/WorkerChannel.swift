@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// The descriptors and environment a supervisor hands to each worker (systemd-style):
 /// fd 3 is the listening socket, fd 4 the pipe the worker reports on, fd 5 a pipe whose end

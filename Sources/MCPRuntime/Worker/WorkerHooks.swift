@@ -65,7 +65,9 @@ struct WorkerHooks: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(50))
                     if http.status.requests >= quota {
-                        logger.info("request quota reached; asking to be replaced", metadata: ["requests": "\(http.status.requests)"])
+                        logger.info(
+                            "request quota reached; asking to be replaced",
+                            metadata: ["requests": "\(http.status.requests)"])
                         WorkerChannel.send(.max)
                         return
                     }
@@ -94,7 +96,8 @@ extension MCPApplication {
         let server = MCPServer(registry: registry, configuration: serverConfiguration(instructions: instructions))
         var configuration = httpConfiguration(listener: .inheritedSocket(WorkerChannel.listeningSocket))
         if configuration.sessionKey == nil {
-            configuration.sessionKey = environment[WorkerChannel.sessionKeyVariable].flatMap(WorkerChannel.bytes(fromHex:))
+            configuration.sessionKey = environment[WorkerChannel.sessionKeyVariable].flatMap(
+                WorkerChannel.bytes(fromHex:))
         }
         let sessions = try SharedSessionRegistry(
             path: directory + "/sessions.table", capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
@@ -102,9 +105,11 @@ extension MCPApplication {
         metrics?.bootstrap()
         let group = eventLoopGroup
         let http = MCPHTTPService(
-            server: server, configuration: configuration, logger: logger, accessLog: settings.accessLog, sessionRegistry: sessions,
+            server: server, configuration: configuration, logger: logger, accessLog: settings.accessLog,
+            sessionRegistry: sessions,
             metrics: metrics.map { metricsEndpoint($0) }, eventLoopGroup: group)
-        let hooks = WorkerHooks(id: id, quota: settings.requestQuota(), metrics: metrics, eventLoopGroup: group, logger: logger)
+        let hooks = WorkerHooks(
+            id: id, quota: settings.requestQuota(), metrics: metrics, eventLoopGroup: group, logger: logger)
         try await serve(http, logger: logger, worker: hooks)
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import MCPRuntime
+
+@Suite("Console log lines")
+struct ConsoleLogHandlerTests {
+    struct Refused: Error {}
+
+    func render(
+        _ format: ServerSettings.LogFormat, _ message: String, metadata: Logger.Metadata = [:],
+        error: (any Error)? = nil
+    ) -> String {
+        let handler = ConsoleLogHandler(label: "mcp.test", level: .info, format: format, stream: .standardError)
+        var event = LogEvent(
+            level: .warning, message: "\(message)", metadata: metadata, source: nil, file: #fileID,
+            function: #function, line: #line)
+        event.error = error
+        return String(decoding: handler.render(event), as: UTF8.self)
+    }
+
+    @Test func jsonIsOneParseableObjectPerLine() throws {
+        let line = render(.json, "bad input\n{\"level\":\"critical\"}", metadata: ["request.id": "r-1"])
+        #expect(line.hasSuffix("\n"))
+        #expect(line.dropLast().contains("\n") == false, "a newline in the message cannot start a second record")
+        let object = try #require(
+            JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["level"] as? String == "warning")
+        #expect(object["message"] as? String == "bad input\n{\"level\":\"critical\"}")
+        #expect(object["logger"] as? String == "mcp.test")
+        #expect(object["request.id"] as? String == "r-1")
+        #expect(object["pid"] as? Int == Int(getpid()))
+        #expect(object["timestamp"] is String)
+    }
+
+    @Test func textEscapesControlCharacters() {
+        let line = render(.text, "forged\nWARNING fake line \u{1B}[31mred\u{2028}", metadata: ["path": "a\rb"])
+        #expect(line.filter { $0 == "\n" }.count == 1)
+        #expect(line.contains("forged\\nWARNING fake line \\u{1b}[31mred\\u{2028}"))
+        #expect(line.contains("path=a\\rb"))
+        #expect(!line.contains("\u{1B}"))
+    }
+
+    @Test func errorsAreLoggedByTypeNotByDescription() throws {
+        let line = render(.json, "call failed", error: Refused())
+        let object = try #require(
+            JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["error.type"] as? String == "Refused")
+    }
+}
