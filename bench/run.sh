@@ -18,8 +18,9 @@ OUT="${BENCH_OUT:-$ROOT/.build-bench}"
 PEER_VENV="${PEER_VENV:-$OUT/peer-venv}"
 export RESULTS="$OUT/results.tsv"
 export STATE="$OUT/state"
+PSS="$OUT/pss.tsv"
 mkdir -p "$OUT" "$STATE"
-rm -f "$RESULTS"
+rm -f "$RESULTS" "$PSS"
 
 [[ -d $KIT ]] || { echo "bench kit not found at $KIT (set BENCH_KIT)" >&2; exit 2; }
 if ! command -v wrk >/dev/null; then
@@ -30,7 +31,8 @@ if [[ ! -x $PEER_VENV/bin/python ]]; then python3 -m venv "$PEER_VENV"; fi
 export PY="$PEER_VENV/bin/python"
 
 echo "==> building release binaries"
-(cd "$ROOT" && swift build -c release --product mcp-server 2>&1 | tail -1)
+# The same flags as the Dockerfile and `make build`.
+(cd "$ROOT" && swift build -c release --static-swift-stdlib --product mcp-server 2>&1 | tail -1)
 swift build -c release --package-path "$KIT/ceiling" --scratch-path "$ROOT/.build-ceiling" 2>&1 | tail -1
 SERVER="$ROOT/.build/release/mcp-server"
 CEILING="$ROOT/.build-ceiling/release/HBCeiling"
@@ -40,7 +42,14 @@ wait_for() {  # url
   echo "no answer from $1" >&2; return 1
 }
 stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-measure() { "$KIT/measure.sh" "$@" "$DURATION" >/dev/null; tail -1 "$RESULTS"; }
+measure() {  # label root-pid conns url script: the kit's measurement, plus the tree's peak PSS
+  "$PY" "$ROOT/bench/pss.py" "$2" "$((DURATION + 1))" >"$OUT/pss.last" &
+  local sampler=$!
+  "$KIT/measure.sh" "$@" "$DURATION" >/dev/null
+  wait "$sampler" || true
+  printf '%s\t%s\n' "$1" "$(cat "$OUT/pss.last")" >>"$PSS"
+  printf '%s\tpss=%s\n' "$(tail -1 "$RESULTS")" "$(cat "$OUT/pss.last")"
+}
 
 echo "==> ceiling: Hummingbird fixed body"
 "$CEILING" 8301 >"$OUT/ceiling.log" 2>&1 &
@@ -50,26 +59,42 @@ measure "ceiling|fixed|1|post" "$pid" "$CONNS" http://127.0.0.1:8301/mcp "$KIT/w
 EXPECT='"status":"ok"' measure "ceiling|fixed|1|health" "$pid" "$CONNS" http://127.0.0.1:8301/health "$KIT/wrk/get.lua"
 stop "$pid"
 
-echo "==> swift: mcp-server, one process"
-workspace=$(mktemp -d)
-"$SERVER" --port 8302 --log-level warning --workspace "$workspace" --env-file /nonexistent >"$OUT/swift.log" 2>&1 &
-pid=$!
-wait_for http://127.0.0.1:8302/health
-measure "swift|json|1|call_add_2026" "$pid" "$CONNS" http://127.0.0.1:8302/mcp "$KIT/wrk/modern.lua"
-MCP_METHOD=call_add measure "swift|json|1|call_add" "$pid" "$CONNS" http://127.0.0.1:8302/mcp "$KIT/wrk/mcp.lua"
-MCP_METHOD=list_tools measure "swift|json|1|list_tools" "$pid" "$CONNS" http://127.0.0.1:8302/mcp "$KIT/wrk/mcp.lua"
-EXPECT='"status":"healthy"' measure "swift|json|1|health" "$pid" "$CONNS" http://127.0.0.1:8302/health "$KIT/wrk/get.lua"
-stop "$pid"
-rm -rf "$workspace"
+run_swift() {  # label, extra arguments...
+  local label=$1; shift
+  local workspace; workspace=$(mktemp -d)
+  "$SERVER" "$@" --port 8302 --log-level warning --workspace "$workspace" --env-file /nonexistent >"$OUT/swift-$label.log" 2>&1 &
+  local pid=$!
+  wait_for http://127.0.0.1:8302/health
+  sleep 1
+  measure "swift|$label|${WORKERS_LABEL:-1}|call_add_2026" "$pid" "$CONNS" http://127.0.0.1:8302/mcp "$KIT/wrk/modern.lua"
+  MCP_METHOD=list_tools measure "swift|$label|${WORKERS_LABEL:-1}|list_tools" "$pid" "$CONNS" http://127.0.0.1:8302/mcp "$KIT/wrk/mcp.lua"
+  if [[ -z ${QUICK:-} ]]; then
+    MCP_METHOD=call_add measure "swift|$label|${WORKERS_LABEL:-1}|call_add" "$pid" "$CONNS" http://127.0.0.1:8302/mcp "$KIT/wrk/mcp.lua"
+    EXPECT='"status":"healthy"' measure "swift|$label|${WORKERS_LABEL:-1}|health" "$pid" "$CONNS" http://127.0.0.1:8302/health "$KIT/wrk/get.lua"
+  fi
+  stop "$pid"
+  rm -rf "$workspace"
+}
 
-for peer in sdk sdk-json; do
-  echo "==> python: $peer, one uvicorn worker"
-  pid=$("$KIT/run-peers.sh" start "$peer" 1 8303)
-  MCP_METHOD=call_add measure "python-$peer|$peer|1|call_add" "$pid" "$CONNS" http://127.0.0.1:8303/mcp "$KIT/wrk/mcp.lua"
-  MCP_METHOD=list_tools measure "python-$peer|$peer|1|list_tools" "$pid" "$CONNS" http://127.0.0.1:8303/mcp "$KIT/wrk/mcp.lua"
-  EXPECT='"status":"ok"' measure "python-$peer|$peer|1|health" "$pid" "$CONNS" http://127.0.0.1:8303/health "$KIT/wrk/get.lua"
-  "$KIT/run-peers.sh" stop 8303
+echo "==> swift: mcp-server, one process (no supervisor)"
+run_swift single
+echo "==> swift: supervisor with 1, 2 and 4 workers, and the automatic count (production defaults)"
+WORKERS_LABEL=1 QUICK=1 run_swift workers-1 --workers 1
+WORKERS_LABEL=2 run_swift workers-2 --workers 2
+WORKERS_LABEL=4 QUICK=1 run_swift workers-4 --workers 4
+auto=$("$SERVER" workers --env production --env-file /nonexistent)
+WORKERS_LABEL=$auto QUICK=1 MAX_REQUESTS=0 run_swift auto --env production
+
+for workers in 1 2; do
+  for peer in sdk sdk-json; do
+    echo "==> python: $peer, $workers uvicorn worker(s)"
+    pid=$("$KIT/run-peers.sh" start "$peer" "$workers" 8303)
+    MCP_METHOD=call_add measure "python-$peer|$peer|$workers|call_add" "$pid" "$CONNS" http://127.0.0.1:8303/mcp "$KIT/wrk/mcp.lua"
+    MCP_METHOD=list_tools measure "python-$peer|$peer|$workers|list_tools" "$pid" "$CONNS" http://127.0.0.1:8303/mcp "$KIT/wrk/mcp.lua"
+    EXPECT='"status":"ok"' measure "python-$peer|$peer|$workers|health" "$pid" "$CONNS" http://127.0.0.1:8303/health "$KIT/wrk/get.lua"
+    "$KIT/run-peers.sh" stop 8303
+  done
 done
 
 echo
-python3 "$ROOT/bench/report.py" "$RESULTS"
+python3 "$ROOT/bench/report.py" "$RESULTS" "$PSS"

@@ -16,120 +16,15 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
+import urllib.parse
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-CALL_ADD = os.path.join(HERE, "call_add.lua")
-RESULTS: list[tuple[str, bool, str]] = []
-
-MODERN_HEADERS = {
-    "Content-Type": "application/json",
-    "Accept": "application/json, text/event-stream",
-    "MCP-Protocol-Version": "2026-07-28",
-}
-ENVELOPE = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def report(name: str, ok: bool, figures: str) -> None:
-    RESULTS.append((name, ok, figures))
-    print(f"{'PASS' if ok else 'FAIL'} {name}: {figures}", flush=True)
-
-
-class Server:
-    """The binary as a supervisor with workers, JSON logs captured."""
-
-    def __init__(self, binary: str, port: int, env: dict[str, str], workers: int = 2):
-        self.port = port
-        self.workspace = tempfile.mkdtemp(prefix="mcp-process-")
-        environment = dict(os.environ)
-        environment.update({"LOG_FORMAT": "json", "LOG_LEVEL": "info", "ACCESS_LOG": "false", "GRACEFUL_TIMEOUT": "10"})
-        environment.update(env)
-        self.log_lines: list[dict] = []
-        self.process = subprocess.Popen(
-            [binary, "serve", "--workers", str(workers), "--port", str(port), "--workspace", self.workspace,
-             "--env-file", "/nonexistent"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, text=True)
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        self.wait_ready(workers)
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            try:
-                self.log_lines.append(json.loads(line))
-            except json.JSONDecodeError:
-                self.log_lines.append({"message": line.rstrip()})
-
-    def messages(self, text: str) -> list[dict]:
-        return [entry for entry in list(self.log_lines) if entry.get("message") == text]
-
-    def wait_ready(self, workers: int, timeout: float = 30) -> None:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if len(self.messages("worker ready")) >= workers and self.get("/health")[0] == 200:
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"server did not get ready; log: {self.log_lines[-20:]}")
-
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-        except OSError:
-            return 0, ""
-
-    def post(self, body: dict, headers: dict[str, str], timeout: float = 30) -> tuple[int, dict | None, dict]:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/mcp", data=json.dumps(body).encode(),
-                                         headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                text = response.read().decode()
-                return response.status, (json.loads(text) if text else None), dict(response.headers)
-        except urllib.error.HTTPError as error:
-            return error.code, None, dict(error.headers)
-
-    def metric(self, name: str) -> float:
-        _, text = self.get("/metrics")
-        total = 0.0
-        for line in text.splitlines():
-            if line.startswith(name) and not line.startswith("#"):
-                total += float(line.rsplit(" ", 1)[1])
-        return total
-
-    def workers(self) -> list[int]:
-        output = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True).stdout
-        return [int(pid) for pid in output.split()]
-
-    def zombies(self) -> int:
-        output = subprocess.run(["ps", "-o", "stat=", "--ppid", str(self.process.pid)], capture_output=True, text=True).stdout
-        return sum(1 for state in output.split() if state.startswith("Z"))
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        shutil.rmtree(self.workspace, ignore_errors=True)
-        return self.process.returncode
-
+from checklib import CALL_ADD, ENVELOPE, MODERN_HEADERS, RESULTS, Server, free_port, report
 
 def wrk(port: int, seconds: int, connections: int = 64, script: str = CALL_ADD) -> dict:
     output = subprocess.run(
@@ -370,7 +265,6 @@ CHECKS = {
 
 
 def main() -> None:
-    import urllib.parse  # noqa: F401  (used by the prometheus check)
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     parser.add_argument("--only", nargs="*")
