@@ -29,6 +29,22 @@ struct SharedSessionRegistryTests {
         #expect(first.count == 0)
     }
 
+    @Test func everyMappingReportsTheSameOriginAndEndedSessionsAreNotAdopted() throws {
+        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let first = try SharedSessionRegistry(path: path, capacity: 10, idleTTL: 60)
+        let second = try SharedSessionRegistry(path: path, capacity: 10, idleTTL: 60)
+        let other = try SharedSessionRegistry(
+            path: NSTemporaryDirectory() + "sessions-" + UUID().uuidString, capacity: 10, idleTTL: 60)
+        #expect(first.origin == second.origin)
+        #expect(first.origin != other.origin)
+        let id = token()
+        #expect(first.adopt(token: id, now: 1000), "a session minted elsewhere is adopted")
+        #expect(!second.adopt(token: id, now: 1000), "already live")
+        #expect(second.remove(token: id))
+        #expect(!first.adopt(token: id, now: 1001), "ended here: not revived")
+        #expect(first.touch(token: id, now: 1001) == nil)
+    }
+
     @Test func idleSessionsExpireAndTheCapHolds() throws {
         let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
         let table = try SharedSessionRegistry(path: path, capacity: 3, idleTTL: 10)

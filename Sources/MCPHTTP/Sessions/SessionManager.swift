@@ -3,6 +3,10 @@ public import MCPCore
 
 /// Handshake-era sessions over HTTP: ids sealed with a key all workers share (``SessionSealer``),
 /// their changing part in a ``SessionRegistry``, their streams in this process's ``StreamHub``.
+///
+/// A session minted by another server instance — a replica behind a load balancer that shares
+/// `SECRET_KEY`, or this server before a restart — is adopted on first use: its sealed state is
+/// all a replica needs. One this instance minted, or saw end, is never revived.
 public final class SessionManager: Sendable {
     let sealer: SessionSealer
     let registry: any SessionRegistry
@@ -18,7 +22,7 @@ public final class SessionManager: Sendable {
 
     /// A new session id for `state`, bound to `principal`; nil when the cap is reached.
     public func create(_ state: SessionState, principal: String) -> String? {
-        let id = sealer.seal(state, principal: principal)
+        let id = sealer.seal(state, principal: principal, origin: registry.origin)
         guard let token = id.split(separator: ".").first, registry.insert(token: String(token), now: Self.now) else {
             return nil
         }
@@ -28,13 +32,20 @@ public final class SessionManager: Sendable {
     /// The live session `id` names for this caller. Nil for unknown, expired or ended sessions,
     /// and for sessions another credential created (SEC-7: 404, not 403, so existence does not leak).
     public func open(_ id: String, principal: String) -> SealedSession? {
-        guard let sealed = sealer.open(id), sealed.principal == principal,
-            let activity = registry.touch(token: sealed.token, now: Self.now)
-        else { return nil }
+        guard let sealed = sealer.open(id), sealed.principal == principal else { return nil }
+        let now = Self.now
+        let activity: SessionActivity
+        if let known = registry.touch(token: sealed.token, now: now) {
+            activity = known
+        } else if sealed.origin != registry.origin, registry.adopt(token: sealed.token, now: now) {
+            activity = SessionActivity(logLevel: nil)
+        } else {
+            return nil
+        }
         guard let level = activity.logLevel else { return sealed }
         var state = sealed.state
         state.logLevel = level
-        return SealedSession(token: sealed.token, state: state, principal: sealed.principal)
+        return SealedSession(token: sealed.token, state: state, principal: sealed.principal, origin: sealed.origin)
     }
 
     public func setLogLevel(_ session: SealedSession, level: LoggingLevel) {

@@ -6,8 +6,13 @@ import Synchronization
 /// `logging/setLevel` chose, and whether it ended. Bounded in number (SEC-11, R-27) and idle
 /// sessions expire.
 public protocol SessionRegistry: Sendable {
+    /// This server instance's id, sealed into every session it mints (random per start).
+    var origin: String { get }
     /// Registers a new session; false when the cap is reached.
     func insert(token: String, now: Double) -> Bool
+    /// Registers a session another server instance minted; false when the cap is reached or
+    /// this registry saw that session end (best effort: as long as it remembers ended tokens).
+    func adopt(token: String, now: Double) -> Bool
     /// Marks a live session used now and returns its log level choice; nil when it is unknown,
     /// expired or ended.
     func touch(token: String, now: Double) -> SessionActivity?
@@ -31,16 +36,30 @@ public struct SessionActivity: Sendable {
 }
 
 /// A registry in this process's memory (one process, or tests). Expired entries are removed
-/// whenever a new session is inserted, so memory stays bounded by the cap.
+/// whenever a new session is inserted, so memory stays bounded by the cap; the tokens of ended
+/// sessions are remembered (up to the cap, oldest forgotten first) so they are not adopted again.
 public final class LocalSessionRegistry: SessionRegistry {
     struct Entry {
         var lastUsed: Double
         var logLevel: LoggingLevel?
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    struct Table {
+        var live: [String: Entry] = [:]
+        var ended: Set<String> = []
+        var endedOrder: [String] = []
+
+        mutating func end(_ token: String, capacity: Int) {
+            guard live.removeValue(forKey: token) != nil, ended.insert(token).inserted else { return }
+            endedOrder.append(token)
+            if endedOrder.count > capacity { ended.remove(endedOrder.removeFirst()) }
+        }
+    }
+
+    private let table = Mutex(Table())
     let capacity: Int
     let idleTTL: Double
+    public let origin = Base64URL.encode((0..<12).map { _ in UInt8.random(in: 0...255) })
 
     public init(capacity: Int, idleTTL: Double) {
         self.capacity = capacity
@@ -48,40 +67,51 @@ public final class LocalSessionRegistry: SessionRegistry {
     }
 
     public func insert(token: String, now: Double) -> Bool {
-        entries.withLock { entries in
-            if entries.count >= capacity {
-                entries = entries.filter { now - $0.value.lastUsed < idleTTL }
+        table.withLock { table in
+            if table.live.count >= capacity {
+                for (token, entry) in table.live where now - entry.lastUsed >= idleTTL {
+                    table.end(token, capacity: capacity)
+                }
             }
-            guard entries.count < capacity else { return false }
-            entries[token] = Entry(lastUsed: now)
+            guard table.live.count < capacity else { return false }
+            table.live[token] = Entry(lastUsed: now)
             return true
         }
     }
 
+    public func adopt(token: String, now: Double) -> Bool {
+        guard table.withLock({ $0.ended.contains(token) || $0.live[token] != nil }) == false else { return false }
+        return insert(token: token, now: now)
+    }
+
     public func touch(token: String, now: Double) -> SessionActivity? {
-        entries.withLock { entries in
-            guard var entry = entries[token] else { return nil }
+        table.withLock { table in
+            guard var entry = table.live[token] else { return nil }
             guard now - entry.lastUsed < idleTTL else {
-                entries[token] = nil
+                table.end(token, capacity: capacity)
                 return nil
             }
             entry.lastUsed = now
-            entries[token] = entry
+            table.live[token] = entry
             return SessionActivity(logLevel: entry.logLevel)
         }
     }
 
     public func setLogLevel(token: String, level: LoggingLevel) {
-        entries.withLock { $0[token]?.logLevel = level }
+        table.withLock { $0.live[token]?.logLevel = level }
     }
 
     public func remove(token: String) -> Bool {
-        entries.withLock { $0.removeValue(forKey: token) != nil }
+        table.withLock { table in
+            guard table.live[token] != nil else { return false }
+            table.end(token, capacity: capacity)
+            return true
+        }
     }
 
     public func contains(token: String, now: Double) -> Bool {
-        entries.withLock { entries in entries[token].map { now - $0.lastUsed < idleTTL } ?? false }
+        table.withLock { table in table.live[token].map { now - $0.lastUsed < idleTTL } ?? false }
     }
 
-    public var count: Int { entries.withLock { $0.count } }
+    public var count: Int { table.withLock { $0.live.count } }
 }

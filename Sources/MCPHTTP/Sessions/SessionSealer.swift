@@ -13,6 +13,8 @@ public struct SealedSession: Sendable, Equatable {
     public let state: SessionState
     /// Hash of the credential that created the session ("" when authentication is off).
     public let principal: String
+    /// The server instance that minted the session (its registry's ``SessionRegistry/origin``).
+    public let origin: String
 }
 
 /// Mints and opens session ids: `<128 random bits>.<nonce + sealed state>`, base64url, so
@@ -34,12 +36,13 @@ public struct SessionSealer: Sendable {
         Array(SHA256.hash(data: Array("mcp-session-key:\(secret)".utf8)))
     }
 
-    public func seal(_ state: SessionState, principal: String) -> String {
+    /// A new session id for `state`, bound to `principal`, minted by server instance `origin`.
+    public func seal(_ state: SessionState, principal: String, origin: String) -> String {
         var random = SystemRandomNumberGenerator()
         let token = Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
         var payload: JSONObject = [
             "t": .string(token), "v": .string(state.version.rawValue), "c": .object(state.clientCapabilities),
-            "i": .object(state.clientInfo), "p": .string(principal),
+            "i": .object(state.clientInfo), "p": .string(principal), "o": .string(origin),
         ]
         if let level = state.logLevel { payload.append("l", .string(level.rawValue)) }
         let plaintext = JSONWriter.bytes(.object(payload))
@@ -63,6 +66,7 @@ public struct SessionSealer: Sendable {
             version: version, clientCapabilities: payload["c"]?.objectValue ?? [:],
             clientInfo: payload["i"]?.objectValue ?? [:],
             logLevel: payload["l"]?.stringValue.flatMap(LoggingLevel.init(rawValue:)))
-        return SealedSession(token: token, state: state, principal: principal)
+        return SealedSession(
+            token: token, state: state, principal: principal, origin: payload["o"]?.stringValue ?? "")
     }
 }

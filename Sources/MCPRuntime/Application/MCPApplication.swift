@@ -116,6 +116,12 @@ public struct MCPApplication: Sendable {
     /// Starts `http`, serves until SIGTERM/SIGINT (or, for a worker, until its supervisor says
     /// so or goes away), then drains lazily until `GRACEFUL_TIMEOUT`.
     func serve(_ http: MCPHTTPService, logger: Logger, worker: WorkerHooks?) async throws {
+        let descriptors = DescriptorLimit.raiseToHard()
+        if descriptors < settings.maxConnections + 64 {
+            logger.warning(
+                "the open-file limit is below MAX_CONNECTIONS: connections beyond it are refused",
+                metadata: ["limit": "\(descriptors)", "max_connections": "\(settings.maxConnections)"])
+        }
         if case .bind(let host, _) = http.configuration.listener, !["127.0.0.1", "localhost", "::1"].contains(host),
             settings.apiKey == nil
         {

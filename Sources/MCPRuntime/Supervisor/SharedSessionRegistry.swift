@@ -1,18 +1,21 @@
+import Atomics
+public import MCPCore
+public import MCPHTTP
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import Atomics
-public import MCPCore
-public import MCPHTTP
 
 /// The changing state of handshake-era sessions, in a memory-mapped table every worker process
 /// of one server shares: a session created by one worker is live, touched, given a log level
 /// and ended for all of them at once (a DELETE on one worker is a 404 on the next).
 ///
 /// Fixed-size open addressing; every field is a 64-bit atomic, so workers never lock each other
-/// and a crashed worker cannot leave a lock held. Expired entries are reclaimed by inserts.
+/// and a crashed worker cannot leave a lock held. Expired entries are reclaimed by inserts. An
+/// ended session's slot keeps its token until an insert reuses it, which is how the table
+/// remembers not to adopt it again. The header holds the server instance's origin.
 public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
     // @unchecked: the only stored state is the mapping's base address and its size, written
     // once in init; every access to the mapped memory goes through UnsafeAtomic operations.
@@ -21,6 +24,7 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
     private let mappedBytes: Int
     let capacity: Int
     let idleTTL: Double
+    public let origin: String
 
     static let slotBytes = 64
     static let headerBytes = 64
@@ -45,6 +49,11 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
             throw RuntimeError("cannot map the session table")
         }
         base = mapped
+        let originWord = UnsafeAtomic<UInt64>(
+            at: (mapped + 8).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
+        var random = SystemRandomNumberGenerator()
+        _ = originWord.compareExchange(expected: 0, desired: random.next() | 1, ordering: .acquiringAndReleasing)
+        origin = String(originWord.load(ordering: .acquiring), radix: 36)
     }
 
     deinit { munmap(base, mappedBytes) }
@@ -53,6 +62,8 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         UnsafeAtomic(at: (base + offset).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
     }
 
+    /// Header: word 0 counts live sessions; word 8 is the origin, set once by the first process
+    /// that maps the table, so every worker of one server reports the same.
     private var liveCount: UnsafeAtomic<UInt64> { word(0) }
     private func state(_ slot: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + slot * Self.slotBytes) }
     private func tokenHigh(_ slot: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + slot * Self.slotBytes + 8) }
@@ -78,19 +89,22 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         return current > used && current - used >= Self.milliseconds(idleTTL)
     }
 
-    /// The slot holding `key`, following the probe sequence.
+    /// The live slot holding `key`, following the probe sequence.
     private func find(_ key: (UInt64, UInt64)) -> Int? {
+        find(key, in: [.live])
+    }
+
+    /// The slot holding `key` in one of `states`, following the probe sequence.
+    private func find(_ key: (UInt64, UInt64), in states: Set<SlotState>) -> Int? {
         let start = Int(truncatingIfNeeded: key.0 % UInt64(slots))
         for step in 0..<slots {
             let slot = (start + step) % slots
-            switch SlotState(rawValue: state(slot).load(ordering: .acquiring)) {
-            case .empty: return nil
-            case .live:
-                if tokenHigh(slot).load(ordering: .relaxed) == key.0 && tokenLow(slot).load(ordering: .relaxed) == key.1
-                {
-                    return slot
-                }
-            default: continue
+            guard let current = SlotState(rawValue: state(slot).load(ordering: .acquiring)) else { continue }
+            if current == .empty { return nil }
+            if states.contains(current) && tokenHigh(slot).load(ordering: .relaxed) == key.0
+                && tokenLow(slot).load(ordering: .relaxed) == key.1
+            {
+                return slot
             }
         }
         return nil
@@ -141,6 +155,11 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
             return true
         }
         return false
+    }
+
+    public func adopt(token: String, now: Double) -> Bool {
+        guard let key = Self.key(token), find(key, in: [.live, .removed]) == nil else { return false }
+        return insert(token: token, now: now)
     }
 
     public func touch(token: String, now: Double) -> SessionActivity? {
