@@ -137,6 +137,7 @@ public final class MCPHTTPService: Sendable {
         }
         RESTRoutes(server: server, configuration: configuration, status: status).register(on: router)
         if let metrics {
+            HTTPMetrics.registerSeriesThatStartAtZero()
             router.get(RouterPath(metrics.path)) { _, context in
                 context.record.update { $0.route = metrics.path }
                 let body = await metrics.render()

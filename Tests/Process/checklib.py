@@ -57,7 +57,11 @@ class Server:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, text=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self.wait_ready(workers)
+        try:
+            self.wait_ready(workers)
+        except BaseException:
+            self.stop()  # the caller never gets the object, so it could not stop the processes
+            raise
 
     def _read(self) -> None:
         for line in self.process.stdout:

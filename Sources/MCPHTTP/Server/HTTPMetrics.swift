@@ -30,6 +30,13 @@ enum HTTPMetrics {
         if values.rateLimited { Counter(label: "mcp_rate_limited_total").increment() }
     }
 
+    /// Series a dashboard or alert reads before anything happened: present from the start at 0,
+    /// so a panel says 0 rather than "no data" and `rate()` sees the first increment.
+    static func registerSeriesThatStartAtZero() {
+        Counter(label: "mcp_rate_limited_total").increment(by: 0)
+        Gauge(label: "mcp_sse_streams_active").record(0)
+    }
+
     /// SSE streams open in this process.
     static let openStreams = Atomic<Int>(0)
 

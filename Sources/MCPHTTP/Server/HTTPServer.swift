@@ -78,7 +78,7 @@ public final class HTTPServer: Sendable {
                 }
             }
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [limit = configuration.maxConnections] channel in
                 guard connections.count < limit else {
                     // Over the connection limit: refuse at once rather than queue work we cannot serve.
@@ -119,7 +119,7 @@ public final class HTTPServer: Sendable {
         acceptor.start(canAccept: { connections.count < limit }) { connection in
             ClientBootstrap(group: group)
                 .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     connections.opened()
                     channel.closeFuture.whenComplete { _ in connections.closed() }
