@@ -109,6 +109,7 @@ struct Serve: AsyncParsableCommand {
         _ = try exampleRegistry(settings)  // fail fast on a bad catalogue before starting workers
         let budget = CPUBudget.detect()
         let logger = Logger(label: "mcp.supervisor")
+        app.warnIfExposedWithoutKey(logger: logger)
         let options = options
         let configuration = supervisorConfiguration(settings, budget: budget, options: options)
         logger.info(
@@ -158,8 +159,9 @@ struct HealthCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "healthcheck", abstract: "Exit 0 when the server's /health answers healthy.")
 
-    @Option(help: "URL to check (default: http://127.0.0.1:$PORT/health, https when TLS is configured).") var url:
-        String?
+    @Option(
+        help: "URL to check (default: /health on HOST:PORT, loopback for 0.0.0.0 and ::; https with TLS).")
+    var url: String?
     @Option(help: "Seconds to wait for the answer.") var timeout: Double = 3
     @OptionGroup var options: SettingOptions
 
@@ -167,8 +169,12 @@ struct HealthCheckCommand: AsyncParsableCommand {
         var target = url
         if target == nil {
             let settings = try await options.settings()
-            let scheme = settings.tlsCertificateFile == nil ? "http" : "https"
-            target = "\(scheme)://127.0.0.1:\(settings.port)/health"
+            if settings.transport == .stdio {
+                // A stdio server has no endpoint; its client notices when it stops answering.
+                print("healthy: nothing to probe (TRANSPORT=stdio)")
+                return
+            }
+            target = HealthCheck.url(host: settings.host, port: settings.port, tls: settings.tlsCertificateFile != nil)
         }
         let healthy = await HealthCheck.check(url: target!, timeout: .milliseconds(Int(timeout * 1000)))
         print(healthy.message)

@@ -34,6 +34,16 @@ struct ConsoleLogHandlerTests {
         #expect(object["timestamp"] is String)
     }
 
+    @Test func metadataNeverShadowsARecordField() throws {
+        let line = render(.json, "worker ready", metadata: ["pid": "4242", "level": "fake"])
+        #expect(line.components(separatedBy: "\"pid\":").count == 2, "one pid key")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["pid"] as? Int == Int(getpid()))
+        #expect(object["level"] as? String == "warning")
+        #expect(object["metadata.pid"] as? String == "4242")
+        #expect(object["metadata.level"] as? String == "fake")
+    }
+
     @Test func textEscapesControlCharacters() {
         let line = render(.text, "forged\nWARNING fake line \u{1B}[31mred\u{2028}", metadata: ["path": "a\rb"])
         #expect(line.filter { $0 == "\n" }.count == 1)

@@ -39,6 +39,26 @@ struct SettingsTests {
         #expect(fromFlags.port == 7200)
     }
 
+    @Test func dotEnvReadsLikeComposeAndShells() async throws {
+        let dotEnv = """
+            # a comment
+            APP_NAME="Awesome MCP Server"
+            export HOST=10.0.0.2
+              PORT = 7300
+            LOG_LEVEL='warning'
+            ALLOWED_ORIGINS="https://a.example, https://b.example"
+            APP_VERSION="unterminated
+            PORT=7301
+            """
+        let read = try await settings(dotEnv: dotEnv)
+        #expect(read.appName == "Awesome MCP Server")
+        #expect(read.host == "10.0.0.2")
+        #expect(read.port == 7301, "the last line for a key wins")
+        #expect(read.logLevel == .warning)
+        #expect(read.allowedOrigins == ["https://a.example", "https://b.example"])
+        #expect(read.appVersion == "\"unterminated", "unmatched quotes are kept")
+    }
+
     @Test func productionDefaultsToJSONLogs() async throws {
         let production = try await settings(environment: ["ENVIRONMENT": "production"])
         #expect(production.logFormat == .json)
@@ -87,5 +107,19 @@ struct SettingsTests {
         for key in reader.keysRead.sorted() {
             #expect(example.contains(key + "="), "env.example lacks \(key)")
         }
+    }
+}
+
+@Suite("Health check target")
+struct HealthCheckTargetTests {
+    @Test(arguments: [
+        ("0.0.0.0", false, "http://127.0.0.1:8000/health"),
+        ("127.0.0.1", false, "http://127.0.0.1:8000/health"),
+        ("::", false, "http://[::1]:8000/health"),
+        ("10.1.2.3", true, "https://10.1.2.3:8000/health"),
+        ("fd00::7", false, "http://[fd00::7]:8000/health"),
+    ])
+    func probesTheAddressThatReachesTheServer(_ host: String, _ tls: Bool, _ expected: String) {
+        #expect(HealthCheck.url(host: host, port: 8000, tls: tls) == expected)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 public import MCPCore
 public import MCPHTTP
 import MCPStdio
@@ -115,6 +115,15 @@ public struct MCPApplication: Sendable {
 
     /// Starts `http`, serves until SIGTERM/SIGINT (or, for a worker, until its supervisor says
     /// so or goes away), then drains lazily until `GRACEFUL_TIMEOUT`.
+    /// Warns once per server (the supervisor, or a single process) when it listens beyond
+    /// loopback with no API key.
+    public func warnIfExposedWithoutKey(logger: Logger) {
+        guard !["127.0.0.1", "localhost", "::1"].contains(settings.host), settings.apiKey == nil else { return }
+        logger.warning(
+            "listening on a non-loopback address without API_KEY: anyone who can reach this port can call every tool",
+            metadata: ["host": "\(settings.host)"])
+    }
+
     func serve(_ http: MCPHTTPService, logger: Logger, worker: WorkerHooks?) async throws {
         let descriptors = DescriptorLimit.raiseToHard()
         if descriptors < settings.maxConnections + 64 {
@@ -122,19 +131,14 @@ public struct MCPApplication: Sendable {
                 "the open-file limit is below MAX_CONNECTIONS: connections beyond it are refused",
                 metadata: ["limit": "\(descriptors)", "max_connections": "\(settings.maxConnections)"])
         }
-        if case .bind(let host, _) = http.configuration.listener, !["127.0.0.1", "localhost", "::1"].contains(host),
-            settings.apiKey == nil
-        {
-            logger.warning(
-                "listening on a non-loopback address without API_KEY: anyone who can reach this port can call every tool",
-                metadata: ["host": "\(host)"])
-        }
+        if case .bind = http.configuration.listener { warnIfExposedWithoutKey(logger: logger) }
         try await http.start()
         if let worker { await worker.warmUp(http) }
         logger.info(
             "serving MCP over HTTP",
             metadata: [
-                "address": "\(http.localAddress.map { "\($0)" } ?? "?")", "path": "\(settings.mcpPath)",
+                "address": "\(http.localAddress.map { "\($0)" } ?? "\(settings.host):\(settings.port)")",
+                "path": "\(settings.mcpPath)",
                 "transport": "\(settings.transport.rawValue)", "stateless": "\(settings.statelessHTTP)",
                 "tools": "\(http.server.registry.tools.count)", "environment": "\(settings.environment.rawValue)",
             ])

@@ -13,8 +13,15 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
         self.allowed = allowed
     }
 
+    /// The command-line flag of the settings that have one.
+    static let flags: [String: String] = [
+        "TRANSPORT": "--transport", "HOST": "--host", "PORT": "--port", "ENVIRONMENT": "--env",
+        "LOG_LEVEL": "--log-level", "LOG_FORMAT": "--log-format", "WORKSPACE_DIR": "--workspace",
+        "WORKERS": "--workers",
+    ]
+
     public var description: String {
-        let flag = "--" + String(key.lowercased().map { $0 == "_" ? "-" : $0 })
-        return "error: invalid \(key) (\(flag)) value \"\(value)\"; allowed: \(allowed)"
+        let name = Self.flags[key].map { "\(key) (\($0))" } ?? key
+        return "error: invalid \(name) value \"\(value)\"; allowed: \(allowed)"
     }
 }

@@ -1,7 +1,6 @@
 public import Configuration
 import Foundation
 import Synchronization
-import SystemPackage
 
 /// Reads typed settings by their environment name (`LOG_LEVEL`) from a layered configuration:
 /// command-line flags, then the environment, then a `.env` file, then the default.
@@ -31,7 +30,7 @@ public struct SettingsReader: Sendable {
         ]
         if let dotEnvPath {
             providers.append(
-                try await EnvironmentVariablesProvider(environmentFilePath: FilePath(dotEnvPath), allowMissing: true))
+                EnvironmentVariablesProvider(environmentVariables: try EnvironmentFile.variables(atPath: dotEnvPath)))
         }
         return SettingsReader(reader: ConfigReader(providers: providers))
     }

@@ -11,11 +11,32 @@ public enum HealthCheck {
         public var message: String
     }
 
+    /// The address that reaches a server bound to `host`: loopback for the wildcard addresses
+    /// (and for loopback itself), otherwise the bound address (a server bound to one interface
+    /// does not answer on 127.0.0.1).
+    public static func probeHost(forBindAddress host: String) -> String {
+        switch host {
+        case "", "0.0.0.0", "*", "localhost": return "127.0.0.1"
+        case "::", "[::]": return "::1"
+        default: return host
+        }
+    }
+
+    /// The URL `mcp-server healthcheck` probes for a server with these settings.
+    public static func url(host: String, port: Int, tls: Bool) -> String {
+        let probe = probeHost(forBindAddress: host)
+        let authority = probe.contains(":") ? "[\(probe)]" : probe
+        return "\(tls ? "https" : "http")://\(authority):\(port)/health"
+    }
+
     /// Healthy when `url` answers 200 with `"status":"healthy"` within `timeout`.
     public static func check(url: String, timeout: Duration) async -> Outcome {
-        guard let components = URLComponents(string: url), let host = components.host, let scheme = components.scheme,
-            scheme == "http" || scheme == "https"
+        guard let components = URLComponents(string: url), let bracketed = components.host,
+            let scheme = components.scheme, scheme == "http" || scheme == "https"
         else { return Outcome(ok: false, message: "unhealthy: bad URL \(url)") }
+        // An IPv6 literal may come back with its brackets; the socket wants the bare address.
+        let host =
+            bracketed.hasPrefix("[") && bracketed.hasSuffix("]") ? String(bracketed.dropFirst().dropLast()) : bracketed
         let port = components.port ?? (scheme == "https" ? 443 : 80)
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         do {

@@ -58,7 +58,10 @@ public struct ConsoleLogHandler: LogHandler {
             "logger": .string(label),
             "pid": .int(Int(getpid())),
         ]
-        for key in metadata.keys.sorted() { object.append(key, Self.json(metadata[key]!)) }
+        for key in metadata.keys.sorted() {
+            // A metadata key never shadows a field of the record (parsers disagree on duplicates).
+            object.append(object[key] == nil ? key : "metadata." + key, Self.json(metadata[key]!))
+        }
         var writer = JSONWriter(capacity: 256)
         writer.write(object)
         writer.bytes.append(UInt8(ascii: "\n"))

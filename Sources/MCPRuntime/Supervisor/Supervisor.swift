@@ -116,7 +116,6 @@ public final class Supervisor {
             metadata: [
                 "address": "\(configuration.host):\(ListeningSocket.port(of: listener))",
                 "workers": "\(configuration.workers)",
-                "pid": "\(getpid())",
             ])
         while true {
             waitForEvents(timeout: 100)
@@ -131,7 +130,8 @@ public final class Supervisor {
             maintain()
             writeMetrics()
         }
-        logger.info("supervisor stopped", metadata: ["restarts": "\(restarts)"])
+        let summary = restarts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        logger.info("supervisor stopped", metadata: ["restarts": "\(summary.isEmpty ? "none" : summary)"])
         return 0
     }
 
@@ -163,7 +163,8 @@ public final class Supervisor {
         switch WorkerChannel.Report(rawValue: report) {
         case .ready:
             workers[index].phase = .ready
-            logger.info("worker ready", metadata: ["worker": "\(workers[index].slot)", "pid": "\(workers[index].pid)"])
+            logger.info(
+                "worker ready", metadata: ["worker": "\(workers[index].slot)", "worker.pid": "\(workers[index].pid)"])
             if let old = workers[index].replacing {
                 workers[index].replacing = nil
                 retire(pid: old)
@@ -222,13 +223,15 @@ public final class Supervisor {
             let exitCode = (status >> 8) & 0xff
             if worker.phase == .retiring || stopping {
                 logger.info(
-                    "worker stopped", metadata: ["worker": "\(worker.slot)", "pid": "\(pid)", "status": "\(exitCode)"])
+                    "worker stopped",
+                    metadata: ["worker": "\(worker.slot)", "worker.pid": "\(pid)", "status": "\(exitCode)"])
                 if worker.wantsReplacement { count(restart: "recycled") }
                 continue
             }
             let reason = signalled ? "signal \(status & 0x7f)" : "exit \(exitCode)"
             count(restart: signalled && (status & 0x7f) == SIGKILL ? "killed" : "crashed")
-            logger.error("worker died", metadata: ["worker": "\(worker.slot)", "pid": "\(pid)", "reason": "\(reason)"])
+            logger.error(
+                "worker died", metadata: ["worker": "\(worker.slot)", "worker.pid": "\(pid)", "reason": "\(reason)"])
             if Date().timeIntervalSince(worker.started) < 1 {
                 crashStreak += 1
                 let delay = min(30, 0.1 * pow(2, Double(crashStreak)))
@@ -296,7 +299,7 @@ public final class Supervisor {
             workers.append(worker)
             logger.info(
                 "worker started",
-                metadata: ["worker": "\(slot)", "pid": "\(pid)", "replacing": "\(old.map { "\($0)" } ?? "-")"])
+                metadata: ["worker": "\(slot)", "worker.pid": "\(pid)", "replacing": "\(old.map { "\($0)" } ?? "-")"])
         } catch {
             close(reports.read)
             close(reports.write)
@@ -321,11 +324,12 @@ public final class Supervisor {
         let now = Date()
         for worker in workers {
             if worker.phase == .retiring, let deadline = worker.retireDeadline, now > deadline {
-                logger.warning("worker did not finish draining; killing", metadata: ["pid": "\(worker.pid)"])
+                logger.warning("worker did not finish draining; killing", metadata: ["worker.pid": "\(worker.pid)"])
                 kill(worker.pid, SIGKILL)
             } else if worker.phase != .retiring, now.timeIntervalSince(worker.lastBeat) > configuration.workerTimeout {
                 logger.error(
-                    "worker stopped beating; killing", metadata: ["worker": "\(worker.slot)", "pid": "\(worker.pid)"])
+                    "worker stopped beating; killing",
+                    metadata: ["worker": "\(worker.slot)", "worker.pid": "\(worker.pid)"])
                 count(restart: "hung")
                 kill(worker.pid, SIGKILL)
             }
