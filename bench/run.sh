@@ -31,8 +31,8 @@ if [[ ! -x $PEER_VENV/bin/python ]]; then python3 -m venv "$PEER_VENV"; fi
 export PY="$PEER_VENV/bin/python"
 
 echo "==> building release binaries"
-# The same flags as the Dockerfile and `make build`.
-(cd "$ROOT" && swift build -c release --static-swift-stdlib --product mcp-server 2>&1 | tail -1)
+# `make build`: the same flags as the Dockerfile.
+make -s -C "$ROOT" build 2>&1 | tail -1
 swift build -c release --package-path "$KIT/ceiling" --scratch-path "$ROOT/.build-ceiling" 2>&1 | tail -1
 SERVER="$ROOT/.build/release/mcp-server"
 CEILING="$ROOT/.build-ceiling/release/HBCeiling"

@@ -1,0 +1,60 @@
+# Workflow of the original scaffold, for the Swift server. `make help` lists the targets.
+# Everything here is a thin wrapper: the commands are the ones the README and docs name.
+
+SHELL := /bin/sh
+IMAGE ?= awesome-mcp-server:latest
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTHON ?= python3
+VENV ?= .venv
+RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug
+
+.PHONY: help install dev test lint format build run docker-build docker-run health info bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+install: ## Resolve Swift packages; venv with the official MCP SDK for the interop tests
+	swift package resolve
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet 'mcp==2.3.0' openapi-spec-validator pyyaml
+
+dev: ## Development server: rebuild and restart when Sources/ changes
+	swift run mcp-server dev
+
+test: ## The tests (what the README names)
+	swift test
+
+lint: ## swift-format (strict) and shellcheck on the shell scripts
+	swift format lint --strict -r Sources Tests Package.swift
+	shellcheck deploy/docker/docker-entrypoint.sh bench/run.sh .ci/run
+
+format: ## Format the Swift sources in place
+	swift format -i -r --parallel Sources Tests Package.swift
+
+build: ## Release binary, built like the Docker image builds it
+	swift build $(RELEASE_FLAGS)
+
+run: build ## Run the release binary in production mode (workers, JSON logs)
+	ENVIRONMENT=production HOST=$(HOST) PORT=$(PORT) .build/release/mcp-server
+
+docker-build: ## Build the image (needs a Docker engine)
+	docker build -t $(IMAGE) .
+
+docker-run: ## Run the image on port $(PORT)
+	docker run --rm -p $(PORT):8000 --cpus 2 --memory 512m $(IMAGE)
+
+health: ## Ask a running server for /health and /ready
+	@curl -fsS http://$(HOST):$(PORT)/health && echo
+	@curl -fsS http://$(HOST):$(PORT)/ready && echo
+
+info: ## What a running server is: /info and the worker count it would use here
+	@curl -fsS http://$(HOST):$(PORT)/info && echo
+	@if [ -x .build/release/mcp-server ]; then .build/release/mcp-server workers --explain; \
+	else swift run mcp-server workers --explain; fi
+
+bench: ## Side-by-side load test against the Python peer (DURATION=seconds)
+	bench/run.sh
+
+clean: ## Remove build products
+	swift package clean
