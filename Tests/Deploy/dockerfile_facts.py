@@ -2,6 +2,7 @@
 runtime_image_check.sh, so that check replays the file instead of repeating it by hand.
 
     dockerfile_facts.py static         PASS/FAIL lines for the static properties; exit 1 on a FAIL
+    (import) summary()                 the facts manifest_check.py cross-checks
     dockerfile_facts.py facts OUT_DIR  OUT_DIR/facts.sh (shell variables), OUT_DIR/prefix.sh and
                                        OUT_DIR/rest.sh (the runtime stage replayed into $ROOT)
 
@@ -57,6 +58,33 @@ def build_command(builder: dict) -> list[str]:
             segment = command.value[0][command.value[0].index("swift build"):]
             return shlex.split(re.split(r"&&|;|\|\|", segment)[0])
     return []
+
+
+def summary() -> dict:
+    """What other checks compare with the Dockerfile (manifest_check.py): stage names, the
+    runtime user's uid/gid, and the last stage's EXPOSE, HEALTHCHECK, USER, WORKDIR and ENV."""
+    facts: dict = {"stages": [], "uid": None, "gid": None, "expose": [], "healthcheck": None, "user": None,
+                   "workdir": None, "env": {}, "stage_workdir": {}}
+    for stage in stages():
+        facts["stages"].append(stage["name"])
+        facts.update(expose=[], healthcheck=None, user=None, workdir=None, env={})
+        for command in stage["commands"]:
+            if command.cmd == "WORKDIR":
+                facts["workdir"] = facts["stage_workdir"][stage["name"]] = command.value[0]
+            elif command.cmd == "EXPOSE":
+                facts["expose"] = [int(v.split("/")[0]) for v in command.value if v.split("/")[0].isdigit()]
+            elif command.cmd == "HEALTHCHECK":
+                facts["healthcheck"] = command.original
+            elif command.cmd == "USER":
+                facts["user"] = command.value[0]
+            elif command.cmd == "ENV":
+                facts["env"].update(env_pairs(command))
+            elif command.cmd == "RUN":
+                if match := re.search(r"useradd\b[^;&|]*?--uid[ =](\d+)", command.value[0]):
+                    facts["uid"] = int(match.group(1))
+                if match := re.search(r"groupadd\b[^;&|]*?--gid[ =](\d+)", command.value[0]):
+                    facts["gid"] = int(match.group(1))
+    return facts
 
 
 def apt_packages(stage: dict) -> list[str]:

@@ -85,43 +85,11 @@ def env_example_keys() -> set[str]:
 
 
 def dockerfile_facts() -> dict | None:
-    """Stages, the runtime user's uid/gid, EXPOSE, HEALTHCHECK, USER, WORKDIR of the last stage."""
+    """The Dockerfile as BuildKit's parser reads it (dockerfile_facts.py, shared with the image check)."""
     if not os.path.exists(DOCKERFILE):
         return None
-    with open(DOCKERFILE) as handle:
-        text = handle.read()
-    # Join continuation lines, drop comments.
-    logical = re.sub(r"\\\n", " ", "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#")))
-    facts: dict = {"stages": [], "uid": None, "gid": None, "expose": [], "healthcheck": None, "user": None,
-                   "workdir": None, "env": {}, "stage_workdir": {}}
-    stage = None
-    for line in logical.splitlines():
-        words = line.split()
-        if not words:
-            continue
-        instruction = words[0].upper()
-        if instruction == "FROM":
-            match = re.search(r"\bAS\s+(\S+)", line, re.IGNORECASE)
-            stage = match.group(1) if match else f"stage{len(facts['stages'])}"
-            facts["stages"].append(stage)
-            facts.update(expose=[], healthcheck=None, user=None, workdir=None, env={})
-        elif instruction == "WORKDIR":
-            facts["workdir"] = words[1]
-            facts["stage_workdir"][stage] = words[1]
-        elif instruction == "EXPOSE":
-            facts["expose"] = [int(w.split("/")[0]) for w in words[1:] if w.split("/")[0].isdigit()]
-        elif instruction == "HEALTHCHECK":
-            facts["healthcheck"] = line
-        elif instruction == "USER":
-            facts["user"] = words[1]
-        elif instruction == "ENV":
-            for key, value in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\S+)", line):
-                facts["env"][key] = value.strip('"')
-        for uid_match in re.finditer(r"(?:useradd|adduser)\b[^;&|]*?(?:-u|--uid)[ =](\d+)", line):
-            facts["uid"] = int(uid_match.group(1))
-        for gid_match in re.finditer(r"(?:groupadd|addgroup)\b[^;&|]*?(?:-g|--gid)[ =](\d+)", line):
-            facts["gid"] = int(gid_match.group(1))
-    return facts
+    import dockerfile_facts as facts  # needs the PyPI package `dockerfile`
+    return facts.summary()
 
 
 def nginx_upstreams() -> dict[str, dict]:

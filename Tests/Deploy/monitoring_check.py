@@ -32,7 +32,7 @@ import urllib.request
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Process"))
-from checklib import ENVELOPE, MODERN_HEADERS, RESULTS, Server, free_port, report  # noqa: E402
+from checklib import ENVELOPE, MODERN_HEADERS, RESULTS, Server, free_port, report, terminate  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 MONITORING = os.path.join(ROOT, "deploy", "monitoring")
@@ -250,12 +250,7 @@ def check_prometheus(prometheus: str, server: Server, scratch: str, expressions:
                f"samples): {len(expressions) - len(failures)} without error, {empty} with no series yet (alerts "
                f"that do not fire, histograms without slow requests)" + (f"; errors: {failures}" if failures else ""))
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        terminate(process)
 
 
 def check_grafana() -> list[str]:

@@ -44,7 +44,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Process"))
-from checklib import ENVELOPE, MODERN_HEADERS, RESULTS, Server, free_port, report  # noqa: E402
+from checklib import ENVELOPE, MODERN_HEADERS, RESULTS, Server, free_port, report, terminate  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CONFIG = os.path.join(ROOT, "deploy", "nginx", "nginx.conf")
@@ -550,12 +550,7 @@ def main() -> None:
         report("setup", False, f"error: {error!r}")
     finally:
         if nginx is not None:
-            nginx.terminate()
-            try:
-                nginx.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                nginx.kill()
-                nginx.wait()
+            terminate(nginx, timeout=10)
         for tap in taps:
             tap.close()
         for server in servers:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -34,6 +33,18 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def terminate(process: subprocess.Popen, timeout: float = 15) -> int:
+    """SIGTERM, then SIGKILL if `process` is still running after `timeout` seconds; its status."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
 
 
 def report(name: str, ok: bool, figures: str) -> None:
@@ -117,12 +128,6 @@ class Server:
         return sum(1 for state in output.split() if state.startswith("Z"))
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        status = terminate(self.process, timeout=30)
         shutil.rmtree(self.workspace, ignore_errors=True)
-        return self.process.returncode
+        return status

@@ -24,7 +24,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from checklib import CALL_ADD, ENVELOPE, MODERN_HEADERS, RESULTS, Server, free_port, report
+from checklib import CALL_ADD, ENVELOPE, MODERN_HEADERS, RESULTS, Server, free_port, report, terminate
 
 def wrk(port: int, seconds: int, connections: int = 64, script: str = CALL_ADD) -> dict:
     output = subprocess.run(
@@ -249,8 +249,7 @@ def check_prometheus(binary: str, prometheus: str) -> None:
         report("prometheus", ok, f"target up {up}; {sent} requests sent, Prometheus counts {total}; after replacing "
                f"every worker {after_recycle}; tool calls {tool_calls} (recycled before: {recycles_before})")
     finally:
-        process.terminate()
-        process.wait()
+        terminate(process)
         shutil.rmtree(storage, ignore_errors=True)
         server.stop()
 

@@ -86,6 +86,8 @@ public final class Supervisor {
     var crashStreak = 0
     var nextSpawnAllowed = Date.distantPast
     var restarts: [String: Int] = [:]
+    /// Set once every first worker is ready: start-up is over (see ``StartupCode``).
+    var startedUp = false
     var lastMetricsWrite = Date.distantPast
     let signals: SignalPipe
     let sessions: SharedSessionRegistry
@@ -168,6 +170,11 @@ public final class Supervisor {
             if let old = workers[index].replacing {
                 workers[index].replacing = nil
                 retire(pid: old)
+            }
+            if !startedUp, workers.filter({ $0.phase == .ready }).count >= configuration.workers {
+                startedUp = true
+                let released = StartupCode.release()
+                logger.debug("released start-up code", metadata: ["bytes": "\(released)"])
             }
         case .max:
             workers[index].wantsReplacement = true

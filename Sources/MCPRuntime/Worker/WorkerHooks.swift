@@ -37,6 +37,9 @@ struct WorkerHooks: Sendable {
 
     func reportReady() {
         WorkerChannel.send(.ready)
+        // Start-up (argument parsing, settings, the catalogue) is over; the pages of code the
+        // request path uses come back on first use.
+        StartupCode.release()
     }
 
     /// Starts the worker's background duties; yields a reason into `stop` when it must drain.
