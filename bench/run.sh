@@ -86,7 +86,7 @@ auto=$("$SERVER" workers --env production --env-file /nonexistent)
 WORKERS_LABEL=$auto QUICK=1 MAX_REQUESTS=0 run_swift auto --env production
 
 for workers in 1 2; do
-  for peer in sdk sdk-json; do
+  for peer in sdk sdk-json fastmcp fastmcp-json; do
     echo "==> python: $peer, $workers uvicorn worker(s)"
     pid=$("$KIT/run-peers.sh" start "$peer" "$workers" 8303)
     MCP_METHOD=call_add measure "python-$peer|$peer|$workers|call_add" "$pid" "$CONNS" http://127.0.0.1:8303/mcp "$KIT/wrk/mcp.lua"

@@ -39,14 +39,9 @@ extension MCPServer {
         let started = ContinuousClock.now
         let result = await runChecked(tool, arguments: arguments, context: context)
         let elapsed = ContinuousClock.now - started
-        Counter(
-            label: "mcp_tool_calls_total",
-            dimensions: [("tool", tool.name), ("outcome", result.isError ? "tool_error" : "success")]
-        )
-        .increment()
-        Timer(label: "mcp_tool_duration_seconds", dimensions: [("tool", tool.name)])
-            .recordNanoseconds(
-                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        ToolMetrics.calls[ToolMetrics.CallKey(tool: tool.name, failed: result.isError)].increment()
+        ToolMetrics.durations[tool.name].recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         return result
     }
 
@@ -83,5 +78,22 @@ extension MCPServer {
         guard let tool = registry.tool(named: name) else { return nil }
         let context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
         return await run(tool, arguments: arguments, context: context)
+    }
+}
+
+/// The tool metrics' handles, one per tool (and outcome).
+enum ToolMetrics {
+    struct CallKey: Hashable, Sendable {
+        var tool: String
+        var failed: Bool
+    }
+
+    static let calls = MetricCache<CallKey, Counter> { key in
+        Counter(
+            label: "mcp_tool_calls_total",
+            dimensions: [("tool", key.tool), ("outcome", key.failed ? "tool_error" : "success")])
+    }
+    static let durations = MetricCache<String, Timer> { tool in
+        Timer(label: "mcp_tool_duration_seconds", dimensions: [("tool", tool)])
     }
 }

@@ -1,3 +1,4 @@
+import MCPCore
 import Metrics
 import Synchronization
 
@@ -13,28 +14,51 @@ enum HTTPMetrics {
     ]
     static let knownHTTPMethods: Set<String> = ["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]
 
-    static func record(method: String, route: String, status: Int, seconds: Double, values: RequestRecord.Values) {
-        let httpMethod = knownHTTPMethods.contains(method) ? method : "other"
+    struct RouteKey: Hashable, Sendable {
+        var method: String
+        var route: String
+    }
+
+    struct ResponseKey: Hashable, Sendable {
+        var route: RouteKey
+        var status: Int
+    }
+
+    struct MCPKey: Hashable, Sendable {
+        var method: String
+        var era: String
+    }
+
+    static let requests = MetricCache<ResponseKey, Counter> { key in
         Counter(
             label: "http_requests_total",
-            dimensions: [("method", httpMethod), ("route", route), ("status", String(status))]
-        )
-        .increment()
-        Timer(label: "http_request_duration_seconds", dimensions: [("method", httpMethod), ("route", route)])
-            .recordNanoseconds(Int64(seconds * 1_000_000_000))
+            dimensions: [("method", key.route.method), ("route", key.route.route), ("status", String(key.status))])
+    }
+    static let durations = MetricCache<RouteKey, Timer> { key in
+        Timer(label: "http_request_duration_seconds", dimensions: [("method", key.method), ("route", key.route)])
+    }
+    static let mcpRequests = MetricCache<MCPKey, Counter> { key in
+        Counter(label: "mcp_requests_total", dimensions: [("method", key.method), ("era", key.era)])
+    }
+    static let rateLimited = MetricCache<Bool, Counter> { _ in Counter(label: "mcp_rate_limited_total") }
+    static let streams = MetricCache<Bool, Gauge> { _ in Gauge(label: "mcp_sse_streams_active") }
+
+    static func record(method: String, route: String, status: Int, seconds: Double, values: RequestRecord.Values) {
+        let key = RouteKey(method: knownHTTPMethods.contains(method) ? method : "other", route: route)
+        requests[ResponseKey(route: key, status: status)].increment()
+        durations[key].recordNanoseconds(Int64(seconds * 1_000_000_000))
         if let mcpMethod = values.mcpMethod {
             let name = knownMCPMethods.contains(mcpMethod) ? mcpMethod : "other"
-            Counter(label: "mcp_requests_total", dimensions: [("method", name), ("era", values.era ?? "unknown")])
-                .increment()
+            mcpRequests[MCPKey(method: name, era: values.era ?? "unknown")].increment()
         }
-        if values.rateLimited { Counter(label: "mcp_rate_limited_total").increment() }
+        if values.rateLimited { rateLimited[true].increment() }
     }
 
     /// Series a dashboard or alert reads before anything happened: present from the start at 0,
     /// so a panel says 0 rather than "no data" and `rate()` sees the first increment.
     static func registerSeriesThatStartAtZero() {
-        Counter(label: "mcp_rate_limited_total").increment(by: 0)
-        Gauge(label: "mcp_sse_streams_active").record(0)
+        rateLimited[true].increment(by: 0)
+        streams[true].record(0)
     }
 
     /// SSE streams open in this process.
@@ -42,11 +66,11 @@ enum HTTPMetrics {
 
     static func streamOpened() {
         let now = openStreams.wrappingAdd(1, ordering: .relaxed).newValue
-        Gauge(label: "mcp_sse_streams_active").record(now)
+        streams[true].record(now)
     }
 
     static func streamClosed() {
         let now = openStreams.wrappingSubtract(1, ordering: .relaxed).newValue
-        Gauge(label: "mcp_sse_streams_active").record(now)
+        streams[true].record(now)
     }
 }
