@@ -32,6 +32,8 @@ public struct HTTPConfiguration: Sendable {
     public var rateLimitWindowSeconds = 60
     /// CORS origins answered with `Access-Control-Allow-Origin` (empty: no CORS headers).
     public var corsOrigins: [String] = []
+    /// Peers whose `X-Forwarded-For` names the client (rate-limit key, access log).
+    public var trustedProxies = TrustedProxies.loopback
 
     // Limits
     public var maxBodySize = 4 * 1024 * 1024

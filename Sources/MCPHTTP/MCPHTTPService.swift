@@ -109,7 +109,8 @@ public final class MCPHTTPService: Sendable {
         if configuration.rateLimitRequests > 0 {
             router.add(
                 middleware: RateLimiter(
-                    limit: configuration.rateLimitRequests, windowSeconds: configuration.rateLimitWindowSeconds))
+                    limit: configuration.rateLimitRequests, windowSeconds: configuration.rateLimitWindowSeconds,
+                    proxies: configuration.trustedProxies))
         }
         let endpoint = StreamableHTTPEndpoint(
             server: server, configuration: configuration, sessions: sessions, disconnects: DisconnectWatchers(),

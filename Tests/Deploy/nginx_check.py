@@ -294,14 +294,18 @@ def check_headers(edge: Edge, servers: list[Server]) -> None:
            f"plain HTTP: {', '.join(f'{name}={values}' for name, values in counts.items())}; "
            f"HSTS on plain HTTP: {not no_hsts} (TLS carries it, see above)")
 
-    def logged(request_id: str) -> bool:
+    def access_entry(request_id: str) -> dict | None:
         deadline = time.time() + 3
         while time.time() < deadline:
             for server in servers:
-                if any(entry.get("request.id") == request_id for entry in server.messages("access")):
-                    return True
+                for entry in server.messages("access"):
+                    if entry.get("request.id") == request_id:
+                        return entry
             time.sleep(0.05)
-        return False
+        return None
+
+    def logged(request_id: str) -> bool:
+        return access_entry(request_id) is not None
 
     given = f"nginx-check-{uuid.uuid4().hex[:12]}"
     _, _, message = edge.modern_add(1, 1, extra={"X-Request-ID": given})
@@ -316,6 +320,15 @@ def check_headers(edge: Edge, servers: list[Server]) -> None:
     report("X-Request-ID forwarded", kept and replaced and generated,
            f"caller's id echoed once {echoed} and logged by the replica: {kept}; unsafe id replaced by {minted!r}, "
            f"logged upstream: {replaced}; none given -> nginx's {fresh!r}, logged upstream: {generated}")
+
+    # nginx appends the address it saw; the server believes its loopback peer (FORWARDED_ALLOW_IPS
+    # default) and logs the right-most address that is not a proxy: the client's, not nginx's.
+    given = f"nginx-check-{uuid.uuid4().hex[:12]}"
+    edge.modern_add(1, 1, extra={"X-Request-ID": given, "X-Forwarded-For": "198.51.100.23"})
+    entry = access_entry(given) or {}
+    client, peer = entry.get("client.address"), entry.get("network.peer.address")
+    report("client address forwarded", client == "198.51.100.23" and peer == "127.0.0.1",
+           f"access log of the replica: client.address={client!r}, network.peer.address={peer!r} (nginx)")
 
 
 def check_sse(edge: Edge, taps: list[Tap]) -> None:

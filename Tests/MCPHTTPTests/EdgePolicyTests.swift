@@ -104,6 +104,33 @@ struct EdgePolicyTests {
         }
     }
 
+    @Test func behindATrustedProxyEachForwardedClientHasItsOwnBucket() async throws {
+        func statuses(_ server: HTTPHarness, from client: String) async throws -> [Int] {
+            var statuses: [Int] = []
+            for _ in 0..<3 {
+                let headers = [accept, ("X-Forwarded-For", "6.6.6.6, \(client)")]
+                statuses.append(try await server.client.send(headers: headers, json: listBody).status)
+            }
+            return statuses
+        }
+        // The test client connects from 127.0.0.1, a trusted proxy by default.
+        try await withServer({ $0.rateLimitRequests = 2 }) { server in
+            let first = try await statuses(server, from: "198.51.100.1")
+            let second = try await statuses(server, from: "198.51.100.2")
+            #expect(first == [200, 200, 429])
+            #expect(second == [200, 200, 429], "a bucket of its own")
+        }
+        try await withServer({
+            $0.rateLimitRequests = 2
+            $0.trustedProxies = .none
+        }) { server in
+            let first = try await statuses(server, from: "198.51.100.1")
+            let second = try await statuses(server, from: "198.51.100.2")
+            #expect(first == [200, 200, 429])
+            #expect(second == [429, 429, 429], "an untrusted peer's X-Forwarded-For is ignored")
+        }
+    }
+
     @Test func refusesOversizedBodiesBeforeReadingThem() async throws {
         try await withServer({ $0.maxBodySize = 64 * 1024 }) { server in
             let big = Array(repeating: UInt8(ascii: "x"), count: 64 * 1024 + 1)

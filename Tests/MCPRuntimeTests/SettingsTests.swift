@@ -77,6 +77,7 @@ struct SettingsTests {
         ("TRANSPORT", "websocket", "stdio, streamable-http, sse"),
         ("STATELESS_HTTP", "maybe", "true or false"),
         ("MAX_BODY_SIZE", "12", "a whole number from 1024 to 1073741824"),
+        ("FORWARDED_ALLOW_IPS", "nginx", "IP addresses and CIDR blocks (10.0.0.0/8), * for any peer, or none"),
     ])
     func invalidValuesNameTheKeyTheValueAndWhatIsAllowed(_ key: String, _ value: String, _ allowed: String) async throws
     {

@@ -4,8 +4,8 @@ public import Hummingbird
 import Logging
 import Synchronization
 
-/// A fixed-window rate limit per client key (the authenticated principal, else the peer
-/// address): `limit` requests per `window` seconds, then 429 with `Retry-After` and the
+/// A fixed-window rate limit per client key (the authenticated principal, else the client
+/// address, which a trusted proxy names in `X-Forwarded-For`): `limit` requests per `window` seconds, then 429 with `Retry-After` and the
 /// `RateLimit-*` headers. Health, readiness and metrics are exempt. Memory is bounded: old
 /// windows are dropped when the table is full.
 public final class RateLimiter: RouterMiddleware {
@@ -19,11 +19,13 @@ public final class RateLimiter: RouterMiddleware {
     let limit: Int
     let window: Double
     let maxKeys = 100_000
+    let proxies: TrustedProxies
     private let windows = Mutex<[String: Window]>([:])
     static let exempt: Set<String> = ["/health", "/ready", "/metrics"]  // probes and scrapes
 
-    public init(limit: Int, windowSeconds: Int) {
+    public init(limit: Int, windowSeconds: Int, proxies: TrustedProxies = .none) {
         self.limit = limit
+        self.proxies = proxies
         self.window = Double(max(1, windowSeconds))
     }
 
@@ -31,7 +33,7 @@ public final class RateLimiter: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard !Self.exempt.contains(request.uri.path) else { return try await next(request, context) }
-        let key = context.principal ?? context.channel.remoteAddress?.ipAddress ?? "unknown"
+        let key = context.principal ?? proxies.clientAddress(of: request, channel: context.channel) ?? "unknown"
         let now = Date().timeIntervalSince1970
         let (allowed, remaining, reset) = take(key: key, now: now)
         var fields: HTTPFields = [

@@ -92,9 +92,12 @@ struct HTTPResponderGlue: Sendable {
             "http.response.status_code": .stringConvertible(code),
             "http.response.body.size": .stringConvertible(record.bytesOut),
             "duration_ms": .string(String(format: "%.3f", milliseconds)),
-            "client.address": .string(channel.remoteAddress?.ipAddress ?? "-"),
             "request.id": .string(record.requestID),
         ]
+        let peer = channel.remoteAddress?.ipAddress
+        let client = configuration.trustedProxies.clientAddress(of: request, channel: channel)
+        metadata["client.address"] = .string(client ?? "-")
+        if let peer, client != peer { metadata["network.peer.address"] = .string(peer) }
         if let agent = request.headers[.userAgent] { metadata["user_agent.original"] = .string(LogText.clip(agent)) }
         if let method = record.mcpMethod { metadata["mcp.method.name"] = .string(LogText.clip(method, limit: 64)) }
         if let tool = record.toolName { metadata["mcp.tool.name"] = .string(tool) }

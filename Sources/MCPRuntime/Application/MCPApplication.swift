@@ -91,6 +91,7 @@ public struct MCPApplication: Sendable {
         http.allowedOrigins = settings.allowedOrigins
         http.allowedHosts = settings.allowedHosts
         http.corsOrigins = settings.corsOrigins
+        http.trustedProxies = (try? TrustedProxies(settings.forwardedAllowIPs)) ?? .none
         http.apiKey = settings.apiKey
         http.metricsRequireAuth = settings.metricsRequireAuth
         http.rateLimitRequests = settings.rateLimitRequests

@@ -1,4 +1,5 @@
 public import Logging
+import MCPHTTP
 
 /// Every setting of the server, read once at start-up from flags, the environment and `.env`
 /// (in that order of precedence), with the defaults below. `env.example` documents each key.
@@ -61,6 +62,8 @@ public struct ServerSettings: Sendable {
     public var allowedHosts: [String] = []
     /// Origins that get CORS headers.
     public var corsOrigins: [String] = []
+    /// Proxies whose `X-Forwarded-For` names the client: addresses, CIDR blocks, `*`, or `none`.
+    public var forwardedAllowIPs = ["127.0.0.1", "::1"]
     /// Requests per window per client; 0 turns rate limiting off.
     public var rateLimitRequests = 0
     public var rateLimitWindow = 60
@@ -140,6 +143,14 @@ public struct ServerSettings: Sendable {
         guard !corsOrigins.contains("*") else {
             throw ConfigurationError(
                 key: "CORS_ORIGINS", value: "*", allowed: "a comma-separated list of origins (no wildcard)")
+        }
+        forwardedAllowIPs = settings.list("FORWARDED_ALLOW_IPS", default: forwardedAllowIPs)
+        do {
+            _ = try TrustedProxies(forwardedAllowIPs)
+        } catch {
+            throw ConfigurationError(
+                key: "FORWARDED_ALLOW_IPS", value: error.entry,
+                allowed: "IP addresses and CIDR blocks (10.0.0.0/8), * for any peer, or none")
         }
         rateLimitRequests = try settings.int("RATE_LIMIT_REQUESTS", default: rateLimitRequests, in: 0...10_000_000)
         rateLimitWindow = try settings.int("RATE_LIMIT_WINDOW", default: rateLimitWindow, in: 1...86_400)
