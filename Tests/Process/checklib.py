@@ -101,8 +101,9 @@ class Server:
         except OSError:
             return 0, ""
 
-    def post(self, body: dict, headers: dict[str, str], timeout: float = 30) -> tuple[int, dict | None, dict]:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/mcp", data=json.dumps(body).encode(),
+    def post(self, body: dict, headers: dict[str, str], timeout: float = 30,
+             path: str = "/mcp") -> tuple[int, dict | None, dict]:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=json.dumps(body).encode(),
                                          headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -235,6 +235,9 @@ def check_prometheus(binary: str, prometheus: str) -> None:
         for index in range(sent):
             server.post({"jsonrpc": "2.0", "id": index, "method": "tools/call",
                          "params": {"name": "add", "arguments": {"a": 1, "b": 2}, "_meta": ENVELOPE}}, headers)
+        rest = 5  # the REST side door counts as era "rest"
+        for _ in range(rest):
+            server.post({"a": 1, "b": 2}, {"Content-Type": "application/json"}, path="/api/v1/tools/add")
         expression = 'sum(http_requests_total{route="/mcp"})'
         deadline = time.time() + 20
         while query(expression) != float(sent) and time.time() < deadline:
@@ -245,9 +248,12 @@ def check_prometheus(binary: str, prometheus: str) -> None:
         time.sleep(4)
         after_recycle = query(expression)
         tool_calls = query('sum(mcp_tool_calls_total{tool="add"})')
-        ok = up == 1.0 and total == sent and after_recycle == sent and tool_calls == sent
+        eras = {era: query(f'sum(mcp_requests_total{{method="tools/call", era="{era}"}})') for era in ("modern", "rest")}
+        ok = (up == 1.0 and total == sent and after_recycle == sent and tool_calls == sent + rest
+              and eras == {"modern": sent, "rest": rest})
         report("prometheus", ok, f"target up {up}; {sent} requests sent, Prometheus counts {total}; after replacing "
-               f"every worker {after_recycle}; tool calls {tool_calls} (recycled before: {recycles_before})")
+               f"every worker {after_recycle}; tool calls {tool_calls} ({sent} MCP + {rest} REST), by era {eras} "
+               f"(recycled before: {recycles_before})")
     finally:
         terminate(process)
         shutil.rmtree(storage, ignore_errors=True)

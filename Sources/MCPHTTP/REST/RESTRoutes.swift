@@ -150,6 +150,7 @@ public struct RESTRoutes: Sendable {
         }
         context.record.update {
             $0.mcpMethod = "tools/call"
+            $0.era = "rest"
             $0.toolName = name
         }
         guard let result = await server.callTool(named: name, arguments: arguments, logger: context.logger) else {
