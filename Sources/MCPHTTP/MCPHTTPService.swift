@@ -72,6 +72,7 @@ public final class MCPHTTPService: Sendable {
     /// Goes unready, stops accepting, and returns once requests in flight are answered.
     public func shutdown() async {
         status.phase = .draining
+        server.subscriptions.closeAll()
         await http.shutdownGracefully()
     }
 
@@ -82,6 +83,7 @@ public final class MCPHTTPService: Sendable {
         status.phase = .draining
         await http.stopAccepting()
         sessions.hub.finishStandaloneStreams()
+        server.subscriptions.closeAll()
         return await http.waitForConnections(until: deadline)
     }
 

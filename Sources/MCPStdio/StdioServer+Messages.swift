@@ -137,7 +137,9 @@ extension StdioServer {
             do throws(JSONRPCError) {
                 let envelope = try Envelope.parse(params: request.params)
                 let sink = StdioNotificationSink(server: self)
-                return await server.serve(request, era: .modern(envelope), sink: sink, logger: requestLogger).0
+                return await server.serve(
+                    request, era: .modern(envelope), sink: sink, client: "stdio", logger: requestLogger
+                ).0
             } catch {
                 return .error(error, id: request.id)
             }

@@ -64,6 +64,7 @@ public final class StdioServer: Sendable {
             group.cancelAll()
         }
         stopSignal.finish()
+        server.subscriptions.closeAll()  // open listens get their final answer (SUB-5)
         await waitForInFlight()
         logger.debug("stdio transport finished")
     }

@@ -183,6 +183,14 @@ async def exercise(client: Client, kind: str) -> None:
     check(completion.completion.values == ["python"], f"complete code_review.language 'py' -> {completion.completion.values}")
     users = await client.complete(types.ResourceTemplateReference(type="ref/resource", uri="config://user/{user_id}"), {"name": "user_id", "value": "a"})
     check(users.completion.values == ["admin", "alice"], f"complete config://user/{{user_id}} 'a' -> {users.completion.values}")
+    if modern:
+        # subscriptions/listen: the ack arrives first; this server's lists are fixed, so it honours
+        # no list-changed kind. Leaving the block cancels the stream; the connection keeps working.
+        async with client.listen(tools_list_changed=True, prompts_list_changed=True) as subscription:
+            honored = subscription.honored.model_dump(exclude_none=True)
+            check(honored == {}, f"subscriptions/listen acknowledged, honoured {honored}")
+        again = await client.call_tool("add", {"a": 1, "b": 1})
+        check(not again.is_error, "requests after a cancelled listen still work")
     if not modern:
         await client.send_ping()
         check(True, "ping")

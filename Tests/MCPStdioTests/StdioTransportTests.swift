@@ -155,6 +155,38 @@ struct StdioTransportTests {
         }
     }
 
+    @Test func listensPerSubscriptionIDAndEndsListensAtEndOfInput() async throws {
+        let server = try StdioProcess()
+        defer { server.stop() }
+        let listen = #"{"notifications":{"toolsListChanged":true}}"#
+        server.send(modern(1, "subscriptions/listen", listen))
+        server.send(modern(2, "subscriptions/listen", listen))
+        let acknowledged = { (id: Int) async throws -> Bool in
+            for _ in 0..<500 {
+                let lines = try server.output.map { try JSONParser.parse($0) }
+                if lines.contains(where: {
+                    $0["method"] == "notifications/subscriptions/acknowledged"
+                        && $0["params"]?["_meta"]?["io.modelcontextprotocol/subscriptionId"] == .int(id)
+                }) {
+                    return true
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return false
+        }
+        let first = try await acknowledged(1)
+        let second = try await acknowledged(2)
+        #expect(first && second, "one acknowledgement per subscription id (SUB-4)")
+        server.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}"#)
+        server.send(modern(3, "tools/list"))
+        #expect(try await server.response(id: 3) != nil, "other requests are served beside open listens")
+        server.closeInput()
+        #expect(try await server.waitForExit() == 0)
+        #expect(try await server.response(id: 1, timeout: .milliseconds(1)) == nil, "a cancelled listen gets no answer")
+        let final = try await server.response(id: 2, timeout: .seconds(1))
+        #expect(final?["result"]?["resultType"] == "complete", "the open one is answered at the end (SUB-5)")
+    }
+
     @Test func rejectsInvalidSettingsWithOneLineAndStatusTwo() async throws {
         for (arguments, key) in [
             (["--log-level", "verbose"], "LOG_LEVEL"), (["--port", "99999"], "PORT"),

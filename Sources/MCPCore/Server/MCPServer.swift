@@ -9,6 +9,8 @@ public import Logging
 public final class MCPServer: Sendable {
     public let configuration: ServerConfiguration
     public let registry: Registry
+    /// The open `subscriptions/listen` streams; transports close them when they drain.
+    public let subscriptions = Subscriptions()
     let lists: ListCache
     let discoverResult: [UInt8]
     let serverInfoMeta: JSONObject?
@@ -95,9 +97,11 @@ public final class MCPServer: Sendable {
     ///
     /// - Parameters:
     ///   - sink: where progress and log notifications of this request go; nil drops them.
+    ///   - client: who asks (credential or address), for per-client limits on open listens.
     ///   - logger: logger with the request's metadata.
     public func serve(
-        _ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)? = nil, logger: Logger
+        _ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)? = nil, client: String = "",
+        logger: Logger
     ) async -> (Reply, SessionState?) {
         let version = era.version
         let id = request.id
@@ -110,6 +114,8 @@ public final class MCPServer: Sendable {
         case "prompts/list": return (list(.prompts, request, era), nil)
         case "prompts/get": return (await getPrompt(request, era: era, sink: sink, logger: logger), nil)
         case "completion/complete": return (await complete(request, era: era, logger: logger), nil)
+        case "subscriptions/listen" where version.isModern:
+            return (await listen(request, sink: sink, client: client), nil)
         case "server/discover" where version.isModern:
             return (Reply(bytes: JSONRPCEncoding.result(id: id, resultBytes: discoverResult)), nil)
         case "ping" where !version.isModern:
@@ -137,7 +143,7 @@ public final class MCPServer: Sendable {
         case "tools/call":
             guard let name = request.params?["name"]?.stringValue else { return false }
             return registry.tool(named: name)?.isAsync ?? false
-        case "resources/read", "prompts/get": return true
+        case "resources/read", "prompts/get", "subscriptions/listen": return true
         default: return false
         }
     }

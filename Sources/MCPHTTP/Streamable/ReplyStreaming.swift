@@ -78,10 +78,12 @@ extension StreamableHTTPEndpoint {
     /// handshake-era ones keep running and stay resumable within their session (HTTP-L-10).
     func respond(
         to rpc: JSONRPCRequest, era: Era, context: MCPRequestContext, accepted: AcceptedTypes, cancelOnDisconnect: Bool,
-        session: SealedSession? = nil
+        session: SealedSession? = nil, client: String = ""
     ) async -> Response {
         let logger = context.logger
-        let wantsNotifications = era.logLevel != nil || Self.progressToken(of: rpc, era: era) != nil
+        let wantsNotifications =
+            era.logLevel != nil || Self.progressToken(of: rpc, era: era) != nil
+            || (era.isModern && rpc.method == "subscriptions/listen")
         let status = status
         guard accepted.eventStream && wantsNotifications else {
             status.beginRequest()
@@ -117,7 +119,7 @@ extension StreamableHTTPEndpoint {
         status.beginRequest()
         let task = Task {
             defer { status.endRequest() }
-            let reply = await server.serve(rpc, era: era, sink: sink, logger: logger).0
+            let reply = await server.serve(rpc, era: era, sink: sink, client: client, logger: logger).0
             record.update { values in
                 values.toolName = reply.toolName
                 values.toolFailed = reply.toolFailed

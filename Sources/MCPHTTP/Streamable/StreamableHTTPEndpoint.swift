@@ -112,8 +112,19 @@ public struct StreamableHTTPEndpoint: Sendable {
         } catch {
             return HTTPMessages.error(error, id: rpc.id)
         }
+        var client = ""
+        if rpc.method == "subscriptions/listen" {
+            // Answered only as a stream (HTTP-5), and limited per client (SUB-8).
+            guard accepted.eventStream else {
+                return HTTPMessages.problem(.notAcceptable, "subscriptions/listen needs Accept: text/event-stream")
+            }
+            client =
+                context.principal ?? configuration.trustedProxies.clientAddress(of: request, channel: context.channel)
+                ?? ""
+        }
         return await respond(
-            to: rpc, era: .modern(envelope), context: context, accepted: accepted, cancelOnDisconnect: true)
+            to: rpc, era: .modern(envelope), context: context, accepted: accepted, cancelOnDisconnect: true,
+            client: client)
     }
 
     /// No session id and no envelope.
