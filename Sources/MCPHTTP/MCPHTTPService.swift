@@ -53,8 +53,7 @@ public final class MCPHTTPService: Sendable {
             logger: logger)
         let responder = HTTPResponderGlue(
             responder: router.buildResponder(), configuration: configuration, status: status, logger: logger,
-            accessLog: accessLog,
-            metrics: metrics != nil)
+            accessLog: accessLog && logger.logLevel <= .info, metrics: metrics != nil)
         self.http = HTTPServer(
             configuration: configuration, responder: responder.respond,
             eventLoopGroup: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton, logger: logger)

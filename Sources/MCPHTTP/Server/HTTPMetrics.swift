@@ -46,7 +46,7 @@ enum HTTPMetrics {
     static func record(method: String, route: String, status: Int, seconds: Double, values: RequestRecord.Values) {
         let key = RouteKey(method: knownHTTPMethods.contains(method) ? method : "other", route: route)
         requests[ResponseKey(route: key, status: status)].increment()
-        durations[key].recordNanoseconds(Int64(seconds * 1_000_000_000))
+        if !values.isSubscription { durations[key].recordNanoseconds(Int64(seconds * 1_000_000_000)) }
         if let mcpMethod = values.mcpMethod {
             let name = knownMCPMethods.contains(mcpMethod) ? mcpMethod : "other"
             mcpRequests[MCPKey(method: name, era: values.era ?? "unknown")].increment()

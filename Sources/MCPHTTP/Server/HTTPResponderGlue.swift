@@ -15,6 +15,7 @@ struct HTTPResponderGlue: Sendable {
     let configuration: HTTPConfiguration
     let status: ServerStatus
     let logger: Logger
+    /// Write access-log lines: asked for, and at a level the logger lets through.
     let accessLog: Bool
     let metrics: Bool
     let dates = DateHeader()
@@ -64,13 +65,26 @@ struct HTTPResponderGlue: Sendable {
         } catch is HTTPParserError {
             status.record(failed: true, mcp: isMCP)
             throw HTTPParserErrorWhileWriting()
+        } catch {
+            // The client went away while the answer was streaming (it closed an SSE stream): the
+            // request still happened, so it is counted and logged with the status it was sent.
+            account(request, code: code, isMCP: isMCP, started: started, record: record, channel: channel)
+            throw error
         }
-        status.record(failed: code >= 500, mcp: isMCP)
+        account(request, code: code, isMCP: isMCP, started: started, record: record, channel: channel)
         if code == 413 {
             // Stop reading what is left of an oversized body: the connection ends after the
             // answer instead of draining megabytes nobody will use.
             try? await channel.close(mode: .input)
         }
+    }
+
+    /// Counts an answered request in the status, the metrics and the access log.
+    func account(
+        _ request: Request, code: Int, isMCP: Bool, started: ContinuousClock.Instant, record: RequestRecord,
+        channel: any Channel
+    ) {
+        status.record(failed: code >= 500, mcp: isMCP)
         let values = record.values
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

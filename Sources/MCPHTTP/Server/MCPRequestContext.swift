@@ -45,6 +45,9 @@ public final class RequestRecord: Sendable {
         public var sessionID: String?
         public var rateLimited = false
         public var bytesOut = 0
+        /// A `subscriptions/listen` stream: it lasts as long as the client listens, so its
+        /// duration says nothing about latency and stays out of the duration histogram.
+        public var isSubscription = false
     }
 
     private let storage = Mutex(Values())

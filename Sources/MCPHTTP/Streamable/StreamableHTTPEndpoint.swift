@@ -118,6 +118,7 @@ public struct StreamableHTTPEndpoint: Sendable {
             guard accepted.eventStream else {
                 return HTTPMessages.problem(.notAcceptable, "subscriptions/listen needs Accept: text/event-stream")
             }
+            context.record.update { $0.isSubscription = true }
             client =
                 context.principal ?? configuration.trustedProxies.clientAddress(of: request, channel: context.channel)
                 ?? ""
