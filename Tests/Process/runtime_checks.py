@@ -256,16 +256,21 @@ def check_prometheus(binary: str, prometheus: str) -> None:
         total = query(expression)
         timed = query('sum(http_request_duration_seconds_count{route="/mcp"})')
         recycles_before = query('sum(mcp_worker_restarts_total{reason="recycled"})') or 0
+        cpu = 'sum(mcp_worker_cpu_seconds_total)'
+        cpu_before = query(cpu) or 0
         server.process.send_signal(signal.SIGHUP)  # replace every worker
         time.sleep(4)
         after_recycle = query(expression)
+        cpu_after = query(cpu) or 0
         tool_calls = query('sum(mcp_tool_calls_total{tool="add"})')
         eras = {era: query(f'sum(mcp_requests_total{{method="tools/call", era="{era}"}})') for era in ("modern", "rest")}
         ok = (up == 1.0 and total == sent + 1 and after_recycle == sent + 1 and tool_calls == sent + rest
-              and eras == {"modern": sent, "rest": rest} and acknowledged and timed == sent)
+              and eras == {"modern": sent, "rest": rest} and acknowledged and timed == sent
+              and 0 < cpu_before <= cpu_after)
         report("prometheus", ok, f"target up {up}; {sent} calls + 1 listen sent, Prometheus counts {total}; after "
                f"replacing every worker {after_recycle}; timed {timed} (listen acknowledged: {acknowledged}, left "
-               f"out); tool calls {tool_calls} ({sent} MCP + {rest} REST), by era {eras} "
+               f"out); tool calls {tool_calls} ({sent} MCP + {rest} REST), by era {eras}; worker CPU seconds "
+               f"{cpu_before:.2f} -> {cpu_after:.2f} across the replacement "
                f"(recycled before: {recycles_before})")
     finally:
         terminate(process)

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 public import Prometheus
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -22,6 +23,8 @@ public final class MetricsStore: Sendable {
     /// This process's file name in `directory`.
     let ownFile: String?
     let workerLabel: String
+    /// CPU seconds already added to `mcp_worker_cpu_seconds_total`.
+    private let cpuCounted = Mutex<Double>(0)
 
     static let durationBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10),
@@ -54,7 +57,17 @@ public final class MetricsStore: Sendable {
         let usage = ProcessUsage.current()
         Gauge(label: "mcp_worker_resident_memory_bytes", dimensions: [("worker", workerLabel)]).record(
             Double(usage.residentBytes))
-        Gauge(label: "mcp_worker_cpu_seconds", dimensions: [("worker", workerLabel)]).record(usage.cpuSeconds)
+        // A counter: the supervisor folds a retired worker's total into its slot, so the series
+        // keeps rising across recycles and rate() needs no reset handling.
+        let added = cpuCounted.withLock { counted -> Double in
+            let delta = usage.cpuSeconds - counted
+            if delta > 0 { counted = usage.cpuSeconds }
+            return delta
+        }
+        if added > 0 {
+            FloatingPointCounter(label: "mcp_worker_cpu_seconds_total", dimensions: [("worker", workerLabel)])
+                .increment(by: added)
+        }
         Gauge(label: "mcp_worker_open_fds", dimensions: [("worker", workerLabel)]).record(Double(usage.openDescriptors))
     }
 
