@@ -33,7 +33,9 @@ public final class RateLimiter: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard !Self.exempt.contains(request.uri.path) else { return try await next(request, context) }
-        let key = context.principal ?? proxies.clientAddress(of: request, channel: context.channel) ?? "unknown"
+        let key =
+            context.principal ?? proxies.clientAddress(of: request, peer: context.channel.remoteAddress?.ipAddress)
+            ?? "unknown"
         let now = Date().timeIntervalSince1970
         let (allowed, remaining, reset) = take(key: key, now: now)
         var fields: HTTPFields = [

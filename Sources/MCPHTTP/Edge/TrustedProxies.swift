@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import NIOCore
 
 #if canImport(Glibc)
     import Glibc
@@ -96,7 +95,12 @@ public struct TrustedProxies: Sendable, Equatable {
     /// right-most untrusted address of the `X-Forwarded-For` values (the left-most when every hop
     /// is trusted). Entries that are not IP addresses end the walk at the last trusted hop.
     public func clientAddress(peer: String?, forwardedFor: [String]) -> String? {
-        guard let peer, !forwardedFor.isEmpty, trusts(peer) else { return peer }
+        guard let peer, trusts(peer) else { return peer }
+        return walk(from: peer, forwardedFor: forwardedFor)
+    }
+
+    /// The walk of ``clientAddress(peer:forwardedFor:)`` once `peer` is known to be trusted.
+    func walk(from peer: String, forwardedFor: [String]) -> String {
         var client = peer
         for value in forwardedFor.reversed() {
             for entry in value.split(separator: ",").reversed() {
@@ -136,10 +140,10 @@ extension String {
 extension TrustedProxies {
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
-    /// The client address of `request` received on `channel` (nil when the peer is unknown).
-    func clientAddress(of request: Request, channel: any Channel) -> String? {
-        let peer = channel.remoteAddress?.ipAddress
-        guard peer != nil, trustsEveryone || !networks.isEmpty else { return peer }
-        return clientAddress(peer: peer, forwardedFor: request.headers[values: Self.forwardedFor])
+    /// The client address of `request` from `peer` (nil when the peer is unknown); the headers
+    /// are read only when the peer is a trusted proxy.
+    func clientAddress(of request: Request, peer: String?) -> String? {
+        guard let peer, trusts(peer) else { return peer }
+        return walk(from: peer, forwardedFor: request.headers[values: Self.forwardedFor])
     }
 }

@@ -109,7 +109,7 @@ struct HTTPResponderGlue: Sendable {
             "request.id": .string(record.requestID),
         ]
         let peer = channel.remoteAddress?.ipAddress
-        let client = configuration.trustedProxies.clientAddress(of: request, channel: channel)
+        let client = configuration.trustedProxies.clientAddress(of: request, peer: peer)
         metadata["client.address"] = .string(client ?? "-")
         if let peer, client != peer { metadata["network.peer.address"] = .string(peer) }
         if let agent = request.headers[.userAgent] { metadata["user_agent.original"] = .string(LogText.clip(agent)) }

@@ -120,7 +120,8 @@ public struct StreamableHTTPEndpoint: Sendable {
             }
             context.record.update { $0.isSubscription = true }
             client =
-                context.principal ?? configuration.trustedProxies.clientAddress(of: request, channel: context.channel)
+                context.principal ?? configuration.trustedProxies.clientAddress(
+                    of: request, peer: context.channel.remoteAddress?.ipAddress)
                 ?? ""
         }
         return await respond(
