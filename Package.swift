@@ -122,10 +122,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Helpers for testing MCP servers built with the scaffold: an in-process client for both eras.
+        // Helpers for testing MCP servers built with the scaffold: a client for both eras, in process
+        // through the same router the transports use, or live over HTTP.
         .target(
             name: "MCPTesting",
-            dependencies: ["MCPCore"],
+            dependencies: [
+                "MCPCore",
+                "MCPHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -177,6 +186,7 @@ let package = Package(
             dependencies: [
                 "InteropSupport",
                 "MCPHTTP",
+                "MCPTesting",
                 "ExampleServer",
                 "MCPCore",
                 .product(name: "MCP", package: "swift-sdk"),

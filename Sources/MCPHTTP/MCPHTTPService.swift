@@ -17,6 +17,7 @@ import NIOPosix
 /// ```
 public final class MCPHTTPService: Sendable {
     public let server: MCPServer
+    public let router: MessageRouter
     public let configuration: HTTPConfiguration
     public let status: ServerStatus
     public let sessions: SessionManager
@@ -30,12 +31,15 @@ public final class MCPHTTPService: Sendable {
     ///     all workers of a multi-process server); this process's memory by default.
     ///   - metrics: serves `/metrics` with what it returns (Prometheus text) and records request
     ///     metrics through swift-metrics; nil turns both off.
+    ///   - router: the message router to serve through; a new one for `server` by default.
     public init(
         server: MCPServer, configuration: HTTPConfiguration, logger: Logger, accessLog: Bool = false,
         sessionRegistry: (any SessionRegistry)? = nil, metrics: MetricsEndpoint? = nil,
-        eventLoopGroup: (any EventLoopGroup)? = nil
+        eventLoopGroup: (any EventLoopGroup)? = nil, router: MessageRouter? = nil
     ) {
         self.server = server
+        let router = router ?? MessageRouter(server: server)
+        self.router = router
         self.configuration = configuration
         self.logger = logger
         self.accessLog = accessLog
@@ -48,11 +52,11 @@ public final class MCPHTTPService: Sendable {
             sealer: SessionSealer(key: configuration.sessionKey), registry: registry,
             replayBufferSize: configuration.replayBufferSize)
         self.sessions = sessions
-        let router = Self.makeRouter(
-            server: server, configuration: configuration, status: status, sessions: sessions, metrics: metrics,
-            logger: logger)
+        let routes = Self.makeRouter(
+            messageRouter: router, configuration: configuration, status: status, sessions: sessions,
+            metrics: metrics, logger: logger)
         let responder = HTTPResponderGlue(
-            responder: router.buildResponder(), configuration: configuration, status: status, logger: logger,
+            responder: routes.buildResponder(), configuration: configuration, status: status, logger: logger,
             accessLog: accessLog && logger.logLevel <= .info, metrics: metrics != nil)
         self.http = HTTPServer(
             configuration: configuration, responder: responder.respond,
@@ -93,11 +97,12 @@ public final class MCPHTTPService: Sendable {
     public func sweepSessions() { sessions.sweep() }
 
     static func makeRouter(
-        server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus, sessions: SessionManager,
-        metrics: MetricsEndpoint?,
-        logger: Logger
+        messageRouter: MessageRouter, configuration: HTTPConfiguration, status: ServerStatus,
+        sessions: SessionManager, metrics: MetricsEndpoint?, logger: Logger
     ) -> Router<MCPRequestContext> {
+        let server = messageRouter.server
         let router = Router(context: MCPRequestContext.self)
+        router.add(middleware: RouteLabel())
         if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicy(origins: configuration.corsOrigins)) }
         router.add(
             middleware: OriginPolicy(
@@ -113,35 +118,24 @@ public final class MCPHTTPService: Sendable {
                     limit: configuration.rateLimitRequests, windowSeconds: configuration.rateLimitWindowSeconds,
                     proxies: configuration.trustedProxies))
         }
+        let disconnects = DisconnectWatchers()
         let endpoint = StreamableHTTPEndpoint(
-            server: server, configuration: configuration, sessions: sessions, disconnects: DisconnectWatchers(),
-            status: status,
-            logger: logger)
+            router: messageRouter, configuration: configuration, sessions: sessions, disconnects: disconnects,
+            status: status, logger: logger)
         let path = RouterPath(configuration.mcpPath)
-        router.post(path) { request, context in
-            context.record.update { $0.route = configuration.mcpPath }
-            return await endpoint.post(request, context: context)
-        }
-        router.get(path) { request, context in
-            context.record.update { $0.route = configuration.mcpPath }
-            return await endpoint.get(request, context: context)
-        }
-        router.delete(path) { request, context in
-            context.record.update { $0.route = configuration.mcpPath }
-            return endpoint.delete(request, context: context)
-        }
+        router.post(path) { request, context in await endpoint.post(request, context: context) }
+        router.get(path) { request, context in await endpoint.get(request, context: context) }
+        router.delete(path) { request, context in endpoint.delete(request, context: context) }
         for method in [HTTPRequest.Method.put, .patch, .head] {
-            router.on(path, method: method) { _, context in
-                context.record.update { $0.route = configuration.mcpPath }
-                return HTTPMessages.problem(
+            router.on(path, method: method) { _, _ in
+                HTTPMessages.problem(
                     .methodNotAllowed, "use POST, GET or DELETE", headers: [.allow: "GET, POST, DELETE"])
             }
         }
         RESTRoutes(server: server, configuration: configuration, status: status).register(on: router)
         if let metrics {
             HTTPMetrics.registerSeriesThatStartAtZero()
-            router.get(RouterPath(metrics.path)) { _, context in
-                context.record.update { $0.route = metrics.path }
+            router.get(RouterPath(metrics.path)) { _, _ in
                 let body = await metrics.render()
                 return Response(
                     status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -149,7 +143,9 @@ public final class MCPHTTPService: Sendable {
             }
         }
         if configuration.legacySSE {
-            LegacySSETransport(server: server, configuration: configuration, logger: logger).register(on: router)
+            LegacySSETransport(
+                router: messageRouter, configuration: configuration, disconnects: disconnects, logger: logger
+            ).register(on: router)
         }
         return router
     }

@@ -28,6 +28,7 @@ warnings.filterwarnings("ignore", message=".*removed as of.*")
 
 from mcp import Client, StdioServerParameters
 from mcp.client.sse import sse_client
+from mcp.shared.exceptions import MCPError
 import mcp_types as types
 
 RUN = uuid.uuid4().hex[:8]
@@ -194,8 +195,16 @@ async def exercise(client: Client, kind: str) -> None:
     if not modern:
         await client.send_ping()
         check(True, "ping")
-        await client.set_logging_level("info")
-        check(True, "logging/setLevel")
+        if os.environ.get("MCP_SERVER_STATELESS") == "1":
+            # No session remembers a level, so the server says so instead of answering {} and never logging.
+            try:
+                await client.set_logging_level("info")
+                check(False, "logging/setLevel without a session is refused")
+            except MCPError as error:
+                check("needs a session" in error.message, f"logging/setLevel without a session: {error.message}")
+        else:
+            await client.set_logging_level("info")
+            check(True, "logging/setLevel")
 
 
 async def main() -> None:

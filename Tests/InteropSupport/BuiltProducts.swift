@@ -37,10 +37,13 @@ public enum BuiltProducts {
     /// combined output. The wait happens on a thread of its own, never on the Swift concurrency
     /// pool, so servers running in the test process keep being served meanwhile.
     public static func runPython(
-        _ script: String, _ arguments: [String]
+        _ script: String, _ arguments: [String], environment: [String: String] = [:]
     ) async throws -> (status: Int32, output: String) {
         guard let python else { throw InteropUnavailable() }
-        return try await run(python, [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments)
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        return try await run(
+            python, [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments,
+            environment: environment.isEmpty ? nil : merged)
     }
 
     /// Runs a program to completion off the concurrency pool; returns its status and output.

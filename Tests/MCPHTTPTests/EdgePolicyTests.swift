@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import Testing
 
 let listBody = #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
@@ -90,7 +91,7 @@ struct EdgePolicyTests {
             $0.rateLimitWindowSeconds = 60
         }) { server in
             var statuses: [Int] = []
-            var last: TestResponse?
+            var last: HTTPTestResponse?
             for _ in 0..<8 {
                 let response = try await server.client.send(headers: [accept], json: listBody)
                 statuses.append(response.status)

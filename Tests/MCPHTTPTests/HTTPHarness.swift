@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import NIOCore
 
 /// An in-process HTTP server with the example catalogue, on an ephemeral port.
@@ -38,7 +39,7 @@ final class HTTPHarness: Sendable {
         self.port = port
     }
 
-    var client: TestHTTPClient { TestHTTPClient(port: port) }
+    var client: HTTPTestClient { HTTPTestClient(port: port) }
     var url: String { "http://127.0.0.1:\(port)/mcp" }
 
     func stop() async {

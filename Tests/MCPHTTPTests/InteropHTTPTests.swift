@@ -2,6 +2,7 @@ import Foundation
 import InteropSupport
 import MCP
 import MCPHTTP
+import MCPTesting
 import Testing
 
 /// Clients we did not write, over HTTP: the official Python SDK client in every mode (and its
@@ -12,8 +13,9 @@ import Testing
         if: BuiltProducts.pythonInteropEnabled, "needs MCP_PYTHON (a python with mcp 2.3.0 and openapi-spec-validator)")
 )
 struct InteropHTTPTests {
-    func runCatalogueClient(_ mode: String, _ url: String) async throws {
-        let (status, text) = try await BuiltProducts.runPython("catalogue_client.py", [mode, url])
+    func runCatalogueClient(_ mode: String, _ url: String, stateless: Bool = false) async throws {
+        let (status, text) = try await BuiltProducts.runPython(
+            "catalogue_client.py", [mode, url], environment: stateless ? ["MCP_SERVER_STATELESS": "1"] : [:])
         let failures = text.split(separator: "\n").filter { $0.hasPrefix("FAIL") }
         #expect(status == 0, "\(failures.joined(separator: "\n"))\n\(text.suffix(2000))")
         #expect(text.contains("\(mode): 0 failed"))
@@ -21,7 +23,7 @@ struct InteropHTTPTests {
 
     @Test(arguments: ["http-modern", "http-auto", "http-legacy"])
     func pythonClientStatelessServer(_ mode: String) async throws {
-        try await withServer { server in try await runCatalogueClient(mode, server.url) }
+        try await withServer { server in try await runCatalogueClient(mode, server.url, stateless: true) }
     }
 
     @Test(arguments: ["http-modern", "http-auto", "http-legacy"])

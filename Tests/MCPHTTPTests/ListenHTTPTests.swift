@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import NIOCore
 import NIOHTTP1
 import Testing

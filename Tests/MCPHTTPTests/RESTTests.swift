@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import Testing
 
 /// The REST side door, answered from the live registry.

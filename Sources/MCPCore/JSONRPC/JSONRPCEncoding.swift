@@ -56,3 +56,23 @@ public enum JSONRPCEncoding {
         return writer.bytes
     }
 }
+
+extension JSONRPCEncoding {
+    /// `{"jsonrpc":"2.0","id":<id>,"method":<method>,"params":<params>}` (server→client requests).
+    public static func request(id: RequestID, method: String, params: JSONObject) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128)
+        writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
+        writer.write(id.json)
+        writer.writeRaw(#","method":"#)
+        writer.writeString(method)
+        writer.writeRaw(#","params":"#)
+        writer.write(params)
+        writer.writeRaw("}")
+        return writer.bytes
+    }
+}
+
+extension JSONRPCEncoding {
+    /// `{"jsonrpc":"2.0","id":<id>,"result":{}}` (`ping`, `logging/setLevel`).
+    public static func emptyResult(id: RequestID) -> [UInt8] { result(id: id, result: [:]) }
+}

@@ -3,7 +3,7 @@ import Logging
 extension MCPServer {
     /// `prompts/get`: unknown prompt, missing or unexpected arguments are -32602, a failure
     /// while rendering is -32603 (PR-2).
-    func getPrompt(_ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger) async -> Reply {
+    func getPrompt(_ request: JSONRPCRequest, era: Era, context: RequestContext) async -> Reply {
         let id = request.id
         let prompt: PromptDefinition
         var arguments: [String: String] = [:]
@@ -36,7 +36,6 @@ extension MCPServer {
         } catch {
             return .error(error, id: id)
         }
-        let context = context(for: request, era: era, sink: sink, logger: logger)
         let messages: [PromptMessage]
         do {
             messages = try await prompt.render(PromptArguments(arguments), context)
@@ -45,7 +44,7 @@ extension MCPServer {
         } catch let error as ToolError {
             return .error(.invalidParams(error.message), id: id)
         } catch {
-            logger.error("prompt failed", metadata: ["mcp.prompt.name": "\(prompt.name)"])
+            context.logger.error("prompt failed", metadata: ["mcp.prompt.name": "\(prompt.name)"])
             return .error(.internalError(), id: id)
         }
         var result = JSONObject()

@@ -9,8 +9,7 @@ public struct ResourceNotFound: Error, Sendable {
 extension MCPServer {
     /// `resources/read`. Not found is -32602 in 2026-07-28 (RES-2) and -32002 in the handshake
     /// era (RES-3); never an empty `contents` (RES-4).
-    func readResource(_ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger) async -> Reply
-    {
+    func readResource(_ request: JSONRPCRequest, era: Era, context: RequestContext) async -> Reply {
         let id = request.id
         let uri: String
         do throws(JSONRPCError) {
@@ -24,7 +23,6 @@ extension MCPServer {
             era.isModern
             ? .invalidParams("Resource not found", data: ["uri": .string(uri)]) : .resourceNotFound(uri: uri)
         guard let (resource, variables) = registry.resource(for: uri) else { return .error(notFound, id: id) }
-        let context = context(for: request, era: era, sink: sink, logger: logger)
         let contents: [ResourceContents]
         do {
             contents = try await resource.read(uri, PromptArguments(variables), context)
@@ -35,7 +33,7 @@ extension MCPServer {
         } catch let error as ToolError {
             return .error(.internalError(error.message), id: id)
         } catch {
-            logger.error("resource read failed", metadata: ["mcp.resource.uri": "\(LogSafe.escape(uri))"])
+            context.logger.error("resource read failed", metadata: ["mcp.resource.uri": "\(LogSafe.escape(uri))"])
             return .error(.internalError(), id: id)
         }
         guard !contents.isEmpty else { return .error(notFound, id: id) }

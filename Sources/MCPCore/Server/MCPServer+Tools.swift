@@ -4,7 +4,7 @@ import Metrics
 extension MCPServer {
     /// `tools/call`: protocol errors for a malformed request or an unknown tool (TOOL-7); tool
     /// execution errors (`isError: true`) for bad arguments and failures inside the tool (TOOL-8).
-    func callTool(_ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger) async -> Reply {
+    func callTool(_ request: JSONRPCRequest, era: Era, context: RequestContext) async -> Reply {
         let id = request.id
         let tool: ToolDefinition
         let arguments: JSONObject
@@ -25,7 +25,6 @@ extension MCPServer {
         } catch {
             return .error(error, id: id)
         }
-        let context = context(for: request, era: era, sink: sink, logger: logger)
         let result = await run(tool, arguments: arguments, context: context)
         var object = result.json(for: era.version)
         decorate(&object, era: era)

@@ -92,34 +92,38 @@ public final class MCPServer: Sendable {
 
     // MARK: Requests
 
-    /// Serves one request under `era`. For the handshake era, also returns the session's new
-    /// state when the request changed it (`logging/setLevel`).
+    /// Serves one routed request (see ``MessageRouter``). For the handshake era, also returns the
+    /// session's new state when the request changed it (`logging/setLevel`).
     ///
     /// - Parameters:
-    ///   - sink: where progress and log notifications of this request go; nil drops them.
-    ///   - client: who asks (credential or address), for per-client limits on open listens.
+    ///   - sink: where the request's notifications (and requests to the client) go; nil drops them.
+    ///   - router: the router that routed it, through which the request can ask the client.
     ///   - logger: logger with the request's metadata.
-    public func serve(
-        _ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)? = nil, client: String = "",
-        logger: Logger
+    func serve(
+        _ routed: RoutedRequest, sink: (any NotificationSink)?, router: MessageRouter?, logger: Logger
     ) async -> (Reply, SessionState?) {
+        let request = routed.message
+        let era = routed.era
         let version = era.version
         let id = request.id
         switch request.method {
         case "tools/list": return (list(.tools, request, era), nil)
-        case "tools/call": return (await callTool(request, era: era, sink: sink, logger: logger), nil)
+        case "tools/call":
+            return (await callTool(request, era: era, context: context(routed, sink, router, logger)), nil)
         case "resources/list": return (list(.resources, request, era), nil)
         case "resources/templates/list": return (list(.resourceTemplates, request, era), nil)
-        case "resources/read": return (await readResource(request, era: era, sink: sink, logger: logger), nil)
+        case "resources/read":
+            return (await readResource(request, era: era, context: context(routed, sink, router, logger)), nil)
         case "prompts/list": return (list(.prompts, request, era), nil)
-        case "prompts/get": return (await getPrompt(request, era: era, sink: sink, logger: logger), nil)
+        case "prompts/get":
+            return (await getPrompt(request, era: era, context: context(routed, sink, router, logger)), nil)
         case "completion/complete": return (await complete(request, era: era, logger: logger), nil)
         case "subscriptions/listen" where version.isModern:
-            return (await listen(request, sink: sink, client: client), nil)
+            return (await listen(request, sink: sink, client: routed.clientKey), nil)
         case "server/discover" where version.isModern:
             return (Reply(bytes: JSONRPCEncoding.result(id: id, resultBytes: discoverResult)), nil)
         case "ping" where !version.isModern:
-            return (Reply(bytes: JSONRPCEncoding.result(id: id, result: [:])), nil)
+            return (Reply(bytes: JSONRPCEncoding.emptyResult(id: id)), nil)
         case "logging/setLevel" where !version.isModern:
             guard case .handshake(var session) = era else { break }
             guard let name = request.params?["level"]?.stringValue, let level = LoggingLevel(rawValue: name) else {
@@ -127,9 +131,7 @@ public final class MCPServer: Sendable {
                 return (.error(.invalidParams("level must be one of \(allowed)"), id: id), nil)
             }
             session.logLevel = level
-            return (Reply(bytes: JSONRPCEncoding.result(id: id, result: [:])), session)
-        case "initialize":
-            return (.error(.invalidRequest("already initialized"), id: id), nil)
+            return (Reply(bytes: JSONRPCEncoding.emptyResult(id: id)), session)
         default:
             break
         }
@@ -138,7 +140,7 @@ public final class MCPServer: Sendable {
 
     /// True when serving `request` may take long enough that a transport should watch for the
     /// client going away: calls of `async` tools, resource reads and prompt renders.
-    public func mayRunLong(_ request: JSONRPCRequest) -> Bool {
+    func mayRunLong(_ request: JSONRPCRequest) -> Bool {
         switch request.method {
         case "tools/call":
             guard let name = request.params?["name"]?.stringValue else { return false }
@@ -164,26 +166,27 @@ public final class MCPServer: Sendable {
         if let serverInfoMeta { result.append("_meta", .object(serverInfoMeta)) }
     }
 
+    /// What a tool, prompt or resource function sees of its request.
     func context(
-        for request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger
-    )
-        -> RequestContext
-    {
-        let progressToken: JSONValue? =
-            switch era {
-            case .modern(let envelope): envelope.progressToken
-            case .handshake: request.params?["_meta"]?["progressToken"]
-            }
-        return RequestContext(
-            requestID: request.id,
-            version: era.version,
-            clientCapabilities: era.clientCapabilities,
-            clientInfo: era.clientInfo,
+        _ routed: RoutedRequest, _ sink: (any NotificationSink)?, _ router: MessageRouter?, _ logger: Logger
+    ) -> RequestContext {
+        var asker: ClientAsker?
+        if !routed.era.isModern, let conversation = routed.conversation, let sink, let router {
+            asker = ClientAsker(
+                requests: router.clientRequests, conversation: conversation, principal: routed.principal, sink: sink)
+        }
+        var context = RequestContext(
+            requestID: routed.message.id,
+            version: routed.era.version,
+            clientCapabilities: routed.era.clientCapabilities,
+            clientInfo: routed.era.clientInfo,
             logger: logger,
-            progressToken: progressToken.flatMap { $0.stringValue != nil || $0.intValue != nil ? $0 : nil },
-            logLevel: era.logLevel,
+            progressToken: routed.progressToken,
+            logLevel: routed.era.logLevel,
             sink: sink
         )
+        context.asker = asker
+        return context
     }
 
     private func list(_ kind: ListKind, _ request: JSONRPCRequest, _ era: Era) -> Reply {

@@ -49,7 +49,7 @@ enum HTTPMetrics {
         if !values.isSubscription { durations[key].recordNanoseconds(Int64(seconds * 1_000_000_000)) }
         if let mcpMethod = values.mcpMethod {
             let name = knownMCPMethods.contains(mcpMethod) ? mcpMethod : "other"
-            mcpRequests[MCPKey(method: name, era: values.era ?? "unknown")].increment()
+            mcpRequests[MCPKey(method: name, era: values.era?.rawValue ?? "unknown")].increment()
         }
         if values.rateLimited { rateLimited[true].increment() }
     }

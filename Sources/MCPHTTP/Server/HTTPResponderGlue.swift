@@ -115,7 +115,7 @@ struct HTTPResponderGlue: Sendable {
         if let agent = request.headers[.userAgent] { metadata["user_agent.original"] = .string(LogText.clip(agent)) }
         if let method = record.mcpMethod { metadata["mcp.method.name"] = .string(LogText.clip(method, limit: 64)) }
         if let tool = record.toolName { metadata["mcp.tool.name"] = .string(tool) }
-        if let era = record.era { metadata["mcp.era"] = .string(era) }
+        if let era = record.era { metadata["mcp.era"] = .string(era.rawValue) }
         if let session = record.sessionID { metadata["mcp.session.id"] = .string(session) }
         logger.info("access", metadata: metadata)
     }

@@ -77,7 +77,9 @@ public final class HTTPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
                 }
             }
-            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            // A client's FIN closes the connection at once: that is how a client that went away
+            // is noticed before the answer is written (HTTP-M-13), as uvicorn does.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [limit = configuration.maxConnections] channel in
                 guard connections.count < limit else {
@@ -118,7 +120,7 @@ public final class HTTPServer: Sendable {
         let limit = configuration.maxConnections
         acceptor.start(canAccept: { connections.count < limit }) { connection in
             ClientBootstrap(group: group)
-                .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+                .channelOption(ChannelOptions.allowRemoteHalfClosure, value: false)  // as above
                 .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     connections.opened()

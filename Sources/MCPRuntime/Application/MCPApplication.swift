@@ -176,7 +176,8 @@ public struct MCPApplication: Sendable {
     }
 
     private func runStdio(_ server: MCPServer, logger: Logger) async throws {
-        let stdio = StdioServer(server: server, logger: logger, maxLineBytes: settings.maxBodySize)
+        let stdio = StdioServer(
+            router: MessageRouter(server: server), logger: logger, maxLineBytes: settings.maxBodySize)
         logger.info(
             "serving MCP on stdio",
             metadata: ["tools": "\(server.registry.tools.count)", "environment": "\(settings.environment.rawValue)"])

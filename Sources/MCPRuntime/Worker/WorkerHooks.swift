@@ -21,17 +21,18 @@ struct WorkerHooks: Sendable {
     /// for cold caches (the original's `--preload`).
     func warmUp(_ http: MCPHTTPService) async {
         let envelope: JSONValue = [Envelope.protocolVersionKey: "2026-07-28", Envelope.clientCapabilitiesKey: [:]]
+        let origin = MessageOrigin(sessionless: .servedStatelessly)
         let messages: [JSONValue] = [
             ["jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": ["_meta": envelope]],
             ["jsonrpc": "2.0", "id": 2, "method": "server/discover", "params": ["_meta": envelope]],
         ]
         for message in messages {
-            // Through the same steps a request takes: encode, parse, decode, validate, serve.
-            guard let parsed = try? JSONParser.parse(JSONWriter.bytes(message)),
-                case .success(.request(let request)) = JSONRPCMessage.decode(parsed),
-                let envelope = try? Envelope.parse(params: request.params)
-            else { continue }
-            _ = await http.server.serve(request, era: .modern(envelope), logger: logger)
+            // Through the same steps a request takes: encode, parse, route, serve.
+            let bytes = JSONWriter.bytes(message)
+            let routed = bytes.withUnsafeBytes { http.router.route(parsing: $0, from: origin, logger: logger) }
+            if case .serve(let exchange) = routed.decision {
+                _ = await http.router.serve(exchange, sink: nil, logger: logger)
+            }
         }
     }
 

@@ -1,38 +1,37 @@
-import Foundation
-public import HTTPTypes
-public import MCPCore
+/// The 2026-07-28 routing headers of one HTTP request, as plain values (MCP-REQUIREMENTS §2b):
+/// every value of `MCP-Protocol-Version`, `Mcp-Method` and `Mcp-Name`, so the router can check
+/// them against the body without knowing HTTP.
+public struct RoutingHeaders: Sendable {
+    public var protocolVersion: [String]
+    public var method: [String]
+    public var name: [String]
 
-extension HTTPField.Name {
-    public static let mcpProtocolVersion = HTTPField.Name("MCP-Protocol-Version")!
-    public static let mcpMethod = HTTPField.Name("Mcp-Method")!
-    public static let mcpName = HTTPField.Name("Mcp-Name")!
-    public static let mcpSessionID = HTTPField.Name("Mcp-Session-Id")!
-    public static let lastEventID = HTTPField.Name("Last-Event-ID")!
-    public static let requestID = HTTPField.Name("X-Request-ID")!
-    public static let apiKey = HTTPField.Name("X-API-Key")!
-    public static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
-}
+    public init(protocolVersion: [String] = [], method: [String] = [], name: [String] = []) {
+        self.protocolVersion = protocolVersion
+        self.method = method
+        self.name = name
+    }
 
-/// The 2026-07-28 routing headers checked against the body, in the order of MCP-REQUIREMENTS
-/// ENV-2: duplicates, required `_meta` keys, header agreement, version type, version support.
-public enum RoutingHeaders {
-    /// Runs the ladder for one modern request; returns its envelope.
-    public static func validate(_ request: JSONRPCRequest, headers: HTTPFields) throws(JSONRPCError) -> Envelope {
-        for name in [HTTPField.Name.mcpProtocolVersion, .mcpMethod, .mcpName] where headers[values: name].count > 1 {
-            throw .headerMismatch("\(name) appears more than once")
+    /// Runs ENV-2's ladder for one modern request: duplicates, required `_meta` keys, header
+    /// agreement, version type, version support. Returns the request's envelope.
+    func validate(_ request: JSONRPCRequest) throws(JSONRPCError) -> Envelope {
+        for (header, values) in [
+            ("MCP-Protocol-Version", protocolVersion), ("Mcp-Method", method), ("Mcp-Name", name),
+        ] where values.count > 1 {
+            throw .headerMismatch("\(header) appears more than once")
         }
         let meta = try Envelope.requireKeys(in: request.params)
-        guard let version = headers[.mcpProtocolVersion] else {
+        guard let version = protocolVersion.first else {
             throw .headerMismatch("MCP-Protocol-Version header is required")
         }
         guard meta[Envelope.protocolVersionKey] == .string(version) else {
             throw .headerMismatch("MCP-Protocol-Version header does not match _meta")
         }
-        guard let method = headers[.mcpMethod] else { throw .headerMismatch("Mcp-Method header is required") }
+        guard let method = method.first else { throw .headerMismatch("Mcp-Method header is required") }
         guard method == request.method else { throw .headerMismatch("Mcp-Method header does not match the method") }
-        if let nameKey = nameKey(for: request.method) {
+        if let nameKey = Self.nameKey(for: request.method) {
             let expected = request.params?[nameKey]?.stringValue
-            let header = headers[.mcpName].map(decode)
+            let header = name.first.map(Self.decode)
             if request.method.hasPrefix("tasks/") {
                 // Lenient for tasks (MCP-REQUIREMENTS §22 item 5): absent is fine, different is not.
                 if let header, header != expected { throw .headerMismatch("Mcp-Name header does not match") }
@@ -57,10 +56,10 @@ public enum RoutingHeaders {
     /// Decodes `=?base64?…?=` values (HTTP-M-4); a broken payload becomes a value that matches nothing.
     static func decode(_ value: String) -> String? {
         guard value.hasPrefix("=?base64?"), value.hasSuffix("?="), value.count >= 11 else { return value }
-        let payload = String(value.dropFirst(9).dropLast(2))
-        guard let data = Data(base64Encoded: payload), let text = String(data: data, encoding: .utf8) else {
-            return nil
-        }
-        return text
+        var payload = Substring(value.dropFirst(9).dropLast(2))
+        while payload.last == "=" { payload = payload.dropLast() }
+        let urlSafe = String(payload).replacing("+", with: "-").replacing("/", with: "_")
+        guard let bytes = Base64URL.decode(urlSafe) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
     }
 }
