@@ -149,6 +149,7 @@ let package = Package(
         // Shared by the test targets: where the built binary and the interop clients are.
         .target(
             name: "InteropSupport",
+            dependencies: ["MCPCore"],
             path: "Tests/InteropSupport",
             swiftSettings: strictSettings
         ),
@@ -194,6 +195,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // One list of protocol cases run through every transport (in process, stdio, HTTP, SSE).
+        .testTarget(
+            name: "ProtocolSuiteTests",
+            dependencies: [
+                "InteropSupport",
+                "MCPTesting",
+                "MCPHTTP",
+                "MCPCore",
+                "ExampleServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

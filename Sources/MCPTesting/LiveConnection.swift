@@ -51,7 +51,8 @@ final class LiveConnection: Sendable {
         await service.shutdown()
     }
 
-    func exchange(_ message: JSONValue, client: MCPTestClient) async throws -> JSONValue {
+    func exchange(_ bytes: [UInt8], client: MCPTestClient) async throws -> JSONValue {
+        let message = (try? JSONParser.parse(bytes)) ?? .null
         let service = try await service()
         let http = HTTPTestClient(port: service.localAddress?.port ?? 0)
         let method = message["method"]?.stringValue
@@ -70,7 +71,7 @@ final class LiveConnection: Sendable {
         var isStream = false
         var body: [UInt8] = []
         var answer: JSONValue?
-        for try await part in try await http.stream("POST", "/mcp", headers: headers, body: JSONWriter.bytes(message)) {
+        for try await part in try await http.stream("POST", "/mcp", headers: headers, body: bytes) {
             switch part {
             case .head(let head):
                 isStream = head.headers["content-type"].first?.hasPrefix("text/event-stream") == true
@@ -84,7 +85,7 @@ final class LiveConnection: Sendable {
                     if event["id"] == message["id"], event["method"] == nil {
                         answer = event
                     } else {
-                        await client.receive(event) { response in _ = try? await self.exchange(response, client: client)
+                        await client.receive(event) { response in _ = try? await client.exchange(response)
                         }
                     }
                 }

@@ -49,9 +49,15 @@ public final class MCPTestClient: Sendable {
     let live: LiveConnection?
     let logger: Logger
 
-    public init(server: MCPServer, mode: Mode = .modern, transport: Transport = .inProcess) {
-        self.server = server
-        self.router = MessageRouter(server: server)
+    public convenience init(server: MCPServer, mode: Mode = .modern, transport: Transport = .inProcess) {
+        self.init(router: MessageRouter(server: server), mode: mode, transport: transport)
+    }
+
+    /// A client of `router`'s server. Clients made on one router share its tables of running
+    /// requests and of requests to clients, as the clients of one real server do.
+    public init(router: MessageRouter, mode: Mode = .modern, transport: Transport = .inProcess) {
+        self.server = router.server
+        self.router = router
         self.mode = mode
         self.transport = transport
         var random = SystemRandomNumberGenerator()
@@ -85,7 +91,7 @@ public final class MCPTestClient: Sendable {
     /// Notifications the server sent so far (progress, log messages), in order.
     public var notifications: [JSONValue] { received.withLock { $0 } }
 
-    /// Requests the server sent so far and the client answered, in order (method and params).
+    /// Requests the server sent so far and the client answered, in order (id, method and params).
     public var requestsReceived: [JSONValue] { askedLog.withLock { $0 } }
     private let askedLog = Mutex<[JSONValue]>([])
 
@@ -122,10 +128,16 @@ public final class MCPTestClient: Sendable {
     /// Sends one message as it is (any JSON, valid or not) and returns what the server answered:
     /// the response, or `null` when it answered nothing (a notification, a cancelled request).
     public func exchange(_ message: JSONValue) async throws -> JSONValue {
-        if let live { return try await live.exchange(message, client: self) }
+        try await exchange(bytes: JSONWriter.bytes(message))
+    }
+
+    /// Sends raw bytes as one message (they need not be JSON); see ``exchange(_:)``.
+    public func exchange(bytes: [UInt8]) async throws -> JSONValue {
+        if let live { return try await live.exchange(bytes, client: self) }
         let origin = MessageOrigin(
             session: session.withLock { $0 }.map { .open($0) } ?? .none, conversation: conversation)
-        switch router.route(message, from: origin, logger: logger).decision {
+        let routed = bytes.withUnsafeBytes { router.route(parsing: $0, from: origin, logger: logger) }
+        switch routed.decision {
         case .answer(.reply(let reply)):
             return try JSONParser.parse(reply.bytes)
         case .answer(.established(let reply, let state)):
@@ -148,8 +160,8 @@ public final class MCPTestClient: Sendable {
             received.withLock { $0.append(message) }
             return
         }
-        askedLog.withLock { $0.append(["method": .string(method), "params": message["params"] ?? .null]) }
         let id = message["id"] ?? .null
+        askedLog.withLock { $0.append(["id": id, "method": .string(method), "params": message["params"] ?? .null]) }
         var response: JSONObject = ["jsonrpc": "2.0", "id": id]
         do {
             guard let handler = handler.withLock({ $0 }) else {

@@ -106,6 +106,18 @@ struct StdioTransportTests {
         #expect(try await server.waitForExit(timeout: .seconds(5)) == 0)
     }
 
+    @Test func endOfInputCancelsInFlightWorkAndExitsPromptly() async throws {
+        let server = try StdioProcess(environment: ["ENABLE_DEMO_TOOLS": "true"])
+        defer { server.stop() }
+        server.send(modern(1, "tools/call", #"{"name":"long_task","arguments":{"steps":50,"step_ms":200}}"#))
+        server.send(modern(2, "tools/list"))
+        _ = try await server.response(id: 2)
+        let closed = ContinuousClock.now
+        server.closeInput()
+        #expect(try await server.waitForExit(timeout: .seconds(5)) == 0)
+        #expect(ContinuousClock.now - closed < .seconds(2), "STDIO-3: the ten-second call does not hold the exit")
+    }
+
     @Test func answersConcurrentlyAndHonoursCancellation() async throws {
         let server = try StdioProcess(environment: ["ENABLE_DEMO_TOOLS": "true"])
         defer { server.stop() }
