@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "MCPTesting", targets: ["MCPTesting"]),
         .library(name: "ExampleServer", targets: ["ExampleServer"]),
         .executable(name: "mcp-server", targets: ["mcp-server"]),
+        .executable(name: "minimal-server", targets: ["minimal-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -88,6 +89,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -98,6 +100,7 @@ let package = Package(
                 "MCPCore",
                 "MCPStdio",
                 "MCPHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,11 +142,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "mcp-server",
-            dependencies: [
-                "ExampleServer",
-                "MCPRuntime",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["ExampleServer", "MCPRuntime", "MCPCore"],
+            swiftSettings: strictSettings
+        ),
+        // The smallest server: one tool, the whole runtime (stdio, HTTP, workers) in a few lines.
+        .executableTarget(
+            name: "minimal-server",
+            dependencies: ["MCPRuntime"],
+            path: "Examples/MinimalServer",
             swiftSettings: strictSettings
         ),
         // Shared by the test targets: where the built binary and the interop clients are.
@@ -215,7 +221,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPRuntimeTests",
-            dependencies: ["MCPRuntime", "MCPHTTP", "MCPCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "MCPRuntime", "MCPHTTP", "MCPCore", "MCPTesting", "InteropSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

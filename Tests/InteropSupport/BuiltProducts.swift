@@ -8,16 +8,21 @@ public enum BuiltProducts {
 
     public static var serverBinary: String {
         if let path = ProcessInfo.processInfo.environment["MCP_SERVER_BIN"] { return path }
+        return binary("mcp-server")
+    }
+
+    /// A built executable of this package, found beside the test bundle.
+    public static func binary(_ product: String) -> String {
         // The test bundle sits in the same build folder as the executable.
         let bundleFolder = Bundle.main.bundleURL.deletingLastPathComponent()
         for candidate in [
-            bundleFolder.appendingPathComponent("mcp-server"),
-            packageRoot.appendingPathComponent(".build/debug/mcp-server"),
+            bundleFolder.appendingPathComponent(product),
+            packageRoot.appendingPathComponent(".build/debug/\(product)"),
         ]
         where FileManager.default.isExecutableFile(atPath: candidate.path) {
             return candidate.path
         }
-        return packageRoot.appendingPathComponent(".build/debug/mcp-server").path
+        return packageRoot.appendingPathComponent(".build/debug/\(product)").path
     }
 
     /// A python with `mcp` 2.3.0 for interop tests: `MCP_PYTHON`, else the repository's `.venv`.

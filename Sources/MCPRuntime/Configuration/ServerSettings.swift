@@ -200,9 +200,12 @@ public struct ServerSettings: Sendable {
         return maxRequests + (maxRequestsJitter > 0 ? Int.random(in: 0...maxRequestsJitter) : 0)
     }
 
-    /// How many workers to run: `WORKERS`, else the formula over the CPU budget.
+    /// How many workers to run: `WORKERS`, else the formula over the CPU budget; always one with
+    /// the legacy SSE transport, whose sessions live in the process that holds their stream.
     public func workerCount(budget: CPUBudget) -> Int {
-        workers ?? budget.workers(perCPU: workersPerCPU, extra: workersExtra, minimum: workersMin, maximum: workersMax)
+        if transport == .sse { return 1 }
+        return workers
+            ?? budget.workers(perCPU: workersPerCPU, extra: workersExtra, minimum: workersMin, maximum: workersMax)
     }
 
     /// True when this configuration runs a supervisor with worker processes: production, or a
