@@ -2,13 +2,28 @@ public import MCPCore
 
 extension MCPTestClient {
     /// The `result` of a request, or the error it returned thrown as ``JSONRPCError``.
+    ///
+    /// A 2026-07-28 `input_required` answer is answered through ``answerRequests(_:)``'s
+    /// handler and retried with the answers and the `requestState`, as the official clients
+    /// do, up to ten rounds; without a handler it is returned as it is.
     public func result(
         _ method: String, _ params: JSONObject = [:], meta: JSONObject = [:], capabilities: JSONObject = [:],
         logLevel: LoggingLevel? = nil
     ) async throws -> JSONValue {
-        let response = try await send(method, params, meta: meta, capabilities: capabilities, logLevel: logLevel)
-        if let error = response["error"] { throw JSONRPCError(json: error) }
-        return response["result"] ?? .null
+        var params = params
+        for _ in 0..<10 {
+            let response = try await send(method, params, meta: meta, capabilities: capabilities, logLevel: logLevel)
+            if let error = response["error"] { throw JSONRPCError(json: error) }
+            let result = response["result"] ?? .null
+            guard result["resultType"] == "input_required", hasHandler,
+                case .object(let asked)? = result["inputRequests"]
+            else { return result }
+            var answers: JSONObject = [:]
+            for (key, request) in asked { answers[key] = try await answer(request) }
+            params["inputResponses"] = .object(answers)
+            params["requestState"] = result["requestState"]
+        }
+        throw JSONRPCError(code: JSONRPCError.internalErrorCode, message: "more than ten rounds of input_required")
     }
 
     /// Calls a tool and returns its result, decoded.

@@ -42,6 +42,7 @@ public final class MCPTestClient: Sendable {
     public let mode: Mode
     public let transport: Transport
     let conversation: Conversation
+    let principal: String
     let session = Mutex<SessionState?>(nil)
     private let received = Mutex<[JSONValue]>([])
     private let handler = Mutex<RequestHandler?>(nil)
@@ -55,9 +56,15 @@ public final class MCPTestClient: Sendable {
 
     /// A client of `router`'s server. Clients made on one router share its tables of running
     /// requests and of requests to clients, as the clients of one real server do.
-    public init(router: MessageRouter, mode: Mode = .modern, transport: Transport = .inProcess) {
+    ///
+    /// - Parameter principal: who the client is, as an authenticating transport would name it;
+    ///   state bound to a caller (sessions, `requestState`) is bound to it.
+    public init(
+        router: MessageRouter, mode: Mode = .modern, transport: Transport = .inProcess, principal: String = ""
+    ) {
         self.server = router.server
         self.router = router
+        self.principal = principal
         self.mode = mode
         self.transport = transport
         var random = SystemRandomNumberGenerator()
@@ -83,10 +90,14 @@ public final class MCPTestClient: Sendable {
         await live?.close()
     }
 
-    /// Answers the server's requests to this client (elicitation, sampling, roots) with `handler`.
+    /// Answers the server's requests to this client (elicitation, sampling, roots) with `handler`:
+    /// requests over the session in the handshake era, `input_required` rounds in 2026-07-28.
+    /// The client then declares those capabilities.
     public func answerRequests(_ handler: @escaping RequestHandler) {
         self.handler.withLock { $0 = handler }
     }
+
+    var hasHandler: Bool { handler.withLock { $0 != nil } }
 
     /// Notifications the server sent so far (progress, log messages), in order.
     public var notifications: [JSONValue] { received.withLock { $0 } }
@@ -110,7 +121,7 @@ public final class MCPTestClient: Sendable {
         switch mode {
         case .modern:
             fullMeta[Envelope.protocolVersionKey] = .string(ProtocolVersion.v2026_07_28.rawValue)
-            fullMeta[Envelope.clientCapabilitiesKey] = .object(capabilities)
+            fullMeta[Envelope.clientCapabilitiesKey] = .object(declared(capabilities))
             fullMeta[Envelope.clientInfoKey] = ["name": "mcp-test-client", "version": "1"]
             if let logLevel { fullMeta[Envelope.logLevelKey] = .string(logLevel.rawValue) }
             params["_meta"] = .object(fullMeta)
@@ -135,7 +146,8 @@ public final class MCPTestClient: Sendable {
     public func exchange(bytes: [UInt8]) async throws -> JSONValue {
         if let live { return try await live.exchange(bytes, client: self) }
         let origin = MessageOrigin(
-            session: session.withLock { $0 }.map { .open($0) } ?? .none, conversation: conversation)
+            session: session.withLock { $0 }.map { .open($0) } ?? .none, conversation: conversation,
+            principal: principal)
         let routed = bytes.withUnsafeBytes { router.route(parsing: $0, from: origin, logger: logger) }
         switch routed.decision {
         case .answer(.reply(let reply)):
@@ -176,19 +188,32 @@ public final class MCPTestClient: Sendable {
         await reply(.object(response))
     }
 
+    /// `capabilities`, plus what a client that answers requests declares: elicitation (form and
+    /// URL), sampling and roots, as the official clients do when given callbacks.
+    func declared(_ capabilities: JSONObject) -> JSONObject {
+        guard handler.withLock({ $0 != nil }) else { return capabilities }
+        var declared = capabilities
+        let defaults: JSONObject = ["roots": [:], "sampling": [:], "elicitation": ["form": [:], "url": [:]]]
+        for (capability, value) in defaults where declared[capability] == nil { declared[capability] = value }
+        return declared
+    }
+
+    /// Answers one question of an `input_required` result (2026-07-28) through the handler.
+    func answer(_ request: JSONValue) async throws -> JSONValue {
+        guard let method = request["method"]?.stringValue, let handler = handler.withLock({ $0 }) else {
+            throw JSONRPCError(code: JSONRPCError.methodNotFoundCode, message: "no handler for input requests")
+        }
+        askedLog.withLock { $0.append(["method": .string(method), "params": request["params"] ?? .null]) }
+        return try await handler(method, request["params"])
+    }
+
     /// `initialize` and `notifications/initialized`, once.
     func handshake(version: ProtocolVersion, capabilities: JSONObject) async throws {
         guard session.withLock({ $0 == nil }) else { return }
-        var declared = capabilities
-        if handler.withLock({ $0 != nil }) {
-            for capability in ["roots", "sampling", "elicitation"] where declared[capability] == nil {
-                declared[capability] = [:]
-            }
-        }
         let initialize: JSONValue = [
             "jsonrpc": "2.0", "id": "initialize", "method": "initialize",
             "params": [
-                "protocolVersion": .string(version.rawValue), "capabilities": .object(declared),
+                "protocolVersion": .string(version.rawValue), "capabilities": .object(declared(capabilities)),
                 "clientInfo": ["name": "mcp-test-client", "version": "1"],
             ],
         ]

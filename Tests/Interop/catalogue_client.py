@@ -32,12 +32,9 @@ from mcp.shared.exceptions import MCPError
 import mcp_types as types
 
 RUN = uuid.uuid4().hex[:8]
-EXPECTED_TOOLS = [
-    "add", "subtract", "multiply", "divide", "power", "sqrt", "calculate_bmi", "percentage", "average", "calculate",
-    "count_words", "convert_case", "extract_emails", "extract_urls", "replace_text", "clean_text", "generate_slug",
-    "text_statistics", "list_directory", "read_text_file", "write_text_file", "read_json_file", "write_json_file",
-    "file_info", "create_directory",
-]
+# The catalogue's tools in order: the Swift test that runs this script passes them (it reads
+# them from the catalogue), so adding a tool does not mean editing a list here.
+EXPECTED_TOOLS = [name for name in os.environ.get("MCP_EXPECTED_TOOLS", "").split(",") if name]
 EXPECTED_PROMPTS = [
     "code_review", "bug_analysis", "code_optimization", "architecture_review", "data_analysis", "statistical_analysis",
     "predictive_modeling", "data_quality_assessment",
@@ -73,7 +70,27 @@ CALLS = {
     "read_json_file": ({"file_path": f"interop-{RUN}/d.json"}, '"k"', {"file_path": f"interop-{RUN}/a.txt"}),
     "file_info": ({"file_path": f"interop-{RUN}/a.txt"}, '"type":"file"', {"file_path": "nope/nothing"}),
     "create_directory": ({"directory_path": f"interop-{RUN}/sub/deeper"}, "created", {"directory_path": "../outside"}),
+    # Ask the client: the elicitation callback confirms (files named keep-* are refused), the
+    # sampling callback writes the summary.
+    "delete_file": ({"file_path": f"interop-{RUN}/d.json"}, '"deleted":true', {"file_path": "../outside.txt"}),
+    "summarize_text": ({"text": "A long text about servers."}, f"SUMMARY-{RUN}", {"text": ""}),
 }
+# Tools that need the client's answer: without a session to ask through, a clear tool error.
+ASKING_TOOLS = {"delete_file", "summarize_text"}
+ELICITED: list[str] = []
+SAMPLED: list[str] = []
+
+
+async def on_elicit(context, params: types.ElicitRequestParams) -> types.ElicitResult:
+    ELICITED.append(params.message)
+    return types.ElicitResult(action="accept", content={"confirm": "keep-" not in params.message})
+
+
+async def on_sample(context, params: types.CreateMessageRequestParams) -> types.CreateMessageResult:
+    SAMPLED.append(json.dumps(params.model_dump(by_alias=True, exclude_none=True))[:200])
+    return types.CreateMessageResult(
+        role="assistant", content=types.TextContent(type="text", text=f"SUMMARY-{RUN}"), model="interop-model",
+        stop_reason="endTurn")
 RESOURCES = [
     "system://info", "system://memory", "system://cpu", "system://disk", "system://processes", "system://network",
     "config://app", "config://version", "config://capabilities", "config://environment",
@@ -110,7 +127,7 @@ def text_of(result: types.CallToolResult) -> str:
 
 def make_client(kind: str, argv: list[str]) -> Client:
     info = types.Implementation(name="scaffold-interop", version="1.0")
-    common = dict(client_info=info, read_timeout_seconds=30)
+    common = dict(client_info=info, read_timeout_seconds=30, elicitation_callback=on_elicit, sampling_callback=on_sample)
     if kind in ("stdio-modern", "stdio-legacy"):
         env = dict(os.environ)
         params = StdioServerParameters(command=argv[0], args=argv[1:], env=env)
@@ -142,16 +159,30 @@ async def exercise(client: Client, kind: str) -> None:
 
     # Writes before reads, so the reads find the files.
     order = sorted(EXPECTED_TOOLS, key=lambda name: 0 if name.startswith(("write_", "create_")) else 1)
+    stateless_legacy = os.environ.get("MCP_SERVER_STATELESS") == "1" and not modern
     for name in order:
         good, expected, bad = CALLS[name]
         result = await client.call_tool(name, good)
         text = text_of(result)
+        if name in ASKING_TOOLS and stateless_legacy:
+            check(bool(result.is_error) and "needs its client" in text, f"{name} without a session -> {text[:80]!r}")
+            continue
         check(not result.is_error and expected in text, f"{name}{json.dumps(good)[:60]} -> {text[:80]!r}")
         try:
             failed = await client.call_tool(name, bad)
             check(bool(failed.is_error), f"{name} bad input -> tool error {text_of(failed)[:80]!r}")
         except Exception as error:  # a protocol error is an acceptable answer to a malformed call
             check(True, f"{name} bad input -> protocol error {error!s:.80}")
+
+    if not stateless_legacy:
+        kept = f"interop-{RUN}/keep-me.txt"
+        await client.call_tool("write_text_file", {"file_path": kept, "content": "stay"})
+        refused = await client.call_tool("delete_file", {"file_path": kept})
+        check('"deleted":false' in text_of(refused), f"delete_file refused by the user -> {text_of(refused)[:80]!r}")
+        still = await client.call_tool("read_text_file", {"file_path": kept})
+        check(not still.is_error, "the refused file is still there")
+        check(any("keep-me" in message for message in ELICITED), f"the elicitation callback was asked: {ELICITED}")
+        check(len(SAMPLED) >= 1, "the sampling callback was asked")
 
     try:
         await client.call_tool("no_such_tool", {})

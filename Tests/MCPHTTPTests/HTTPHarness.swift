@@ -40,6 +40,8 @@ final class HTTPHarness: Sendable {
     }
 
     var client: HTTPTestClient { HTTPTestClient(port: port) }
+    /// How many tools the catalogue offers (tests count against it, not a number of their own).
+    var toolCount: Int { service.server.registry.tools.count }
     var url: String { "http://127.0.0.1:\(port)/mcp" }
 
     func stop() async {

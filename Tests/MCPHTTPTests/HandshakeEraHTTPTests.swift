@@ -28,7 +28,7 @@ struct HandshakeEraHTTPTests {
             let list = try await server.client.send(
                 headers: [accept], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
             #expect(list.status == 200)
-            #expect(list.json?["result"]?["tools"]?.arrayValue?.count == 25)
+            #expect(list.json?["result"]?["tools"]?.arrayValue?.count == server.toolCount)
             #expect(list.json?["result"]?["ttlMs"] == nil)
             let old = try await server.client.send(
                 headers: [accept, ("MCP-Protocol-Version", "2024-11-05")],

@@ -26,7 +26,7 @@ struct StdioTransportTests {
         let initialized = try #require(try await server.response(id: 0))
         #expect(initialized["result"]?["protocolVersion"] == "2025-11-25")
         let legacyList = try #require(try await server.response(id: 2))
-        #expect(legacyList["result"]?["tools"]?.arrayValue?.count == 25)
+        #expect(legacyList["result"]?["tools"]?.arrayValue?.count == ExampleTools.count)
         #expect(legacyList["result"]?["ttlMs"] == nil)
         let modernList = try #require(try await server.response(id: 3))
         #expect(modernList["result"]?["ttlMs"] != nil, "enveloped requests stay stateless after initialize")

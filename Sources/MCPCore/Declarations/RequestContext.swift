@@ -26,6 +26,8 @@ public struct RequestContext: Sendable {
     let sink: (any NotificationSink)?
     /// The way back to the client, when it can be asked (set by the server).
     var asker: ClientAsker?
+    /// 2026-07-28: the answers this request brought (set by the server).
+    var answers: InputAnswers?
     private let lastProgress: ProgressTracker?
 
     public init(

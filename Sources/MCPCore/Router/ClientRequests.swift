@@ -121,7 +121,7 @@ public final class ClientRequests: Sendable {
 }
 
 /// Why a request to the client did not produce an answer.
-public enum ClientRequestError: Error, Sendable, Equatable {
+public enum ClientRequestError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The client cannot be asked here: 2026-07-28 (input requests travel by MRTR instead), a
     /// stateless handshake-era request, or a transport with no way back to the client.
     case unavailable
@@ -129,4 +129,12 @@ public enum ClientRequestError: Error, Sendable, Equatable {
     case timedOut
     /// The client answered with a JSON-RPC error.
     case refused(JSONRPCError)
+
+    public var description: String {
+        switch self {
+        case .unavailable: return "the client cannot be asked this (it did not declare the capability)"
+        case .timedOut: return "the client did not answer in time"
+        case .refused(let error): return "the client refused: \(error.message)"
+        }
+    }
 }

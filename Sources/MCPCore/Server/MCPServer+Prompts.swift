@@ -3,7 +3,9 @@ import Logging
 extension MCPServer {
     /// `prompts/get`: unknown prompt, missing or unexpected arguments are -32602, a failure
     /// while rendering is -32603 (PR-2).
-    func getPrompt(_ request: JSONRPCRequest, era: Era, context: RequestContext) async -> Reply {
+    func getPrompt(_ routed: RoutedRequest, context: RequestContext) async -> Reply {
+        let request = routed.message
+        let era = routed.era
         let id = request.id
         let prompt: PromptDefinition
         var arguments: [String: String] = [:]
@@ -36,9 +38,18 @@ extension MCPServer {
         } catch {
             return .error(error, id: id)
         }
+        var context = context
+        do throws(JSONRPCError) {
+            context.answers = try inputAnswers(routed, name: prompt.name)
+        } catch {
+            return .error(error, id: id)
+        }
         let messages: [PromptMessage]
         do {
             messages = try await prompt.render(PromptArguments(arguments), context)
+        } catch let required as InputRequired {
+            let result = inputRequiredResult(required, routed, name: prompt.name)
+            return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))
         } catch let error as ArgumentError {
             return .error(.invalidParams(error.description), id: id)
         } catch let error as ToolError {

@@ -9,7 +9,9 @@ public struct ResourceNotFound: Error, Sendable {
 extension MCPServer {
     /// `resources/read`. Not found is -32602 in 2026-07-28 (RES-2) and -32002 in the handshake
     /// era (RES-3); never an empty `contents` (RES-4).
-    func readResource(_ request: JSONRPCRequest, era: Era, context: RequestContext) async -> Reply {
+    func readResource(_ routed: RoutedRequest, context: RequestContext) async -> Reply {
+        let request = routed.message
+        let era = routed.era
         let id = request.id
         let uri: String
         do throws(JSONRPCError) {
@@ -23,9 +25,18 @@ extension MCPServer {
             era.isModern
             ? .invalidParams("Resource not found", data: ["uri": .string(uri)]) : .resourceNotFound(uri: uri)
         guard let (resource, variables) = registry.resource(for: uri) else { return .error(notFound, id: id) }
+        var context = context
+        do throws(JSONRPCError) {
+            context.answers = try inputAnswers(routed, name: uri)
+        } catch {
+            return .error(error, id: id)
+        }
         let contents: [ResourceContents]
         do {
             contents = try await resource.read(uri, PromptArguments(variables), context)
+        } catch let required as InputRequired {
+            return Reply(
+                bytes: JSONRPCEncoding.result(id: id, result: inputRequiredResult(required, routed, name: uri)))
         } catch is ResourceNotFound {
             return .error(notFound, id: id)
         } catch let error as ArgumentError {
@@ -39,8 +50,10 @@ extension MCPServer {
         guard !contents.isEmpty else { return .error(notFound, id: id) }
         var result: JSONObject = ["contents": .array(contents.map(\.json))]
         if era.isModern {
-            result.append("ttlMs", .int(configuration.readTTLMilliseconds))
-            result.append("cacheScope", "public")
+            // A result reached through input rounds is the caller's own and not cached (MRTR-8).
+            let answered = context.answers.map { !$0.responses.isEmpty } ?? false
+            result.append("ttlMs", .int(answered ? 0 : configuration.readTTLMilliseconds))
+            result.append("cacheScope", answered ? "private" : "public")
         }
         decorate(&result, era: era)
         return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))

@@ -4,7 +4,9 @@ import Metrics
 extension MCPServer {
     /// `tools/call`: protocol errors for a malformed request or an unknown tool (TOOL-7); tool
     /// execution errors (`isError: true`) for bad arguments and failures inside the tool (TOOL-8).
-    func callTool(_ request: JSONRPCRequest, era: Era, context: RequestContext) async -> Reply {
+    func callTool(_ routed: RoutedRequest, context: RequestContext) async -> Reply {
+        let request = routed.message
+        let era = routed.era
         let id = request.id
         let tool: ToolDefinition
         let arguments: JSONObject
@@ -25,27 +27,51 @@ extension MCPServer {
         } catch {
             return .error(error, id: id)
         }
-        let result = await run(tool, arguments: arguments, context: context)
+        var context = context
+        do throws(JSONRPCError) {
+            context.answers = try inputAnswers(routed, name: tool.name)
+        } catch {
+            return .error(error, id: id)
+        }
+        let result: ToolResult
+        switch await run(tool, arguments: arguments, context: context) {
+        case .completed(let completed): result = completed
+        case .inputRequired(let required):
+            let object = inputRequiredResult(required, routed, name: tool.name)
+            return Reply(bytes: JSONRPCEncoding.result(id: id, result: object), toolName: tool.name)
+        }
         var object = result.json(for: era.version)
         decorate(&object, era: era)
         return Reply(
             bytes: JSONRPCEncoding.result(id: id, result: object), toolName: tool.name, toolFailed: result.isError)
     }
 
+    /// How a call ended: a result, or (2026-07-28) a question for the client first.
+    enum ToolCallOutcome: Sendable {
+        case completed(ToolResult)
+        case inputRequired(InputRequired)
+    }
+
     /// Runs a tool after checking its arguments; every failure becomes a tool execution error.
     /// Reports `mcp_tool_calls_total{tool,outcome}` and `mcp_tool_duration_seconds{tool}`.
-    func run(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolResult {
+    func run(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolCallOutcome {
         let started = ContinuousClock.now
-        let result = await runChecked(tool, arguments: arguments, context: context)
+        let result: ToolResult
+        do throws(InputRequired) {
+            result = try await runChecked(tool, arguments: arguments, context: context)
+        } catch {
+            return .inputRequired(error)
+        }
         let elapsed = ContinuousClock.now - started
         ToolMetrics.calls[ToolMetrics.CallKey(tool: tool.name, failed: result.isError)].increment()
         ToolMetrics.durations[tool.name].recordNanoseconds(
             elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        return result
+        return .completed(result)
     }
 
-    private func runChecked(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolResult
-    {
+    private func runChecked(
+        _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext
+    ) async throws(InputRequired) -> ToolResult {
         do {
             try tool.checkNoUnexpectedArguments(arguments)
             let toolArguments = ToolArguments(arguments)
@@ -53,6 +79,10 @@ extension MCPServer {
                 return try await withTimeout(timeout) { try await tool.run(toolArguments, context) }
             }
             return try await tool.run(toolArguments, context)
+        } catch let required as InputRequired {
+            throw required
+        } catch let error as ClientRequestError {
+            return .error("Tool '\(tool.name)' needs its client: \(error.description)")
         } catch let error as ArgumentError {
             return .error(error.description)
         } catch let error as ToolError {
@@ -76,7 +106,11 @@ extension MCPServer {
     public func callTool(named name: String, arguments: JSONObject, logger: Logger) async -> ToolResult? {
         guard let tool = registry.tool(named: name) else { return nil }
         let context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
-        return await run(tool, arguments: arguments, context: context)
+        switch await run(tool, arguments: arguments, context: context) {
+        case .completed(let result): return result
+        // No client can be asked through the REST side door.
+        case .inputRequired: return .error("Tool '\(name)' needs input from an MCP client; call it over /mcp")
+        }
     }
 }
 

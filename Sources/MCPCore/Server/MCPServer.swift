@@ -109,14 +109,14 @@ public final class MCPServer: Sendable {
         switch request.method {
         case "tools/list": return (list(.tools, request, era), nil)
         case "tools/call":
-            return (await callTool(request, era: era, context: context(routed, sink, router, logger)), nil)
+            return (await callTool(routed, context: context(routed, sink, router, logger)), nil)
         case "resources/list": return (list(.resources, request, era), nil)
         case "resources/templates/list": return (list(.resourceTemplates, request, era), nil)
         case "resources/read":
-            return (await readResource(request, era: era, context: context(routed, sink, router, logger)), nil)
+            return (await readResource(routed, context: context(routed, sink, router, logger)), nil)
         case "prompts/list": return (list(.prompts, request, era), nil)
         case "prompts/get":
-            return (await getPrompt(request, era: era, context: context(routed, sink, router, logger)), nil)
+            return (await getPrompt(routed, context: context(routed, sink, router, logger)), nil)
         case "completion/complete": return (await complete(request, era: era, logger: logger), nil)
         case "subscriptions/listen" where version.isModern:
             return (await listen(request, sink: sink, client: routed.clientKey), nil)

@@ -38,6 +38,11 @@ public struct ServerConfiguration: Sendable {
     public var toolTimeout: Duration? = .seconds(60)
     /// Nesting limit for incoming JSON.
     public var maxJSONDepth: Int = JSONParser.defaultMaxDepth
+    /// The keys that seal `requestState` (2026-07-28 input requests): the same on every worker
+    /// and replica, or a retry that lands elsewhere is refused. Made up at start-up by default.
+    public var keyRing: KeyRing = .generated()
+    /// How long a `requestState` stays valid (MRTR-4).
+    public var requestStateTTL: Duration = .seconds(600)
 
     public init(info: ServerInfo, instructions: String? = nil) {
         self.info = info

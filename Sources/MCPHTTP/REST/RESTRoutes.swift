@@ -51,7 +51,12 @@ public struct RESTRoutes: Sendable {
 
     func ready() -> Response {
         let phase = status.phase
-        return HTTPMessages.json(["status": .string(phase.name)], status: phase == .ready ? .ok : .serviceUnavailable)
+        return HTTPMessages.json(
+            [
+                "status": .string(phase.name),
+                // "generated": sessions and requestState open on this server's processes only.
+                "secret_key": configuration.sealingKeyConfigured ? "configured" : "generated",
+            ], status: phase == .ready ? .ok : .serviceUnavailable)
     }
 
     func info() -> JSONValue {

@@ -26,7 +26,8 @@ extension MCPApplication {
         http.sessionIdleTTL = settings.sessionIdleTTL
         http.maxSessions = settings.maxSessions
         http.replayBufferSize = settings.replayBufferSize
-        http.sessionKey = settings.secretKey.map(SessionSealer.key(fromSecret:))
+        http.sessionKey = settings.keys.secretKey.map(SessionSealer.key(fromSecret:))
+        http.sealingKeyConfigured = settings.keys.secretKey != nil
         http.tlsCertificateFile = settings.tlsCertificateFile
         http.tlsKeyFile = settings.tlsKeyFile
         http.environmentName = settings.environment.rawValue

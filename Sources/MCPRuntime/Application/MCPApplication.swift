@@ -46,7 +46,28 @@ public struct MCPApplication: Sendable {
             info: ServerInfo(name: settings.appName, version: settings.appVersion), instructions: instructions)
         configuration.maxJSONDepth = settings.maxJSONDepth
         configuration.toolTimeout = settings.toolTimeout > 0 ? .milliseconds(Int(settings.toolTimeout * 1000)) : nil
+        configuration.keyRing = keyRing
+        configuration.requestStateTTL = .milliseconds(Int(settings.keys.requestStateTTL * 1000))
         return configuration
+    }
+
+    /// The sealing keys: `SECRET_KEY`, else (a worker) the key its supervisor made up, else one
+    /// made up here.
+    var keyRing: KeyRing {
+        let madeUp = ProcessInfo.processInfo.environment[WorkerChannel.sessionKeyVariable].flatMap(
+            WorkerChannel.bytes(fromHex:))
+        return settings.keys.keyRing(madeUp: madeUp)
+    }
+
+    /// Says once, at start-up, when sealed state only this server can open: without
+    /// `SECRET_KEY` a session id or a `requestState` that reaches another replica is refused.
+    func warnIfKeysAreMadeUp(logger: Logger) {
+        guard settings.keys.secretKey == nil else { return }
+        logger.notice(
+            """
+            SECRET_KEY is not set: session ids and requestState are sealed with a key made up at start-up, which \
+            only this server's own processes share; set SECRET_KEY on every replica behind one proxy
+            """)
     }
 
     /// Serves `registry` in this process until end of input (stdio) or a termination signal.
@@ -77,6 +98,7 @@ public struct MCPApplication: Sendable {
                 router, listener: .bind(host: settings.host, port: settings.port), metrics: metrics, logger: logger)
             checkDescriptorLimit(logger: logger)
             warnIfExposedWithoutKey(logger: logger)
+            warnIfKeysAreMadeUp(logger: logger)
             try await runGroup(
                 [
                     .init(service: SessionSweeper(http: http)),

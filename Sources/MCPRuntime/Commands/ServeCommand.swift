@@ -25,6 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try definition.registry(settings)  // fail fast on a bad catalogue before starting workers
         let logger = Logger(label: "mcp.supervisor")
         app.warnIfExposedWithoutKey(logger: logger)
+        app.warnIfKeysAreMadeUp(logger: logger)
         let options = options
         let configuration = Self.supervisorConfiguration(settings, budget: CPUBudget.detect(), options: options)
         logger.info(

@@ -109,7 +109,8 @@ public struct ServerSettings: Sendable {
 
     // Secrets: never logged, reported only as set or not set.
     public var apiKey: String?
-    public var secretKey: String?
+    /// Sealing keys, request-state lifetime, replicas.
+    public var keys = KeySettings()
 
     public init() {}
 
@@ -191,7 +192,7 @@ public struct ServerSettings: Sendable {
             "MAX_REQUESTS_JITTER", default: production ? 5_000 : 0, in: 0...1_000_000_000)
         workerTimeout = try settings.double("WORKER_TIMEOUT", default: workerTimeout, in: 1...3600)
         apiKey = settings.secret("API_KEY")
-        secretKey = settings.secret("SECRET_KEY")
+        keys = try KeySettings(reading: settings)
     }
 
     /// This worker's request quota: `MAX_REQUESTS` plus a random share of the jitter; nil for none.
@@ -216,6 +217,6 @@ public struct ServerSettings: Sendable {
 
     /// The names of the secret settings with whether each has a value.
     public var secretsPresent: [String: Bool] {
-        ["API_KEY": apiKey != nil, "SECRET_KEY": secretKey != nil]
+        ["API_KEY": apiKey != nil, "SECRET_KEY": keys.secretKey != nil]
     }
 }
