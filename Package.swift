@@ -18,10 +18,16 @@ let package = Package(
         .library(name: "MCPStdio", targets: ["MCPStdio"]),
         .library(name: "MCPHTTP", targets: ["MCPHTTP"]),
         .library(name: "MCPRuntime", targets: ["MCPRuntime"]),
+        .library(name: "MCPStore", targets: ["MCPStore"]),
         .library(name: "MCPTesting", targets: ["MCPTesting"]),
         .library(name: "ExampleServer", targets: ["ExampleServer"]),
         .executable(name: "mcp-server", targets: ["mcp-server"]),
         .executable(name: "minimal-server", targets: ["minimal-server"]),
+    ],
+    traits: [
+        // Off by default, so the default build does not compile postgres-nio:
+        // `swift build --traits PostgreSQL` for TASK_STORE=postgres://… (several machines).
+        .trait(name: "PostgreSQL", description: "Tasks and change events on PostgreSQL (postgres-nio)")
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Compiler plug-in behind @Tool, @Prompt, @Resource, @Schema and @Catalogue.
@@ -92,11 +99,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The system's SQLite (libsqlite3-dev to build, libsqlite3-0 to run).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The store every worker and replica reaches: tasks and the change feed, on SQLite (the
+        // default) or PostgreSQL (the PostgreSQL trait).
+        .target(
+            name: "MCPStore",
+            dependencies: [
+                "MCPCore",
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Configuration, logging, metrics and the multi-process supervisor.
         .target(
             name: "MCPRuntime",
             dependencies: [
                 "MCPCore",
+                "MCPStore",
                 "MCPStdio",
                 "MCPHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -159,7 +181,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPCoreTests",
-            dependencies: ["MCPCore", "MCPTesting"],
+            dependencies: ["MCPCore", "MCPTesting", "MCPStore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPStoreTests",
+            dependencies: ["MCPStore", "MCPCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -173,7 +200,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ExampleServerTests",
-            dependencies: ["ExampleServer", "MCPCore", "MCPTesting"],
+            dependencies: [
+                "ExampleServer", "MCPCore", "MCPTesting", "MCPStore", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

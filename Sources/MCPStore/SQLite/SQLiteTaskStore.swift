@@ -1,0 +1,283 @@
+public import MCPCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The default task store and change feed: one SQLite file every worker of a server opens (by
+/// default `tasks.sqlite3` in the supervisor's runtime folder). WAL mode and a busy timeout
+/// make it safe across processes; every call runs on the store's own serial queue, off the
+/// concurrency pool.
+///
+/// The change feed is a table: ``publish(_:)`` inserts a row; one poller per process reads the
+/// rows after the last it saw every ``feedPollInterval`` (an indexed range read, cheap) and
+/// hands them to this process's subscribers. Rows older than ``feedRetention`` are trimmed by
+/// the sweep, and at most ``feedRows`` are kept.
+public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
+    public let path: String
+    let executor: SQLiteExecutor
+    let origin: String
+    let feed: FeedFanOut
+    public static let feedPollInterval: Duration = .milliseconds(200)
+    public static let feedRetention = 60.0
+    public static let feedRows = 10_000
+
+    /// Opens (and creates when needed) the database at `path`.
+    /// - Parameter origin: this instance's name, stamped on the events it publishes.
+    public init(path: String, origin: String = "") throws {
+        self.path = path
+        self.origin = origin
+        executor = try SQLiteExecutor(path: path, label: "mcp.store.sqlite")
+        feed = FeedFanOut()
+        try Self.createSchema(executor)
+    }
+
+    private static func createSchema(_ executor: SQLiteExecutor) throws(SQLiteError) {
+        // At start-up, before anything can use the store: blocking is fine here.
+        try executor.runBlocking { connection throws(SQLiteError) in
+            try connection.transaction { () throws(SQLiteError) in try connection.execute(schema) }
+        }
+    }
+
+    static let schema = """
+        CREATE TABLE IF NOT EXISTS mcp_tasks (
+            id TEXT PRIMARY KEY, principal TEXT NOT NULL, tool TEXT NOT NULL, status TEXT NOT NULL,
+            status_message TEXT, created_at REAL NOT NULL, updated_at REAL NOT NULL, expires_at REAL NOT NULL,
+            poll_interval_ms INTEGER NOT NULL, progress REAL, total REAL, result TEXT, error TEXT,
+            owner TEXT NOT NULL, lease_until REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS mcp_tasks_by_principal ON mcp_tasks (principal, created_at, id);
+        CREATE INDEX IF NOT EXISTS mcp_tasks_by_lease ON mcp_tasks (status, lease_until);
+        CREATE INDEX IF NOT EXISTS mcp_tasks_by_expiry ON mcp_tasks (expires_at);
+        CREATE TABLE IF NOT EXISTS mcp_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, topic TEXT NOT NULL,
+            subject TEXT NOT NULL, payload TEXT NOT NULL, origin TEXT NOT NULL);
+        """
+
+    static let columns = """
+        id, principal, tool, status, status_message, created_at, updated_at, expires_at, poll_interval_ms, \
+        progress, total, result, error, owner, lease_until
+        """
+    static let active = "status IN ('working', 'input_required')"
+
+    static func record(_ row: [SQLiteValue]) -> TaskRecord? {
+        guard row.count == 15, let id = row[0].text, let principal = row[1].text, let tool = row[2].text,
+            let status = row[3].text.flatMap(TaskStatus.init(rawValue:)), let created = row[5].real,
+            let updated = row[6].real, let expires = row[7].real, let poll = row[8].integer,
+            let owner = row[13].text, let lease = row[14].real
+        else { return nil }
+        return TaskRecord(
+            id: id, principal: principal, tool: tool, status: status, statusMessage: row[4].text, createdAt: created,
+            updatedAt: updated, expiresAt: expires, pollIntervalMilliseconds: Int(poll), progress: row[9].real,
+            total: row[10].real, result: row[11].text, error: row[12].text, owner: owner, leaseUntil: lease)
+    }
+
+    // MARK: TaskStore
+
+    public func create(_ task: TaskRecord, activeLimit: Int) async throws -> Bool {
+        try await executor.run { connection throws(SQLiteError) in
+            try connection.transaction { () throws(SQLiteError) -> Bool in
+                let count =
+                    try connection.query(
+                        "SELECT count(*) FROM mcp_tasks WHERE principal = ? AND \(Self.active) AND expires_at > ?",
+                        [.text(task.principal), .real(task.createdAt)]
+                    ).first?.first?.integer ?? 0
+                guard count < activeLimit else { return false }
+                try connection.update(
+                    "INSERT INTO mcp_tasks (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        .text(task.id), .text(task.principal), .text(task.tool), .text(task.status.rawValue),
+                        SQLiteValue(task.statusMessage), .real(task.createdAt), .real(task.updatedAt),
+                        .real(task.expiresAt), .integer(Int64(task.pollIntervalMilliseconds)),
+                        SQLiteValue(task.progress),
+                        SQLiteValue(task.total), SQLiteValue(task.result), SQLiteValue(task.error), .text(task.owner),
+                        .real(task.leaseUntil),
+                    ])
+                return true
+            }
+        }
+    }
+
+    public func task(id: String, principal: String, now: Double) async throws -> TaskRecord? {
+        try await executor.run { connection throws(SQLiteError) in
+            try connection.query(
+                "SELECT \(Self.columns) FROM mcp_tasks WHERE id = ? AND principal = ? AND expires_at > ?",
+                [.text(id), .text(principal), .real(now)]
+            ).first.flatMap(Self.record)
+        }
+    }
+
+    public func tasks(
+        principal: String, after cursor: TaskCursor?, limit: Int, now: Double
+    ) async throws
+        -> [TaskRecord]
+    {
+        try await executor.run { connection throws(SQLiteError) in
+            let after = cursor ?? TaskCursor(createdAt: -1, id: "")
+            return try connection.query(
+                """
+                SELECT \(Self.columns) FROM mcp_tasks WHERE principal = ? AND expires_at > ?
+                AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?
+                """,
+                [
+                    .text(principal), .real(now), .real(after.createdAt), .real(after.createdAt), .text(after.id),
+                    .integer(Int64(limit)),
+                ]
+            ).compactMap(Self.record)
+        }
+    }
+
+    public func progress(id: String, progress: Double, total: Double?, message: String?, now: Double) async throws {
+        _ = try await executor.run { connection throws(SQLiteError) in
+            try connection.update(
+                """
+                UPDATE mcp_tasks SET progress = ?, total = ?, status_message = ?, updated_at = ?
+                WHERE id = ? AND \(Self.active)
+                """,
+                [
+                    .real(progress), SQLiteValue(total), .text(Self.progressMessage(progress, total, message)),
+                    .real(now),
+                    .text(id),
+                ])
+        }
+    }
+
+    public func finish(
+        id: String, status: TaskStatus, message: String?, result: String?, error: String?, now: Double
+    ) async throws -> Bool {
+        try await executor.run { connection throws(SQLiteError) in
+            try connection.update(
+                """
+                UPDATE mcp_tasks SET status = ?, status_message = ?, result = ?, error = ?, updated_at = ?
+                WHERE id = ? AND \(Self.active)
+                """,
+                [
+                    .text(status.rawValue), SQLiteValue(message), SQLiteValue(result), SQLiteValue(error), .real(now),
+                    .text(id),
+                ]) == 1
+        }
+    }
+
+    public func cancel(
+        id: String, principal: String, message: String, now: Double
+    ) async throws -> (task: TaskRecord, cancelled: Bool)? {
+        try await executor.run { connection throws(SQLiteError) in
+            try connection.transaction { () throws(SQLiteError) -> (task: TaskRecord, cancelled: Bool)? in
+                let changed = try connection.update(
+                    """
+                    UPDATE mcp_tasks SET status = 'cancelled', status_message = ?, updated_at = ?
+                    WHERE id = ? AND principal = ? AND expires_at > ? AND \(Self.active)
+                    """,
+                    [.text(message), .real(now), .text(id), .text(principal), .real(now)])
+                let row = try connection.query(
+                    "SELECT \(Self.columns) FROM mcp_tasks WHERE id = ? AND principal = ? AND expires_at > ?",
+                    [.text(id), .text(principal), .real(now)]
+                ).first.flatMap(Self.record)
+                return row.map { ($0, changed == 1) }
+            }
+        }
+    }
+
+    public func renew(owner: String, ids: [String], until: Double, now: Double) async throws -> Set<String> {
+        try await executor.run { connection throws(SQLiteError) in
+            try connection.transaction { () throws(SQLiteError) -> Set<String> in
+                try connection.update(
+                    "UPDATE mcp_tasks SET lease_until = ? WHERE owner = ? AND \(Self.active)",
+                    [.real(until), .text(owner)])
+                let live = try connection.query(
+                    "SELECT id FROM mcp_tasks WHERE owner = ? AND \(Self.active) AND expires_at > ?",
+                    [.text(owner), .real(now)])
+                return Set(ids).subtracting(live.compactMap { $0.first?.text })
+            }
+        }
+    }
+
+    public func sweep(now: Double, orphanError: String) async throws -> TaskSweep {
+        try await executor.run { connection throws(SQLiteError) in
+            try connection.transaction { () throws(SQLiteError) -> TaskSweep in
+                let orphaned = try connection.update(
+                    """
+                    UPDATE mcp_tasks SET status = 'failed', status_message = ?, error = ?, updated_at = ?
+                    WHERE \(Self.active) AND lease_until < ?
+                    """,
+                    [.text(Self.orphanMessage), .text(orphanError), .real(now), .real(now)])
+                let expired = try connection.update("DELETE FROM mcp_tasks WHERE expires_at <= ?", [.real(now)])
+                try connection.update(
+                    "DELETE FROM mcp_changes WHERE at < ? OR seq <= (SELECT max(seq) FROM mcp_changes) - ?",
+                    [.real(now - Self.feedRetention), .integer(Int64(Self.feedRows))])
+                return TaskSweep(orphaned: orphaned, expired: expired)
+            }
+        }
+    }
+
+    public func count() async throws -> Int {
+        try await executor.run { connection throws(SQLiteError) in
+            Int(try connection.query("SELECT count(*) FROM mcp_tasks").first?.first?.integer ?? 0)
+        }
+    }
+
+    static let orphanMessage = "The worker running this task stopped before it finished."
+
+    /// `statusMessage` for progress: the tool's message, else "2 of 5" (or "2").
+    static func progressMessage(_ progress: Double, _ total: Double?, _ message: String?) -> String {
+        if let message, !message.isEmpty { return message }
+        func number(_ value: Double) -> String {
+            value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        }
+        return total.map { "\(number(progress)) of \(number($0))" } ?? number(progress)
+    }
+
+    // MARK: ChangeFeed
+
+    public func publish(_ event: ChangeEvent) async throws {
+        let origin = origin
+        _ = try await executor.run { connection throws(SQLiteError) in
+            try connection.update(
+                "INSERT INTO mcp_changes (at, topic, subject, payload, origin) VALUES (?, ?, ?, ?, ?)",
+                [
+                    .real(Date().timeIntervalSince1970), .text(event.topic), .text(event.subject), .text(event.payload),
+                    .text(event.origin.isEmpty ? origin : event.origin),
+                ])
+        }
+    }
+
+    public func subscribe() -> AsyncStream<ChangeEvent> {
+        feed.subscribe(every: Self.feedPollInterval) { [self] in await poll() }
+    }
+
+    /// One poll of the feed table: the rows after `cursor`, oldest first.
+    private func poll() async {
+        let cursor = feed.cursor
+        do {
+            let rows = try await executor.run { connection throws(SQLiteError) -> [[SQLiteValue]] in
+                guard let cursor else {
+                    // First poll: start after what is there now.
+                    return try connection.query("SELECT coalesce(max(seq), 0) FROM mcp_changes")
+                }
+                return try connection.query(
+                    "SELECT seq, topic, subject, payload, origin FROM mcp_changes WHERE seq > ? ORDER BY seq LIMIT 1000",
+                    [.integer(cursor)])
+            }
+            guard cursor != nil else {
+                feed.cursor = rows.first?.first?.integer ?? 0
+                return
+            }
+            for row in rows {
+                guard row.count == 5, let seq = row[0].integer else { continue }
+                feed.cursor = seq
+                feed.deliver(
+                    ChangeEvent(
+                        topic: row[1].text ?? "", subject: row[2].text ?? "", payload: row[3].text ?? "",
+                        origin: row[4].text ?? ""))
+            }
+        } catch {
+            // A busy or failing poll is retried at the next tick.
+        }
+    }
+
+    /// Ends every subscription.
+    public func close() {
+        feed.close()
+    }
+}
