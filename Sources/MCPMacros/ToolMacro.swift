@@ -35,6 +35,13 @@ public struct ToolMacro: PeerMacro {
             output = "MCPCore.ToolResult.self"
             body = "\(call)\n    return MCPCore.ToolResult(content: [])"
         }
+        var taskSupport = ""
+        if let task = arguments.source("task") {
+            guard function.isAsync else {
+                throw MacroError("a task-capable tool (task: \(task)) must be async: its work outlives the request")
+            }
+            taskSupport = "\n        taskSupport: \(task),"
+        }
         let parameterList =
             parameters.isEmpty
             ? "[]" : "[\n            " + parameters.joined(separator: ",\n            ") + "\n        ]"
@@ -47,7 +54,7 @@ public struct ToolMacro: PeerMacro {
                     description: \(raw: description),
                     parameters: \(raw: parameterList),
                     output: \(raw: output),
-                    annotations: \(raw: arguments.source("annotations") ?? "MCPCore.ToolAnnotations()"),\(raw: function.isAsync ? "\n        isAsync: true," : "")
+                    annotations: \(raw: arguments.source("annotations") ?? "MCPCore.ToolAnnotations()"),\(raw: function.isAsync ? "\n        isAsync: true," : "")\(raw: taskSupport)
                     \(raw: function.isAsync ? "run" : "perform"): { \(raw: function.captureList)arguments, context in
                         \(raw: body)
                     }

@@ -77,4 +77,43 @@ struct MacroDiagnosticsTests {
             macroSpecs: specs,
             failureHandler: { failure in Issue.record(Comment(rawValue: failure.message)) })
     }
+
+    @Test func taskCapableToolsAreAsync() {
+        expectDiagnostic(
+            "@Tool(task: .optional) static func report() -> String { \"\" }",
+            expanded: "static func report() -> String { \"\" }",
+            message: "a task-capable tool (task: .optional) must be async: its work outlives the request")
+    }
+
+    @Test func expandsATaskCapableTool() {
+        assertMacroExpansion(
+            """
+            /// Reports.
+            @Tool(task: .required) static func report(topic: String) async -> String { topic }
+            """,
+            expandedSource: """
+                /// Reports.
+                static func report(topic: String) async -> String { topic }
+
+                static var reportTool: MCPCore.ToolDefinition {
+                    MCPCore.ToolDefinition(
+                        name: "report",
+                        title: nil,
+                        description: "Reports.",
+                        parameters: [
+                            MCPCore.ToolParameter("topic", (String).self, description: nil)
+                        ],
+                        output: (String).self,
+                        annotations: MCPCore.ToolAnnotations(),
+                        isAsync: true,
+                        taskSupport: .required,
+                        run: { arguments, context in
+                            return try await Self.report(topic: arguments.value("topic"))
+                        }
+                    )
+                }
+                """,
+            macroSpecs: specs,
+            failureHandler: { failure in Issue.record(Comment(rawValue: failure.message)) })
+    }
 }

@@ -4,7 +4,9 @@
 /// summary; each parameter becomes a property of the input schema, typed by its Swift type,
 /// required unless it is optional or has a default, described by its `- Parameter` doc entry.
 /// The return type gives the output schema and `structuredContent`. A parameter of type
-/// ``RequestContext`` receives the request's context instead.
+/// ``RequestContext`` receives the request's context instead. `task: .optional` (or
+/// `.required`) lets an `async` tool run as a task (``TaskSupport``) when the server has a
+/// task store.
 ///
 /// ```swift
 /// @Catalogue struct Calculator {
@@ -19,7 +21,7 @@
 @attached(peer, names: suffixed(Tool))
 public macro Tool(
     _ name: String? = nil, title: String? = nil, description: String? = nil,
-    annotations: ToolAnnotations = ToolAnnotations()
+    annotations: ToolAnnotations = ToolAnnotations(), task: TaskSupport = .forbidden
 ) = #externalMacro(module: "MCPMacros", type: "ToolMacro")
 
 /// Makes a function an MCP prompt. Its parameters are the prompt's arguments (strings on the

@@ -28,6 +28,8 @@ public struct RequestContext: Sendable {
     var asker: ClientAsker?
     /// 2026-07-28: the answers this request brought (set by the server).
     var answers: InputAnswers?
+    /// When the call runs as a task: where its progress goes instead of notifications.
+    var taskReporter: TaskReporter?
     private let lastProgress: ProgressTracker?
 
     public init(
@@ -55,8 +57,13 @@ public struct RequestContext: Sendable {
     public var isCancelled: Bool { Task.isCancelled }
 
     /// Sends `notifications/progress` when the client asked for progress (`_meta.progressToken`).
-    /// Values that do not increase are dropped, as the protocol requires.
+    /// Values that do not increase are dropped, as the protocol requires. When the call runs as
+    /// a task, the progress lands in the task instead (its `statusMessage`, read by `tasks/get`).
     public func reportProgress(_ progress: Double, total: Double? = nil, message: String? = nil) async {
+        if let taskReporter {
+            await taskReporter.report(progress, total: total, message: message)
+            return
+        }
         guard let progressToken, let sink, let lastProgress else { return }
         guard lastProgress.advance(to: progress) else { return }
         var params: JSONObject = ["progressToken": progressToken, "progress": .double(progress)]

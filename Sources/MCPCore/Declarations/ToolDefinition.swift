@@ -57,6 +57,9 @@ public struct ToolDefinition: Sendable {
     public var annotations: ToolAnnotations
     /// True for `async` functions: only those can be cancelled or timed out.
     public var isAsync: Bool
+    /// Whether the tool runs as a task (2025-11-25 `execution.taskSupport`; the 2026-07-28
+    /// tasks extension). Only `async` tools can be task-capable.
+    public var taskSupport: TaskSupport
     public var run: @Sendable (ToolArguments, RequestContext) async throws -> ToolResult
 
     public init<Output: ToolOutput>(
@@ -67,6 +70,7 @@ public struct ToolDefinition: Sendable {
         output: Output.Type,
         annotations: ToolAnnotations = ToolAnnotations(),
         isAsync: Bool = false,
+        taskSupport: TaskSupport = .forbidden,
         run: @escaping @Sendable (ToolArguments, RequestContext) async throws -> Output
     ) {
         self.name = name
@@ -80,6 +84,7 @@ public struct ToolDefinition: Sendable {
         self.outputSchema = Output.outputSchema
         self.annotations = annotations
         self.isAsync = isAsync
+        self.taskSupport = isAsync ? taskSupport : .forbidden
         self.run = { arguments, context in try await run(arguments, context).toolResult }
     }
 
@@ -108,8 +113,8 @@ public struct ToolDefinition: Sendable {
     }
 
     /// The tool's entry in `tools/list` for `version`: fields the revision lacks are left out.
-    /// The declaration's wire form under `version`.
-    public func json(for version: ProtocolVersion) -> JSONObject {
+    /// `execution.taskSupport` (2025-11-25) only when the server runs tasks (`tasks`).
+    public func json(for version: ProtocolVersion, tasks: Bool = false) -> JSONObject {
         var object: JSONObject = ["name": .string(name)]
         if let title, version.hasTitles { object.append("title", .string(title)) }
         if let description { object.append("description", .string(description)) }
@@ -117,6 +122,9 @@ public struct ToolDefinition: Sendable {
         if let outputSchema, version.hasStructuredContent { object.append("outputSchema", .object(outputSchema.json)) }
         if version.hasToolAnnotations, !annotations.isEmpty || title != nil {
             object.append("annotations", .object(annotations.json(title: title)))
+        }
+        if tasks, version.hasTasks, taskSupport != .forbidden {
+            object.append("execution", ["taskSupport": .string(taskSupport.rawValue)])
         }
         return object
     }

@@ -28,4 +28,7 @@ public enum ProtocolVersion: String, Sendable, CaseIterable, Comparable {
     var hasProgressMessage: Bool { self >= .v2025_03_26 }
     var hasResourceLinks: Bool { self >= .v2025_06_18 }
     var hasAudio: Bool { self >= .v2025_03_26 }
+    /// The experimental core tasks (`params.task`, `tasks/*`, `execution.taskSupport`); 2026-07-28
+    /// moved them to an extension with another shape.
+    var hasTasks: Bool { self == .v2025_11_25 }
 }

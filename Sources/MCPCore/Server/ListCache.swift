@@ -24,7 +24,10 @@ struct ListCache: Sendable {
     private let entries: [ListKind: Entry]
     let pageSize: Int
 
-    init(registry: Registry, configuration: ServerConfiguration, modernDecoration: (inout JSONObject) -> Void) {
+    init(
+        registry: Registry, configuration: ServerConfiguration, tasks: Bool = false,
+        modernDecoration: (inout JSONObject) -> Void
+    ) {
         pageSize = max(1, configuration.pageSize)
         var entries: [ListKind: Entry] = [:]
         for kind in ListKind.allCases {
@@ -33,7 +36,7 @@ struct ListCache: Sendable {
             switch kind {
             case .tools:
                 names = registry.tools.map(\.name)
-                render = { version in registry.tools.map { .object($0.json(for: version)) } }
+                render = { version in registry.tools.map { .object($0.json(for: version, tasks: tasks)) } }
             case .resources:
                 names = registry.resources.map(\.uri)
                 render = { version in registry.resources.map { .object($0.json(for: version)) } }

@@ -29,6 +29,10 @@ extension MCPServer {
         }
         var context = context
         do throws(JSONRPCError) {
+            if case .task(let ttl) = try callMode(routed, tool: tool, params: paramsObject(request)), let tasks {
+                return await startTask(
+                    tool, arguments: arguments, routed: routed, ttl: ttl, runner: tasks, logger: context.logger)
+            }
             context.answers = try inputAnswers(routed, name: tool.name)
         } catch {
             return .error(error, id: id)
@@ -54,11 +58,16 @@ extension MCPServer {
 
     /// Runs a tool after checking its arguments; every failure becomes a tool execution error.
     /// Reports `mcp_tool_calls_total{tool,outcome}` and `mcp_tool_duration_seconds{tool}`.
-    func run(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolCallOutcome {
+    /// - Parameter timeout: the limit for `async` tools; `TOOL_TIMEOUT` unless given (tasks run
+    ///   under their TTL instead).
+    func run(
+        _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext, timeout: Duration?? = .none
+    ) async -> ToolCallOutcome {
         let started = ContinuousClock.now
         let result: ToolResult
         do throws(InputRequired) {
-            result = try await runChecked(tool, arguments: arguments, context: context)
+            result = try await runChecked(
+                tool, arguments: arguments, context: context, timeout: timeout ?? configuration.toolTimeout)
         } catch {
             return .inputRequired(error)
         }
@@ -70,12 +79,12 @@ extension MCPServer {
     }
 
     private func runChecked(
-        _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext
+        _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext, timeout: Duration?
     ) async throws(InputRequired) -> ToolResult {
         do {
             try tool.checkNoUnexpectedArguments(arguments)
             let toolArguments = ToolArguments(arguments)
-            if tool.isAsync, let timeout = configuration.toolTimeout {
+            if tool.isAsync, let timeout {
                 return try await withTimeout(timeout) { try await tool.run(toolArguments, context) }
             }
             return try await tool.run(toolArguments, context)

@@ -11,19 +11,24 @@ public final class MCPServer: Sendable {
     public let registry: Registry
     /// The open `subscriptions/listen` streams; transports close them when they drain.
     public let subscriptions = Subscriptions()
+    /// Runs tool calls as tasks on a shared store; nil when this server offers no tasks.
+    public let tasks: TaskRunner?
     let lists: ListCache
     let discoverResult: [UInt8]
     let serverInfoMeta: JSONObject?
 
-    public init(registry: Registry, configuration: ServerConfiguration) {
+    /// - Parameter tasks: runs calls of task-capable tools as tasks (``TaskSupport``); without it
+    ///   no task is offered and every tool runs as an ordinary call.
+    public init(registry: Registry, configuration: ServerConfiguration, tasks: TaskRunner? = nil) {
         self.configuration = configuration
         self.registry = registry
+        self.tasks = tasks
         let meta: JSONObject? =
             configuration.serverInfoInResults
             ? [Envelope.serverInfoKey: .object(configuration.info.json(for: .v2026_07_28))] : nil
         self.serverInfoMeta = meta
         let listTTL = configuration.listTTLMilliseconds
-        self.lists = ListCache(registry: registry, configuration: configuration) { result in
+        self.lists = ListCache(registry: registry, configuration: configuration, tasks: tasks != nil) { result in
             result.append("resultType", "complete")
             result.append("ttlMs", .int(listTTL))
             result.append("cacheScope", "public")
@@ -31,7 +36,7 @@ public final class MCPServer: Sendable {
         }
         var discover: JSONObject = [
             "supportedVersions": .array(ProtocolVersion.supportedNewestFirst.map { .string($0) }),
-            "capabilities": .object(Self.capabilities(for: .v2026_07_28)),
+            "capabilities": .object(Self.capabilities(for: .v2026_07_28, tasks: tasks != nil)),
         ]
         if let instructions = configuration.instructions { discover.append("instructions", .string(instructions)) }
         discover.append("resultType", "complete")
@@ -82,7 +87,7 @@ public final class MCPServer: Sendable {
         if let offered = ProtocolVersion(rawValue: requested), !offered.isModern { version = offered }
         var result: JSONObject = [
             "protocolVersion": .string(version.rawValue),
-            "capabilities": .object(Self.capabilities(for: version)),
+            "capabilities": .object(Self.capabilities(for: version, tasks: tasks != nil)),
             "serverInfo": .object(configuration.info.json(for: version)),
         ]
         if let instructions = configuration.instructions { result.append("instructions", .string(instructions)) }
@@ -118,6 +123,8 @@ public final class MCPServer: Sendable {
         case "prompts/get":
             return (await getPrompt(routed, context: context(routed, sink, router, logger)), nil)
         case "completion/complete": return (await complete(request, era: era, logger: logger), nil)
+        case "tasks/get", "tasks/result", "tasks/list", "tasks/cancel", "tasks/update":
+            if let reply = await serveTask(routed, logger: logger) { return (reply, nil) }
         case "subscriptions/listen" where version.isModern:
             return (await listen(request, sink: sink, client: routed.clientKey), nil)
         case "server/discover" where version.isModern:
