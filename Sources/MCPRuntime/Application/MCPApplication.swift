@@ -3,6 +3,7 @@ public import Logging
 public import MCPCore
 public import MCPHTTP
 import MCPStdio
+import MCPStore
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -74,8 +75,12 @@ public struct MCPApplication: Sendable {
     public func run(registry: Registry, instructions: String? = nil) async throws {
         signal(SIGPIPE, SIG_IGN)
         let logger = Logger(label: "mcp.server")
-        let router = MessageRouter(
-            server: MCPServer(registry: registry, configuration: serverConfiguration(instructions: instructions)))
+        // This process's own runtime folder (a supervisor's workers share the supervisor's).
+        let folder = NSTemporaryDirectory() + "mcp-server-\(getpid())"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (router, tasks) = try await makeRouter(
+            registry: registry, instructions: instructions, runtimeFolder: folder, logger: logger)
         switch settings.transport {
         case .stdio:
             let stdio = StdioServer(router: router, logger: logger, maxLineBytes: settings.maxBodySize)
@@ -85,7 +90,7 @@ public struct MCPApplication: Sendable {
                     "tools": "\(registry.tools.count)", "environment": "\(settings.environment.rawValue)",
                 ])
             try await runGroup(
-                [
+                Self.taskServices(tasks) + [
                     .init(
                         service: StdioService(stdio: stdio, gracefulTimeout: gracefulTimeout, logger: logger),
                         successTerminationBehavior: .gracefullyShutdownGroup)
@@ -100,9 +105,11 @@ public struct MCPApplication: Sendable {
             warnIfExposedWithoutKey(logger: logger)
             warnIfKeysAreMadeUp(logger: logger)
             try await runGroup(
-                [
+                Self.taskServices(tasks) + [
                     .init(service: SessionSweeper(http: http)),
-                    .init(service: ServingHTTP(http: http, settings: settings, logger: logger)),
+                    .init(
+                        service: ServingHTTP(
+                            http: http, settings: settings, logger: logger, onDrain: tasks?.drainBegan)),
                 ],
                 logger: logger)
         }
@@ -118,8 +125,8 @@ public struct MCPApplication: Sendable {
         else { throw RuntimeError("a worker is started by its supervisor (serve --workers N), not by hand") }
         var logger = Logger(label: "mcp.server")
         logger[metadataKey: "worker"] = "\(id)"
-        let router = MessageRouter(
-            server: MCPServer(registry: registry, configuration: serverConfiguration(instructions: instructions)))
+        let (router, tasks) = try await makeRouter(
+            registry: registry, instructions: instructions, runtimeFolder: directory, logger: logger)
         let sessions = try SharedSessionRegistry(
             path: directory + "/sessions.table", capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
         let metrics = settings.enableMetrics ? MetricsStore(directory: directory + "/metrics", worker: id) : nil
@@ -136,10 +143,37 @@ public struct MCPApplication: Sendable {
         try await runGroup(
             [
                 // First in, last out: it beats while the HTTP service drains.
-                .init(service: duties, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: duties, successTerminationBehavior: .gracefullyShutdownGroup)
+            ] + Self.taskServices(tasks) + [
                 .init(service: SessionSweeper(http: http)),
-                .init(service: ServingHTTP(http: http, settings: settings, logger: logger, worker: true)),
+                .init(
+                    service: ServingHTTP(
+                        http: http, settings: settings, logger: logger, worker: true, onDrain: tasks?.drainBegan)),
             ], logger: logger)
+    }
+
+    /// The router over `registry`, with tasks on the store `TASK_STORE` names (by default
+    /// SQLite in `runtimeFolder`) and the service that keeps them; no service when tasks are off.
+    func makeRouter(
+        registry: Registry, instructions: String?, runtimeFolder: String, logger: Logger
+    ) async throws -> (MessageRouter, TaskService?) {
+        let configuration = serverConfiguration(instructions: instructions)
+        let location = settings.tasks.store
+        guard registry.tools.contains(where: { $0.taskSupport != .forbidden }),
+            let store = try await location.open(runtimeFolder: runtimeFolder, origin: "", logger: logger)
+        else {
+            return (MessageRouter(server: MCPServer(registry: registry, configuration: configuration)), nil)
+        }
+        let runner = TaskRunner(
+            store: store, configuration: settings.tasks.configuration, logger: Logger(label: "mcp.tasks"))
+        logger.info("tasks on \(location.logDescription)", metadata: ["mcp.task.owner": "\(runner.owner)"])
+        let server = MCPServer(registry: registry, configuration: configuration, tasks: runner)
+        return (MessageRouter(server: server), TaskService(runner: runner, gracefulTimeout: gracefulTimeout))
+    }
+
+    /// The task service, when there is one, listed before the transports so it stops after them.
+    static func taskServices(_ tasks: TaskService?) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        tasks.map { [.init(service: $0)] } ?? []
     }
 
     /// Runs `services` until they end, shutting them down gracefully on SIGTERM or SIGINT.
@@ -206,8 +240,18 @@ struct ServingHTTP: Service {
     let settings: ServerSettings
     let logger: Logger
     var worker = false
+    /// Called when the graceful shutdown begins (tasks measure their drain from then).
+    var onDrain: (@Sendable () -> Void)?
 
     func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await serve()
+        } onGracefulShutdown: { [onDrain] in
+            onDrain?()
+        }
+    }
+
+    private func serve() async throws {
         try await http.run { [http, settings, logger, worker] in
             if worker { await WorkerStartup.warmUpAndReport(http, logger: logger) }
             logger.info(

@@ -111,6 +111,8 @@ public struct ServerSettings: Sendable {
     public var apiKey: String?
     /// Sealing keys, request-state lifetime, replicas.
     public var keys = KeySettings()
+    /// Where tasks live and their limits.
+    public var tasks = TaskSettings()
 
     public init() {}
 
@@ -193,6 +195,7 @@ public struct ServerSettings: Sendable {
         workerTimeout = try settings.double("WORKER_TIMEOUT", default: workerTimeout, in: 1...3600)
         apiKey = settings.secret("API_KEY")
         keys = try KeySettings(reading: settings)
+        tasks = try TaskSettings(reading: settings)
     }
 
     /// This worker's request quota: `MAX_REQUESTS` plus a random share of the jitter; nil for none.
