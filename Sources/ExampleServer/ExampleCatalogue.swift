@@ -12,7 +12,7 @@ public enum ExampleCatalogue {
         func catalogues(_ counts: CatalogueCounts) -> [any Catalogue] {
             var list: [any Catalogue] = [
                 Calculator(), TextTools(regex: BoundedRegex(timeout: regexTimeout)), FileTools(workspace: workspace),
-                InteractiveTools(workspace: workspace),
+                InteractiveTools(workspace: workspace), ReportTools(),
             ]
             if demoTools { list.append(DemoTools()) }
             list += [
@@ -34,7 +34,7 @@ public enum ExampleCatalogue {
         Awesome MCP Server: calculator tools (arithmetic, BMI, percentages, averages, expressions), \
         text tools (counting, case conversion, extraction, replacement, slugs, statistics), file tools \
         confined to a workspace folder (deleting asks the user first), summaries written by the client's \
-        own model, system and configuration resources, and prompts for code review, \
+        own model, reports written as tasks with progress (generate_report), system and configuration resources, and prompts for code review, \
         debugging, architecture and data analysis.
         """
 }

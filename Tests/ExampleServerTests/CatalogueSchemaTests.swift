@@ -66,6 +66,11 @@ struct CatalogueSchemaTests {
         .init(
             name: "summarize_text", parameters: [("text", "string", nil), ("max_words", "integer", 50)],
             required: ["text"]),
+        // A tool that runs as a task.
+        .init(
+            name: "generate_report",
+            parameters: [("topic", "string", nil), ("sections", "integer", 3), ("section_ms", "integer", 500)],
+            required: ["topic"]),
     ]
 
     @Test func theCatalogueHasTheOriginalToolsInOrderThenTheAskingOnes() throws {

@@ -74,6 +74,8 @@ CALLS = {
     # sampling callback writes the summary.
     "delete_file": ({"file_path": f"interop-{RUN}/d.json"}, '"deleted":true', {"file_path": "../outside.txt"}),
     "summarize_text": ({"text": "A long text about servers."}, f"SUMMARY-{RUN}", {"text": ""}),
+    # Task-capable; this client declares no tasks, so it is an ordinary call (tasks_client.py runs it as a task).
+    "generate_report": ({"topic": "Servers", "sections": 2, "section_ms": 0}, "Conclusions", {"topic": "x", "sections": 0}),
 }
 # Tools that need the client's answer: without a session to ask through, a clear tool error.
 ASKING_TOOLS = {"delete_file", "summarize_text"}

@@ -34,6 +34,27 @@ public final class ServerProcess: Sendable {
         }
     }
 
+    /// Waits until something accepts connections on its port (at most 300 tries, 50 ms apart:
+    /// a guard against a server that never starts, not a measure of start-up time).
+    public func waitUntilListening() async throws {
+        for _ in 0..<300 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            close(fd)
+            if connected == 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "nothing listens on \(port): \(log)"])
+    }
+
     /// Everything it printed so far.
     public var log: String { collected.stderr.withLock { $0 } }
 
