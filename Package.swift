@@ -249,7 +249,7 @@ let package = Package(
         .testTarget(
             name: "MCPRuntimeTests",
             dependencies: [
-                "MCPRuntime", "MCPHTTP", "MCPCore", "MCPTesting", "InteropSupport",
+                "MCPRuntime", "MCPHTTP", "MCPCore", "MCPStore", "MCPTesting", "InteropSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

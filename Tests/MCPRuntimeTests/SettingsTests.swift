@@ -1,5 +1,6 @@
 import Foundation
 import MCPRuntime
+import MCPStore
 import Testing
 
 @Suite("Settings")
@@ -36,6 +37,30 @@ struct SettingsTests {
         #expect(try await settings().keys.keyRing().isGenerated, "without SECRET_KEY a key is made up")
         await #expect(throws: ConfigurationError.self) { try await settings(environment: ["REPLICAS": "3"]) }
         #expect(try await settings(environment: ["REPLICAS": "3", "SECRET_KEY": "s"]).keys.replicas == 3)
+    }
+
+    @Test func taskSettingsNameTheStoreAndItsLimits() async throws {
+        let defaults = try await settings().tasks
+        #expect(defaults.store == .runtimeFolder)
+        #expect(defaults.configuration.defaultTTL == .seconds(3600) && defaults.configuration.perPrincipal == 100)
+        #expect(
+            defaults.configuration.lease == .seconds(10) && defaults.configuration.maintenanceInterval == .seconds(1))
+        let custom = try await settings(
+            environment: [
+                "TASK_STORE": "postgres://mcp:secret@db:5432/tasks", "TASK_TTL": "60", "TASK_MAX_TTL": "120",
+                "TASKS_PER_PRINCIPAL": "5", "TASK_POLL_INTERVAL": "0.5", "TASK_LEASE": "2",
+            ]
+        ).tasks
+        #expect(custom.store == .postgres(url: "postgres://mcp:secret@db:5432/tasks"))
+        #expect(custom.configuration.maximumTTL == .seconds(120) && custom.configuration.perPrincipal == 5)
+        #expect(custom.configuration.pollInterval == .milliseconds(500))
+        #expect(custom.configuration.maintenanceInterval == .milliseconds(500), "renewed well within the lease")
+        #expect(try await settings(environment: ["TASK_STORE": "off"]).tasks.store == .off)
+        for bad in [
+            ["TASK_STORE": "mysql://x"], ["TASK_TTL": "60", "TASK_MAX_TTL": "30"], ["TASKS_PER_PRINCIPAL": "0"],
+        ] {
+            await #expect(throws: ConfigurationError.self) { try await settings(environment: bad) }
+        }
     }
 
     @Test func flagsBeatEnvironmentWhichBeatsDotEnv() async throws {

@@ -13,16 +13,25 @@ public final class MCPServer: Sendable {
     public let subscriptions = Subscriptions()
     /// Runs tool calls as tasks on a shared store; nil when this server offers no tasks.
     public let tasks: TaskRunner?
+    /// Changes every worker and replica hears of (list changes, resource updates), on the same
+    /// store; nil when the server runs without one.
+    public let changes: (any ChangeFeed)?
     let lists: ListCache
     let discoverResult: [UInt8]
     let serverInfoMeta: JSONObject?
 
-    /// - Parameter tasks: runs calls of task-capable tools as tasks (``TaskSupport``); without it
-    ///   no task is offered and every tool runs as an ordinary call.
-    public init(registry: Registry, configuration: ServerConfiguration, tasks: TaskRunner? = nil) {
+    /// - Parameters:
+    ///   - tasks: runs calls of task-capable tools as tasks (``TaskSupport``); without it no
+    ///     task is offered and every tool runs as an ordinary call.
+    ///   - changes: the change feed shared by every worker and replica.
+    public init(
+        registry: Registry, configuration: ServerConfiguration, tasks: TaskRunner? = nil,
+        changes: (any ChangeFeed)? = nil
+    ) {
         self.configuration = configuration
         self.registry = registry
         self.tasks = tasks
+        self.changes = changes
         let meta: JSONObject? =
             configuration.serverInfoInResults
             ? [Envelope.serverInfoKey: .object(configuration.info.json(for: .v2026_07_28))] : nil

@@ -21,8 +21,10 @@ import Synchronization
 ///   fails what is left — never `working` forever.
 ///
 /// Metrics: `mcp_tasks_running` (gauge), `mcp_tasks_created_total`,
-/// `mcp_tasks_finished_total{outcome}` (`completed`, `failed`, `cancelled` when the work was
-/// stopped by a cancel, `abandoned` when a drain ran out of time), `mcp_tasks_swept_total{reason}`.
+/// `mcp_tasks_finished_total{outcome}` (`completed`, `failed`; `cancelled` when the work was
+/// stopped because its task became terminal elsewhere — a cancel, a sweep, its TTL;
+/// `abandoned` when a drain ran out of time; `superseded` when the work ended on its own after
+/// its task had become terminal), `mcp_tasks_swept_total{reason}`.
 public final class TaskRunner: Sendable {
     public let store: any TaskStore
     public let configuration: TaskConfiguration
@@ -30,13 +32,18 @@ public final class TaskRunner: Sendable {
     public let owner: String
     let logger: Logger
     private let running = Mutex<[String: Task<Void, Never>]>([:])
+    /// Tasks a drain gave up on: their work is stopped, but not by a cancel.
+    private let abandoned = Mutex<Set<String>>([])
 
     public init(store: any TaskStore, configuration: TaskConfiguration = TaskConfiguration(), logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        self.owner = Self.instanceName()
+        self.owner = Self.instance
     }
+
+    /// This process as tasks and change events name it: `host:pid:random`.
+    public static let instance = instanceName()
 
     /// Tasks whose work runs in this process right now.
     public var runningCount: Int { running.withLock { $0.count } }
@@ -94,7 +101,8 @@ public final class TaskRunner: Sendable {
             // The lease lapses and a sweep fails the task: it is never left working.
             logger.error("could not store a task's outcome", metadata: ["mcp.task.id": "\(id)", "error": "\(error)"])
         }
-        let label = stopped ? "cancelled" : moved ? outcome.status.rawValue : "superseded"
+        let gaveUp = abandoned.withLock { $0.remove(id) != nil }
+        let label = gaveUp ? "abandoned" : stopped ? "cancelled" : moved ? outcome.status.rawValue : "superseded"
         TaskMetrics.finished[label].increment()
         running.withLock { running in
             running[id] = nil
@@ -163,7 +171,7 @@ public final class TaskRunner: Sendable {
             _ = try? await store.finish(
                 id: id, status: .failed, message: "The server stopped before the task finished.", result: nil,
                 error: error, now: Self.now)
-            TaskMetrics.finished["abandoned"].increment()
+            abandoned.withLock { _ = $0.insert(id) }
             work.cancel()
         }
         // Their work was cancelled; give it a moment to unwind before the process goes.

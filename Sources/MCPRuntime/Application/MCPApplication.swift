@@ -152,22 +152,28 @@ public struct MCPApplication: Sendable {
             ], logger: logger)
     }
 
-    /// The router over `registry`, with tasks on the store `TASK_STORE` names (by default
-    /// SQLite in `runtimeFolder`) and the service that keeps them; no service when tasks are off.
+    /// The router over `registry`, on the store `TASK_STORE` names (by default SQLite in
+    /// `runtimeFolder`): its change feed, and tasks with the service that keeps them when a tool
+    /// is task-capable. No store, no tasks, no service with `TASK_STORE=off`.
     func makeRouter(
         registry: Registry, instructions: String?, runtimeFolder: String, logger: Logger
     ) async throws -> (MessageRouter, TaskService?) {
         let configuration = serverConfiguration(instructions: instructions)
         let location = settings.tasks.store
-        guard registry.tools.contains(where: { $0.taskSupport != .forbidden }),
-            let store = try await location.open(runtimeFolder: runtimeFolder, origin: "", logger: logger)
+        guard
+            let store = try await location.open(
+                runtimeFolder: runtimeFolder, origin: TaskRunner.instance, logger: logger)
         else {
             return (MessageRouter(server: MCPServer(registry: registry, configuration: configuration)), nil)
+        }
+        guard registry.tools.contains(where: { $0.taskSupport != .forbidden }) else {
+            let server = MCPServer(registry: registry, configuration: configuration, changes: store)
+            return (MessageRouter(server: server), nil)
         }
         let runner = TaskRunner(
             store: store, configuration: settings.tasks.configuration, logger: Logger(label: "mcp.tasks"))
         logger.info("tasks on \(location.logDescription)", metadata: ["mcp.task.owner": "\(runner.owner)"])
-        let server = MCPServer(registry: registry, configuration: configuration, tasks: runner)
+        let server = MCPServer(registry: registry, configuration: configuration, tasks: runner, changes: store)
         return (MessageRouter(server: server), TaskService(runner: runner, gracefulTimeout: gracefulTimeout))
     }
 
