@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import MCPHTTP
 import Testing
 
+@testable import MCPHTTP
 @testable import MCPRuntime
 
 /// The access line written by the fast path is the line the console handler writes for the

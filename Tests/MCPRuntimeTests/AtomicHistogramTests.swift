@@ -15,7 +15,9 @@ struct AtomicHistogramTests {
         let buckets = MetricsStore.durationBuckets
         let reference = PrometheusCollectorRegistry()
         let theirs = reference.makeDurationHistogram(
-            name: "http_request_duration_seconds", labels: [("method", "POST"), ("route", "/mcp")], buckets: buckets)
+            descriptor: MetricNameDescriptor(
+                metricName: "http_request_duration", unitName: "seconds", helpText: ""),
+            labels: [("method", "POST"), ("route", "/mcp")], buckets: buckets)
         let families = TimerFamilies()
         let ours = families.timer(
             name: "http_request_duration_seconds", labels: [("method", "POST"), ("route", "/mcp")], buckets: buckets)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import MCPRuntime
@@ -13,14 +14,28 @@ import Testing
 /// does not.
 @Suite("Log sink")
 struct LogSinkTests {
-    /// Everything readable from `descriptor` until it reaches end of file.
-    static func readAll(_ descriptor: Int32) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count <= 0 { return bytes }
-            bytes += buffer[0..<count]
+    /// Reads `descriptor` until end of file on a thread of its own (a blocking read must not
+    /// hold one of the concurrency pool's few threads).
+    final class PipeReader: Sendable {
+        private let bytes = Mutex<[UInt8]>([])
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ descriptor: Int32) {
+            Thread { [self] in
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    if count <= 0 { break }
+                    bytes.withLock { $0 += buffer[0..<count] }
+                }
+                done.signal()
+            }.start()
+        }
+
+        /// Everything read, once the writer's end is closed.
+        func all() -> [UInt8] {
+            done.wait()
+            return bytes.withLock { $0 }
         }
     }
 
@@ -28,7 +43,7 @@ struct LogSinkTests {
         var ends: [Int32] = [0, 0]
         #expect(pipe(&ends) == 0)
         let sink = LogSink(descriptor: ends[1])
-        let reader = Task.detached { [reader = ends[0]] in Self.readAll(reader) }
+        let reader = PipeReader(ends[0])
         await withTaskGroup(of: Void.self) { group in
             for thread in 0..<8 {
                 group.addTask {
@@ -41,7 +56,7 @@ struct LogSinkTests {
         }
         sink.flush()
         close(ends[1])
-        let text = String(decoding: await reader.value, as: UTF8.self)
+        let text = String(decoding: reader.all(), as: UTF8.self)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 16_000)
         var next = [Int](repeating: 0, count: 8)
@@ -54,7 +69,7 @@ struct LogSinkTests {
         #expect(sink.droppedLines == 0)
     }
 
-    @Test func aReaderThatStopsCostsCountedLinesNotWaits() async throws {
+    @Test func aReaderThatStopsCostsCountedLinesNotWaits() throws {
         var ends: [Int32] = [0, 0]
         #expect(pipe(&ends) == 0)
         let sink = LogSink(descriptor: ends[1], capacity: 16 * 1024)
@@ -62,11 +77,10 @@ struct LogSinkTests {
         // Nobody reads: the pipe (64 KiB) fills, the writer blocks, the buffer fills, then lines
         // are dropped. Were appending to wait for the pipe, this loop would never end.
         for _ in 0..<5000 { sink.append(line) }
-        let reader = Task.detached { [reader = ends[0]] in Self.readAll(reader) }
-        try await Task.sleep(for: .milliseconds(200))
+        let reader = PipeReader(ends[0])
         sink.flush()
         close(ends[1])
-        let received = await reader.value.count { $0 == UInt8(ascii: "\n") }
+        let received = reader.all().count { $0 == UInt8(ascii: "\n") }
         #expect(sink.droppedLines > 0)
         #expect(received + sink.droppedLines == 5000, "every line is either written or counted")
     }
