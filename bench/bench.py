@@ -116,6 +116,20 @@ class Tree:
         except psutil.Error:
             return []
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the tree has used so far, workers already reaped included
+        (they are in the root's children times)."""
+        total = 0.0
+        for index, process in enumerate(self.processes()):
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+            if index == 0:
+                total += times.children_user + times.children_system
+        return total
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -293,8 +307,12 @@ class Bench:
         sampler = MemorySampler(tree)
         sampler.start()
         load = os.getloadavg()[0]
+        cpu = tree.cpu_seconds()
         result = wrk(url, workload, self.args.duration, self.args.connections, session)
+        cpu = tree.cpu_seconds() - cpu
         sampler.finish()
+        # CPU time per answered request: what the server spends, whatever else the machine runs.
+        result["cpu_us"] = round(cpu / result["requests"] * 1e6, 1) if result["requests"] else float("nan")
         result.update(pss_mib=round(sampler.pss, 1), rss_mib=round(sampler.rss, 1), processes=sampler.count,
                       load_before=round(load, 2))
         return result, sampler.pss, sampler.rss
@@ -320,11 +338,11 @@ class Bench:
                                connections=self.args.connections, **result)
                     if ceiling:
                         row.update(ceiling_rps=ceiling["rps"], ceiling_p99_ms=ceiling["p99_ms"],
-                                   ceiling_pss_mib=ceiling["pss_mib"])
+                                   ceiling_pss_mib=ceiling["pss_mib"], ceiling_cpu_us=ceiling["cpu_us"])
                     self.record(row)
                     share = f", {row['rps'] / row['ceiling_rps']:.0%} of the ceiling" if ceiling else ""
                     log(f"  {workload} #{rep}: {row['rps']:,.0f} req/s, p99 {row['p99_ms']:.2f} ms, "
-                        f"PSS {row['pss_mib']} MiB, bad {row['bad']}{share}")
+                        f"{row['cpu_us']} CPU µs/request, PSS {row['pss_mib']} MiB, bad {row['bad']}{share}")
         finally:
             tree.stop()
 

@@ -168,7 +168,8 @@ def main() -> None:
         for workload in args.workloads.split(",") if system != "ceiling" else ["ceiling"]:
             per_request = measure(system, args, workload)
             name = system if system == "ceiling" else f"mcp-server {system}" + (f" ({args.label})" if args.label else "")
-            rows.append(dict(system=name, workload=workload, per_request=per_request))
+            rows.append(dict(system=name, workload=workload, per_request=per_request, low=args.low, high=args.high,
+                             date=time.strftime("%Y-%m-%d", time.gmtime())))
             print(f"{name} {workload}: {per_request:,.0f} instructions per request", flush=True)
     if args.json:
         previous = {}
@@ -185,26 +186,18 @@ def main() -> None:
 
 
 def write_doc(path: str, rows: list[dict], args) -> None:
-    lines = [f"`python3 bench/callgrind.py` ({time.strftime('%Y-%m-%d', time.gmtime())}): instructions per request = "
-             f"(total at {args.high} requests − total at {args.low}) / {args.high - args.low}, one request at a time "
-             "on one keep-alive connection.", "",
-             "| system (binary) | workload | instructions per request | against the ceiling |",
-             "| --- | --- | ---: | ---: |"]
+    lines = ["`python3 bench/callgrind.py`: instructions per request = (total at HIGH requests − total at LOW) / "
+             "(HIGH − LOW), one request at a time on one keep-alive connection.", "",
+             "| system (binary) | workload | instructions per request | against the ceiling | LOW / HIGH | date |",
+             "| --- | --- | ---: | ---: | --- | --- |"]
     ceiling = next((r["per_request"] for r in rows if r["system"] == "ceiling"), None)
     for row in rows:
         times = f"{row['per_request'] / ceiling:.2f}×" if ceiling else "–"
-        lines.append(f"| {row['system']} | {row['workload']} | {row['per_request']:,.0f} | {times} |")
-    start, end = "<!-- bench:callgrind:start -->", "<!-- bench:callgrind:end -->"
-    with open(path) as handle:
-        doc = handle.read()
-    text = "\n".join(lines)
-    if start in doc and end in doc:
-        head, rest = doc.split(start, 1)
-        doc = head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1]
-    else:
-        doc += f"\n{start}\n{text}\n{end}\n"
-    with open(path, "w") as handle:
-        handle.write(doc)
+        lines.append(f"| {row['system']} | {row['workload']} | {row['per_request']:,.0f} | {times} "
+                     f"| {row.get('low', '?')} / {row.get('high', '?')} | {row.get('date', '?')} |")
+    from report import replace_section
+
+    replace_section(path, "callgrind", "\n".join(lines))
 
 
 if __name__ == "__main__":

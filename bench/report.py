@@ -60,6 +60,8 @@ def aggregate(rows: list[dict]) -> "OrderedDict[tuple[str, str], dict]":
             share=median(shares) if shares else None, share_spread=spread([100 * s for s in shares]) if shares else "",
             ceiling=median([r["ceiling_rps"] for r in runs if r.get("ceiling_rps")]) if shares else None,
             ceiling_p99=median([r.get("ceiling_p99_ms") for r in runs if r.get("ceiling_rps")]) if shares else None,
+            cpu=median([r.get("cpu_us") for r in runs]),
+            ceiling_cpu=median([r.get("ceiling_cpu_us") for r in runs if r.get("ceiling_rps")]) if shares else None,
             load=median([r["load_before"] for r in runs]), duration=runs[0]["duration"],
             connections=runs[0]["connections"])
     return summary
@@ -73,15 +75,16 @@ def label(entry: dict) -> str:
 def table(summary) -> list[str]:
     lines = [
         "| configuration | workload | req/s (median) | spread | share of the ceiling (median, spread %) | p50 ms "
-        "| p99 ms (median) | p99 spread | peak PSS, summed (MiB) | peak RSS, summed (MiB) | processes "
-        "| bad answers | errors |",
-        "| --- | --- | ---: | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+        "| p99 ms (median) | p99 spread | CPU µs per request (ceiling's) | peak PSS, summed (MiB) "
+        "| peak RSS, summed (MiB) | processes | bad answers | errors |",
+        "| --- | --- | ---: | --- | --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for entry in summary.values():
         share = f"{entry['share']:.0%} ({entry['share_spread']})" if entry["share"] is not None else "–"
+        cpu = f"{entry['cpu']:.0f}" + (f" ({entry['ceiling_cpu']:.0f})" if entry["ceiling_cpu"] else "")
         lines.append(
             f"| {label(entry)} | {entry['workload']} | {entry['rps']:,.0f} | {entry['rps_spread']} | {share} "
-            f"| {entry['p50']:.2f} | {entry['p99']:.2f} | {entry['p99_spread']} | {entry['pss']:.1f} "
+            f"| {entry['p50']:.2f} | {entry['p99']:.2f} | {entry['p99_spread']} | {cpu} | {entry['pss']:.1f} "
             f"| {entry['rss']:.1f} | {entry['processes']} | {entry['bad']} | {entry['errors']} |")
     return lines
 
@@ -189,6 +192,38 @@ def chart(summary, path: str) -> None:
     plt.close(figure)
 
 
+def replace_section(path: str, name: str, text: str) -> None:
+    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    with open(path) as handle:
+        doc = handle.read()
+    if start in doc and end in doc:
+        head, rest = doc.split(start, 1)
+        doc = head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1]
+    else:
+        doc += f"\n{start}\n{text}\n{end}\n"
+    with open(path, "w") as handle:
+        handle.write(doc)
+
+
+def write_headline(path: str, summary, chart: str | None, context: str) -> None:
+    entry = summary.get(("production", "call_add_2026"))
+    if not entry:
+        return
+    share = f", {entry['share']:.0%} of the Hummingbird ceiling" if entry["share"] is not None else ""
+    peers = [e for e in summary.values() if e["kind"] == "peer" and e["workload"] == "call_add"]
+    ours = summary.get(("production", "call_add"))
+    against = ""
+    if peers and ours:
+        best = max(peers, key=lambda e: e["rps"])
+        against = f"; {ours['rps'] / best['rps']:.0f}× the fastest Python peer ({best['config']}, 2 uvicorn workers)"
+    picture = f"\n\n![req/s and p99 per configuration]({os.path.relpath(chart, os.path.dirname(path))})" if chart else ""
+    text = (f"Production default as the image runs it (access log and metrics on, supervisor + workers), "
+            f"2026-07-28 `tools/call`: **{entry['rps']:,.0f} req/s{share}, p99 {entry['p99']:.1f} ms, "
+            f"{entry['pss']:.0f} MiB summed PSS**{against} — median of {entry['reps']} runs "
+            f"({context.split(';')[0]}); details in `docs/PERFORMANCE.md`.{picture}")
+    replace_section(path, "headline", text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("results")
@@ -196,6 +231,7 @@ def main() -> None:
     parser.add_argument("--chart")
     parser.add_argument("--context", default="")
     parser.add_argument("--section", default="results")
+    parser.add_argument("--readme", help="also rewrite the README's headline line (between bench:headline markers)")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when a run served no request or gave a wrong answer (the CI smoke)")
     args = parser.parse_args()
@@ -220,18 +256,10 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.doc:
-        START, END = f"<!-- bench:{args.section}:start -->", f"<!-- bench:{args.section}:end -->"
-        with open(args.doc) as handle:
-            doc = handle.read()
-        if START in doc and END in doc:
-            head, rest = doc.split(START, 1)
-            _, tail = rest.split(END, 1)
-            doc = head + START + "\n" + text + "\n" + END + tail
-        else:
-            doc += f"\n{START}\n{text}\n{END}\n"
-        with open(args.doc, "w") as handle:
-            handle.write(doc)
+        replace_section(args.doc, args.section, text)
         print(f"\nwrote {args.doc}" + (f" and {args.chart}" if args.chart else ""), file=sys.stderr)
+    if args.readme:
+        write_headline(args.readme, summary, args.chart, args.context)
     if args.strict:
         broken = [f"{r['config']} {r['workload']} #{r['rep']}" for r in rows
                   if r["rps"] <= 0 or r["bad"] != 0 or r["non2xx"] or r["errors"]]

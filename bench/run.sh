@@ -88,7 +88,7 @@ fi
 if [[ $DOC == 1 && -n ${SWEEP:-} ]]; then
   report+=(--doc "$ROOT/docs/PERFORMANCE.md" --section sweep --chart "$ROOT/docs/bench-sweep.svg")
 elif [[ $DOC == 1 ]]; then
-  report+=(--doc "$ROOT/docs/PERFORMANCE.md" --chart "$ROOT/docs/bench-chart.svg")
+  report+=(--doc "$ROOT/docs/PERFORMANCE.md" --chart "$ROOT/docs/bench-chart.svg" --readme "$ROOT/README.md")
 else
   report+=(--chart "$OUT/bench-chart.svg")
 fi
