@@ -227,7 +227,11 @@ def start_swift(binary: str, config: dict, out: str, name: str) -> Tree:
     env.update(DOCKER_ENV)
     env.update(PORT=str(port), WORKSPACE_DIR=workspace)
     env.update(config.get("env", {}))
-    env["PATH"] = os.path.dirname(binary) + os.pathsep + env.get("PATH", "/usr/bin:/bin")
+    # The entrypoint runs `mcp-server` from PATH: a link of that name to the binary under test.
+    bin_dir = os.path.join(workspace, ".bin")
+    os.makedirs(bin_dir)
+    os.symlink(os.path.abspath(binary), os.path.join(bin_dir, "mcp-server"))
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "/usr/bin:/bin")
     if config.get("entrypoint", True):
         command = ["sh", os.path.join(ROOT, "deploy", "docker", "docker-entrypoint.sh"), "mcp-server", "serve",
                    "--env-file", "/nonexistent"]
