@@ -222,6 +222,8 @@ let package = Package(
             dependencies: [
                 "MCPRuntime", "MCPHTTP", "MCPCore", "MCPTesting", "InteropSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
         ),
