@@ -18,18 +18,19 @@ extension StreamableHTTPEndpoint {
 
     /// GET opens the session's standalone SSE stream, or resumes a stream with `Last-Event-ID`.
     public func get(_ request: Request, context: MCPRequestContext) async -> Response {
-        guard let sessionID = request.headers[.mcpSessionID] else {
+        let headers = MCPHeaders(request.headers)
+        guard let sessionID = headers.sessionID else {
             return HTTPMessages.problem(.methodNotAllowed, "GET needs an Mcp-Session-Id", headers: [.allow: "POST"])
         }
         guard let session = openSession(sessionID, context: context) else { return HTTPMessages.empty(.notFound) }
-        if let problem = MessageRouter.versionProblem(request.headers[values: .mcpProtocolVersion], in: session.state) {
+        if let problem = MessageRouter.versionProblem(headers.routing.protocolVersion, in: session.state) {
             return HTTPMessages.errorWithoutID(problem, status: .badRequest)
         }
-        guard AcceptedTypes(request.headers[.accept]).eventStream else {
+        guard AcceptedTypes(headers.accept).eventStream else {
             return HTTPMessages.problem(.notAcceptable, "GET streams need Accept: text/event-stream")
         }
         let hub = sessions.hub
-        if let lastEventID = request.headers[.lastEventID],
+        if let lastEventID = headers.lastEventID,
             let (stream, generation, output) = hub.resume(token: session.token, lastEventID: lastEventID)
         {
             return sseResponse(output, channel: context.channel) {
