@@ -94,7 +94,7 @@ struct SwiftSDKInteropTests {
             #expect(contents.count == 1, "\(resource.uri)")
         }
         let templates = try await client.listResourceTemplates().templates
-        #expect(templates.map(\.uriTemplate) == ["config://user/{user_id}"])
+        #expect(templates.map(\.uriTemplate) == ["config://user/{user_id}", "file:///{+path}"])
         #expect(try await client.readResource(uri: "config://user/bob").count == 1)
 
         let prompts = try await client.listPrompts().prompts

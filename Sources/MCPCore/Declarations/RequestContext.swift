@@ -28,6 +28,8 @@ public struct RequestContext: Sendable {
     var asker: ClientAsker?
     /// 2026-07-28: the answers this request brought (set by the server).
     var answers: InputAnswers?
+    /// The server serving the request (set by it), for changes a tool may make.
+    var server: MCPServer?
     private let lastProgress: ProgressTracker?
 
     public init(

@@ -37,16 +37,21 @@ extension StreamableHTTPEndpoint {
                 hub.detach(token: session.token, stream: stream, generation: generation)
             }
         }
-        // Nothing in this server is sent unprompted (its catalogue never changes), so the
-        // standalone stream carries keep-alive comments until the client or the session ends.
-        let (output, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+        // The standalone stream carries what the server says unprompted (list_changed, updates
+        // of resources the session subscribed to; HTTP-L-6), and keep-alive comments between.
+        let (output, continuation) = AsyncStream.makeStream(
+            of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(configuration.replayBufferSize))
         guard hub.claimStandalone(token: session.token, continuation: continuation) else {
             return HTTPMessages.problem(.conflict, "this session already has a GET stream")
         }
         // A first comment sends the response head at once, so the client knows the stream is open.
         continuation.yield(SSE.keepAlive)
         let token = session.token
+        let conversation = Conversation(token)
+        let changes = router.server.changes
+        changes.observe(conversation) { message in continuation.yield(SSE.event(message)) }
         return sseResponse(output, channel: context.channel) {
+            changes.stopObserving(conversation)
             continuation.finish()
             hub.releaseStandalone(token: token)
         }
@@ -60,6 +65,8 @@ extension StreamableHTTPEndpoint {
         guard let session = openSession(sessionID, context: context), sessions.end(session) else {
             return HTTPMessages.empty(.notFound)
         }
+        let server = router.server
+        Task { await server.announce(.sessionEnded(conversation: session.token)) }
         return HTTPMessages.empty(.noContent)
     }
 }

@@ -86,9 +86,10 @@ public struct MCPApplication: Sendable {
                 ])
             try await runGroup(
                 [
+                    .init(service: ChangeService(server: router.server)),
                     .init(
                         service: StdioService(stdio: stdio, gracefulTimeout: gracefulTimeout, logger: logger),
-                        successTerminationBehavior: .gracefullyShutdownGroup)
+                        successTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 logger: logger)
         case .streamableHTTP, .sse:
@@ -101,7 +102,7 @@ public struct MCPApplication: Sendable {
             warnIfKeysAreMadeUp(logger: logger)
             try await runGroup(
                 [
-                    .init(service: SessionSweeper(http: http)),
+                    .init(service: ChangeService(server: router.server)), .init(service: SessionSweeper(http: http)),
                     .init(service: ServingHTTP(http: http, settings: settings, logger: logger)),
                 ],
                 logger: logger)
@@ -137,7 +138,7 @@ public struct MCPApplication: Sendable {
             [
                 // First in, last out: it beats while the HTTP service drains.
                 .init(service: duties, successTerminationBehavior: .gracefullyShutdownGroup),
-                .init(service: SessionSweeper(http: http)),
+                .init(service: ChangeService(server: router.server)), .init(service: SessionSweeper(http: http)),
                 .init(service: ServingHTTP(http: http, settings: settings, logger: logger, worker: true)),
             ], logger: logger)
     }
