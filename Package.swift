@@ -251,6 +251,8 @@ let package = Package(
             dependencies: [
                 "MCPRuntime", "MCPHTTP", "MCPCore", "MCPStore", "MCPTesting", "InteropSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
         ),

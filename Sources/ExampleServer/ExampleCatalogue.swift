@@ -16,7 +16,8 @@ public enum ExampleCatalogue {
             ]
             if demoTools { list.append(DemoTools()) }
             list += [
-                SystemResources(), ConfigResources(settings: settings, counts: counts), CodePrompts(), DataPrompts(),
+                SystemResources(), ConfigResources(settings: settings, counts: counts),
+                WorkspaceResources(workspace: workspace), CodePrompts(), DataPrompts(),
             ]
             return list
         }

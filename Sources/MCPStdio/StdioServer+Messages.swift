@@ -25,6 +25,8 @@ extension StdioServer {
             // Kept before the next line is read, so requests pipelined behind it see the session.
             state.withLock { $0.session = session }
             send(reply.bytes)
+            // The session hears about changes on stdout (list_changed, resources it subscribed to).
+            router.server.changes.observe(Self.conversation) { [weak self] message in self?.send(message) }
         case .answer:
             break
         case .serve(let exchange):

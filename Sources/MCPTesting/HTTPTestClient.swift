@@ -149,12 +149,18 @@ public struct HTTPTestClient: Sendable {
     public func rawExchange(
         _ bytes: [UInt8], timeout: Duration = .seconds(5)
     ) async throws -> (text: String, closedByServer: Bool) {
-        let channel = try await ClientBootstrap(group: Self.group)
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: Self.group)
+                .connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch ChannelError.ioOnClosedChannel {
+            // The server closed the connection before this client could even use it.
+            return ("", true)
+        }
         let received = ReceivedBytes()
         let timedOut = ReceivedBytes()
         let timer = Task {

@@ -154,6 +154,11 @@ public final class MCPTestClient: Sendable {
             return try JSONParser.parse(reply.bytes)
         case .answer(.established(let reply, let state)):
             session.withLock { $0 = state }
+            // Like a session's stream: list changes and subscribed updates arrive in `notifications`.
+            server.changes.observe(conversation) { [weak self] message in
+                guard let self, let value = try? JSONParser.parse(message) else { return }
+                self.received.withLock { $0.append(value) }
+            }
             return try JSONParser.parse(reply.bytes)
         case .answer(.errorWithoutID(let error)):
             return try JSONParser.parse(JSONRPCEncoding.errorWithoutID(error))

@@ -84,7 +84,7 @@ struct CatalogueSchemaTests {
                 "system://network",
                 "config://app", "config://version", "config://capabilities", "config://environment",
             ])
-        #expect(registry.templates.map(\.uri) == ["config://user/{user_id}"])
+        #expect(registry.templates.map(\.uri) == ["config://user/{user_id}", "file:///{+path}"])
         #expect(
             registry.prompts.map(\.name) == [
                 "code_review", "bug_analysis", "code_optimization", "architecture_review", "data_analysis",

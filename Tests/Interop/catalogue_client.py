@@ -16,6 +16,8 @@ any check failed.
 from __future__ import annotations
 
 import asyncio
+
+import anyio
 import json
 import os
 import sys
@@ -76,6 +78,9 @@ CALLS = {
     "summarize_text": ({"text": "A long text about servers."}, f"SUMMARY-{RUN}", {"text": ""}),
     # Task-capable; this client declares no tasks, so it is an ordinary call (tasks_client.py runs it as a task).
     "generate_report": ({"topic": "Servers", "sections": 2, "section_ms": 0}, "Conclusions", {"topic": "x", "sections": 0}),
+    # Demo tools (ENABLE_DEMO_TOOLS=true in these runs).
+    "long_task": ({"steps": 1, "step_ms": 1}, '"steps":1', {"steps": 0}),
+    "set_enabled": ({"kind": "prompt", "name": "code_review", "enabled": True}, "shown", {"kind": "tool", "name": "nope", "enabled": True}),
 }
 # Tools that need the client's answer: without a session to ask through, a clear tool error.
 ASKING_TOOLS = {"delete_file", "summarize_text"}
@@ -86,6 +91,21 @@ SAMPLED: list[str] = []
 async def on_elicit(context, params: types.ElicitRequestParams) -> types.ElicitResult:
     ELICITED.append(params.message)
     return types.ElicitResult(action="accept", content={"confirm": "keep-" not in params.message})
+
+
+NOTIFIED: list[object] = []
+
+
+async def on_message(message) -> None:
+    NOTIFIED.append(message)
+
+
+async def wait_for(predicate, seconds: float = 15.0) -> bool:
+    with anyio.move_on_after(seconds):
+        while not any(predicate(item) for item in NOTIFIED):
+            await anyio.sleep(0.05)
+        return True
+    return False
 
 
 async def on_sample(context, params: types.CreateMessageRequestParams) -> types.CreateMessageResult:
@@ -129,7 +149,9 @@ def text_of(result: types.CallToolResult) -> str:
 
 def make_client(kind: str, argv: list[str]) -> Client:
     info = types.Implementation(name="scaffold-interop", version="1.0")
-    common = dict(client_info=info, read_timeout_seconds=30, elicitation_callback=on_elicit, sampling_callback=on_sample)
+    common = dict(
+        client_info=info, read_timeout_seconds=30, elicitation_callback=on_elicit, sampling_callback=on_sample,
+        message_handler=on_message)
     if kind in ("stdio-modern", "stdio-legacy"):
         env = dict(os.environ)
         params = StdioServerParameters(command=argv[0], args=argv[1:], env=env)
@@ -195,7 +217,7 @@ async def exercise(client: Client, kind: str) -> None:
     listed = [str(resource.uri) for resource in (await client.list_resources(**cache)).resources]
     check(listed == RESOURCES, f"resources/list gives {len(RESOURCES)} resources")
     templates = [template.uri_template for template in (await client.list_resource_templates(**cache)).resource_templates]
-    check(templates == ["config://user/{user_id}"], "resources/templates/list gives config://user/{user_id}")
+    check(templates == ["config://user/{user_id}", "file:///{+path}"], f"resources/templates/list gives {templates}")
     for uri in RESOURCES + ["config://user/alice"]:
         contents = (await client.read_resource(uri, **cache)).contents
         body = contents[0].text if contents else ""
@@ -220,12 +242,55 @@ async def exercise(client: Client, kind: str) -> None:
     if modern:
         # subscriptions/listen: the ack arrives first; this server's lists are fixed, so it honours
         # no list-changed kind. Leaving the block cancels the stream; the connection keeps working.
-        async with client.listen(tools_list_changed=True, prompts_list_changed=True) as subscription:
+        watched = f"interop-{RUN}/watched.txt"
+        uri = f"file:///{watched}"
+        await client.call_tool("write_text_file", {"file_path": watched, "content": "one", "overwrite": True})
+        async with client.listen(prompts_list_changed=True, resource_subscriptions=[uri]) as subscription:
             honored = subscription.honored.model_dump(exclude_none=True)
-            check(honored == {}, f"subscriptions/listen acknowledged, honoured {honored}")
+            check(honored.get("prompts_list_changed") is True and honored.get("resource_subscriptions") == [uri],
+                  f"subscriptions/listen acknowledged, honoured {honored}")
+            events = []
+
+            async def collect() -> None:
+                async for event in subscription:
+                    events.append(event)
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(collect)
+                await client.call_tool("set_enabled", {"kind": "prompt", "name": "code_review", "enabled": False})
+                await client.call_tool("set_enabled", {"kind": "prompt", "name": "code_review", "enabled": True})
+                await anyio.sleep(1.1)  # the file's new modification time differs at the watcher's resolution
+                await client.call_tool("write_text_file", {"file_path": watched, "content": "two", "overwrite": True})
+                with anyio.move_on_after(15):
+                    while not (any(type(e).__name__ == "PromptsListChanged" for e in events)
+                               and any(getattr(e, "uri", None) == uri for e in events)):
+                        await anyio.sleep(0.05)
+                group.cancel_scope.cancel()
+            names = [type(event).__name__ for event in events]
+            check("PromptsListChanged" in names, f"listen: prompts list_changed after set_enabled ({names})")
+            check(any(getattr(e, "uri", None) == uri for e in events), f"listen: resources/updated for {uri} ({names})")
         again = await client.call_tool("add", {"a": 1, "b": 1})
         check(not again.is_error, "requests after a cancelled listen still work")
     if not modern:
+        watched = f"interop-{RUN}/watched.txt"
+        uri = f"file:///{watched}"
+        await client.call_tool("write_text_file", {"file_path": watched, "content": "one", "overwrite": True})
+        if stateless_legacy:
+            try:
+                await client.subscribe_resource(uri)
+                check(False, "resources/subscribe without a session is refused")
+            except MCPError as error:
+                check("needs a session" in error.message, f"resources/subscribe without a session: {error.message}")
+        else:
+            await client.subscribe_resource(uri)
+            await client.call_tool("set_enabled", {"kind": "prompt", "name": "code_review", "enabled": False})
+            await client.call_tool("set_enabled", {"kind": "prompt", "name": "code_review", "enabled": True})
+            await anyio.sleep(1.1)
+            await client.call_tool("write_text_file", {"file_path": watched, "content": "two", "overwrite": True})
+            listed = await wait_for(lambda m: type(m).__name__ == "PromptListChangedNotification")
+            check(listed, f"session: prompts list_changed after set_enabled ({[type(m).__name__ for m in NOTIFIED]})")
+            updated = await wait_for(lambda m: type(m).__name__ == "ResourceUpdatedNotification" and m.params.uri == uri)
+            check(updated, f"session: resources/updated for {uri} ({[type(m).__name__ for m in NOTIFIED]})")
         await client.send_ping()
         check(True, "ping")
         if os.environ.get("MCP_SERVER_STATELESS") == "1":

@@ -165,6 +165,11 @@ struct EdgePolicyTests {
                 ([("Accept", "application/json"), ("Content-Type", "application/json")], 200),
                 ([("Accept", "*/*"), ("Content-Type", "application/json")], 200),
                 ([("Content-Type", "application/json")], 200),
+                ([accept, ("Content-Type", "Application/JSON ; Charset=\"utf-8\"")], 200),
+                ([accept, ("Content-Type", "application/jsonx")], 415),
+                ([("Accept", "application/json;q=0, text/html"), ("Content-Type", "application/json")], 406),
+                ([("Accept", "text/html, APPLICATION/*;q=0.5"), ("Content-Type", "application/json")], 200),
+                ([("Accept", " "), ("Content-Type", "application/json")], 200),
             ]
             for (headers, status) in cases {
                 let response = try await server.client.send("POST", "/mcp", headers: headers, body: body)

@@ -28,12 +28,14 @@ struct InteropHTTPTests {
 
     @Test(arguments: ["http-modern", "http-auto", "http-legacy"])
     func pythonClientStatelessServer(_ mode: String) async throws {
-        try await withServer { server in try await runCatalogueClient(server, mode, server.url, stateless: true) }
+        try await withServer(demoTools: true) { server in
+            try await runCatalogueClient(server, mode, server.url, stateless: true)
+        }
     }
 
     @Test(arguments: ["http-modern", "http-auto", "http-legacy"])
     func pythonClientWithSessions(_ mode: String) async throws {
-        try await withServer({ $0.statelessHTTP = false }) { server in
+        try await withServer(demoTools: true, { $0.statelessHTTP = false }) { server in
             try await runCatalogueClient(server, mode, server.url)
             if mode == "http-legacy" {
                 #expect(server.service.sessions.liveSessions == 0, "the client's DELETE ended its session")
@@ -42,7 +44,7 @@ struct InteropHTTPTests {
     }
 
     @Test func pythonClientOverTheDeprecatedSSETransport() async throws {
-        try await withServer({ $0.legacySSE = true }) { server in
+        try await withServer(demoTools: true, { $0.legacySSE = true }) { server in
             try await runCatalogueClient(server, "sse-legacy", "http://127.0.0.1:\(server.port)/sse")
         }
     }

@@ -35,7 +35,8 @@ struct RESTTests {
             #expect(tools.json?["count"] == .int(server.toolCount))
             #expect(tools.json?["tools"]?.arrayValue?.first?["inputSchema"]?["type"] == "object")
             let resources = try await server.client.send("GET", "/api/v1/resources")
-            #expect(resources.json?["count"] == 11)
+            let registry = server.service.server.registry
+            #expect(resources.json?["count"] == .int(registry.resources.count + registry.templates.count))
             let prompts = try await server.client.send("GET", "/api/v1/prompts")
             #expect(prompts.json?["prompts"]?.arrayValue?.count == 8)
         }

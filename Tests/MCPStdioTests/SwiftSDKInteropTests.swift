@@ -52,6 +52,7 @@ struct SwiftSDKInteropTests {
             "write_text_file": ["file_path": "s/a.txt", "content": "hello"], "read_text_file": ["file_path": "s/a.txt"],
             "write_json_file": ["file_path": "s/b.json", "data": ["k": 1]], "read_json_file": ["file_path": "s/b.json"],
             "file_info": ["file_path": "s/a.txt"], "create_directory": ["directory_path": "s/c"],
+            "generate_report": ["topic": "Servers", "sections": 1, "section_ms": 0],
             "list_directory": ["directory_path": "s"],
         ]
         let bad: [String: [String: Value]] = [
@@ -67,7 +68,7 @@ struct SwiftSDKInteropTests {
             "write_text_file": ["file_path": "../x", "content": "x"], "read_text_file": ["file_path": "/etc/passwd"],
             "write_json_file": ["file_path": "s/b.json", "data": ["k": 2]], "read_json_file": ["file_path": "s/a.txt"],
             "file_info": ["file_path": "missing"], "create_directory": ["directory_path": ""],
-            "list_directory": ["directory_path": "nope"],
+            "list_directory": ["directory_path": "nope"], "generate_report": ["topic": "x", "sections": 0],
         ]
         let order = tools.map(\.name).sorted {
             ($0.hasPrefix("write") || $0.hasPrefix("create")) && !($1.hasPrefix("write") || $1.hasPrefix("create"))
@@ -94,7 +95,7 @@ struct SwiftSDKInteropTests {
             #expect(contents.count == 1, "\(resource.uri)")
         }
         let templates = try await client.listResourceTemplates().templates
-        #expect(templates.map(\.uriTemplate) == ["config://user/{user_id}"])
+        #expect(templates.map(\.uriTemplate) == ["config://user/{user_id}", "file:///{+path}"])
         #expect(try await client.readResource(uri: "config://user/bob").count == 1)
 
         let prompts = try await client.listPrompts().prompts

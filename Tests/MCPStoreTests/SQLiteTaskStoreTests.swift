@@ -124,23 +124,31 @@ struct SQLiteTaskStoreTests {
     @Test func theChangeFeedReachesSubscribersOfEveryConnection() async throws {
         let publisher = try SQLiteTaskStore(path: path, origin: "worker-1")
         let listener = try SQLiteTaskStore(path: path, origin: "worker-2")
-        var events = listener.subscribe().makeAsyncIterator()
-        // The listener's poller starts after what is there; wait until it has polled once.
-        while listener.feed.cursor == nil { try await Task.sleep(for: .milliseconds(10)) }
-        try await publisher.publish(ChangeEvent(topic: "tools", subject: "list"))
-        try await publisher.publish(ChangeEvent(topic: "resource", subject: "file:///a.txt", payload: "{}"))
-        let first = await events.next()
-        let second = await events.next()
-        #expect(first == ChangeEvent(topic: "tools", subject: "list", origin: "worker-1"))
-        #expect(second == ChangeEvent(topic: "resource", subject: "file:///a.txt", payload: "{}", origin: "worker-1"))
+        await publisher.publish(.listChanged(.tool))  // before anyone listened: not delivered
+        var changes = listener.changes().makeAsyncIterator()
+        // Published as the listener starts, before its first poll: delivered all the same.
+        await publisher.publish(.declaration(.prompt, name: "code_review", enabled: false))
+        await publisher.publish(.resourceUpdated(uri: "file:///a.txt"))
+        await publisher.publish(.subscription(conversation: "s1", uri: "file:///b.txt", subscribed: true))
+        #expect(await changes.next() == .declaration(.prompt, name: "code_review", enabled: false))
+        #expect(await changes.next() == .resourceUpdated(uri: "file:///a.txt"))
+        #expect(await changes.next() == .subscription(conversation: "s1", uri: "file:///b.txt", subscribed: true))
         listener.close()
-        #expect(await events.next() == nil)
+        #expect(await changes.next() == nil)
+    }
+
+    @Test func aPublisherHearsItsOwnChanges() async throws {
+        let store = try SQLiteTaskStore(path: path)
+        var changes = store.changes().makeAsyncIterator()
+        await store.publish(.sessionEnded(conversation: "s2"))
+        #expect(await changes.next() == .sessionEnded(conversation: "s2"))
+        store.close()
     }
 
     @Test func theChangeTableIsBounded() async throws {
         let store = try SQLiteTaskStore(path: path)
         for index in 0..<(SQLiteTaskStore.feedRows + 50) {
-            try await store.publish(ChangeEvent(topic: "t", subject: "\(index)"))
+            await store.publish(.resourceUpdated(uri: "file:///\(index)"))
         }
         _ = try await store.sweep(now: Date().timeIntervalSince1970, orphanError: "{}")
         let rows = try await store.executor.run { connection throws(SQLiteError) in

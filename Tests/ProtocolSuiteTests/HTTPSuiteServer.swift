@@ -20,6 +20,8 @@ struct HTTPSuiteServer: SuiteServer {
         configuration.statelessHTTP = stateless
         configuration.legacySSE = legacy
         configuration.sseKeepAliveInterval = 0.2
+        // Generous: a loaded test machine may take seconds between connecting and sending.
+        configuration.keepAliveTimeout = 60
         var serverConfiguration = ServerConfiguration(info: ServerInfo(name: "suite", version: "1"))
         serverConfiguration.toolTimeout = .seconds(30)
         var logger = Logger(label: "suite")

@@ -30,6 +30,8 @@ public struct RequestContext: Sendable {
     var answers: InputAnswers?
     /// When the call runs as a task: where its progress goes instead of notifications.
     var taskReporter: TaskReporter?
+    /// The server serving the request (set by it), for changes a tool may make.
+    var server: MCPServer?
     private let lastProgress: ProgressTracker?
 
     public init(

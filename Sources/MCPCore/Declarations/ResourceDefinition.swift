@@ -42,6 +42,9 @@ public struct ResourceDefinition: Sendable {
     public var completions: [String: CompletionSource]
     public var read:
         @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) async throws -> [ResourceContents]
+    /// A cheap summary of what `uri` holds now (a file's size and modification time): when it
+    /// changes, subscribers hear `notifications/resources/updated`. Nil: not watched.
+    public var fingerprint: (@Sendable (_ uri: String) -> String?)?
 
     public init<Output: ResourceOutput>(
         uri: String,

@@ -132,10 +132,10 @@ public final class MessageRouter: Sendable {
         case .requiresSession:
             let error = JSONRPCError.invalidParams(
                 "missing _meta \(Envelope.protocolVersionKey) (or an Mcp-Session-Id)")
-            return refuse(error, origin.headers?.protocolVersion.isEmpty == false ? .modern : .handshake)
+            return refuse(error, origin.headers?.protocolVersion != nil ? .modern : .handshake)
         case .servedStatelessly:
             var version = ProtocolVersion.handshakeDefault
-            if let header = origin.headers?.protocolVersion.first {
+            if let header = origin.headers?.protocolVersion {
                 guard let named = ProtocolVersion(rawValue: header) else {
                     return refuse(Self.unsupported(header), .handshake)
                 }
@@ -167,8 +167,8 @@ public final class MessageRouter: Sendable {
     /// Inside a session, a version header must name the negotiated version (HTTP-L-4, R-12);
     /// none means the negotiated one. 2025-03-26 sessions predate the header and are not checked
     /// against it beyond its being a handshake version. Nil when the header is fine.
-    public static func versionProblem(_ header: [String], in session: SessionState) -> JSONRPCError? {
-        guard let value = header.first else { return nil }
+    public static func versionProblem(_ header: String?, in session: SessionState) -> JSONRPCError? {
+        guard let value = header else { return nil }
         guard let version = ProtocolVersion(rawValue: value), !version.isModern else {
             return .unsupportedProtocolVersion(requested: .string(value), supported: [session.version.rawValue])
         }
@@ -192,7 +192,7 @@ public final class MessageRouter: Sendable {
             return .answer(.unknownSession, method: method, era: .handshake)
         case .none where origin.sessionless != .requiresInitialize:
             // Streamable HTTP without a session (§1 step 6, HTTP-M-15): the version header decides.
-            guard let header = origin.headers?.protocolVersion.first else {
+            guard let header = origin.headers?.protocolVersion else {
                 let answer: Answer = origin.sessionless == .servedStatelessly ? .accepted : .rejected
                 return .answer(answer, method: method, era: .handshake)
             }

@@ -1,48 +1,37 @@
 public import Logging
+import Synchronization
 
 /// The protocol engine: answers JSON-RPC requests of both MCP eras from a ``Registry``.
 ///
-/// Transport-agnostic and immutable after start-up: transports decide the era of each message
-/// (see ``MessageRouter``), then call ``serve(_:era:sink:logger:)`` or ``initialize(_:)``. No
-/// actor, lock or shared table sits on this path, so concurrent requests never wait for each
-/// other, and each answer is bound to the request that produced it.
+/// Transport-agnostic: transports hand it messages through a ``MessageRouter``. Nothing on the
+/// request path waits for another request: the catalogue is an immutable snapshot (lists
+/// encoded once), swapped whole when a declaration is shown or hidden at run time.
 public final class MCPServer: Sendable {
     public let configuration: ServerConfiguration
-    public let registry: Registry
     /// The open `subscriptions/listen` streams; transports close them when they drain.
     public let subscriptions = Subscriptions()
+    /// The handshake-era sessions that hear about changes, and what they subscribed to.
+    public let changes = ChangeHub()
     /// Runs tool calls as tasks on a shared store; nil when this server offers no tasks.
     public let tasks: TaskRunner?
-    /// Changes every worker and replica hears of (list changes, resource updates), on the same
-    /// store; nil when the server runs without one.
-    public let changes: (any ChangeFeed)?
-    let lists: ListCache
+    private let catalogue: Mutex<ServedCatalogue>
+    /// The fingerprints of watched resources at the last look.
+    let fingerprints = Mutex<[String: String]>([:])
     let discoverResult: [UInt8]
     let serverInfoMeta: JSONObject?
 
-    /// - Parameters:
-    ///   - tasks: runs calls of task-capable tools as tasks (``TaskSupport``); without it no
-    ///     task is offered and every tool runs as an ordinary call.
-    ///   - changes: the change feed shared by every worker and replica.
-    public init(
-        registry: Registry, configuration: ServerConfiguration, tasks: TaskRunner? = nil,
-        changes: (any ChangeFeed)? = nil
-    ) {
+    /// - Parameter tasks: runs calls of task-capable tools as tasks (``TaskSupport``); without it
+    ///   no task is offered and every tool runs as an ordinary call.
+    public init(registry: Registry, configuration: ServerConfiguration, tasks: TaskRunner? = nil) {
         self.configuration = configuration
-        self.registry = registry
         self.tasks = tasks
-        self.changes = changes
         let meta: JSONObject? =
             configuration.serverInfoInResults
             ? [Envelope.serverInfoKey: .object(configuration.info.json(for: .v2026_07_28))] : nil
         self.serverInfoMeta = meta
-        let listTTL = configuration.listTTLMilliseconds
-        self.lists = ListCache(registry: registry, configuration: configuration, tasks: tasks != nil) { result in
-            result.append("resultType", "complete")
-            result.append("ttlMs", .int(listTTL))
-            result.append("cacheScope", "public")
-            if let meta { result.append("_meta", .object(meta)) }
-        }
+        self.catalogue = Mutex(
+            ServedCatalogue(
+                declared: registry, hidden: [], configuration: configuration, tasks: tasks != nil))
         var discover: JSONObject = [
             "supportedVersions": .array(ProtocolVersion.supportedNewestFirst.map { .string($0) }),
             "capabilities": .object(Self.capabilities(for: .v2026_07_28, tasks: tasks != nil)),
@@ -55,12 +44,33 @@ public final class MCPServer: Sendable {
         self.discoverResult = JSONWriter.bytes(.object(discover))
     }
 
+    /// What the server offers right now: the declared catalogue without the hidden declarations.
+    public var registry: Registry { catalogue.withLock { $0 }.visible }
+
+    /// Every declaration, hidden ones included.
+    public var declared: Registry { catalogue.withLock { $0 }.declared }
+
+    var lists: ListCache { catalogue.withLock { $0 }.lists }
+
+    /// Swaps in the catalogue with `key` shown or hidden; true when that changed anything.
+    func setVisible(_ visible: Bool, _ key: DeclarationKey) -> Bool {
+        catalogue.withLock { current in
+            var hidden = current.hidden
+            let changed = visible ? hidden.remove(key) != nil : hidden.insert(key).inserted
+            guard changed else { return false }
+            current = ServedCatalogue(
+                declared: current.declared, hidden: hidden, configuration: configuration, tasks: tasks != nil)
+            return true
+        }
+    }
+
     /// The capabilities this server declares under `version` (DISC-3, INIT-1).
     public static func capabilities(for version: ProtocolVersion) -> JSONObject {
+        // Declarations can be shown and hidden at run time, and resources announce their updates.
         var capabilities: JSONObject = [
-            "tools": ["listChanged": false],
-            "resources": ["subscribe": false, "listChanged": false],
-            "prompts": ["listChanged": false],
+            "tools": ["listChanged": true],
+            "resources": ["subscribe": true, "listChanged": true],
+            "prompts": ["listChanged": true],
         ]
         if version.hasCompletionsCapability { capabilities.append("completions", [:]) }
         capabilities.append("logging", [:])
@@ -138,6 +148,10 @@ public final class MCPServer: Sendable {
             return (await listen(request, sink: sink, client: routed.clientKey), nil)
         case "server/discover" where version.isModern:
             return (Reply(bytes: JSONRPCEncoding.result(id: id, resultBytes: discoverResult)), nil)
+        case "resources/subscribe" where !version.isModern:
+            return (await subscribe(routed, true), nil)
+        case "resources/unsubscribe" where !version.isModern:
+            return (await subscribe(routed, false), nil)
         case "ping" where !version.isModern:
             return (Reply(bytes: JSONRPCEncoding.emptyResult(id: id)), nil)
         case "logging/setLevel" where !version.isModern:
@@ -202,6 +216,7 @@ public final class MCPServer: Sendable {
             sink: sink
         )
         context.asker = asker
+        context.server = self
         return context
     }
 
@@ -221,5 +236,30 @@ public final class MCPServer: Sendable {
             return .error(.invalidParams("invalid or expired cursor"), id: request.id)
         }
         return Reply(bytes: JSONRPCEncoding.result(id: request.id, resultBytes: page))
+    }
+}
+
+/// One immutable view of the catalogue: what is declared, what is hidden, and the lists of what
+/// is shown, encoded for every revision.
+final class ServedCatalogue: Sendable {
+    let declared: Registry
+    let hidden: Set<DeclarationKey>
+    let visible: Registry
+    let lists: ListCache
+
+    init(declared: Registry, hidden: Set<DeclarationKey>, configuration: ServerConfiguration, tasks: Bool) {
+        self.declared = declared
+        self.hidden = hidden
+        self.visible = declared.without(hidden)
+        let meta: JSONObject? =
+            configuration.serverInfoInResults
+            ? [Envelope.serverInfoKey: .object(configuration.info.json(for: .v2026_07_28))] : nil
+        let listTTL = configuration.listTTLMilliseconds
+        self.lists = ListCache(registry: visible, configuration: configuration, tasks: tasks) { result in
+            result.append("resultType", "complete")
+            result.append("ttlMs", .int(listTTL))
+            result.append("cacheScope", "public")
+            if let meta { result.append("_meta", .object(meta)) }
+        }
     }
 }

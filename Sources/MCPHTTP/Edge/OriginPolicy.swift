@@ -29,7 +29,7 @@ public struct OriginPolicy: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if let origin = request.headers[.origin], !isAllowed(origin: origin) {
+        if let origin = request.headers.value(of: .origin), !isAllowed(origin: origin) {
             context.logger.info("refused origin", metadata: ["http.request.header.origin": "\(LogText.clip(origin))"])
             return HTTPMessages.problem(.forbidden, "origin not allowed")
         }

@@ -52,7 +52,10 @@ struct LegacySSETransport: Sendable {
             output, keepAlive: keepAlive, channel: context.channel, disconnects: disconnects
         ) {
             // The stream is this transport's session: when it ends, so does what runs in it.
-            if let session = sessions.close(id) { router.cancelRequests(in: session.conversation, answering: false) }
+            guard let session = sessions.close(id) else { return }
+            router.cancelRequests(in: session.conversation, answering: false)
+            router.server.changes.stopObserving(session.conversation)
+            Task { await router.server.announce(.sessionEnded(conversation: session.conversation.id)) }
         }
     }
 
@@ -83,6 +86,7 @@ struct LegacySSETransport: Sendable {
         case .answer(.established(let reply, let state)):
             session.state = state
             session.deliver(reply.bytes)
+            router.server.changes.observe(session.conversation) { [weak session] message in session?.deliver(message) }
         case .answer(.errorWithoutID(let error)):
             session.deliver(JSONRPCEncoding.errorWithoutID(error))
         case .answer(.accepted):

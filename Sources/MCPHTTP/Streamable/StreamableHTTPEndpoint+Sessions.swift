@@ -18,34 +18,40 @@ extension StreamableHTTPEndpoint {
 
     /// GET opens the session's standalone SSE stream, or resumes a stream with `Last-Event-ID`.
     public func get(_ request: Request, context: MCPRequestContext) async -> Response {
-        guard let sessionID = request.headers[.mcpSessionID] else {
+        let headers = MCPHeaders(request.headers)
+        guard let sessionID = headers.sessionID else {
             return HTTPMessages.problem(.methodNotAllowed, "GET needs an Mcp-Session-Id", headers: [.allow: "POST"])
         }
         guard let session = openSession(sessionID, context: context) else { return HTTPMessages.empty(.notFound) }
-        if let problem = MessageRouter.versionProblem(request.headers[values: .mcpProtocolVersion], in: session.state) {
+        if let problem = MessageRouter.versionProblem(headers.routing.protocolVersion, in: session.state) {
             return HTTPMessages.errorWithoutID(problem, status: .badRequest)
         }
-        guard AcceptedTypes(request.headers[.accept]).eventStream else {
+        guard AcceptedTypes(headers.accept).eventStream else {
             return HTTPMessages.problem(.notAcceptable, "GET streams need Accept: text/event-stream")
         }
         let hub = sessions.hub
-        if let lastEventID = request.headers[.lastEventID],
+        if let lastEventID = headers.lastEventID,
             let (stream, generation, output) = hub.resume(token: session.token, lastEventID: lastEventID)
         {
             return sseResponse(output, channel: context.channel) {
                 hub.detach(token: session.token, stream: stream, generation: generation)
             }
         }
-        // Nothing in this server is sent unprompted (its catalogue never changes), so the
-        // standalone stream carries keep-alive comments until the client or the session ends.
-        let (output, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+        // The standalone stream carries what the server says unprompted (list_changed, updates
+        // of resources the session subscribed to; HTTP-L-6), and keep-alive comments between.
+        let (output, continuation) = AsyncStream.makeStream(
+            of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(configuration.replayBufferSize))
         guard hub.claimStandalone(token: session.token, continuation: continuation) else {
             return HTTPMessages.problem(.conflict, "this session already has a GET stream")
         }
         // A first comment sends the response head at once, so the client knows the stream is open.
         continuation.yield(SSE.keepAlive)
         let token = session.token
+        let conversation = Conversation(token)
+        let changes = router.server.changes
+        changes.observe(conversation) { message in continuation.yield(SSE.event(message)) }
         return sseResponse(output, channel: context.channel) {
+            changes.stopObserving(conversation)
             continuation.finish()
             hub.releaseStandalone(token: token)
         }
@@ -59,6 +65,8 @@ extension StreamableHTTPEndpoint {
         guard let session = openSession(sessionID, context: context), sessions.end(session) else {
             return HTTPMessages.empty(.notFound)
         }
+        let server = router.server
+        Task { await server.announce(.sessionEnded(conversation: session.token)) }
         return HTTPMessages.empty(.noContent)
     }
 }

@@ -34,10 +34,11 @@ public struct StreamableHTTPEndpoint: Sendable {
     // MARK: POST
 
     public func post(_ request: Request, context: MCPRequestContext) async -> Response {
-        if let contentType = request.headers[.contentType], !Self.isJSON(contentType) {
+        let headers = MCPHeaders(request.headers)
+        if let contentType = headers.contentType, !Self.isJSON(contentType) {
             return HTTPMessages.problem(.unsupportedMediaType, "Content-Type must be application/json")
         }
-        let accepted = AcceptedTypes(request.headers[.accept])
+        let accepted = AcceptedTypes(headers.accept)
         guard accepted.json || accepted.eventStream else {
             return HTTPMessages.problem(.notAcceptable, "Accept must allow application/json or text/event-stream")
         }
@@ -48,11 +49,11 @@ public struct StreamableHTTPEndpoint: Sendable {
         case .success(let buffer): body = buffer
         case .failure(let response): return response
         }
-        let (session, sealed) = session(of: request, context: context)
+        let (session, sealed) = session(headers.sessionID, context: context)
         let origin = MessageOrigin(
             session: session, sessionIsNamed: true,
             sessionless: configuration.statelessHTTP ? .servedStatelessly : .requiresSession,
-            headers: RoutingHeaders(request.headers), conversation: sealed.map { Conversation($0.token) },
+            headers: headers.routing, conversation: sealed.map { Conversation($0.token) },
             principal: context.principal ?? "")
         let routed = body.withUnsafeReadableBytes { router.route(parsing: $0, from: origin, logger: context.logger) }
         context.record.update { values in
@@ -69,8 +70,8 @@ public struct StreamableHTTPEndpoint: Sendable {
 
     /// The session the request names (§1 step 4), if any; `.unknown` when it names one that is
     /// not live here, or when sessions are off (stateless HTTP has none to find).
-    func session(of request: Request, context: MCPRequestContext) -> (MessageOrigin.Session, SealedSession?) {
-        guard let id = request.headers[.mcpSessionID] else { return (.none, nil) }
+    func session(_ named: String?, context: MCPRequestContext) -> (MessageOrigin.Session, SealedSession?) {
+        guard let id = named else { return (.none, nil) }
         guard let sealed = openSession(id, context: context) else { return (.unknown, nil) }
         return (.open(sealed.state), sealed)
     }
@@ -98,25 +99,5 @@ public struct StreamableHTTPEndpoint: Sendable {
         }
         context.record.update { $0.sessionID = SessionLog.fingerprint(id) }
         return HTTPMessages.json(reply.bytes, headers: [.mcpSessionID: id])
-    }
-
-    /// `application/json`, with a UTF-8 charset if any.
-    static func isJSON(_ contentType: String) -> Bool {
-        let parts = contentType.lowercased().split(separator: ";").map { $0.trimmingSpaces }
-        guard parts.first == "application/json" else { return false }
-        for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {
-            let charset = parameter.dropFirst("charset=".count).replacing("\"", with: "")
-            if charset != "utf-8" && charset != "utf8" { return false }
-        }
-        return true
-    }
-}
-
-extension RoutingHeaders {
-    /// The routing headers of an HTTP request, every value of each.
-    init(_ headers: HTTPFields) {
-        self.init(
-            protocolVersion: headers[values: .mcpProtocolVersion], method: headers[values: .mcpMethod],
-            name: headers[values: .mcpName])
     }
 }

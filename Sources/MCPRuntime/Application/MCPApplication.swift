@@ -80,7 +80,7 @@ public struct MCPApplication: Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (router, tasks) = try await makeRouter(
-            registry: registry, instructions: instructions, runtimeFolder: folder, logger: logger)
+            registry: registry, instructions: instructions, runtimeFolder: folder, sharedFolder: false, logger: logger)
         switch settings.transport {
         case .stdio:
             let stdio = StdioServer(router: router, logger: logger, maxLineBytes: settings.maxBodySize)
@@ -91,9 +91,10 @@ public struct MCPApplication: Sendable {
                 ])
             try await runGroup(
                 Self.taskServices(tasks) + [
+                    .init(service: ChangeService(server: router.server)),
                     .init(
                         service: StdioService(stdio: stdio, gracefulTimeout: gracefulTimeout, logger: logger),
-                        successTerminationBehavior: .gracefullyShutdownGroup)
+                        successTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 logger: logger)
         case .streamableHTTP, .sse:
@@ -106,7 +107,7 @@ public struct MCPApplication: Sendable {
             warnIfKeysAreMadeUp(logger: logger)
             try await runGroup(
                 Self.taskServices(tasks) + [
-                    .init(service: SessionSweeper(http: http)),
+                    .init(service: ChangeService(server: router.server)), .init(service: SessionSweeper(http: http)),
                     .init(
                         service: ServingHTTP(
                             http: http, settings: settings, logger: logger, onDrain: tasks?.drainBegan)),
@@ -126,7 +127,8 @@ public struct MCPApplication: Sendable {
         var logger = Logger(label: "mcp.server")
         logger[metadataKey: "worker"] = "\(id)"
         let (router, tasks) = try await makeRouter(
-            registry: registry, instructions: instructions, runtimeFolder: directory, logger: logger)
+            registry: registry, instructions: instructions, runtimeFolder: directory, sharedFolder: true, logger: logger
+        )
         let sessions = try SharedSessionRegistry(
             path: directory + "/sessions.table", capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
         let metrics = settings.enableMetrics ? MetricsStore(directory: directory + "/metrics", worker: id) : nil
@@ -145,7 +147,7 @@ public struct MCPApplication: Sendable {
                 // First in, last out: it beats while the HTTP service drains.
                 .init(service: duties, successTerminationBehavior: .gracefullyShutdownGroup)
             ] + Self.taskServices(tasks) + [
-                .init(service: SessionSweeper(http: http)),
+                .init(service: ChangeService(server: router.server)), .init(service: SessionSweeper(http: http)),
                 .init(
                     service: ServingHTTP(
                         http: http, settings: settings, logger: logger, worker: true, onDrain: tasks?.drainBegan)),
@@ -153,12 +155,14 @@ public struct MCPApplication: Sendable {
     }
 
     /// The router over `registry`, on the store `TASK_STORE` names (by default SQLite in
-    /// `runtimeFolder`): its change feed, and tasks with the service that keeps them when a tool
-    /// is task-capable. No store, no tasks, no service with `TASK_STORE=off`.
+    /// `runtimeFolder`): tasks with the service that keeps them when a tool is task-capable, and
+    /// the store as the server's change feed when other processes share it (`sharedFolder`: the
+    /// folder is a supervisor's, which its workers share; a named store may be shared by other
+    /// servers and replicas). No store, no tasks, no service with `TASK_STORE=off`.
     func makeRouter(
-        registry: Registry, instructions: String?, runtimeFolder: String, logger: Logger
+        registry: Registry, instructions: String?, runtimeFolder: String, sharedFolder: Bool, logger: Logger
     ) async throws -> (MessageRouter, TaskService?) {
-        let configuration = serverConfiguration(instructions: instructions)
+        var configuration = serverConfiguration(instructions: instructions)
         let location = settings.tasks.store
         guard
             let store = try await location.open(
@@ -166,14 +170,14 @@ public struct MCPApplication: Sendable {
         else {
             return (MessageRouter(server: MCPServer(registry: registry, configuration: configuration)), nil)
         }
+        if sharedFolder || location != .runtimeFolder { configuration.changeFeed = store }
         guard registry.tools.contains(where: { $0.taskSupport != .forbidden }) else {
-            let server = MCPServer(registry: registry, configuration: configuration, changes: store)
-            return (MessageRouter(server: server), nil)
+            return (MessageRouter(server: MCPServer(registry: registry, configuration: configuration)), nil)
         }
         let runner = TaskRunner(
             store: store, configuration: settings.tasks.configuration, logger: Logger(label: "mcp.tasks"))
         logger.info("tasks on \(location.logDescription)", metadata: ["mcp.task.owner": "\(runner.owner)"])
-        let server = MCPServer(registry: registry, configuration: configuration, tasks: runner, changes: store)
+        let server = MCPServer(registry: registry, configuration: configuration, tasks: runner)
         return (MessageRouter(server: server), TaskService(runner: runner, gracefulTimeout: gracefulTimeout))
     }
 

@@ -11,8 +11,9 @@
 
     /// Tasks and the change feed on PostgreSQL, for servers on several machines
     /// (`TASK_STORE=postgres://…`; built only with the `PostgreSQL` package trait). The same rows
-    /// and conditional updates as ``SQLiteTaskStore``; the change feed is LISTEN/NOTIFY on the
-    /// channel `mcp_changes`, so an event reaches every replica at once, with no table to poll.
+    /// and conditional updates as ``SQLiteTaskStore``; the server's ``ChangeFeed`` is
+    /// LISTEN/NOTIFY on the channel `mcp_changes`, so a change reaches every replica at once,
+    /// with no table to poll.
     public final class PostgresTaskStore: TaskStore, ChangeFeed, Sendable {
         let client: PostgresClient
         let origin: String
@@ -244,19 +245,25 @@
 
         // MARK: ChangeFeed
 
-        public func publish(_ event: ChangeEvent) async throws {
-            var payload: JSONObject = [
-                "t": .string(event.topic), "s": .string(event.subject), "p": .string(event.payload),
-                "o": .string(event.origin.isEmpty ? origin : event.origin),
-            ]
-            // NOTIFY payloads stop at 8000 bytes: a larger event travels without its payload.
-            if JSONWriter.bytes(.object(payload)).count > 7900 { payload["p"] = "" }
-            let text = String(decoding: JSONWriter.bytes(.object(payload)), as: UTF8.self)
-            try await client.query("SELECT pg_notify(\(Self.channel), \(text))", logger: logger)
+        /// Sends `change` to every replica on this database with `pg_notify`. When PostgreSQL
+        /// cannot take it (unreachable, or a payload over NOTIFY's 8,000 bytes), this process's
+        /// own subscribers still hear of it.
+        public func publish(_ change: ServerChange) async {
+            let text = String(decoding: JSONWriter.bytes(change.json), as: UTF8.self)
+            do {
+                guard text.utf8.count < 7900 else { throw StoreError("change too large for NOTIFY") }
+                try await client.query("SELECT pg_notify(\(Self.channel), \(text))", logger: logger)
+            } catch {
+                logger.warning(
+                    "change not sent to other replicas", metadata: ["error": "\(String(reflecting: error))"])
+                feed.deliver(change)
+            }
         }
 
-        public func subscribe() -> AsyncStream<ChangeEvent> {
-            // The "poll" is one LISTEN that lasts until it fails; the interval is the pause
+        /// What any replica published, this one included, while a LISTEN connection is open: a
+        /// change published while the listener reconnects (after a lost connection) is missed.
+        public func changes() -> AsyncStream<ServerChange> {
+            // The "read" is one LISTEN that lasts until it fails; the interval is the pause
             // before listening again.
             feed.subscribe(every: .seconds(1)) { [self] in await listen() }
         }
@@ -266,11 +273,10 @@
                 try await client.withConnection { connection in
                     try await connection.listen(on: Self.channel) { notifications in
                         for try await notification in notifications {
-                            guard let value = try? JSONParser.parse(notification.payload) else { continue }
-                            feed.deliver(
-                                ChangeEvent(
-                                    topic: value["t"]?.stringValue ?? "", subject: value["s"]?.stringValue ?? "",
-                                    payload: value["p"]?.stringValue ?? "", origin: value["o"]?.stringValue ?? ""))
+                            guard let value = try? JSONParser.parse(notification.payload),
+                                let change = ServerChange(json: value)
+                            else { continue }
+                            feed.deliver(change)
                         }
                     }
                 }

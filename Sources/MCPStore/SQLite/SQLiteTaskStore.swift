@@ -11,9 +11,11 @@ public import MCPCore
 /// make it safe across processes; every call runs on the store's own serial queue, off the
 /// concurrency pool.
 ///
-/// The change feed is a table: ``publish(_:)`` inserts a row; one poller per process reads the
-/// rows after the last it saw every ``feedPollInterval`` (an indexed range read, cheap) and
-/// hands them to this process's subscribers. Rows older than ``feedRetention`` are trimmed by
+/// It is also the server's ``ChangeFeed`` (``ServerChange``s: declarations shown or hidden,
+/// resource updates, handshake-era subscriptions) for every worker on the file: a table.
+/// ``publish(_:)`` inserts a row; one poller per process reads the rows after the last it saw
+/// every ``feedPollInterval`` (an indexed range read, cheap) and hands them to this process's
+/// subscribers. Rows older than ``feedRetention`` are trimmed by
 /// the sweep, and at most ``feedRows`` are kept.
 public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
     public let path: String
@@ -51,8 +53,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         CREATE INDEX IF NOT EXISTS mcp_tasks_by_lease ON mcp_tasks (status, lease_until);
         CREATE INDEX IF NOT EXISTS mcp_tasks_by_expiry ON mcp_tasks (expires_at);
         CREATE TABLE IF NOT EXISTS mcp_changes (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, topic TEXT NOT NULL,
-            subject TEXT NOT NULL, payload TEXT NOT NULL, origin TEXT NOT NULL);
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, change TEXT NOT NULL, origin TEXT NOT NULL);
         """
 
     static let columns = """
@@ -230,46 +231,54 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
 
     // MARK: ChangeFeed
 
-    public func publish(_ event: ChangeEvent) async throws {
+    /// Inserts `change` for every process on this file to read. When the file cannot take it,
+    /// this process's own subscribers still hear of it.
+    public func publish(_ change: ServerChange) async {
         let origin = origin
-        _ = try await executor.run { connection throws(SQLiteError) in
-            try connection.update(
-                "INSERT INTO mcp_changes (at, topic, subject, payload, origin) VALUES (?, ?, ?, ?, ?)",
-                [
-                    .real(Date().timeIntervalSince1970), .text(event.topic), .text(event.subject), .text(event.payload),
-                    .text(event.origin.isEmpty ? origin : event.origin),
-                ])
+        let text = String(decoding: JSONWriter.bytes(change.json), as: UTF8.self)
+        do {
+            _ = try await executor.run { connection throws(SQLiteError) in
+                try connection.update(
+                    "INSERT INTO mcp_changes (at, change, origin) VALUES (?, ?, ?)",
+                    [.real(Date().timeIntervalSince1970), .text(text), .text(origin)])
+            }
+        } catch {
+            feed.deliver(change)
         }
     }
 
-    public func subscribe() -> AsyncStream<ChangeEvent> {
+    public func changes() -> AsyncStream<ServerChange> {
         feed.subscribe(every: Self.feedPollInterval) { [self] in await poll() }
     }
 
-    /// One poll of the feed table: the rows after `cursor`, oldest first.
+    /// One poll of the feed table: the rows after the cursor, oldest first (the first poll:
+    /// those published since the reader started).
     private func poll() async {
         let cursor = feed.cursor
+        let since = feed.since
         do {
             let rows = try await executor.run { connection throws(SQLiteError) -> [[SQLiteValue]] in
                 guard let cursor else {
-                    // First poll: start after what is there now.
-                    return try connection.query("SELECT coalesce(max(seq), 0) FROM mcp_changes")
+                    // The row before the start (or 0) first, then what came after it.
+                    let start =
+                        try connection.query(
+                            "SELECT coalesce(max(seq), 0) FROM mcp_changes WHERE at < ?", [.real(since)]
+                        ).first?.first?.integer ?? 0
+                    return [[.integer(start)]]
+                        + (try connection.query(
+                            "SELECT seq, change FROM mcp_changes WHERE seq > ? ORDER BY seq LIMIT 1000",
+                            [.integer(start)]))
                 }
                 return try connection.query(
-                    "SELECT seq, topic, subject, payload, origin FROM mcp_changes WHERE seq > ? ORDER BY seq LIMIT 1000",
-                    [.integer(cursor)])
-            }
-            guard cursor != nil else {
-                feed.cursor = rows.first?.first?.integer ?? 0
-                return
+                    "SELECT seq, change FROM mcp_changes WHERE seq > ? ORDER BY seq LIMIT 1000", [.integer(cursor)])
             }
             for row in rows {
-                guard row.count == 5, let seq = row[0].integer else { continue }
+                guard let seq = row.first?.integer else { continue }
                 feed.cursor = seq
-                feed.deliver(
-                    ChangeEvent(
-                        topic: row[1].text ?? "", subject: row[2].text ?? "", payload: row[3].text ?? "",
-                        origin: row[4].text ?? ""))
+                guard row.count == 2, let text = row[1].text, let value = try? JSONParser.parse(text),
+                    let change = ServerChange(json: value)
+                else { continue }
+                feed.deliver(change)
             }
         } catch {
             // A busy or failing poll is retried at the next tick.
