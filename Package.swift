@@ -186,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPStoreTests",
-            dependencies: ["MCPStore", "MCPCore"],
+            dependencies: ["MCPStore", "MCPCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(

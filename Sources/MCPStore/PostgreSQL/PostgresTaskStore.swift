@@ -1,5 +1,5 @@
 #if PostgreSQL
-    import Logging
+    public import Logging
     public import MCPCore
     import PostgresNIO
 
