@@ -67,14 +67,19 @@ TASKS_ENVELOPE = dict(ENVELOPE, **{
     "io.modelcontextprotocol/clientCapabilities": {"extensions": {"io.modelcontextprotocol/tasks": {}}}})
 
 
-def rpc(port: int, method: str, params: dict, name: str | None = None, timeout: float = 30) -> dict:
-    """One 2026-07-28 request declaring the tasks extension, on a new connection."""
-    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": dict(params, _meta=TASKS_ENVELOPE)}
-    headers = dict(MODERN_HEADERS, **{"Mcp-Method": method})
+SAMPLING_ENVELOPE = dict(ENVELOPE, **{"io.modelcontextprotocol/clientCapabilities": {"sampling": {}}})
+
+
+def rpc(port: int, method: str, params: dict, name: str | None = None, timeout: float = 30,
+        envelope: dict = TASKS_ENVELOPE, headers: dict | None = None) -> dict:
+    """One 2026-07-28 request (by default declaring the tasks extension), on a new connection, so
+    that any worker of the server may accept it."""
+    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": dict(params, _meta=envelope)}
+    sent = dict(MODERN_HEADERS, **{"Mcp-Method": method}, **(headers or {}))
     if name:
-        headers["Mcp-Name"] = name
+        sent["Mcp-Name"] = name
     request = urllib.request.Request(f"http://127.0.0.1:{port}/mcp", data=json.dumps(body).encode(),
-                                     headers=headers, method="POST")
+                                     headers=sent, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read().decode())
@@ -83,13 +88,33 @@ def rpc(port: int, method: str, params: dict, name: str | None = None, timeout: 
         return json.loads(text) if text else {"error": {"code": error.code}}
 
 
-def create(port: int, arguments: dict) -> dict:
-    answer = rpc(port, "tools/call", {"name": "generate_report", "arguments": arguments}, name="generate_report")
+def mrtr_round_trip(first_port: int, retry_port: int, text: str) -> tuple[bool, str]:
+    """summarize_text under 2026-07-28: the call ends input_required (a sampling request and a
+    sealed requestState); the retry, on a new connection to `retry_port`, carries the answer."""
+    params = {"name": "summarize_text", "arguments": {"text": text}}
+    first = rpc(first_port, "tools/call", params, name="summarize_text", envelope=SAMPLING_ENVELOPE)
+    asked = first.get("result") or {}
+    if asked.get("resultType") != "input_required" or not asked.get("inputRequests"):
+        return False, f"first round: {json.dumps(first)[:300]}"
+    key = next(iter(asked["inputRequests"]))
+    answer = {"role": "assistant", "content": {"type": "text", "text": f"SUMMARY of {text}"}, "model": "check"}
+    retry = dict(params, inputResponses={key: answer}, requestState=asked["requestState"])
+    second = rpc(retry_port, "tools/call", retry, name="summarize_text", envelope=SAMPLING_ENVELOPE)
+    result = second.get("result") or {}
+    ok = result.get("resultType") == "complete" and not result.get("isError") and f"SUMMARY of {text}" in json.dumps(result)
+    return ok, "" if ok else f"retry: {json.dumps(second)[:300]}"
+
+
+def create(port: int, arguments: dict, headers: dict | None = None, task: dict | None = None) -> dict:
+    params: dict = {"name": "generate_report", "arguments": arguments}
+    if task is not None:
+        params["task"] = task
+    answer = rpc(port, "tools/call", params, name="generate_report", headers=headers)
     return answer.get("result") or {"error": answer.get("error")}
 
 
-def get(port: int, task_id: str) -> dict:
-    answer = rpc(port, "tasks/get", {"taskId": task_id}, name=task_id)
+def get(port: int, task_id: str, headers: dict | None = None) -> dict:
+    answer = rpc(port, "tasks/get", {"taskId": task_id}, name=task_id, headers=headers)
     return answer.get("result") or {"status": "error", "error": answer.get("error")}
 
 
@@ -231,11 +256,127 @@ def check_expiry(binary: str) -> None:
         server.stop()
 
 
+def check_mrtr(binary: str) -> None:
+    """200 MRTR round-trips while the workers recycle under load: every retry, on a new
+    connection that either worker may accept, opens the sealed state and completes."""
+    port = free_port()
+    server = Server(binary, port, {"MAX_REQUESTS": "150", "MAX_REQUESTS_JITTER": "30"})
+    try:
+        load: dict = {}
+        loader = threading.Thread(target=lambda: load.update(wrk(port, 10, connections=16)))
+        loader.start()
+        outcomes: list[tuple[bool, str]] = []
+        lock = threading.Lock()
+
+        def run(offset: int) -> None:
+            for index in range(offset, 200, 4):
+                outcome = mrtr_round_trip(port, port, f"text {index}")
+                with lock:
+                    outcomes.append(outcome)
+
+        drivers = [threading.Thread(target=run, args=(offset,)) for offset in range(4)]
+        for driver in drivers:
+            driver.start()
+        for driver in drivers:
+            driver.join()
+        loader.join()
+        completed = sum(1 for ok, _ in outcomes if ok)
+        problems = [why for ok, why in outcomes if not ok][:2]
+        recycles = server.metric('mcp_worker_restarts_total{reason="recycled"}')
+        ok = completed == 200 and recycles >= 2
+        report("200 MRTR round-trips across recycling workers", ok,
+               f"{completed} of 200 completed under wrk load ({load.get('requests', 0)} requests), "
+               f"{int(recycles)} recycles{'; ' + ' | '.join(problems) if problems else ''}")
+    finally:
+        server.stop()
+
+
+def check_limits(binary: str) -> None:
+    """The per-principal cap and the TTL, each at its limit: the 3rd of TASKS_PER_PRINCIPAL=3
+    unfinished tasks is accepted and the 4th refused until one ends; a task is read just before
+    TASK_TTL=4 and is unknown just after it."""
+    port = free_port()
+    server = Server(binary, port, {"TASKS_PER_PRINCIPAL": "3", "TASK_TTL": "4", "TASK_MAX_TTL": "4"})
+    try:
+        slow = {"topic": "capped", "sections": 50, "section_ms": 1000}
+        accepted = [create(port, slow) for _ in range(3)]
+        refused = create(port, slow)
+        ids = [task.get("taskId") for task in accepted]
+        rpc(port, "tasks/cancel", {"taskId": ids[0]}, name=ids[0])
+        after_cancel = create(port, slow)
+        cap_ok = all(ids) and "taskId" not in refused and refused.get("error") and "taskId" in after_cancel
+        for task_id in ids[1:] + [after_cancel.get("taskId")]:
+            if task_id:
+                rpc(port, "tasks/cancel", {"taskId": task_id}, name=task_id)
+        quick = create(port, {"topic": "short-lived", "sections": 1, "section_ms": 0})
+        created = time.time()
+        ttl_ms = quick.get("ttlMs")
+        done = wait_terminal(port, quick["taskId"], limit=3) if "taskId" in quick else {}
+        time.sleep(max(0.0, created + 3.0 - time.time()))
+        before = get(port, quick["taskId"]) if "taskId" in quick else {}
+        time.sleep(max(0.0, created + 5.5 - time.time()))  # past the TTL and the next sweep
+        after = get(port, quick["taskId"]) if "taskId" in quick else {}
+        ttl_ok = (ttl_ms == 4000 and done.get("status") == "completed" and before.get("status") == "completed"
+                  and after.get("status") == "error")
+        report("per-principal cap at its limit", bool(cap_ok),
+               f"3 accepted: {all(ids)}; 4th: {refused.get('error')}; after a cancel: "
+               f"{'accepted' if 'taskId' in after_cancel else after_cancel}")
+        report("task TTL at its limit", ttl_ok,
+               f"ttlMs {ttl_ms}; {before.get('status')} at 3 s, "
+               f"{after.get('status')} {after.get('error')} at 5.5 s")
+    finally:
+        server.stop()
+
+
+def prompt_names(port: int) -> set[str]:
+    answer = rpc(port, "prompts/list", {}, envelope=ENVELOPE)
+    return {prompt.get("name") for prompt in (answer.get("result") or {}).get("prompts", [])}
+
+
+def set_enabled(port: int, kind: str, name: str, enabled: bool) -> dict:
+    arguments = {"kind": kind, "name": name, "enabled": enabled}
+    return rpc(port, "tools/call", {"name": "set_enabled", "arguments": arguments}, name="set_enabled",
+               envelope=ENVELOPE)
+
+
+def until_everywhere(ports: list[int], name: str, shown: bool, limit: float = 10) -> float | None:
+    """Seconds until `name` is (or is not) among the prompts of 6 lists in a row from each port
+    (new connections: any worker); None when it never was within `limit`."""
+    started = time.time()
+    while time.time() - started < limit:
+        if all((name in prompt_names(port)) == shown for port in ports for _ in range(6)):
+            return time.time() - started
+        time.sleep(0.1)
+    return None
+
+
+def check_changes(binary: str) -> None:
+    """A declaration hidden through one worker is hidden on every worker (the change travels
+    through the SQLite store's feed), and shown again the same way."""
+    port = free_port()
+    server = Server(binary, port, {"ENABLE_DEMO_TOOLS": "true"})
+    try:
+        before = "code_review" in prompt_names(port)
+        hidden = set_enabled(port, "prompt", "code_review", False)
+        gone = until_everywhere([port], "code_review", False)
+        shown = set_enabled(port, "prompt", "code_review", True)
+        back = until_everywhere([port], "code_review", True)
+        ok = before and gone is not None and back is not None and "hidden" in json.dumps(hidden) and "shown" in \
+            json.dumps(shown)
+        report("a registry change reaches every worker", ok,
+               f"code_review hidden on both workers after {gone if gone is None else f'{gone:.2f} s'}, "
+               f"shown again after {back if back is None else f'{back:.2f} s'}")
+    finally:
+        server.stop()
+
+
 def check_replicas(binary: str, postgres: str, nginx: str) -> None:
     """Two replicas sharing SECRET_KEY and one PostgreSQL, behind nginx with the committed config:
-    a task created through one is polled, cancelled and fetched through the other."""
+    a task created through one is polled, cancelled and fetched through the other; an MRTR
+    retry is served by the other; a third replica on the same database with an API key (another
+    principal) answers the first replicas' task ids as unknown."""
     ports = [free_port(), free_port()]
-    env = {"SECRET_KEY": "replica-test-secret", "REPLICAS": "2", "TASK_STORE": postgres}
+    env = {"SECRET_KEY": "replica-test-secret", "REPLICAS": "2", "TASK_STORE": postgres, "ENABLE_DEMO_TOOLS": "true"}
     servers = [Server(binary, port, env) for port in ports]
     try:
         with NginxFront(nginx, ports) as front:
@@ -245,7 +386,9 @@ def check_replicas(binary: str, postgres: str, nginx: str) -> None:
             through_nginx = wait_terminal(front.port, task["taskId"])
             slow = create(ports[1], {"topic": "replicated slow", "sections": 50, "section_ms": 1000})
             rpc(ports[0], "tasks/cancel", {"taskId": slow["taskId"]}, name=slow["taskId"])
-            time.sleep(2.5)  # the owner notices at its next renewal (every second)
+            deadline = time.time() + 10  # the owner notices at its next renewal (every second)
+            while time.time() < deadline and servers[1].metric('mcp_tasks_finished_total{outcome="cancelled"}') < 1:
+                time.sleep(0.2)
             cancelled = get(front.port, slow["taskId"])
             stopped = servers[1].metric('mcp_tasks_finished_total{outcome="cancelled"}')
             ok = (seen.get("status") == "working" and final.get("status") == "completed"
@@ -255,12 +398,51 @@ def check_replicas(binary: str, postgres: str, nginx: str) -> None:
                    f"created on :{ports[0]}, seen {seen.get('status')} then {final.get('status')} on :{ports[1]}, "
                    f"{through_nginx.get('status')} through nginx :{front.port}; cancel on :{ports[0]} of a task "
                    f"running on :{ports[1]} -> {cancelled.get('status')}, work stopped there: {stopped:.0f}")
+            retried = [mrtr_round_trip(ports[0], ports[1], "asked on one replica, answered on the other"),
+                       mrtr_round_trip(ports[1], ports[0], "the other way round"),
+                       mrtr_round_trip(front.port, front.port, "through nginx")]
+            report("MRTR retry served by the other replica", all(ok for ok, _ in retried),
+                   "; ".join(why or "completed" for _, why in retried))
+            set_enabled(ports[0], "prompt", "code_review", False)
+            gone = until_everywhere(ports, "code_review", False)
+            set_enabled(ports[1], "prompt", "code_review", True)
+            back = until_everywhere(ports, "code_review", True)
+            report("a registry change reaches every replica (LISTEN/NOTIFY)", gone is not None and back is not None,
+                   f"hidden through :{ports[0]}: gone on both after {gone if gone is None else f'{gone:.2f} s'}; shown through "
+                   f":{ports[1]}: back on both "
+                   f"after {back if back is None else f'{back:.2f} s'}")
+        key = {"X-API-Key": "another-principal"}
+        third = Server(binary, free_port(), dict(env, API_KEY="another-principal"))
+        try:
+            foreign = get(third.port, task["taskId"], headers=key)
+            own = create(third.port, {"topic": "mine", "sections": 1, "section_ms": 0}, headers=key)
+            own_done = wait_terminal_with(third.port, own.get("taskId", ""), key)
+            unseen = get(ports[0], own.get("taskId", ""))
+            ok = (foreign.get("status") == "error" and own_done.get("status") == "completed"
+                  and unseen.get("status") == "error")
+            report("a task id of another principal is unknown (shared PostgreSQL)", ok,
+                   f"the first replicas' task on the keyed replica: {foreign.get('error')}; the keyed caller's own "
+                   f"task: {own_done.get('status')} there, {unseen.get('error')} for the anonymous caller")
+        finally:
+            third.stop()
     finally:
         for server in servers:
             server.stop()
 
 
-CHECKS = {"recycling": check_recycling, "kill": check_kill, "cancel": check_cancel_metrics, "expiry": check_expiry}
+def wait_terminal_with(port: int, task_id: str, headers: dict, limit: float = 30) -> dict:
+    deadline = time.time() + limit
+    task: dict = {}
+    while time.time() < deadline:
+        task = get(port, task_id, headers=headers)
+        if task.get("status") in ("completed", "failed", "cancelled", "error"):
+            return task
+        time.sleep(0.1)
+    return task
+
+
+CHECKS = {"recycling": check_recycling, "mrtr": check_mrtr, "changes": check_changes, "kill": check_kill, "cancel": check_cancel_metrics,
+          "limits": check_limits, "expiry": check_expiry}
 
 
 def main() -> None:
