@@ -1,5 +1,5 @@
 public import MCPCore
-public import NIOCore
+import NIOCore
 public import NIOHTTP1
 import NIOPosix
 public import NIOSSL

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 import Synchronization
 
 /// The protocol engine: answers JSON-RPC requests of both MCP eras from a ``Registry``.

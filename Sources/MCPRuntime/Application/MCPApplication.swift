@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import MCPCore
-public import MCPHTTP
+import MCPHTTP
 import MCPStdio
 import MCPStore
 import NIOCore
