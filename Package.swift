@@ -189,7 +189,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPRuntimeTests",
-            dependencies: ["MCPRuntime", "MCPHTTP", "MCPCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "MCPRuntime", "MCPHTTP", "MCPCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strictSettings
         ),
     ]
