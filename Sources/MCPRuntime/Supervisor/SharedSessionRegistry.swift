@@ -37,7 +37,8 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         self.idleTTL = idleTTL
         slots = max(16, capacity * 2)
         mappedBytes = Self.headerBytes + slots * Self.slotBytes
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // O_NOFOLLOW: a link planted where the table goes must not redirect it onto another file.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw RuntimeError("cannot open the session table \(path)") }
         defer { close(descriptor) }
         // The file's size from lseek: `struct stat` is claimed by whichever C module included

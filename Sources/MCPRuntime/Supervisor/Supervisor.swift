@@ -38,11 +38,15 @@ public final class Supervisor {
         public var workerTimeout: Double
         public var maxSessions: Int
         public var sessionIdleTTL: Double
+        /// `RUNTIME_DIR`: the private folder each run's folder is made in (nil: the temporary
+        /// folder); see ``RuntimeDirectory``.
+        public var runtimeDirectory: String?
 
         public init(
             executable: String, workerArguments: [String], environment: [String: String], host: String, port: Int,
             workers: Int,
-            gracefulTimeout: Double, workerTimeout: Double, maxSessions: Int, sessionIdleTTL: Double
+            gracefulTimeout: Double, workerTimeout: Double, maxSessions: Int, sessionIdleTTL: Double,
+            runtimeDirectory: String? = nil
         ) {
             self.executable = executable
             self.workerArguments = workerArguments
@@ -54,6 +58,7 @@ public final class Supervisor {
             self.workerTimeout = workerTimeout
             self.maxSessions = maxSessions
             self.sessionIdleTTL = sessionIdleTTL
+            self.runtimeDirectory = runtimeDirectory
         }
     }
 
@@ -71,7 +76,7 @@ public final class Supervisor {
     var configuration: Configuration
     let reload: () -> Configuration?
     let logger: Logger
-    let runtimeDirectory: String
+    let runtime: RuntimeDirectory
     let sessionKey: [UInt8]
     var listener: Int32 = -1
     var policy: SupervisorPolicy
@@ -90,11 +95,9 @@ public final class Supervisor {
         self.policy = SupervisorPolicy(settings: configuration.policySettings)
         var random = SystemRandomNumberGenerator()
         sessionKey = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-        runtimeDirectory = NSTemporaryDirectory() + "mcp-server-\(getpid())"
-        try FileManager.default.createDirectory(
-            atPath: runtimeDirectory + "/metrics", withIntermediateDirectories: true)
+        runtime = try RuntimeDirectory.create(in: configuration.runtimeDirectory)
         sessions = try SharedSessionRegistry(
-            path: runtimeDirectory + "/sessions.table", capacity: configuration.maxSessions,
+            path: runtime.sessionTable, capacity: configuration.maxSessions,
             idleTTL: configuration.sessionIdleTTL)
         signals = try SignalPipe(trapping: [SIGTERM, SIGINT, SIGHUP, SIGTTIN, SIGTTOU])
     }
@@ -211,7 +214,7 @@ public final class Supervisor {
             case .kill(let pid):
                 kill(pid, SIGKILL)
             case .retireMetrics(let slot, let pid):
-                MetricsStore.retire(workerFile: "worker-\(slot)-\(pid).prom", in: runtimeDirectory + "/metrics")
+                MetricsStore.retire(workerFile: "worker-\(slot)-\(pid).prom", in: runtime.metrics)
             case .releaseStartupCode:
                 let released = StartupCode.release()
                 logger.debug("released start-up code", metadata: ["bytes": "\(released)"])
@@ -228,7 +231,8 @@ public final class Supervisor {
         guard let reports = Pipe.make(), let alive = Pipe.make() else { return nil }
         var environment = configuration.environment
         environment[WorkerChannel.workerIDVariable] = String(slot)
-        environment[WorkerChannel.runtimeDirectoryVariable] = runtimeDirectory
+        environment[WorkerChannel.runtimeDirectoryVariable] = runtime.path
+        environment[WorkerChannel.persistentDirectoryVariable] = runtime.persistent
         environment[WorkerChannel.sessionKeyVariable] = WorkerChannel.hex(sessionKey)
         do {
             let pid = try ProcessSpawner.spawn(
@@ -259,12 +263,12 @@ public final class Supervisor {
             text += "mcp_worker_restarts_total{reason=\"\(reason)\"} \(policy.restarts[reason] ?? 0)\n"
         }
         text += "# TYPE mcp_sessions_active gauge\nmcp_sessions_active \(sessions.count)\n"
-        MetricsStore.writeAtomically(text, to: runtimeDirectory + "/metrics/supervisor.prom")
+        MetricsStore.writeAtomically(text, to: runtime.metrics + "/supervisor.prom")
     }
 
     private func cleanUp() {
         if listener >= 0 { close(listener) }
-        try? FileManager.default.removeItem(atPath: runtimeDirectory)
+        runtime.remove()
     }
 }
 

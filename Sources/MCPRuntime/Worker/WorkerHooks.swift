@@ -94,6 +94,8 @@ extension MCPApplication {
         guard let id = environment[WorkerChannel.workerIDVariable].flatMap(Int.init),
             let directory = environment[WorkerChannel.runtimeDirectoryVariable]
         else { throw RuntimeError("a worker is started by the supervisor (mcp-server serve --workers N)") }
+        let runtime = try RuntimeDirectory.adopt(
+            path: directory, persistent: environment[WorkerChannel.persistentDirectoryVariable])
         var logger = Logger(label: "mcp.server")
         logger[metadataKey: "worker"] = "\(id)"
         let server = MCPServer(registry: registry, configuration: serverConfiguration(instructions: instructions))
@@ -103,8 +105,8 @@ extension MCPApplication {
                 WorkerChannel.bytes(fromHex:))
         }
         let sessions = try SharedSessionRegistry(
-            path: directory + "/sessions.table", capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
-        let metrics = settings.enableMetrics ? MetricsStore(directory: directory + "/metrics", worker: id) : nil
+            path: runtime.sessionTable, capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
+        let metrics = settings.enableMetrics ? MetricsStore(directory: runtime.metrics, worker: id) : nil
         metrics?.bootstrap()
         let group = eventLoopGroup
         let http = MCPHTTPService(
