@@ -12,7 +12,8 @@ final class HTTPHarness: Sendable {
     let port: Int
 
     static func start(
-        demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in }
+        demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in },
+        server configureServer: (inout ServerConfiguration) -> Void = { _ in }, metrics: MetricsEndpoint? = nil
     ) async throws -> HTTPHarness {
         var configuration = HTTPConfiguration()
         configuration.listener = .bind(host: "127.0.0.1", port: 0)
@@ -24,10 +25,12 @@ final class HTTPHarness: Sendable {
             demoTools: demoTools)
         var serverConfiguration = ServerConfiguration(info: ServerInfo(name: "test-server", version: "9.9.9"))
         serverConfiguration.toolTimeout = .seconds(30)
+        configureServer(&serverConfiguration)
         let server = MCPServer(registry: registry, configuration: serverConfiguration)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let service = MCPHTTPService(server: server, configuration: configuration, logger: logger, accessLog: false)
+        let service = MCPHTTPService(
+            server: server, configuration: configuration, logger: logger, accessLog: false, metrics: metrics)
         try await service.start()
         return HTTPHarness(service: service, workspace: workspace, port: service.localAddress?.port ?? 0)
     }
@@ -50,9 +53,11 @@ final class HTTPHarness: Sendable {
 /// Runs `body` against a fresh server and stops it afterwards.
 func withServer(
     demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in },
+    server configureServer: (inout ServerConfiguration) -> Void = { _ in }, metrics: MetricsEndpoint? = nil,
     _ body: (HTTPHarness) async throws -> Void
 ) async throws {
-    let harness = try await HTTPHarness.start(demoTools: demoTools, configure)
+    let harness = try await HTTPHarness.start(
+        demoTools: demoTools, configure, server: configureServer, metrics: metrics)
     do {
         try await body(harness)
     } catch {

@@ -42,6 +42,10 @@ public struct ResourceDefinition: Sendable {
     public var completions: [String: CompletionSource]
     public var read:
         @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) async throws -> [ResourceContents]
+    /// For a synchronous function: the function itself, which the server runs off the
+    /// concurrency pool (``BlockingWork``). Nil for `async` functions.
+    public var perform:
+        (@Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) throws -> [ResourceContents])?
 
     public init<Output: ResourceOutput>(
         uri: String,
@@ -82,6 +86,9 @@ public struct ResourceDefinition: Sendable {
             read: { uri, variables, context in
                 try perform(uri, variables, context).resourceContents(uri: uri, mimeType: mimeType)
             })
+        self.perform = { uri, variables, context in
+            try perform(uri, variables, context).resourceContents(uri: uri, mimeType: mimeType)
+        }
     }
 
     /// The declaration's wire form under `version`.

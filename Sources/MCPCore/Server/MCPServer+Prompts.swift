@@ -33,13 +33,37 @@ extension MCPServer {
             for argument in prompt.arguments where argument.isRequired && arguments[argument.name] == nil {
                 throw .invalidParams(ArgumentError(parameter: argument.name, kind: .missing).description)
             }
+            // A template repeats its arguments: arguments alone past the result limit cannot fit.
+            let size = arguments.values.reduce(0) { $0 + $1.utf8.count }
+            guard size <= configuration.maxResultBytes else {
+                throw .invalidParams(
+                    "prompt arguments total \(size) bytes, more than the \(configuration.maxResultBytes)-byte result limit"
+                )
+            }
         } catch {
             return .error(error, id: id)
         }
-        let context = context(for: request, era: era, sink: sink, logger: logger)
+        var context = context(for: request, era: era, sink: sink, logger: logger)
+        context.maxResultBytes = configuration.maxResultBytes
         let messages: [PromptMessage]
         do {
-            messages = try await prompt.render(PromptArguments(arguments), context)
+            if let perform = prompt.perform {
+                let context = context
+                let arguments = arguments
+                messages = try await configuration.blockingWork.run(
+                    cancellation: context.cancellation, timeout: configuration.toolTimeout
+                ) { try perform(PromptArguments(arguments), context) }
+            } else {
+                messages = try await prompt.render(PromptArguments(arguments), context)
+            }
+        } catch is BlockingWork.Busy {
+            return .error(.serverBusy(), id: id)
+        } catch let error as ResultTooLarge {
+            return .error(.internalError(error.description), id: id)
+        } catch is TimeoutError {
+            context.cancellation.cancel()
+            logger.warning("prompt timed out", metadata: ["mcp.prompt.name": "\(prompt.name)"])
+            return .error(.internalError("rendering the prompt took too long"), id: id)
         } catch let error as ArgumentError {
             return .error(.invalidParams(error.description), id: id)
         } catch let error as ToolError {
@@ -56,6 +80,7 @@ extension MCPServer {
             return ["role": .string(message.role.rawValue), "content": content]
         }
         result.append("messages", .array(rendered))
+        if let problem = oversized(result, what: "prompt", logger: logger) { return .error(problem, id: id) }
         decorate(&result, era: era)
         return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))
     }

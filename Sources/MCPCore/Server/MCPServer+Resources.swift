@@ -24,10 +24,26 @@ extension MCPServer {
             era.isModern
             ? .invalidParams("Resource not found", data: ["uri": .string(uri)]) : .resourceNotFound(uri: uri)
         guard let (resource, variables) = registry.resource(for: uri) else { return .error(notFound, id: id) }
-        let context = context(for: request, era: era, sink: sink, logger: logger)
+        var context = context(for: request, era: era, sink: sink, logger: logger)
+        context.maxResultBytes = configuration.maxResultBytes
         let contents: [ResourceContents]
         do {
-            contents = try await resource.read(uri, PromptArguments(variables), context)
+            if let perform = resource.perform {
+                let context = context
+                contents = try await configuration.blockingWork.run(
+                    cancellation: context.cancellation, timeout: configuration.toolTimeout
+                ) { try perform(uri, PromptArguments(variables), context) }
+            } else {
+                contents = try await resource.read(uri, PromptArguments(variables), context)
+            }
+        } catch is BlockingWork.Busy {
+            return .error(.serverBusy(), id: id)
+        } catch let error as ResultTooLarge {
+            return .error(.internalError(error.description), id: id)
+        } catch is TimeoutError {
+            context.cancellation.cancel()
+            logger.warning("resource read timed out", metadata: ["mcp.resource.uri": "\(LogSafe.escape(uri))"])
+            return .error(.internalError("reading the resource took too long"), id: id)
         } catch is ResourceNotFound {
             return .error(notFound, id: id)
         } catch let error as ArgumentError {
@@ -40,11 +56,22 @@ extension MCPServer {
         }
         guard !contents.isEmpty else { return .error(notFound, id: id) }
         var result: JSONObject = ["contents": .array(contents.map(\.json))]
+        if let problem = oversized(result, what: "resource", logger: logger) { return .error(problem, id: id) }
         if era.isModern {
             result.append("ttlMs", .int(configuration.readTTLMilliseconds))
             result.append("cacheScope", "public")
         }
         decorate(&result, era: era)
         return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))
+    }
+}
+
+extension MCPServer {
+    /// An error when `result` is larger than ``ServerConfiguration/maxResultBytes`` (logged), else nil.
+    func oversized(_ result: JSONObject, what: String, logger: Logger) -> JSONRPCError? {
+        let limit = configuration.maxResultBytes
+        guard JSONWriter.encodedLength(of: .object(result), limit: limit) == nil else { return nil }
+        logger.warning("\(what) larger than the result limit", metadata: ["limit": "\(limit)"])
+        return .internalError("the \(what) is larger than the server's \(limit)-byte limit (MAX_RESULT_SIZE)")
     }
 }

@@ -26,39 +26,80 @@ extension MCPServer {
             return .error(error, id: id)
         }
         let context = context(for: request, era: era, sink: sink, logger: logger)
-        let result = await run(tool, arguments: arguments, context: context)
-        var object = result.json(for: era.version)
+        guard case .completed(let result, var object) = await run(tool, arguments: arguments, context: context) else {
+            var reply = Reply.error(.serverBusy(), id: id)
+            reply.toolName = tool.name
+            return reply
+        }
         decorate(&object, era: era)
         return Reply(
             bytes: JSONRPCEncoding.result(id: id, result: object), toolName: tool.name, toolFailed: result.isError)
     }
 
-    /// Runs a tool after checking its arguments; every failure becomes a tool execution error.
+    /// How a call ended: a result (and its wire form under the request's revision), or no run at
+    /// all because every thread for tool work was busy and the queue was full.
+    enum ToolCallOutcome: Sendable {
+        case completed(ToolResult, JSONObject)
+        case busy
+    }
+
+    /// Runs a tool after checking its arguments; every failure becomes a tool execution error,
+    /// and so does a result larger than ``ServerConfiguration/maxResultBytes``.
     /// Reports `mcp_tool_calls_total{tool,outcome}` and `mcp_tool_duration_seconds{tool}`.
-    func run(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolResult {
+    func run(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolCallOutcome {
         let started = ContinuousClock.now
-        let result = await runChecked(tool, arguments: arguments, context: context)
+        var result: ToolResult
+        do throws(BlockingWork.Busy) {
+            result = try await runChecked(tool, arguments: arguments, context: context)
+        } catch {
+            context.logger.debug("busy: tool call refused", metadata: ["mcp.tool.name": "\(tool.name)"])
+            return .busy
+        }
+        var object = result.json(for: context.version)
+        let limit = configuration.maxResultBytes
+        if JSONWriter.encodedLength(of: .object(object), limit: limit) == nil {
+            context.logger.warning(
+                "tool result larger than the limit", metadata: ["mcp.tool.name": "\(tool.name)", "limit": "\(limit)"])
+            result = .error("Tool '\(tool.name)': \(ResultTooLarge(limit: limit).description)")
+            object = result.json(for: context.version)
+        }
         let elapsed = ContinuousClock.now - started
         ToolMetrics.calls[ToolMetrics.CallKey(tool: tool.name, failed: result.isError)].increment()
         ToolMetrics.durations[tool.name].recordNanoseconds(
             elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        return result
+        return .completed(result, object)
     }
 
-    private func runChecked(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolResult
-    {
+    private func runChecked(
+        _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext
+    ) async throws(BlockingWork.Busy) -> ToolResult {
+        var context = context
+        context.maxResultBytes = configuration.maxResultBytes
         do {
             try tool.checkNoUnexpectedArguments(arguments)
             let toolArguments = ToolArguments(arguments)
-            if tool.isAsync, let timeout = configuration.toolTimeout {
+            if let perform = tool.perform {
+                // Synchronous: off the concurrency pool, bounded, stopped at the timeout.
+                let context = context
+                return try await configuration.blockingWork.run(
+                    cancellation: context.cancellation, timeout: configuration.toolTimeout
+                ) { try perform(toolArguments, context) }
+            }
+            if let timeout = configuration.toolTimeout {
+                let context = context
                 return try await withTimeout(timeout) { try await tool.run(toolArguments, context) }
             }
             return try await tool.run(toolArguments, context)
+        } catch is BlockingWork.Busy {
+            throw BlockingWork.Busy()
         } catch let error as ArgumentError {
             return .error(error.description)
         } catch let error as ToolError {
             return .error(error.message)
+        } catch let error as ResultTooLarge {
+            return .error("Tool '\(tool.name)': \(error.description)")
         } catch is TimeoutError {
+            context.cancellation.cancel()
             context.logger.warning("tool timed out", metadata: ["mcp.tool.name": "\(tool.name)"])
             return .error("Tool '\(tool.name)' timed out")
         } catch is CancellationError {
@@ -72,12 +113,19 @@ extension MCPServer {
 }
 
 extension MCPServer {
-    /// Calls a tool outside JSON-RPC (the REST side door): the same validation and errors as
-    /// `tools/call`. Nil when there is no such tool.
-    public func callTool(named name: String, arguments: JSONObject, logger: Logger) async -> ToolResult? {
+    /// Calls a tool outside JSON-RPC (the REST side door): the same validation, limits and
+    /// errors as `tools/call`. Nil when there is no such tool.
+    ///
+    /// - Throws: ``BlockingWork/Busy`` when every thread for tool work is busy and the queue is full.
+    public func callTool(
+        named name: String, arguments: JSONObject, logger: Logger
+    ) async throws(BlockingWork.Busy) -> ToolResult? {
         guard let tool = registry.tool(named: name) else { return nil }
         let context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
-        return await run(tool, arguments: arguments, context: context)
+        guard case .completed(let result, _) = await run(tool, arguments: arguments, context: context) else {
+            throw BlockingWork.Busy()
+        }
+        return result
     }
 }
 
