@@ -30,10 +30,12 @@ public final class MCPHTTPService: Sendable {
     ///     all workers of a multi-process server); this process's memory by default.
     ///   - metrics: serves `/metrics` with what it returns (Prometheus text) and records request
     ///     metrics through swift-metrics; nil turns both off.
+    ///   - sessionRevocations: where sessions ended by DELETE are remembered (shared by all
+    ///     workers, and kept across restarts in `RUNTIME_DIR`); this process's memory by default.
     public init(
         server: MCPServer, configuration: HTTPConfiguration, logger: Logger, accessLog: Bool = false,
         sessionRegistry: (any SessionRegistry)? = nil, metrics: MetricsEndpoint? = nil,
-        eventLoopGroup: (any EventLoopGroup)? = nil
+        eventLoopGroup: (any EventLoopGroup)? = nil, sessionRevocations: (any SessionRevocations)? = nil
     ) {
         self.server = server
         self.configuration = configuration
@@ -46,7 +48,8 @@ public final class MCPHTTPService: Sendable {
             ?? LocalSessionRegistry(capacity: configuration.maxSessions, idleTTL: configuration.sessionIdleTTL)
         let sessions = SessionManager(
             sealer: SessionSealer(key: configuration.sessionKey), registry: registry,
-            replayBufferSize: configuration.replayBufferSize)
+            replayBufferSize: configuration.replayBufferSize, revocations: sessionRevocations,
+            maxAge: configuration.sessionMaxAge)
         self.sessions = sessions
         let router = Self.makeRouter(
             server: server, configuration: configuration, status: status, sessions: sessions, metrics: metrics,

@@ -13,7 +13,8 @@ final class HTTPHarness: Sendable {
 
     static func start(
         demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in },
-        server configureServer: (inout ServerConfiguration) -> Void = { _ in }, metrics: MetricsEndpoint? = nil
+        server configureServer: (inout ServerConfiguration) -> Void = { _ in }, metrics: MetricsEndpoint? = nil,
+        revocations: (any SessionRevocations)? = nil
     ) async throws -> HTTPHarness {
         var configuration = HTTPConfiguration()
         configuration.listener = .bind(host: "127.0.0.1", port: 0)
@@ -30,7 +31,8 @@ final class HTTPHarness: Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let service = MCPHTTPService(
-            server: server, configuration: configuration, logger: logger, accessLog: false, metrics: metrics)
+            server: server, configuration: configuration, logger: logger, accessLog: false, metrics: metrics,
+            sessionRevocations: revocations)
         try await service.start()
         return HTTPHarness(service: service, workspace: workspace, port: service.localAddress?.port ?? 0)
     }
@@ -54,10 +56,11 @@ final class HTTPHarness: Sendable {
 func withServer(
     demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in },
     server configureServer: (inout ServerConfiguration) -> Void = { _ in }, metrics: MetricsEndpoint? = nil,
+    revocations: (any SessionRevocations)? = nil,
     _ body: (HTTPHarness) async throws -> Void
 ) async throws {
     let harness = try await HTTPHarness.start(
-        demoTools: demoTools, configure, server: configureServer, metrics: metrics)
+        demoTools: demoTools, configure, server: configureServer, metrics: metrics, revocations: revocations)
     do {
         try await body(harness)
     } catch {

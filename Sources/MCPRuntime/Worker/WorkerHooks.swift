@@ -109,10 +109,11 @@ extension MCPApplication {
         let metrics = settings.enableMetrics ? MetricsStore(directory: runtime.metrics, worker: id) : nil
         metrics?.bootstrap()
         let group = eventLoopGroup
+        let revocations = try SharedSessionRevocations(path: runtime.revokedSessions)
         let http = MCPHTTPService(
             server: server, configuration: configuration, logger: logger, accessLog: settings.accessLog,
             sessionRegistry: sessions,
-            metrics: metrics.map { metricsEndpoint($0) }, eventLoopGroup: group)
+            metrics: metrics.map { metricsEndpoint($0) }, eventLoopGroup: group, sessionRevocations: revocations)
         let hooks = WorkerHooks(
             id: id, quota: settings.requestQuota(), metrics: metrics, eventLoopGroup: group, logger: logger)
         try await serve(http, logger: logger, worker: hooks)
