@@ -84,7 +84,8 @@ func exampleRegistry(_ settings: ServerSettings) throws -> Registry {
     appSettings.logLevel = settings.logLevel.rawValue
     appSettings.secretsPresent = settings.secretsPresent
     let workspace = try Workspace(
-        path: settings.workspaceDirectory, maxReadBytes: settings.maxFileSize, maxWriteBytes: settings.maxFileSize)
+        path: settings.workspaceDirectory, maxReadBytes: settings.maxFileSize, maxWriteBytes: settings.maxFileSize,
+        maxTotalBytes: settings.workspaceMaxBytes > 0 ? settings.workspaceMaxBytes : nil)
     return try ExampleCatalogue.registry(
         settings: appSettings, workspace: workspace, regexTimeout: .milliseconds(Int(settings.regexTimeout * 1000)),
         demoTools: settings.enableDemoTools)
@@ -135,7 +136,7 @@ func supervisorConfiguration(
         workers: settings.transport == .sse ? 1 : settings.workerCount(budget: budget),
         gracefulTimeout: settings.gracefulTimeout,
         workerTimeout: settings.workerTimeout, maxSessions: settings.maxSessions,
-        sessionIdleTTL: settings.sessionIdleTTL)
+        sessionIdleTTL: settings.sessionIdleTTL, runtimeDirectory: settings.runtimeDirectory)
 }
 
 /// One worker process of a supervisor (started by it, not by hand).

@@ -48,6 +48,7 @@ public struct MCPApplication: Sendable {
             info: ServerInfo(name: settings.appName, version: settings.appVersion), instructions: instructions)
         configuration.maxJSONDepth = settings.maxJSONDepth
         configuration.toolTimeout = settings.toolTimeout > 0 ? .milliseconds(Int(settings.toolTimeout * 1000)) : nil
+        settings.applyLimits(to: &configuration)
         return configuration
     }
 
@@ -66,7 +67,7 @@ public struct MCPApplication: Sendable {
                 server: server,
                 configuration: httpConfiguration(listener: .bind(host: settings.host, port: settings.port)),
                 logger: logger, accessLog: settings.accessLog, metrics: metrics.map { metricsEndpoint($0) },
-                eventLoopGroup: eventLoopGroup)
+                eventLoopGroup: eventLoopGroup, sessionRevocations: try settings.sessionRevocations())
             try await serve(http, logger: logger, worker: nil)
         }
     }
@@ -107,6 +108,7 @@ public struct MCPApplication: Sendable {
         http.maxSessions = settings.maxSessions
         http.replayBufferSize = settings.replayBufferSize
         http.sessionKey = settings.secretKey.map(SessionSealer.key(fromSecret:))
+        settings.applySessionLifetime(to: &http)
         http.tlsCertificateFile = settings.tlsCertificateFile
         http.tlsKeyFile = settings.tlsKeyFile
         http.environmentName = settings.environment.rawValue
