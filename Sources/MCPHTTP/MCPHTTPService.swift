@@ -150,6 +150,11 @@ public final class MCPHTTPService: Sendable {
                     status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
             }
+            // HEAD answers like GET without the body (a probe that checks the endpoint is up).
+            router.head(RouterPath(metrics.path)) { _, context in
+                context.record.update { $0.route = metrics.path }
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"])
+            }
         }
         if configuration.legacySSE {
             LegacySSETransport(server: server, configuration: configuration, logger: logger).register(on: router)

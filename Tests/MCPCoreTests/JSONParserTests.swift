@@ -13,8 +13,24 @@ struct JSONParserTests {
         #expect(try JSONParser.parse("1") == .int(1))
         #expect(try JSONParser.parse("1.0") == .double(1.0))
         #expect(try JSONParser.parse("-0") == .int(0))
-        // Larger than Int: kept as a floating-point number, so it can never be a JSON-RPC id.
-        #expect(try JSONParser.parse("18446744073709551616") == .double(18_446_744_073_709_551_616))
+        #expect(try JSONParser.parse("9223372036854775807") == .int(Int.max))
+        #expect(try JSONParser.parse("-9223372036854775808") == .int(Int.min))
+        #expect(try JSONParser.parse("1e30") == .double(1e30))
+    }
+
+    /// An integer beyond 64 bits is refused, with a message that says so, instead of silently
+    /// becoming an approximate floating-point number (an id, a file's content would change).
+    @Test(arguments: [
+        "18446744073709551616", "9223372036854775808", "-9223372036854775809",
+        #"{"id":1e0,"n":[123456789012345678901234567890]}"#,
+    ])
+    func refusesIntegersBeyondSixtyFourBits(_ text: String) {
+        #expect {
+            _ = try JSONParser.parse(text)
+        } throws: { error in
+            guard let error = error as? JSONParseError, error.reason == .integerOutOfRange else { return false }
+            return error.description.contains("outside the 64-bit range")
+        }
     }
 
     @Test func keepsKeyOrderAndLastDuplicateWins() throws {

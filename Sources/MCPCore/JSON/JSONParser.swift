@@ -8,6 +8,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidUTF8
         case tooDeep(limit: Int)
         case trailingData
+        /// An integer (no fraction, no exponent) outside the 64-bit range: refused rather than
+        /// silently turned into an approximate floating-point number.
+        case integerOutOfRange
     }
 
     public let reason: Reason
@@ -31,6 +34,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidUTF8: return "invalid UTF-8 at byte \(offset)"
         case .tooDeep(let limit): return "JSON nested deeper than \(limit) levels"
         case .trailingData: return "unexpected data after the JSON value at byte \(offset)"
+        case .integerOutOfRange:
+            return "integer at byte \(offset) is outside the 64-bit range; send it as a string or with an exponent"
         }
     }
 }
@@ -322,7 +327,8 @@ extension JSONParser {
                 position += 1
             }
             guard position < bytes.count else { throw fail(.unexpectedEnd) }
-            // Integer part: 0 or [1-9][0-9]*
+            // Integer part: 0 or [1-9][0-9]*, accumulated as a negative number so that
+            // Int.min fits too.
             var integer: Int = 0
             var overflow = false
             if bytes[position] == UInt8(ascii: "0") {
@@ -331,7 +337,7 @@ extension JSONParser {
                 while position < bytes.count, isDigit(bytes[position]) {
                     let digit = Int(bytes[position] - UInt8(ascii: "0"))
                     let (times10, o1) = integer.multipliedReportingOverflow(by: 10)
-                    let (sum, o2) = times10.addingReportingOverflow(digit)
+                    let (sum, o2) = times10.subtractingReportingOverflow(digit)
                     overflow = overflow || o1 || o2
                     integer = sum
                     position += 1
@@ -356,8 +362,12 @@ extension JSONParser {
                 guard position < bytes.count, isDigit(bytes[position]) else { throw fail(.invalidNumber) }
                 while position < bytes.count, isDigit(bytes[position]) { position += 1 }
             }
-            if isInteger && !overflow {
-                return .int(negative ? -integer : integer)
+            if isInteger {
+                guard !overflow, negative || integer != Int.min else {
+                    position = start
+                    throw fail(.integerOutOfRange)
+                }
+                return .int(negative ? integer : -integer)
             }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
             guard let double = Double(text), double.isFinite else {
