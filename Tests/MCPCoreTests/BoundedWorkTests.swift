@@ -59,10 +59,18 @@ final class LimitTools: Sendable {
     ) throws -> MCPTestClient {
         var configuration = ServerConfiguration(info: ServerInfo(name: "limits", version: "0"))
         configuration.maxResultBytes = maxResultBytes
-        configuration.blockingWork = BlockingWork(threads: threads, queueLimit: queue)
+        // Nothing inline: these tests are about the bounded threads and queue.
+        configuration.blockingWork = BlockingWork(threads: threads, queueLimit: queue, inlineLimit: 0)
         configuration.toolTimeout = timeout
-        return MCPTestClient(
-            server: MCPServer(registry: try Registry(tools: tools), configuration: configuration), mode: .modern)
+        return Self.heavy(
+            MCPTestClient(
+                server: MCPServer(registry: try Registry(tools: tools), configuration: configuration), mode: .modern))
+    }
+
+    /// Marks every tool slow, as a slow call would: their calls count against the heavy queue.
+    static func heavy(_ client: MCPTestClient) -> MCPTestClient {
+        for tool in client.server.registry.tools { tool.stats.record(nanoseconds: 10_000_000_000, threshold: 1) }
+        return client
     }
 }
 
@@ -142,11 +150,11 @@ struct BlockingWorkTests {
 
     @Test func aQueuedCallWaitsForTheThread() async throws {
         let tools = LimitTools()
-        let pool = BlockingWork(threads: 1, queueLimit: 1)
+        let pool = BlockingWork(threads: 1, queueLimit: 1, inlineLimit: 0)
         var configuration = ServerConfiguration(info: ServerInfo(name: "limits", version: "0"))
         configuration.blockingWork = pool
-        let client = MCPTestClient(
-            server: MCPServer(registry: try Registry(tools: tools.tools), configuration: configuration))
+        let client = LimitTools.heavy(
+            MCPTestClient(server: MCPServer(registry: try Registry(tools: tools.tools), configuration: configuration)))
         async let first = client.send("tools/call", ["name": "blocking", "arguments": [:]])
         #expect(await tools.started.wait())
         async let second = client.callTool("sized", ["n": 2])
@@ -173,11 +181,11 @@ struct BlockingWorkTests {
     @Test func workThatIgnoresTheTimeoutIsAnsweredAtTheTimeoutAndKeepsItsThread() async throws {
         let tools = LimitTools()
         var configuration = ServerConfiguration(info: ServerInfo(name: "limits", version: "0"))
-        let pool = BlockingWork(threads: 1, queueLimit: 0)
+        let pool = BlockingWork(threads: 1, queueLimit: 0, inlineLimit: 0)
         configuration.blockingWork = pool
         configuration.toolTimeout = .milliseconds(100)
-        let client = MCPTestClient(
-            server: MCPServer(registry: try Registry(tools: tools.tools), configuration: configuration))
+        let client = LimitTools.heavy(
+            MCPTestClient(server: MCPServer(registry: try Registry(tools: tools.tools), configuration: configuration)))
         let result = try await client.callTool("stubborn")
         #expect(result.firstText == "Tool 'stubborn' timed out")
         // Still running: it holds the only thread, so the next call is busy, not a second thread.
@@ -189,7 +197,7 @@ struct BlockingWorkTests {
     }
 
     @Test func aCallCancelledWhileQueuedNeverStarts() async throws {
-        let pool = BlockingWork(threads: 1, queueLimit: 4)
+        let pool = BlockingWork(threads: 1, queueLimit: 4, inlineLimit: 0)
         let release = Latch()
         let started = Latch()
         let ran = Atomic<Bool>(false)
@@ -211,6 +219,66 @@ struct BlockingWorkTests {
         #expect(after == 7)
         let didRun = ran.load(ordering: .relaxed)
         #expect(!didRun)
+    }
+}
+
+/// The fast path: a call predicted cheap runs inline (one at a time), anything else goes to the threads.
+@Suite("Cheap synchronous calls inline")
+struct InlineCallTests {
+    final class Probe: Sendable {
+        // No call is slow by the clock here (a loaded test machine is slow at random); the test
+        // marks "sleepy" slow itself, as a slow call would.
+        let pool = BlockingWork(threads: 2, queueLimit: 4, inlineLimit: 1, slowCall: .seconds(3600))
+        let started = Latch()
+        let release = Latch()
+
+        /// Each tool answers how many calls ran on the pool's threads while it ran.
+        var tools: [ToolDefinition] {
+            [
+                ToolDefinition(
+                    name: "probe", parameters: [ToolParameter("pad", String.self, default: "")], output: Int.self
+                ) {
+                    [pool] _, _ in pool.running
+                },
+                ToolDefinition(name: "sleepy", output: Int.self) { [pool] _, _ in pool.running },
+                ToolDefinition(name: "held", output: Int.self) { [self] _, _ in
+                    started.open()
+                    _ = release.block()
+                    return pool.running
+                },
+            ]
+        }
+
+        func client() throws -> MCPTestClient {
+            var configuration = ServerConfiguration(info: ServerInfo(name: "inline", version: "0"))
+            configuration.blockingWork = pool
+            return MCPTestClient(server: MCPServer(registry: try Registry(tools: tools), configuration: configuration))
+        }
+    }
+
+    func ranOnThreads(_ result: JSONValue) -> Int? { result["structuredContent"]?["result"]?.intValue }
+
+    @Test func aCheapCallRunsInlineAndASlowOrLargeOneDoesNot() async throws {
+        let probe = Probe()
+        let client = try probe.client()
+        #expect(ranOnThreads(try await client.callTool("probe")) == 0, "small and never slow: inline")
+        let large = try await client.callTool("probe", ["pad": .string(String(repeating: "x", count: 20_000))])
+        #expect(ranOnThreads(large) == 1, "large arguments: on the threads")
+        #expect(ranOnThreads(try await client.callTool("sleepy")) == 0, "not known to be slow yet: inline")
+        client.server.registry.tool(named: "sleepy")?.stats.record(nanoseconds: 10_000_000_000, threshold: 1)
+        #expect(ranOnThreads(try await client.callTool("sleepy")) == 1, "slow lately: on the threads")
+        #expect(ranOnThreads(try await client.callTool("probe")) == 0, "another function is not affected")
+    }
+
+    @Test func onlyInlineLimitCallsRunInlineAtOnce() async throws {
+        let probe = Probe()
+        let client = try probe.client()
+        async let first = client.callTool("held")
+        #expect(await probe.started.wait())
+        // The one inline place is taken: the next cheap call goes to the threads.
+        #expect(ranOnThreads(try await client.callTool("probe")) == 1)
+        probe.release.open()
+        #expect(ranOnThreads(try await first) == 0)
     }
 }
 

@@ -22,10 +22,9 @@ public struct TextTools: Sendable {
     static func countWords(text: String, context: RequestContext) throws -> WordCount {
         var words = 0
         var inWord = false
-        var steps = 0
+        var steps = CancellationCheck(context)
         for character in text {
-            steps += 1
-            if steps & 0xFFFF == 0 { try context.checkCancellation() }
+            try steps.next()
             if character.isWhitespace {
                 inWord = false
             } else if !inWord {
@@ -134,10 +133,9 @@ public struct TextTools: Sendable {
         var cleaned = ""
         cleaned.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        var steps = 0
+        var steps = CancellationCheck(context)
         for character in text {
-            steps += 1
-            if steps & 0xFFFF == 0 { try context.checkCancellation() }
+            try steps.next()
             if character.isWhitespace {
                 pendingSpace = !cleaned.isEmpty
             } else {
@@ -156,10 +154,9 @@ public struct TextTools: Sendable {
         try refuseLarger(text, than: context)
         var slug = ""
         var pendingHyphen = false
-        var steps = 0
+        var steps = CancellationCheck(context)
         for scalar in text.lowercased().unicodeScalars {
-            steps += 1
-            if steps & 0xFFFF == 0 { try context.checkCancellation() }
+            try steps.next()
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
                 if pendingHyphen && !slug.isEmpty { slug += "-" }
                 pendingHyphen = false
@@ -176,10 +173,9 @@ public struct TextTools: Sendable {
     @Tool("text_statistics", title: "Text Statistics", annotations: .pure)
     static func textStatistics(text: String, context: RequestContext) throws -> TextStatistics {
         var counter = StatisticsCounter()
-        var steps = 0
+        var steps = CancellationCheck(context)
         for character in text {
-            steps += 1
-            if steps & 0xFFFF == 0 { try context.checkCancellation() }
+            try steps.next()
             counter.add(character)
         }
         counter.finish()
@@ -207,10 +203,9 @@ public struct TextTools: Sendable {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var previousIsLetter = false
-        var steps = 0
+        var steps = CancellationCheck(context)
         for character in text {
-            steps += 1
-            if steps & 0xFFFF == 0 { try context.checkCancellation() }
+            try steps.next()
             if character.isLetter {
                 result += previousIsLetter ? character.lowercased() : String(character).uppercased()
                 previousIsLetter = true
@@ -320,5 +315,19 @@ struct StatisticsCounter {
         pieceWords = 0
         inPieceWord = false
         pieceHasContent = false
+    }
+}
+
+/// Checks for cancellation every 65,536 steps of a loop: often enough to stop within
+/// milliseconds, rarely enough to cost nothing.
+struct CancellationCheck {
+    let context: RequestContext
+    var steps = 0
+
+    init(_ context: RequestContext) { self.context = context }
+
+    mutating func next() throws(CancellationError) {
+        steps &+= 1
+        if steps & 0xFFFF == 0 { try context.checkCancellation() }
     }
 }

@@ -129,6 +129,8 @@ public struct PromptDefinition: Sendable {
     /// For a synchronous function: the function itself, which the server runs off the
     /// concurrency pool (``BlockingWork``). Nil for `async` functions.
     public var perform: (@Sendable (PromptArguments, RequestContext) throws -> [PromptMessage])?
+    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
+    public let stats = CallStats()
 
     public init<Output: PromptOutput>(
         name: String,

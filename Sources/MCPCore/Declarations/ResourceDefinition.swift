@@ -46,6 +46,8 @@ public struct ResourceDefinition: Sendable {
     /// concurrency pool (``BlockingWork``). Nil for `async` functions.
     public var perform:
         (@Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) throws -> [ResourceContents])?
+    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
+    public let stats = CallStats()
 
     public init<Output: ResourceOutput>(
         uri: String,

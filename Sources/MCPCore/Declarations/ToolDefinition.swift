@@ -63,6 +63,8 @@ public struct ToolDefinition: Sendable {
     /// ``BlockingWork``'s threads (bounded, so slow calls cannot starve other requests), under
     /// `TOOL_TIMEOUT` like any call. Nil for `async` functions.
     public var perform: (@Sendable (ToolArguments, RequestContext) throws -> ToolResult)?
+    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
+    public let stats = CallStats()
 
     public init<Output: ToolOutput>(
         name: String,

@@ -47,30 +47,23 @@ extension MCPServer {
         context.maxResultBytes = configuration.maxResultBytes
         let messages: [PromptMessage]
         do {
-            if let perform = prompt.perform {
-                let context = context
-                let arguments = arguments
-                messages = try await configuration.blockingWork.run(
-                    cancellation: context.cancellation, timeout: configuration.toolTimeout
-                ) { try perform(PromptArguments(arguments), context) }
-            } else {
-                messages = try await prompt.render(PromptArguments(arguments), context)
-            }
-        } catch is BlockingWork.Busy {
-            return .error(.serverBusy(), id: id)
-        } catch let error as ResultTooLarge {
-            return .error(.internalError(error.description), id: id)
-        } catch is TimeoutError {
-            context.cancellation.cancel()
-            logger.warning("prompt timed out", metadata: ["mcp.prompt.name": "\(prompt.name)"])
-            return .error(.internalError("rendering the prompt took too long"), id: id)
-        } catch let error as ArgumentError {
-            return .error(.invalidParams(error.description), id: id)
-        } catch let error as ToolError {
-            return .error(.invalidParams(error.message), id: id)
+            let arguments = PromptArguments(arguments)
+            let context = context
+            messages = try await invoke(
+                prompt.perform.map { perform in { @Sendable in try perform(arguments, context) } },
+                orAsync: { try await prompt.render(arguments, context) }, stats: prompt.stats,
+                arguments: request.params ?? .null, context: context)
         } catch {
-            logger.error("prompt failed", metadata: ["mcp.prompt.name": "\(prompt.name)"])
-            return .error(.internalError(), id: id)
+            if let limited = limitError(error, what: "prompt", context: context, logger: logger) {
+                return .error(limited, id: id)
+            }
+            switch error {
+            case let error as ArgumentError: return .error(.invalidParams(error.description), id: id)
+            case let error as ToolError: return .error(.invalidParams(error.message), id: id)
+            default:
+                logger.error("prompt failed", metadata: ["mcp.prompt.name": "\(prompt.name)"])
+                return .error(.internalError(), id: id)
+            }
         }
         var result = JSONObject()
         if let description = prompt.description { result.append("description", .string(description)) }

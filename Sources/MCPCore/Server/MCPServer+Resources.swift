@@ -28,31 +28,25 @@ extension MCPServer {
         context.maxResultBytes = configuration.maxResultBytes
         let contents: [ResourceContents]
         do {
-            if let perform = resource.perform {
-                let context = context
-                contents = try await configuration.blockingWork.run(
-                    cancellation: context.cancellation, timeout: configuration.toolTimeout
-                ) { try perform(uri, PromptArguments(variables), context) }
-            } else {
-                contents = try await resource.read(uri, PromptArguments(variables), context)
-            }
-        } catch is BlockingWork.Busy {
-            return .error(.serverBusy(), id: id)
-        } catch let error as ResultTooLarge {
-            return .error(.internalError(error.description), id: id)
-        } catch is TimeoutError {
-            context.cancellation.cancel()
-            logger.warning("resource read timed out", metadata: ["mcp.resource.uri": "\(LogSafe.escape(uri))"])
-            return .error(.internalError("reading the resource took too long"), id: id)
-        } catch is ResourceNotFound {
-            return .error(notFound, id: id)
-        } catch let error as ArgumentError {
-            return .error(era.isModern ? notFound : .invalidParams(error.description), id: id)
-        } catch let error as ToolError {
-            return .error(.internalError(error.message), id: id)
+            let arguments = PromptArguments(variables)
+            let context = context
+            contents = try await invoke(
+                resource.perform.map { perform in { @Sendable in try perform(uri, arguments, context) } },
+                orAsync: { try await resource.read(uri, arguments, context) }, stats: resource.stats,
+                arguments: .string(uri), context: context)
         } catch {
-            logger.error("resource read failed", metadata: ["mcp.resource.uri": "\(LogSafe.escape(uri))"])
-            return .error(.internalError(), id: id)
+            if let limited = limitError(error, what: "resource read", context: context, logger: logger) {
+                return .error(limited, id: id)
+            }
+            switch error {
+            case is ResourceNotFound: return .error(notFound, id: id)
+            case let error as ArgumentError:
+                return .error(era.isModern ? notFound : .invalidParams(error.description), id: id)
+            case let error as ToolError: return .error(.internalError(error.message), id: id)
+            default:
+                logger.error("resource read failed", metadata: ["mcp.resource.uri": "\(LogSafe.escape(uri))"])
+                return .error(.internalError(), id: id)
+            }
         }
         guard !contents.isEmpty else { return .error(notFound, id: id) }
         var result: JSONObject = ["contents": .array(contents.map(\.json))]
@@ -63,15 +57,5 @@ extension MCPServer {
         }
         decorate(&result, era: era)
         return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))
-    }
-}
-
-extension MCPServer {
-    /// An error when `result` is larger than ``ServerConfiguration/maxResultBytes`` (logged), else nil.
-    func oversized(_ result: JSONObject, what: String, logger: Logger) -> JSONRPCError? {
-        let limit = configuration.maxResultBytes
-        guard JSONWriter.encodedLength(of: .object(result), limit: limit) == nil else { return nil }
-        logger.warning("\(what) larger than the result limit", metadata: ["limit": "\(limit)"])
-        return .internalError("the \(what) is larger than the server's \(limit)-byte limit (MAX_RESULT_SIZE)")
     }
 }

@@ -79,10 +79,12 @@ extension MCPServer {
             try tool.checkNoUnexpectedArguments(arguments)
             let toolArguments = ToolArguments(arguments)
             if let perform = tool.perform {
-                // Synchronous: off the concurrency pool, bounded, stopped at the timeout.
+                // Synchronous: off the concurrency pool (inline only when predicted cheap),
+                // bounded, stopped at the timeout.
                 let context = context
-                return try await configuration.blockingWork.run(
-                    cancellation: context.cancellation, timeout: configuration.toolTimeout
+                return try await configuration.blockingWork.perform(
+                    stats: tool.stats, small: Self.isSmall(.object(arguments)), cancellation: context.cancellation,
+                    timeout: configuration.toolTimeout
                 ) { try perform(toolArguments, context) }
             }
             if let timeout = configuration.toolTimeout {

@@ -11,13 +11,19 @@ import Synchronization
 /// bounded number of items at a time, so slow work never starves the threads that serve other
 /// requests (and a worker's heartbeat).
 ///
-/// ``MCPServer`` runs every synchronous tool, resource and prompt function here — the library
-/// decides, not each author. At most `threads` items run at once; up to `queueLimit` more
-/// wait; beyond that ``run(cancellation:_:)`` throws ``Busy`` at once instead of growing a
-/// queue (the server answers "busy, retry"). A caller that is cancelled (or times out) stops
-/// waiting at once; the work itself learns it through its ``CancellationFlag`` and should
-/// stop at its next check, and it holds its thread until it returns — so a call that ignores
-/// cancellation still counts against the limit and cannot multiply.
+/// ``MCPServer`` runs every synchronous tool, resource and prompt function through it — the
+/// library decides, not each author. At most `threads` items run at once; up to `queueLimit`
+/// more wait; beyond that ``run(cancellation:timeout:_:)`` throws ``Busy`` at once instead of
+/// growing a queue (the server answers "busy, retry"). A caller that is cancelled (or times
+/// out) stops waiting at once; the work itself learns it through its ``CancellationFlag`` and
+/// should stop at its next check, and it holds its thread until it returns — so a call that
+/// ignores cancellation still counts against the limit and cannot multiply.
+///
+/// The hop to another thread costs more than a cheap call itself (a quarter of the request
+/// rate of `add`), so a call predicted cheap — small arguments, and no call of the same
+/// function slower than 2 ms in the last 30 s (``CallStats``) — runs inline instead, at most
+/// `inlineLimit` at once (half the CPUs): a misprediction can hold those pool threads for one
+/// call, never all of them.
 ///
 /// ```swift
 /// let count = try await BlockingWork.run { expensiveCount(of: text) }
@@ -30,20 +36,31 @@ public final class BlockingWork: Sendable {
 
     public let threads: Int
     public let queueLimit: Int
+    /// Calls predicted cheap that may run inline on the caller's thread at once (0: never inline).
+    public let inlineLimit: Int
+    /// A call longer than this (nanoseconds) makes its function count as slow (``CallStats``).
+    public let slowCallNanoseconds: UInt64
+    private let inlineRunning = Atomic<Int>(0)
     private let queue = DispatchQueue(label: "mcp.blocking-work", qos: .utility, attributes: .concurrent)
     private let state = Mutex(State())
 
+    /// A queued call: runs its work and returns what resumes its caller (called once the
+    /// thread's place is handed on, so a caller never finds its own place still taken).
+    typealias Job = @Sendable () -> (@Sendable () -> Void)
+
     private struct State {
         var running = 0
-        var waiting: [@Sendable () -> Void] = []
+        var waiting: [(job: Job, heavy: Bool)] = []
         var head = 0
+        var waitingHeavy = 0
 
         var waitingCount: Int { waiting.count - head }
 
-        mutating func popFirst() -> (@Sendable () -> Void)? {
+        mutating func popFirst() -> Job? {
             guard head < waiting.count else { return nil }
-            let job = waiting[head]
+            let (job, heavy) = waiting[head]
             head += 1
+            if heavy { waitingHeavy -= 1 }
             if head > 64 && head * 2 > waiting.count {
                 waiting.removeFirst(head)
                 head = 0
@@ -54,10 +71,18 @@ public final class BlockingWork: Sendable {
 
     /// - Parameters:
     ///   - threads: items that run at once (at least 1).
-    ///   - queueLimit: items that may wait for a thread; more are refused with ``Busy``.
-    public init(threads: Int, queueLimit: Int) {
+    ///   - queueLimit: heavy items (large arguments, or slow lately) that may wait for a thread;
+    ///     more are refused with ``Busy``. Light items (small arguments, fast so far) hold little
+    ///     and leave quickly: up to 16 times as many of them may wait.
+    ///   - inlineLimit: calls predicted cheap that may run inline at once; default half the CPUs.
+    ///   - slowCall: a call longer than this sends its function's next calls to the threads.
+    public init(threads: Int, queueLimit: Int, inlineLimit: Int? = nil, slowCall: Duration = .milliseconds(2)) {
         self.threads = max(1, threads)
         self.queueLimit = max(0, queueLimit)
+        self.inlineLimit = max(0, inlineLimit ?? max(1, ProcessorCount.online / 2))
+        self.slowCallNanoseconds =
+            UInt64(slowCall.components.seconds) * 1_000_000_000
+            + UInt64(slowCall.components.attoseconds / 1_000_000_000)
     }
 
     /// One thread per CPU, 64 waiting: what ``run(_:)`` and servers without their own use.
@@ -80,32 +105,31 @@ public final class BlockingWork: Sendable {
     public func run<T: Sendable>(
         cancellation: CancellationFlag? = nil, timeout: Duration? = nil, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
+        try await run(heavy: true, cancellation: cancellation, timeout: timeout, work)
+    }
+
+    func run<T: Sendable>(
+        heavy: Bool, cancellation: CancellationFlag?, timeout: Duration?, _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
         let flag = cancellation ?? CancellationFlag()
         let call = PendingCall<T>()
-        var timer: DispatchWorkItem?
-        if let timeout {
-            let item = DispatchWorkItem {
+        let deadline = timeout.map { timeout in
+            Deadlines.shared.add(after: timeout) {
                 flag.cancel()
                 call.finish(.failure(TimeoutError()))
             }
-            let nanoseconds =
-                timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds)), execute: item)
-            timer = item
         }
-        defer { timer?.cancel() }
+        defer { if let deadline { Deadlines.shared.remove(deadline) } }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 guard call.attach(continuation) else { return }
-                let job: @Sendable () -> Void = {
+                let job: Job = {
                     // A call that was cancelled while it waited is not started at all.
-                    guard !flag.isCancelled else {
-                        call.finish(.failure(CancellationError()))
-                        return
-                    }
-                    call.finish(Result { try work() })
+                    let outcome: Result<T, any Error> =
+                        flag.isCancelled ? .failure(CancellationError()) : Result { try work() }
+                    return { call.finish(outcome) }
                 }
-                if !self.submit(job) { call.finish(.failure(Busy())) }
+                if !self.submit(job, heavy: heavy) { call.finish(.failure(Busy())) }
             }
         } onCancel: {
             flag.cancel()
@@ -113,20 +137,66 @@ public final class BlockingWork: Sendable {
         }
     }
 
+    /// Runs a synchronous function for the server: inline when it is predicted cheap (`small`
+    /// arguments, `stats` not slow lately) and an inline place is free, else like
+    /// ``run(cancellation:timeout:_:)``. Either way the duration goes into `stats`, and the
+    /// timeout sets `cancellation` (an inline call cannot be abandoned, only told to stop).
+    func perform<T: Sendable>(
+        stats: CallStats, small: Bool, cancellation: CancellationFlag, timeout: Duration?,
+        _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer {
+            stats.record(nanoseconds: DispatchTime.now().uptimeNanoseconds &- started, threshold: slowCallNanoseconds)
+        }
+        let light = small && !stats.isSlow
+        guard light, takeInlinePlace() else {
+            return try await run(heavy: !light, cancellation: cancellation, timeout: timeout, work)
+        }
+        defer { inlineRunning.wrappingSubtract(1, ordering: .relaxed) }
+        let timedOut = CancellationFlag()
+        let deadline = timeout.map { timeout in
+            Deadlines.shared.add(after: timeout) {
+                timedOut.cancel()
+                cancellation.cancel()
+            }
+        }
+        defer { if let deadline { Deadlines.shared.remove(deadline) } }
+        do {
+            return try work()
+        } catch is CancellationError where timedOut.isCancelled {
+            throw TimeoutError()
+        }
+    }
+
+    private func takeInlinePlace() -> Bool {
+        var current = inlineRunning.load(ordering: .relaxed)
+        while current < inlineLimit {
+            let (exchanged, original) = inlineRunning.compareExchange(
+                expected: current, desired: current + 1, ordering: .acquiring)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
     /// Runs `work` on the ``shared`` pool.
     public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await shared.run(work)
     }
 
-    /// Starts `job` now, queues it, or refuses it (false) when the queue is full.
-    private func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
+    /// Starts `job` now, queues it, or refuses it (false) when its queue is full.
+    private func submit(_ job: @escaping Job, heavy: Bool) -> Bool {
         let startNow = state.withLock { state -> Bool? in
             if state.running < threads {
                 state.running += 1
                 return true
             }
-            guard state.waitingCount < queueLimit else { return nil }
-            state.waiting.append(job)
+            let full =
+                heavy ? state.waitingHeavy >= queueLimit : state.waitingCount >= max(256, queueLimit * 16)
+            guard !full else { return nil }
+            state.waiting.append((job, heavy))
+            if heavy { state.waitingHeavy += 1 }
             return false
         }
         guard let startNow else { return false }
@@ -134,22 +204,18 @@ public final class BlockingWork: Sendable {
         return true
     }
 
-    /// Runs `job` on a thread, then the jobs that waited, one after the other, on that thread's slot.
-    private func start(_ job: @escaping @Sendable () -> Void) {
+    /// Runs `job` on a thread, then the jobs that waited, one after the other, in that thread's place.
+    private func start(_ job: @escaping Job) {
         queue.async {
-            job()
-            var next = self.state.withLock { state -> (@Sendable () -> Void)? in
-                if let next = state.popFirst() { return next }
-                state.running -= 1
-                return nil
-            }
-            while let current = next {
-                current()
-                next = self.state.withLock { state in
-                    if let following = state.popFirst() { return following }
+            var current: Job? = job
+            while let job = current {
+                let resume = job()
+                current = self.state.withLock { state -> Job? in
+                    if let next = state.popFirst() { return next }
                     state.running -= 1
                     return nil
                 }
+                resume()
             }
         }
     }
