@@ -207,6 +207,7 @@ public final class BlockingWork: Sendable {
     /// Runs `job` on a thread, then the jobs that waited, one after the other, in that thread's place.
     private func start(_ job: @escaping Job) {
         queue.async {
+            ThreadPriority.lower()
             var current: Job? = job
             while let job = current {
                 let resume = job()
@@ -278,6 +279,40 @@ private final class PendingCall<T: Sendable>: Sendable {
         }
         continuation?.resume(with: outcome)
     }
+}
+
+/// Heavy work yields to serving: the threads that run it get a lower scheduling priority (nice
+/// 10, about a tenth of a normal thread's CPU share when both want the CPU), once per thread,
+/// so the threads that answer requests and carry the heartbeat get the CPU first.
+enum ThreadPriority {
+    static let niceness: Int32 = 10
+
+    static func lower() {
+        #if canImport(Glibc)
+            guard pthread_getspecific(key.key) == nil else { return }
+            pthread_setspecific(key.key, UnsafeRawPointer(bitPattern: 1))
+            // This thread's id: /proc/thread-self links to "<pid>/task/<tid>".
+            var buffer = [CChar](repeating: 0, count: 64)
+            let count = readlink("/proc/thread-self", &buffer, buffer.count - 1)
+            guard count > 0,
+                let tid = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    .split(separator: "/").last.flatMap({ id_t($0) })
+            else { return }
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, niceness)
+        #endif
+    }
+
+    /// A thread-local mark: the priority of this thread was already lowered.
+    final class Key: Sendable {
+        let key: pthread_key_t
+        init() {
+            var key = pthread_key_t()
+            pthread_key_create(&key, nil)
+            self.key = key
+        }
+    }
+
+    static let key = Key()
 }
 
 /// The number of CPUs this process may use.
