@@ -105,11 +105,12 @@ public final class BlockingWork: Sendable {
     public func run<T: Sendable>(
         cancellation: CancellationFlag? = nil, timeout: Duration? = nil, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        try await run(heavy: true, cancellation: cancellation, timeout: timeout, work)
+        try await run(heavy: true, stats: nil, cancellation: cancellation, timeout: timeout, work)
     }
 
     func run<T: Sendable>(
-        heavy: Bool, cancellation: CancellationFlag?, timeout: Duration?, _ work: @escaping @Sendable () throws -> T
+        heavy: Bool, stats: CallStats?, cancellation: CancellationFlag?, timeout: Duration?,
+        _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
         let flag = cancellation ?? CancellationFlag()
         let call = PendingCall<T>()
@@ -126,7 +127,8 @@ public final class BlockingWork: Sendable {
                 let job: Job = {
                     // A call that was cancelled while it waited is not started at all.
                     let outcome: Result<T, any Error> =
-                        flag.isCancelled ? .failure(CancellationError()) : Result { try work() }
+                        flag.isCancelled
+                        ? .failure(CancellationError()) : self.measured(stats) { Result { try work() } }
                     return { call.finish(outcome) }
                 }
                 if !self.submit(job, heavy: heavy) { call.finish(.failure(Busy())) }
@@ -145,13 +147,9 @@ public final class BlockingWork: Sendable {
         stats: CallStats, small: Bool, cancellation: CancellationFlag, timeout: Duration?,
         _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        let started = DispatchTime.now().uptimeNanoseconds
-        defer {
-            stats.record(nanoseconds: DispatchTime.now().uptimeNanoseconds &- started, threshold: slowCallNanoseconds)
-        }
         let light = small && !stats.isSlow
         guard light, takeInlinePlace() else {
-            return try await run(heavy: !light, cancellation: cancellation, timeout: timeout, work)
+            return try await run(heavy: !light, stats: stats, cancellation: cancellation, timeout: timeout, work)
         }
         defer { inlineRunning.wrappingSubtract(1, ordering: .relaxed) }
         let timedOut = CancellationFlag()
@@ -163,10 +161,20 @@ public final class BlockingWork: Sendable {
         }
         defer { if let deadline { Deadlines.shared.remove(deadline) } }
         do {
-            return try work()
+            return try measured(stats) { try work() }
         } catch is CancellationError where timedOut.isCancelled {
             throw TimeoutError()
         }
+    }
+
+    /// `body`'s result, its duration noted in `stats` (the work's own time, not its wait in the queue).
+    private func measured<R>(_ stats: CallStats?, _ body: () throws -> R) rethrows -> R {
+        guard let stats else { return try body() }
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer {
+            stats.record(nanoseconds: DispatchTime.now().uptimeNanoseconds &- started, threshold: slowCallNanoseconds)
+        }
+        return try body()
     }
 
     private func takeInlinePlace() -> Bool {
