@@ -87,4 +87,23 @@ struct JSONParserTests {
             String(decoding: JSONWriter.pretty(value, indent: 2), as: UTF8.self)
                 == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}")
     }
+
+    /// Memory is bounded by the text: dense tiny objects (25 times their text once parsed) are
+    /// refused; ordinary JSON of the same size, and long strings, are not.
+    @Test func denseValuesAreRefusedOrdinaryOnesAreNot() throws {
+        let dense = "[" + Array(repeating: #"{"a":1}"#, count: 200_000).joined(separator: ",") + "]"
+        #expect {
+            _ = try JSONParser.parse(dense)
+        } throws: { error in
+            guard let error = error as? JSONParseError, case .tooLarge = error.reason else { return false }
+            return error.description.contains("too dense")
+        }
+        let records =
+            "["
+            + Array(repeating: #"{"id":123,"name":"Alice Example","active":true}"#, count: 40_000)
+            .joined(separator: ",") + "]"
+        #expect(try JSONParser.parse(records).arrayValue?.count == 40_000)
+        let text = #"{"text":""# + String(repeating: "x", count: 2 << 20) + #""}"#
+        #expect(try JSONParser.parse(text)["text"]?.stringValue?.count == 2 << 20)
+    }
 }
