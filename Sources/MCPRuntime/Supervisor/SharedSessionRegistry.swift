@@ -122,7 +122,9 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         return true
     }
 
-    private func sweep(now: Double) {
+    /// Ends every live session whose idle time is over, so that ``count`` is the sessions still
+    /// in their TTL (inserts sweep only when the table is full).
+    func sweep(now: Double) {
         for slot in 0..<slots
         where state(slot).load(ordering: .acquiring) == SlotState.live.rawValue && isExpired(slot, now: now) {
             _ = end(slot)

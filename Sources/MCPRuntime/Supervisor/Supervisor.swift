@@ -262,6 +262,8 @@ public final class Supervisor {
         for reason in SupervisorPolicy.restartReasons {
             text += "mcp_worker_restarts_total{reason=\"\(reason)\"} \(policy.restarts[reason] ?? 0)\n"
         }
+        // Abandoned sessions stop counting when their idle time is over, not when the table fills.
+        sessions.sweep(now: Date().timeIntervalSince1970)
         text += "# TYPE mcp_sessions_active gauge\nmcp_sessions_active \(sessions.count)\n"
         MetricsStore.writeAtomically(text, to: runtime.metrics + "/supervisor.prom")
     }
