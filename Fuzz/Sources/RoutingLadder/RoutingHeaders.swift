@@ -1,0 +1,1 @@
+../../../Sources/MCPHTTP/Streamable/RoutingHeaders.swift
