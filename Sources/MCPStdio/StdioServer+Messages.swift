@@ -60,24 +60,19 @@ extension StdioServer {
 
     private func answer(batch elements: [JSONValue]) async {
         do {
-            var answers: [[UInt8]] = []
+            var answers = BatchAnswers(limit: server.configuration.maxResultBytes)
             for element in elements {
                 switch JSONRPCMessage.decode(element) {
                 case .failure(let invalid): answers.append(JSONRPCEncoding.error(id: invalid.id, error: invalid.error))
                 case .success(.notification(let notification)): handle(notification)
                 case .success(.response): break
                 case .success(.request(let request)):
-                    if let reply = await reply(to: request) { answers.append(reply.bytes) }
+                    if answers.isFull { answers.refuse(request.id); continue }
+                    if let reply = await reply(to: request) { answers.append(reply.bytes, id: request.id) }
                 }
             }
             guard !answers.isEmpty else { return }
-            var array: [UInt8] = [UInt8(ascii: "[")]
-            for (index, answer) in answers.enumerated() {
-                if index > 0 { array.append(UInt8(ascii: ",")) }
-                array.append(contentsOf: answer)
-            }
-            array.append(UInt8(ascii: "]"))
-            send(array)
+            send(answers.bytes)
         }
     }
 

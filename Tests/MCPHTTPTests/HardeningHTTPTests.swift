@@ -87,3 +87,45 @@ struct RateLimiterBoundsTests {
         #expect(!limiter.take(key: RateLimiter.key(address: "2001:db8::ffff"), now: 5).0, "same /64, same budget")
     }
 }
+
+/// A batch's answers together stay within the result limit: past it, the rest are answered with
+/// an error without being served (a hundred requests could otherwise build a hundred results).
+@Suite("Batch totals")
+struct BatchTotalTests {
+    @Test func aBatchStopsServingAtTheResultLimit() async throws {
+        try await withServer({ $0.statelessHTTP = false }, server: { $0.maxResultBytes = 20_000 }) { server in
+            let initialize =
+                #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
+            let session = try #require(
+                try await server.client.send(headers: [accept], json: initialize).header("mcp-session-id"))
+            // Ten tools/list answers (a few KB each) are more than 20,000 bytes.
+            let batch =
+                "[" + (1...10).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"tools/list"}"# }.joined(separator: ",")
+                + "]"
+            let answered = try await server.client.send(headers: [accept, ("Mcp-Session-Id", session)], json: batch)
+            let answers = try #require(answered.json?.arrayValue)
+            #expect(answers.count == 10)
+            // Served answers come first and together stay within the limit; the rest are errors.
+            let served = answers.prefix { $0["result"] != nil }
+            #expect(served.count >= 1 && served.count < 10)
+            #expect(served.reduce(0) { $0 + JSONWriter.bytes($1).count } <= 20_000)
+            #expect(answers.dropFirst(served.count).allSatisfy { $0["error"]?["code"] == -32603 })
+            #expect(answers.last?["error"]?["message"]?.stringValue?.contains("MAX_RESULT_SIZE") == true)
+            #expect(answers.map { $0["id"] } == (1...10).map { .int($0) })
+            #expect(answered.body.count < 40_000 + 10 * 200)
+        }
+    }
+
+    @Test func batchAnswersKeepTheirTotal() throws {
+        var answers = BatchAnswers(limit: 100)
+        let sixty = JSONRPCEncoding.result(id: 1, result: ["x": .string(String(repeating: "a", count: 30))])
+        answers.append(sixty, id: 1)
+        #expect(!answers.isFull)
+        answers.append(sixty, id: 2)
+        answers.append(sixty, id: 3)
+        #expect(answers.isFull)
+        let parsed = try #require(try JSONParser.parse(answers.bytes).arrayValue)
+        #expect(parsed.map { $0["id"] } == [1, 2, 3])
+        #expect(parsed[0]["result"] != nil && parsed[2]["error"]?["code"] == -32603)
+    }
+}

@@ -17,7 +17,7 @@ extension StreamableHTTPEndpoint {
             return HTTPMessages.error(.invalidRequest("a batch holds 1 to 100 messages"))
         }
         context.record.update { $0.mcpMethod = "batch" }
-        var answers: [[UInt8]] = []
+        var answers = BatchAnswers(limit: server.configuration.maxResultBytes)
         for element in elements {
             switch JSONRPCMessage.decode(element) {
             case .failure(let invalid):
@@ -27,20 +27,15 @@ extension StreamableHTTPEndpoint {
                     answers.append(JSONRPCEncoding.error(id: rpc.id, error: .invalidRequest("already initialized")))
                     continue
                 }
+                if answers.isFull { answers.refuse(rpc.id); continue }
                 let (reply, updated) = await server.serve(rpc, era: .handshake(session.state), logger: context.logger)
                 if let level = updated?.logLevel { sessions.setLogLevel(session, level: level) }
-                answers.append(reply.bytes)
+                answers.append(reply.bytes, id: rpc.id)
             case .success(.notification), .success(.response):
                 continue
             }
         }
         guard !answers.isEmpty else { return HTTPMessages.empty(.accepted) }
-        var body: [UInt8] = [UInt8(ascii: "[")]
-        for (index, answer) in answers.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body += answer
-        }
-        body.append(UInt8(ascii: "]"))
-        return HTTPMessages.json(body)
+        return HTTPMessages.json(answers.bytes)
     }
 }
