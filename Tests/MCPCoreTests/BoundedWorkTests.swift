@@ -28,11 +28,14 @@ final class LimitTools: Sendable {
     var tools: [ToolDefinition] {
         [
             ToolDefinition(
-                name: "sized", parameters: [ToolParameter("n", Int.self)], output: ToolResult.self
+                name: "sized", parameters: [ToolParameter("n", Int.self), ToolParameter("pad", String.self, default: "")],
+                output: ToolResult.self
             ) { arguments, _ in
                 ToolResult(content: [.text(String(repeating: "a", count: try arguments.value("n")))])
             },
-            ToolDefinition(name: "blocking", output: String.self) { [started, release] _, _ in
+            ToolDefinition(
+                name: "blocking", parameters: [ToolParameter("pad", String.self, default: "")], output: String.self
+            ) { [started, release] _, _ in
                 started.open()
                 _ = release.block()
                 return "released"
@@ -62,16 +65,12 @@ final class LimitTools: Sendable {
         // Nothing inline: these tests are about the bounded threads and queue.
         configuration.blockingWork = BlockingWork(threads: threads, queueLimit: queue, inlineLimit: 0)
         configuration.toolTimeout = timeout
-        return Self.heavy(
-            MCPTestClient(
-                server: MCPServer(registry: try Registry(tools: tools), configuration: configuration), mode: .modern))
+        return MCPTestClient(
+            server: MCPServer(registry: try Registry(tools: tools), configuration: configuration), mode: .modern)
     }
 
-    /// Marks every tool slow, as a slow call would: their calls count against the heavy queue.
-    static func heavy(_ client: MCPTestClient) -> MCPTestClient {
-        for tool in client.server.registry.tools { tool.stats.record(nanoseconds: 10_000_000_000, threshold: 1) }
-        return client
-    }
+    /// Arguments over 16 KiB: such a call counts against the (heavy) queue limit.
+    static let heavy: JSONValue = .string(String(repeating: "x", count: 20_000))
 }
 
 @Suite("Bounded work per request")
@@ -137,7 +136,7 @@ struct BlockingWorkTests {
         let client = try tools.client(threads: 1, queue: 0)
         async let first = client.send("tools/call", ["name": "blocking", "arguments": [:]])
         #expect(await tools.started.wait())
-        let second = try await client.send("tools/call", ["name": "blocking", "arguments": [:]])
+        let second = try await client.send("tools/call", ["name": "blocking", "arguments": ["pad": LimitTools.heavy]])
         #expect(second["error"]?["code"] == .int(JSONRPCError.serverBusyCode))
         #expect(second["error"]?["data"]?["retryAfterSeconds"] == 1)
         tools.release.open()
@@ -153,14 +152,14 @@ struct BlockingWorkTests {
         let pool = BlockingWork(threads: 1, queueLimit: 1, inlineLimit: 0)
         var configuration = ServerConfiguration(info: ServerInfo(name: "limits", version: "0"))
         configuration.blockingWork = pool
-        let client = LimitTools.heavy(
-            MCPTestClient(server: MCPServer(registry: try Registry(tools: tools.tools), configuration: configuration)))
+        let client = MCPTestClient(
+            server: MCPServer(registry: try Registry(tools: tools.tools), configuration: configuration))
         async let first = client.send("tools/call", ["name": "blocking", "arguments": [:]])
         #expect(await tools.started.wait())
-        async let second = client.callTool("sized", ["n": 2])
+        async let second = client.callTool("sized", ["n": 2, "pad": LimitTools.heavy])
         while pool.waiting == 0 { await Task.yield() }
         // Busy only once both the thread and the one place in the queue are taken.
-        let third = try await client.send("tools/call", ["name": "sized", "arguments": ["n": 1]])
+        let third = try await client.send("tools/call", ["name": "sized", "arguments": ["n": 1, "pad": LimitTools.heavy]])
         #expect(third["error"]?["code"] == .int(JSONRPCError.serverBusyCode))
         tools.release.open()
         _ = try await first
@@ -184,13 +183,13 @@ struct BlockingWorkTests {
         let pool = BlockingWork(threads: 1, queueLimit: 0, inlineLimit: 0)
         configuration.blockingWork = pool
         configuration.toolTimeout = .milliseconds(100)
-        let client = LimitTools.heavy(
-            MCPTestClient(server: MCPServer(registry: try Registry(tools: tools.tools), configuration: configuration)))
+        let client = MCPTestClient(
+            server: MCPServer(registry: try Registry(tools: tools.tools), configuration: configuration))
         let result = try await client.callTool("stubborn")
         #expect(result.firstText == "Tool 'stubborn' timed out")
         // Still running: it holds the only thread, so the next call is busy, not a second thread.
         #expect(pool.running == 1)
-        let next = try await client.send("tools/call", ["name": "sized", "arguments": ["n": 1]])
+        let next = try await client.send("tools/call", ["name": "sized", "arguments": ["n": 1, "pad": LimitTools.heavy]])
         #expect(next["error"]?["code"] == .int(JSONRPCError.serverBusyCode))
         tools.release.open()
         #expect(await tools.stopped.wait())
@@ -288,5 +287,42 @@ extension JSONValue {
     subscript(index: Int) -> JSONValue? {
         guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
         return elements[index]
+    }
+}
+
+extension InlineCallTests {
+    /// Light calls (small arguments) may wait in far greater numbers than heavy ones: a burst of
+    /// cheap calls is not refused because a few heavy ones fill their queue.
+    @Test func manyLightCallsWaitWhereFewHeavyOnesMay() async throws {
+        let pool = BlockingWork(threads: 1, queueLimit: 1, inlineLimit: 0)
+        let release = Latch()
+        let started = Latch()
+        let blocker = Task {
+            try await pool.run {
+                started.open()
+                _ = release.block()
+            }
+        }
+        #expect(await started.wait())
+        let stats = CallStats()
+        let light = (0..<200).map { index in
+            Task {
+                try await pool.perform(stats: stats, small: true, cancellation: CancellationFlag(), timeout: nil) { index }
+            }
+        }
+        while pool.waiting < 200 { await Task.yield() }
+        let heavy = Task {
+            try await pool.perform(stats: stats, small: false, cancellation: CancellationFlag(), timeout: nil) { -1 }
+        }
+        while pool.waiting < 201 { await Task.yield() }
+        await #expect(throws: BlockingWork.Busy.self) {
+            try await pool.perform(stats: stats, small: false, cancellation: CancellationFlag(), timeout: nil) { -2 }
+        }
+        release.open()
+        try await blocker.value
+        var sum = 0
+        for task in light { sum += try await task.value }
+        #expect(sum == (0..<200).reduce(0, +))
+        #expect(try await heavy.value == -1)
     }
 }

@@ -11,7 +11,6 @@ Needs wrk for the metrics check.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -19,13 +18,12 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.request
 
-from checklib import CALL_ADD, ENVELOPE, MODERN_HEADERS, RESULTS, Server, free_port, report
+from checklib import CALL_ADD, ENVELOPE, MODERN_HEADERS, Server, free_port, report, run_checks
 
 
 def modern_call(tool: str, arguments: dict, request_id: int = 1) -> tuple[dict, dict]:
@@ -304,20 +302,5 @@ CHECKS = {
 }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--only", nargs="*")
-    arguments = parser.parse_args()
-    for name in arguments.only or list(CHECKS):
-        try:
-            CHECKS[name](arguments.binary)
-        except Exception as error:  # a check that crashes is a failed check
-            report(name, False, f"error: {error!r}")
-    failed = [name for name, ok, _ in RESULTS if not ok]
-    print(f"hardening checks: {len(RESULTS) - len(failed)} passed, {len(failed)} failed", flush=True)
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    run_checks(CHECKS, "hardening checks")

@@ -1,5 +1,4 @@
 import ExampleText
-import FuzzerDriver
 import MCPCore
 
 /// The calculator's expression evaluator on arbitrary text: an answer or a ToolError, never a
@@ -12,12 +11,4 @@ public func fuzzExpression(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         guard value.isFinite else { fatalError("a non-finite result was returned") }
     } catch {}
     return 0
-}
-
-/// The entry point SwiftPM links as `main`: libFuzzer's driver with this target's callback.
-@_cdecl("FuzzExpression_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzExpression(data!, size) }
 }

@@ -1,4 +1,3 @@
-import FuzzerDriver
 import MCPCore
 
 /// The JSON parser on arbitrary bytes: it must never crash or hang, and whatever it accepts
@@ -24,12 +23,4 @@ public func fuzzJSONParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = value.uniquingKeys()
     return 0
-}
-
-/// The entry point SwiftPM links as `main`: libFuzzer's driver with this target's callback.
-@_cdecl("FuzzJSONParser_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzJSONParser(data!, size) }
 }

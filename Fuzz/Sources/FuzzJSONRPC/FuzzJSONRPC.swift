@@ -1,4 +1,3 @@
-import FuzzerDriver
 import MCPCore
 
 /// JSON-RPC decoding and the 2026-07-28 envelope on arbitrary bytes: classification, ids,
@@ -34,12 +33,4 @@ public func fuzzJSONRPC(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 func check(_ answer: [UInt8]) {
     guard (try? JSONParser.parse(answer, maxDepth: 128)) != nil else { fatalError("an answer is not valid JSON") }
-}
-
-/// The entry point SwiftPM links as `main`: libFuzzer's driver with this target's callback.
-@_cdecl("FuzzJSONRPC_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzJSONRPC(data!, size) }
 }

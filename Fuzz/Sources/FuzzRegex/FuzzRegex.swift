@@ -1,5 +1,4 @@
 import ExampleText
-import FuzzerDriver
 import Logging
 import MCPCore
 
@@ -26,11 +25,3 @@ public func fuzzRegex(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 let regex = BoundedRegex(timeout: .milliseconds(50))
 let context = RequestContext(requestID: .int(1), version: .v2026_07_28, logger: Logger(label: "fuzz"))
-
-/// The entry point SwiftPM links as `main`: libFuzzer's driver with this target's callback.
-@_cdecl("FuzzRegex_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzRegex(data!, size) }
-}

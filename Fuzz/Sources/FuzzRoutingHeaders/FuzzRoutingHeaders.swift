@@ -1,4 +1,3 @@
-import FuzzerDriver
 import HTTPTypes
 import MCPCore
 import RoutingLadder
@@ -26,12 +25,4 @@ public func fuzzRoutingHeaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
         _ = JSONRPCEncoding.error(id: request.id, error: error)
     }
     return 0
-}
-
-/// The entry point SwiftPM links as `main`: libFuzzer's driver with this target's callback.
-@_cdecl("FuzzRoutingHeaders_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzRoutingHeaders(data!, size) }
 }

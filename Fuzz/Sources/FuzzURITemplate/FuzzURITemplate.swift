@@ -1,4 +1,3 @@
-import FuzzerDriver
 import MCPCore
 
 /// URI templates: the input is a template, a newline, then a URI. Parsing and matching must
@@ -13,12 +12,4 @@ public func fuzzURITemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for name in template.variables where values[name] == nil { fatalError("a matched variable has no value") }
     }
     return 0
-}
-
-/// The entry point SwiftPM links as `main`: libFuzzer's driver with this target's callback.
-@_cdecl("FuzzURITemplate_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzURITemplate(data!, size) }
 }

@@ -41,8 +41,10 @@ public final class BlockingWork: Sendable {
     /// A call longer than this (nanoseconds) makes its function count as slow (``CallStats``).
     public let slowCallNanoseconds: UInt64
     private let inlineRunning = Atomic<Int>(0)
-    private let queue = DispatchQueue(label: "mcp.blocking-work", qos: .utility, attributes: .concurrent)
     private let state = Mutex(State())
+    /// Counts jobs handed to the pool's threads and not yet taken by one.
+    private let wake = DispatchSemaphore(value: 0)
+    private let threadsStarted = Atomic<Bool>(false)
 
     /// A queued call: runs its work and returns what resumes its caller (called once the
     /// thread's place is handed on, so a caller never finds its own place still taken).
@@ -50,6 +52,8 @@ public final class BlockingWork: Sendable {
 
     private struct State {
         var running = 0
+        /// Jobs given a place (``running``) that a thread has not picked up yet.
+        var ready: [Job] = []
         var waiting: [(job: Job, heavy: Bool)] = []
         var head = 0
         var waitingHeavy = 0
@@ -71,9 +75,9 @@ public final class BlockingWork: Sendable {
 
     /// - Parameters:
     ///   - threads: items that run at once (at least 1).
-    ///   - queueLimit: heavy items (large arguments, or slow lately) that may wait for a thread;
-    ///     more are refused with ``Busy``. Light items (small arguments, fast so far) hold little
-    ///     and leave quickly: up to 16 times as many of them may wait.
+    ///   - queueLimit: heavy items (arguments over 16 KiB) that may wait for a thread; more are
+    ///     refused with ``Busy``. Light items hold little while they wait: up to 16 times as many
+    ///     of them (at least 256) may wait.
     ///   - inlineLimit: calls predicted cheap that may run inline at once; default half the CPUs.
     ///   - slowCall: a call longer than this sends its function's next calls to the threads.
     public init(threads: Int, queueLimit: Int, inlineLimit: Int? = nil, slowCall: Duration = .milliseconds(2)) {
@@ -147,9 +151,8 @@ public final class BlockingWork: Sendable {
         stats: CallStats, small: Bool, cancellation: CancellationFlag, timeout: Duration?,
         _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        let light = small && !stats.isSlow
-        guard light, takeInlinePlace() else {
-            return try await run(heavy: !light, stats: stats, cancellation: cancellation, timeout: timeout, work)
+        guard small, !stats.isSlow, takeInlinePlace() else {
+            return try await run(heavy: !small, stats: stats, cancellation: cancellation, timeout: timeout, work)
         }
         defer { inlineRunning.wrappingSubtract(1, ordering: .relaxed) }
         let timedOut = CancellationFlag()
@@ -212,14 +215,23 @@ public final class BlockingWork: Sendable {
         return true
     }
 
-    /// Runs `job` on a thread, then the jobs that waited, one after the other, in that thread's place.
+    /// Hands `job` (which has a place) to one of the pool's threads.
     private func start(_ job: @escaping Job) {
-        queue.async {
-            ThreadPriority.lower()
-            var current: Job? = job
+        if !threadsStarted.exchange(true, ordering: .acquiringAndReleasing) {
+            for _ in 0..<threads { WorkerThread.start(self) }
+        }
+        state.withLock { $0.ready.append(job) }
+        wake.signal()
+    }
+
+    /// A pool thread: takes a job, then the jobs that waited, one after the other, in its place.
+    fileprivate func serve() {
+        while true {
+            wake.wait()
+            var current = state.withLock { $0.ready.isEmpty ? nil : $0.ready.removeFirst() }
             while let job = current {
                 let resume = job()
-                current = self.state.withLock { state -> Job? in
+                current = state.withLock { state -> Job? in
                     if let next = state.popFirst() { return next }
                     state.running -= 1
                     return nil
@@ -227,6 +239,32 @@ public final class BlockingWork: Sendable {
                 resume()
             }
         }
+    }
+}
+
+/// The pool's own threads (not Dispatch's, which Swift's concurrency pool and other work share):
+/// each lowers its own scheduling priority to nice 10, about a tenth of a normal thread's CPU
+/// share when both want the CPU, so heavy work uses idle CPU and the threads that answer
+/// requests and carry the heartbeat get the CPU first.
+private enum WorkerThread {
+    static let niceness: Int32 = 10
+
+    static func start(_ pool: BlockingWork) {
+        #if canImport(Glibc) || canImport(Musl)
+            var thread = pthread_t()
+            let created = pthread_create(
+                &thread, nil,
+                { context in
+                    let pool = Unmanaged<BlockingWork>.fromOpaque(context!).takeRetainedValue()
+                    // On Linux this sets the calling thread's niceness only.
+                    #if canImport(Glibc)
+                        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, WorkerThread.niceness)
+                    #endif
+                    pool.serve()
+                    return nil
+                }, Unmanaged.passRetained(pool).toOpaque())
+            if created == 0 { pthread_detach(thread) }
+        #endif
     }
 }
 
@@ -287,40 +325,6 @@ private final class PendingCall<T: Sendable>: Sendable {
         }
         continuation?.resume(with: outcome)
     }
-}
-
-/// Heavy work yields to serving: the threads that run it get a lower scheduling priority (nice
-/// 10, about a tenth of a normal thread's CPU share when both want the CPU), once per thread,
-/// so the threads that answer requests and carry the heartbeat get the CPU first.
-enum ThreadPriority {
-    static let niceness: Int32 = 10
-
-    static func lower() {
-        #if canImport(Glibc)
-            guard pthread_getspecific(key.key) == nil else { return }
-            pthread_setspecific(key.key, UnsafeRawPointer(bitPattern: 1))
-            // This thread's id: /proc/thread-self links to "<pid>/task/<tid>".
-            var buffer = [CChar](repeating: 0, count: 64)
-            let count = readlink("/proc/thread-self", &buffer, buffer.count - 1)
-            guard count > 0,
-                let tid = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                    .split(separator: "/").last.flatMap({ id_t($0) })
-            else { return }
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, niceness)
-        #endif
-    }
-
-    /// A thread-local mark: the priority of this thread was already lowered.
-    final class Key: Sendable {
-        let key: pthread_key_t
-        init() {
-            var key = pthread_key_t()
-            pthread_key_create(&key, nil)
-            self.key = key
-        }
-    }
-
-    static let key = Key()
 }
 
 /// The number of CPUs this process may use.

@@ -1,5 +1,4 @@
-// libFuzzer's driver, called from each target's entry point. SwiftPM links an executable with
-// `main` pointing at `<Target>_main`, so the targets define that and hand over to libFuzzer.
+// libFuzzer's driver: the entry points in FuzzerDriver.c hand each target over to it.
 #include <stddef.h>
 #include <stdint.h>
 
