@@ -21,12 +21,12 @@ let package = Package(
         .library(name: "MCPTesting", targets: ["MCPTesting"]),
         .library(name: "ExampleServer", targets: ["ExampleServer"]),
         .executable(name: "mcp-server", targets: ["mcp-server"]),
+        .executable(name: "minimal-server", targets: ["minimal-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -88,6 +88,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -98,8 +99,8 @@ let package = Package(
                 "MCPCore",
                 "MCPStdio",
                 "MCPHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -122,24 +123,37 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Helpers for testing MCP servers built with the scaffold: an in-process client for both eras.
+        // Helpers for testing MCP servers built with the scaffold: a client for both eras, in process
+        // through the same router the transports use, or live over HTTP.
         .target(
             name: "MCPTesting",
-            dependencies: ["MCPCore"],
+            dependencies: [
+                "MCPCore",
+                "MCPHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "mcp-server",
-            dependencies: [
-                "ExampleServer",
-                "MCPRuntime",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["ExampleServer", "MCPRuntime", "MCPCore"],
+            swiftSettings: strictSettings
+        ),
+        // The smallest server: one tool, the whole runtime (stdio, HTTP, workers) in a few lines.
+        .executableTarget(
+            name: "minimal-server",
+            dependencies: ["MCPRuntime"],
+            path: "Examples/MinimalServer",
             swiftSettings: strictSettings
         ),
         // Shared by the test targets: where the built binary and the interop clients are.
         .target(
             name: "InteropSupport",
+            dependencies: ["MCPCore"],
             path: "Tests/InteropSupport",
             swiftSettings: strictSettings
         ),
@@ -177,6 +191,7 @@ let package = Package(
             dependencies: [
                 "InteropSupport",
                 "MCPHTTP",
+                "MCPTesting",
                 "ExampleServer",
                 "MCPCore",
                 .product(name: "MCP", package: "swift-sdk"),
@@ -187,10 +202,27 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // One list of protocol cases run through every transport (in process, stdio, HTTP, SSE).
+        .testTarget(
+            name: "ProtocolSuiteTests",
+            dependencies: [
+                "InteropSupport",
+                "MCPTesting",
+                "MCPHTTP",
+                "MCPCore",
+                "ExampleServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "MCPRuntimeTests",
             dependencies: [
-                "MCPRuntime", "MCPHTTP", "MCPCore", .product(name: "Logging", package: "swift-log"),
+                "MCPRuntime", "MCPHTTP", "MCPCore", "MCPTesting", "InteropSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings

@@ -3,12 +3,13 @@
 // builds and runs them; docs/RELIABILITY.md has the figures.
 //
 // The code under test is the scaffold's own source, linked here (Sources/MCPCore is a link to
-// ../Sources/MCPCore; ExampleText and RoutingLadder link single files), so that only it is
+// ../Sources/MCPCore; ExampleText links single files), so that only it is
 // built with the toolchain's fuzzer and address-sanitizer instrumentation: no NIO, no
 // Hummingbird, no macro plug-in in this build (MCPCore only declares the macros).
 import PackageDescription
 
-let fuzzed: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
+/// `-enable-testing`: the harnesses reach internal entry points (`@testable import`).
+let fuzzed: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])]
 let harness: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"])]
 /// The executables link libFuzzer (its `main` calls `LLVMFuzzerTestOneInput`) and the sanitizer runtime.
 let runtime: [LinkerSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
@@ -17,7 +18,7 @@ let package = Package(
     name: "fuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
@@ -26,15 +27,11 @@ let package = Package(
             name: "MCPCore",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: fuzzed),
         // The calculator's expression evaluator and the bounded regex of the example server.
         .target(name: "ExampleText", dependencies: ["MCPCore"], swiftSettings: fuzzed),
-        // MCPHTTP's routing-header ladder (RoutingHeaders.swift), without the rest of MCPHTTP.
-        .target(
-            name: "RoutingLadder",
-            dependencies: ["MCPCore", .product(name: "HTTPTypes", package: "swift-http-types")],
-            swiftSettings: fuzzed),
         .target(name: "FuzzerDriver"),
         .executableTarget(
             name: "FuzzJSONParser", dependencies: ["FuzzerDriver", "MCPCore"], swiftSettings: harness,
@@ -44,10 +41,7 @@ let package = Package(
             linkerSettings: runtime),
         .executableTarget(
             name: "FuzzRoutingHeaders",
-            dependencies: [
-                "FuzzerDriver", "MCPCore", "RoutingLadder", .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: harness, linkerSettings: runtime),
+            dependencies: ["FuzzerDriver", "MCPCore"], swiftSettings: harness, linkerSettings: runtime),
         .executableTarget(
             name: "FuzzURITemplate", dependencies: ["FuzzerDriver", "MCPCore"], swiftSettings: harness,
             linkerSettings: runtime),

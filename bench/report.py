@@ -1,55 +1,272 @@
-"""Print the side-by-side table and the ratios from a measure.sh results file (and bench/pss.py's
-peak PSS per run, when given)."""
+"""Turns bench.py's results.jsonl into the tables and the chart of docs/PERFORMANCE.md.
 
+    python3 bench/report.py OUT/results.jsonl [--doc docs/PERFORMANCE.md] [--chart docs/bench-chart.svg]
+        [--context "date, commit, machine"] [--section results|sweep]
+
+Per configuration and workload: the median of the repetitions and their spread (min–max), and
+the share of the Hummingbird ceiling as the median of each run's ratio to the ceiling run just
+before it. The section between `<!-- bench:results:start -->` and `<!-- bench:results:end -->` of
+the doc is replaced (`--section sweep` replaces `<!-- bench:sweep:start -->` … instead); nothing in
+it is typed by hand. Prints the acceptance checks of issue 11.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
 import sys
-
-pss = {}
-if len(sys.argv) > 2:
-    for line in open(sys.argv[2]):
-        label, _, value = line.rstrip("\n").partition("\t")
-        pss[label] = float(value or 0)
-
-rows = []
-for line in open(sys.argv[1]):
-    parts = line.rstrip("\n").split("\t")
-    if len(parts) < 10:
-        continue
-    label, conns, rps, p50, p99, rss, procs, bad, non2xx, sockerr = parts[:10]
-    system, mode, workers, workload = label.split("|")
-    rows.append(dict(system=system, mode=mode, workers=int(workers), workload=workload, conns=int(conns),
-                     rps=float(rps or 0), p50=p50, p99=p99, rss=float(rss or 0), pss=pss.get(label, 0.0),
-                     procs=procs, bad=bad, non2xx=non2xx, errors=sockerr))
-
-print("| system | mode | workers | workload | req/s | p50 | p99 | peak RSS, summed (MiB) | peak PSS, summed (MiB) "
-      "| processes | bad answers | errors |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-for row in rows:
-    print(f"| {row['system']} | {row['mode']} | {row['workers']} | {row['workload']} | {row['rps']:,.0f} | {row['p50']} "
-          f"| {row['p99']} | {row['rss']:.1f} | {row['pss']:.1f} | {row['procs']} | {row['bad'] or '-'} | {row['errors']} |")
+from collections import OrderedDict
 
 
-def best(system_prefix: str, workload: str, mode: str | None = None):
-    found = [r for r in rows if r["system"].startswith(system_prefix) and r["workload"] == workload
-             and (mode is None or r["mode"] == mode)]
-    return max(found, key=lambda r: r["rps"]) if found else None
+
+def load(path: str) -> list[dict]:
+    with open(path) as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
-print()
-ceiling = best("ceiling", "post")
-for mode in ["single", "workers-2"]:
-    for workload in ["call_add_2026", "call_add", "list_tools"]:
-        ours = best("swift", workload, mode)
-        if ours and ceiling:
-            print(f"swift {mode} {workload}: {ours['rps'] / ceiling['rps']:.0%} of the Hummingbird ceiling "
-                  f"({ours['rps']:,.0f} vs {ceiling['rps']:,.0f} req/s), p99 {ours['p99']}, peak RSS {ours['rss']:.1f} MiB, "
-                  f"PSS {ours['pss']:.1f} MiB over {ours['procs']} process(es)")
-for workers in (1, 2):
-    for workload in ["call_add", "list_tools", "health"]:
-        ours = best("swift", workload, "single" if workers == 1 else "workers-2")
-        peer = max((r for r in rows if r["system"].startswith("python") and r["workload"] == workload
-                    and r["workers"] == workers), key=lambda r: r["rps"], default=None)
-        if ours and peer:
-            print(f"{workers} worker(s) each, {workload}: swift {ours['rps'] / peer['rps']:.1f}x the req/s of the best "
-                  f"python peer ({ours['rps']:,.0f} vs {peer['rps']:,.0f} {peer['system']}), p99 {ours['p99']} vs "
-                  f"{peer['p99']}, PSS {ours['pss']:.1f} vs {peer['pss']:.1f} MiB, RSS {ours['rss']:.1f} vs "
-                  f"{peer['rss']:.1f} MiB")
+def median(values):
+    values = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    return statistics.median(values) if values else float("nan")
+
+
+def spread(values, digits=0):
+    values = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    if not values:
+        return "–"
+    low, high = min(values), max(values)
+    return f"{low:,.{digits}f}–{high:,.{digits}f}"
+
+
+def aggregate(rows: list[dict]) -> "OrderedDict[tuple[str, str], dict]":
+    groups: OrderedDict[tuple[str, str], list[dict]] = OrderedDict()
+    for row in rows:
+        groups.setdefault((row["config"], row["workload"]), []).append(row)
+    summary = OrderedDict()
+    for key, runs in groups.items():
+        shares = [r["rps"] / r["ceiling_rps"] for r in runs if r.get("ceiling_rps")]
+        summary[key] = dict(
+            config=key[0], workload=key[1], title=runs[0]["title"], workload_title=runs[0]["workload_title"],
+            kind=runs[0]["kind"], tuned=runs[0]["tuned"], reps=len(runs),
+            rps=median([r["rps"] for r in runs]), rps_spread=spread([r["rps"] for r in runs]),
+            p50=median([r["p50_ms"] for r in runs]),
+            p99=median([r["p99_ms"] for r in runs]), p99_spread=spread([r["p99_ms"] for r in runs], 2),
+            pss=max(r["pss_mib"] for r in runs), rss=max(r["rss_mib"] for r in runs),
+            processes=max(r["processes"] for r in runs),
+            bad=sum(max(r["bad"], 0) for r in runs), non2xx=sum(r["non2xx"] for r in runs),
+            errors="; ".join(sorted({r["errors"] for r in runs if r["errors"]})) or "none",
+            share=median(shares) if shares else None, share_spread=spread([100 * s for s in shares]) if shares else "",
+            ceiling=median([r["ceiling_rps"] for r in runs if r.get("ceiling_rps")]) if shares else None,
+            ceiling_p99=median([r.get("ceiling_p99_ms") for r in runs if r.get("ceiling_rps")]) if shares else None,
+            cpu=median([r.get("cpu_us") for r in runs]),
+            ceiling_cpu=median([r.get("ceiling_cpu_us") for r in runs if r.get("ceiling_rps")]) if shares else None,
+            load=median([r["load_before"] for r in runs]), duration=runs[0]["duration"],
+            connections=runs[0]["connections"])
+    return summary
+
+
+def label(entry: dict) -> str:
+    text = entry["config"]
+    return f"**{text}**" if entry["config"] == "production" else text
+
+
+def table(summary) -> list[str]:
+    lines = [
+        "| configuration | workload | req/s (median) | spread | share of the ceiling (median, spread %) | p50 ms "
+        "| p99 ms (median) | p99 spread | CPU µs per request (ceiling's) | peak PSS, summed (MiB) "
+        "| peak RSS, summed (MiB) | processes | bad answers | errors |",
+        "| --- | --- | ---: | --- | --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for entry in summary.values():
+        share = f"{entry['share']:.0%} ({entry['share_spread']})" if entry["share"] is not None else "–"
+        cpu = f"{entry['cpu']:.0f}" + (f" ({entry['ceiling_cpu']:.0f})" if entry["ceiling_cpu"] else "")
+        lines.append(
+            f"| {label(entry)} | {entry['workload']} | {entry['rps']:,.0f} | {entry['rps_spread']} | {share} "
+            f"| {entry['p50']:.2f} | {entry['p99']:.2f} | {entry['p99_spread']} | {cpu} | {entry['pss']:.1f} "
+            f"| {entry['rss']:.1f} | {entry['processes']} | {entry['bad']} | {entry['errors']} |")
+    return lines
+
+
+def ceiling_rows(rows: list[dict]) -> list[str]:
+    runs = [r for r in rows if r.get("ceiling_rps")]
+    if not runs:
+        return []
+    rps = [r["ceiling_rps"] for r in runs]
+    p99 = [r["ceiling_p99_ms"] for r in runs]
+    pss = [r.get("ceiling_pss_mib", 0) for r in runs]
+    return [f"Ceiling (Hummingbird answering a fixed body, one process), over its {len(runs)} runs: median "
+            f"{median(rps):,.0f} req/s (spread {spread(rps)}), p99 {median(p99):.2f} ms, peak PSS {max(pss):.1f} MiB."]
+
+
+def checks(summary) -> list[tuple[str, bool | None, str]]:
+    def get(config, workload):
+        return summary.get((config, workload))
+
+    results = []
+    headline = get("production", "call_add_2026")
+    if headline:
+        results.append(("production tools/call (2026-07-28) ≥ 70% of the ceiling",
+                        headline["share"] is not None and headline["share"] >= 0.70,
+                        f"{headline['share']:.0%}" if headline["share"] is not None else "no ceiling run"))
+        results.append(("production tools/call p99 ≤ 5 ms at 64 connections", headline["p99"] <= 5.0,
+                        f"{headline['p99']:.2f} ms"))
+        results.append(("summed PSS of supervisor + workers ≤ 40 MiB under load", headline["pss"] <= 40.0,
+                        f"{headline['pss']:.1f} MiB"))
+    listing = get("production", "list_tools_2026")
+    if listing and listing["share"] is not None:
+        results.append(("production tools/list ≥ 70% of the ceiling", listing["share"] >= 0.70, f"{listing['share']:.0%}"))
+    off = get("tuned-no-access-log", "call_add_2026")
+    if headline and off:
+        cost = 1 - headline["rps"] / off["rps"]
+        if headline["share"] is not None and off["share"] is not None:
+            cost = 1 - headline["share"] / off["share"]
+        results.append(("access log on costs ≤ 10% against access log off", cost <= 0.10, f"{cost:.1%}"))
+    nometrics = get("tuned-no-metrics", "call_add_2026")
+    if headline and nometrics:
+        cost = 1 - headline["rps"] / nometrics["rps"]
+        if headline["share"] is not None and nometrics["share"] is not None:
+            cost = 1 - headline["share"] / nometrics["share"]
+        results.append(("metrics cost < 5% of peak req/s", cost < 0.05, f"{cost:.1%}"))
+    for entry in summary.values():
+        if entry["bad"] or entry["non2xx"]:
+            results.append((f"{entry['config']} {entry['workload']}: every answer right", False,
+                            f"bad {entry['bad']}, non-2xx {entry['non2xx']}"))
+    return results
+
+
+def peers_lines(summary) -> list[str]:
+    lines = []
+    ours = summary.get(("production", "call_add"))
+    peers = [e for e in summary.values() if e["kind"] == "peer" and e["workload"] == "call_add"]
+    if ours and peers:
+        best = max(peers, key=lambda e: e["rps"])
+        lines.append(
+            f"Against the fastest Python peer on the same handshake-era stateless `tools/call` ({best['config']}, "
+            f"2 uvicorn workers): {ours['rps'] / best['rps']:.1f}× the req/s ({ours['rps']:,.0f} vs {best['rps']:,.0f}), "
+            f"p99 {ours['p99']:.2f} vs {best['p99']:.0f} ms, summed PSS {ours['pss']:.1f} vs {best['pss']:.1f} MiB.")
+    return lines
+
+
+def chart(summary, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    entries = [e for e in summary.values() if e["workload"] in ("call_add_2026", "call_add")
+               and not (e["kind"] == "swift" and e["workload"] == "call_add")]
+    if not entries:
+        return
+    names = ["ceiling (Hummingbird, fixed body)"]
+    rps = [median([e["ceiling"] for e in entries if e["ceiling"]])]
+    p99 = [median([e["ceiling_p99"] for e in entries if e["ceiling_p99"]])]
+    colours = ["#999999"]
+    for entry in entries:
+        suffix = " [tuned]" if entry["tuned"] else ""
+        names.append(f"{entry['config']}{suffix}\n{entry['workload']}")
+        rps.append(entry["rps"])
+        p99.append(entry["p99"])
+        colours.append("#d62728" if entry["kind"] == "peer" else "#1f77b4" if entry["config"] == "production"
+                       else "#aec7e8")
+    figure, (left, right) = plt.subplots(1, 2, figsize=(13, 0.55 * len(names) + 1.8), sharey=True)
+    positions = range(len(names))
+    left.barh(positions, rps, color=colours)
+    left.set_xlabel("requests per second (median), tools/call add")
+    left.set_yticks(list(positions), names, fontsize=8)
+    left.invert_yaxis()
+    for position, value in zip(positions, rps):
+        left.text(value, position, f" {value:,.0f}", va="center", fontsize=7)
+    right.barh(positions, p99, color=colours)
+    right.set_xscale("log")
+    right.set_xlabel("p99 latency, ms (median, log scale)")
+    right.axvline(5, color="black", linestyle="--", linewidth=0.8)
+    for position, value in zip(positions, p99):
+        right.text(value, position, f" {value:.1f}", va="center", fontsize=7)
+    first = next(iter(summary.values()))
+    figure.suptitle(f"wrk -c{first['connections']}, {first['duration']} s per run; dark blue: production default, "
+                    f"light: tuned or other topology, red: Python peers (2 uvicorn workers)", fontsize=9)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
+def replace_section(path: str, name: str, text: str) -> None:
+    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    with open(path) as handle:
+        doc = handle.read()
+    if start in doc and end in doc:
+        head, rest = doc.split(start, 1)
+        doc = head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1]
+    else:
+        doc += f"\n{start}\n{text}\n{end}\n"
+    with open(path, "w") as handle:
+        handle.write(doc)
+
+
+def write_headline(path: str, summary, chart: str | None, context: str) -> None:
+    entry = summary.get(("production", "call_add_2026"))
+    if not entry:
+        return
+    share = f", {entry['share']:.0%} of the Hummingbird ceiling" if entry["share"] is not None else ""
+    peers = [e for e in summary.values() if e["kind"] == "peer" and e["workload"] == "call_add"]
+    ours = summary.get(("production", "call_add"))
+    against = ""
+    if peers and ours:
+        best = max(peers, key=lambda e: e["rps"])
+        against = f"; {ours['rps'] / best['rps']:.0f}× the fastest Python peer ({best['config']}, 2 uvicorn workers)"
+    picture = f"\n\n![req/s and p99 per configuration]({os.path.relpath(chart, os.path.dirname(path))})" if chart else ""
+    text = (f"Production default as the image runs it (access log and metrics on, supervisor + workers), "
+            f"2026-07-28 `tools/call`: **{entry['rps']:,.0f} req/s{share}, p99 {entry['p99']:.1f} ms, "
+            f"{entry['pss']:.0f} MiB summed PSS**{against} — median of {entry['reps']} runs "
+            f"({context.split(';')[0]}); details in `docs/PERFORMANCE.md`.{picture}")
+    replace_section(path, "headline", text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("results")
+    parser.add_argument("--doc")
+    parser.add_argument("--chart")
+    parser.add_argument("--context", default="")
+    parser.add_argument("--section", default="results")
+    parser.add_argument("--readme", help="also rewrite the README's headline line (between bench:headline markers)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when a run served no request or gave a wrong answer (the CI smoke)")
+    args = parser.parse_args()
+    rows = load(args.results)
+    summary = aggregate(rows)
+    lines = []
+    if args.context:
+        lines += [args.context, ""]
+    if args.chart:
+        chart(summary, args.chart)
+        relative = os.path.relpath(args.chart, os.path.dirname(args.doc) if args.doc else ".")
+        lines += [f"![req/s and p99 per configuration]({relative})", ""]
+    lines += table(summary)
+    lines += [""] + ceiling_rows(rows)
+    peer = peers_lines(summary)
+    if peer:
+        lines += [""] + peer
+    results = checks(summary)
+    if results:
+        lines += ["", "Checks of issue 11 in this run:", ""]
+        lines += [f"- {'PASS' if ok else 'FAIL'} {name}: {figure}" for name, ok, figure in results]
+    text = "\n".join(lines)
+    print(text)
+    if args.doc:
+        replace_section(args.doc, args.section, text)
+        print(f"\nwrote {args.doc}" + (f" and {args.chart}" if args.chart else ""), file=sys.stderr)
+    if args.readme:
+        write_headline(args.readme, summary, args.chart, args.context)
+    if args.strict:
+        broken = [f"{r['config']} {r['workload']} #{r['rep']}" for r in rows
+                  if r["rps"] <= 0 or r["bad"] != 0 or r["non2xx"] or r["errors"]]
+        if broken or not rows:
+            print(f"bench smoke: failed runs: {', '.join(broken) or 'none recorded'}", file=sys.stderr)
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

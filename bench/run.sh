@@ -1,100 +1,97 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: this server (release build) against the HTTP ceiling of its own stack
-# (Hummingbird answering a fixed body) and the Python peer (official SDK FastMCP + uvicorn),
-# with the same wrk load on loopback, one system at a time. Prints req/s, p50, p99 and peak RSS
-# per run, then the ratios. Absolute numbers drift on shared machines; the ratios hold.
+# The side-by-side benchmark, from a clone: builds the server exactly as the Dockerfile does
+# (`make build`) and the Hummingbird ceiling (bench/ceiling), sets up the pinned Python peers
+# (bench/requirements.txt) in a venv, then runs bench/bench.py — every measured run of our server
+# right after a run of the ceiling, REPS times — and writes the table and the chart of
+# docs/PERFORMANCE.md with bench/report.py. Everything it needs is in bench/.
 #
-#   bench/run.sh                 # full run (15 s per measurement, 64 connections)
-#   DURATION=5 bench/run.sh      # quicker
+#   bench/run.sh                                  # full run (about 25 min): every row, 3 reps of 10 s
+#   QUICK=1 bench/run.sh                          # smoke: 1 rep of 3 s, the doc is left alone
+#   ONLY=production,tuned-no-access-log bench/run.sh     # some configurations (see bench/bench.py)
+#   ONLY=peers WORKLOADS=call_add bench/run.sh    # only the Python peers, one workload
+#   SWEEP=1 bench/run.sh                          # the topology sweep (workers x event loops)
+#   CALLGRIND=1 bench/run.sh                      # also instructions per request (bench/callgrind.py)
 #
-# Needs: wrk (installed with apt-get when run as root), python3 with venv, the shared bench kit
-# at ../shared/bench (peer server, wrk scripts, ceiling server), Swift 6.
+# Settings: DURATION (s, default 10), WARMUP (s, 2), REPS (3), CONNS (64), ONLY, WORKLOADS,
+# STRICT=1 (exit 1 when a run served nothing or answered wrong: the CI smoke),
+# SKIP_BUILD=1 (use the binaries already built), BENCH_OUT (default .build-bench),
+# DOC=0|1 (rewrite docs/PERFORMANCE.md's results section, or its sweep section with SWEEP=1, and
+# the chart; default 1 unless QUICK, ONLY or WORKLOADS is set). Needs: Swift 6, python3 with venv, wrk (installed with apt-get when
+# run as root).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-KIT="${BENCH_KIT:-$ROOT/../shared/bench}"
-DURATION="${DURATION:-15}"
-CONNS="${CONNS:-64}"
 OUT="${BENCH_OUT:-$ROOT/.build-bench}"
-PEER_VENV="${PEER_VENV:-$OUT/peer-venv}"
-export RESULTS="$OUT/results.tsv"
-export STATE="$OUT/state"
-PSS="$OUT/pss.tsv"
-mkdir -p "$OUT" "$STATE"
-rm -f "$RESULTS" "$PSS"
-
-[[ -d $KIT ]] || { echo "bench kit not found at $KIT (set BENCH_KIT)" >&2; exit 2; }
-if ! command -v wrk >/dev/null; then
-  if [[ $(id -u) == 0 ]]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; else echo "install wrk" >&2; exit 2; fi
+VENV="${BENCH_VENV:-$OUT/venv}"
+if [[ -n ${QUICK:-} ]]; then
+  DURATION="${DURATION:-3}" WARMUP="${WARMUP:-1}" REPS="${REPS:-1}"
 fi
-if [[ ! -x $PEER_VENV/bin/python ]]; then python3 -m venv "$PEER_VENV"; fi
-"$PEER_VENV/bin/pip" install --quiet --disable-pip-version-check mcp fastmcp 'uvicorn[standard]' psutil
-export PY="$PEER_VENV/bin/python"
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-2}"
+REPS="${REPS:-3}"
+CONNS="${CONNS:-64}"
+if [[ -n ${QUICK:-}${ONLY:-}${WORKLOADS:-} ]]; then DOC="${DOC:-0}"; else DOC="${DOC:-1}"; fi
+started=$SECONDS
+step() { printf '\n==> [%dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
 
-echo "==> building release binaries"
-# `make build`: the same flags as the Dockerfile.
-make -s -C "$ROOT" build 2>&1 | tail -1
-swift build -c release --package-path "$KIT/ceiling" --scratch-path "$ROOT/.build-ceiling" 2>&1 | tail -1
+# Build output, thinned: every 40th progress line, and every warning or error in full.
+progress() {
+  awk '/error:|warning:|Compiling [^ ]+ .*\.swift$/ && !/^\[/ {print; next}
+       /^\[[0-9]+\/[0-9]+\]/ {n++; if (n % 40 == 1) print; last=$0; next}
+       {print}
+       END {if (last != "") print last}'
+}
+
+mkdir -p "$OUT"
+step "tools: wrk, python venv with the pinned peers ($ROOT/bench/requirements.txt)"
+if ! command -v wrk >/dev/null; then
+  if [[ $(id -u) == 0 ]]; then
+    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  else
+    echo "wrk is missing: apt-get install wrk" >&2
+    exit 2
+  fi
+fi
+[[ -x $VENV/bin/python ]] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/bench/requirements.txt"
+
 SERVER="$ROOT/.build/release/mcp-server"
 CEILING="$ROOT/.build-ceiling/release/HBCeiling"
+if [[ -z ${SKIP_BUILD:-} ]]; then
+  step "release build of mcp-server, as the Dockerfile builds it (make build; first build 5-15 min)"
+  make -s -C "$ROOT" build 2>&1 | progress
+  step "release build of the ceiling (bench/ceiling)"
+  # The server's release flags (static stdlib, no DWARF: valgrind 3.19 cannot read the DWARF 5 swift emits).
+  swift build -c release --static-swift-stdlib -Xlinker --strip-debug --package-path "$ROOT/bench/ceiling" \
+    --scratch-path "$ROOT/.build-ceiling" 2>&1 | progress
+fi
+[[ -x $SERVER && -x $CEILING ]] || { echo "binaries missing ($SERVER, $CEILING)" >&2; exit 2; }
 
-wait_for() {  # url
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "no answer from $1" >&2; return 1
-}
-stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-measure() {  # label root-pid conns url script: the kit's measurement, plus the tree's peak PSS
-  "$PY" "$ROOT/bench/pss.py" "$2" "$((DURATION + 1))" >"$OUT/pss.last" &
-  local sampler=$!
-  "$KIT/measure.sh" "$@" "$DURATION" >/dev/null
-  wait "$sampler" || true
-  printf '%s\t%s\n' "$1" "$(cat "$OUT/pss.last")" >>"$PSS"
-  printf '%s\tpss=%s\n' "$(tail -1 "$RESULTS")" "$(cat "$OUT/pss.last")"
-}
+results="$OUT/results.jsonl"
+rm -f "$results"
+args=(--server "$SERVER" --ceiling "$CEILING" --python "$VENV/bin/python" --out "$OUT"
+  --duration "$DURATION" --warmup "$WARMUP" --reps "$REPS" --connections "$CONNS")
+[[ -n ${ONLY:-} ]] && args+=(--only "$ONLY")
+[[ -n ${WORKLOADS:-} ]] && args+=(--workloads "$WORKLOADS")
+[[ -n ${SWEEP:-} ]] && args+=(--sweep)
+context="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, load average before the run $(cut -d' ' -f1-3 /proc/loadavg); \`bench/run.sh\` with DURATION=$DURATION REPS=$REPS CONNS=$CONNS${ONLY:+ ONLY=$ONLY}${WORKLOADS:+ WORKLOADS=$WORKLOADS}${SWEEP:+ SWEEP=1}."
+step "load: $REPS x ${DURATION}s per row (after ${WARMUP}s of warm-up), $CONNS connections; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+"$VENV/bin/python" "$ROOT/bench/bench.py" "${args[@]}"
 
-echo "==> ceiling: Hummingbird fixed body"
-"$CEILING" 8301 >"$OUT/ceiling.log" 2>&1 &
-pid=$!
-wait_for http://127.0.0.1:8301/health
-measure "ceiling|fixed|1|post" "$pid" "$CONNS" http://127.0.0.1:8301/mcp "$KIT/wrk/modern.lua"
-EXPECT='"status":"ok"' measure "ceiling|fixed|1|health" "$pid" "$CONNS" http://127.0.0.1:8301/health "$KIT/wrk/get.lua"
-stop "$pid"
-
-run_swift() {  # label, extra arguments...
-  local label=$1; shift
-  local workspace; workspace=$(mktemp -d)
-  "$SERVER" "$@" --port 8302 --log-level warning --workspace "$workspace" --env-file /nonexistent >"$OUT/swift-$label.log" 2>&1 &
-  local pid=$!
-  wait_for http://127.0.0.1:8302/health
-  sleep 1
-  measure "swift|$label|${WORKERS_LABEL:-1}|call_add_2026" "$pid" "$CONNS" http://127.0.0.1:8302/mcp "$KIT/wrk/modern.lua"
-  MCP_METHOD=list_tools measure "swift|$label|${WORKERS_LABEL:-1}|list_tools" "$pid" "$CONNS" http://127.0.0.1:8302/mcp "$KIT/wrk/mcp.lua"
-  if [[ -z ${QUICK:-} ]]; then
-    MCP_METHOD=call_add measure "swift|$label|${WORKERS_LABEL:-1}|call_add" "$pid" "$CONNS" http://127.0.0.1:8302/mcp "$KIT/wrk/mcp.lua"
-    EXPECT='"status":"healthy"' measure "swift|$label|${WORKERS_LABEL:-1}|health" "$pid" "$CONNS" http://127.0.0.1:8302/health "$KIT/wrk/get.lua"
-  fi
-  stop "$pid"
-  rm -rf "$workspace"
-}
-
-echo "==> swift: mcp-server, one process (no supervisor)"
-run_swift single
-echo "==> swift: supervisor with 1, 2 and 4 workers, and the automatic count (production defaults)"
-WORKERS_LABEL=1 QUICK=1 run_swift workers-1 --workers 1
-WORKERS_LABEL=2 run_swift workers-2 --workers 2
-WORKERS_LABEL=4 QUICK=1 run_swift workers-4 --workers 4
-auto=$("$SERVER" workers --env production --env-file /nonexistent)
-WORKERS_LABEL=$auto QUICK=1 MAX_REQUESTS=0 run_swift auto --env production
-
-for workers in 1 2; do
-  for peer in sdk sdk-json fastmcp fastmcp-json; do
-    echo "==> python: $peer, $workers uvicorn worker(s)"
-    pid=$("$KIT/run-peers.sh" start "$peer" "$workers" 8303)
-    MCP_METHOD=call_add measure "python-$peer|$peer|$workers|call_add" "$pid" "$CONNS" http://127.0.0.1:8303/mcp "$KIT/wrk/mcp.lua"
-    MCP_METHOD=list_tools measure "python-$peer|$peer|$workers|list_tools" "$pid" "$CONNS" http://127.0.0.1:8303/mcp "$KIT/wrk/mcp.lua"
-    EXPECT='"status":"ok"' measure "python-$peer|$peer|$workers|health" "$pid" "$CONNS" http://127.0.0.1:8303/health "$KIT/wrk/get.lua"
-    "$KIT/run-peers.sh" stop 8303
-  done
-done
-
-echo
-python3 "$ROOT/bench/report.py" "$RESULTS" "$PSS"
+report=(--context "$context")
+if [[ -n ${CALLGRIND:-} ]]; then
+  step "instructions per request under callgrind (bench/callgrind.py)"
+  callgrind=(--server "$SERVER" --ceiling "$CEILING" --label "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo now)"
+    --json "$OUT/callgrind.json")
+  [[ $DOC == 1 ]] && callgrind+=(--doc "$ROOT/docs/PERFORMANCE.md")
+  python3 "$ROOT/bench/callgrind.py" "${callgrind[@]}"
+fi
+if [[ $DOC == 1 && -n ${SWEEP:-} ]]; then
+  report+=(--doc "$ROOT/docs/PERFORMANCE.md" --section sweep --chart "$ROOT/docs/bench-sweep.svg")
+elif [[ $DOC == 1 ]]; then
+  report+=(--doc "$ROOT/docs/PERFORMANCE.md" --chart "$ROOT/docs/bench-chart.svg" --readme "$ROOT/README.md")
+else
+  report+=(--chart "$OUT/bench-chart.svg")
+fi
+[[ -n ${STRICT:-} ]] && report+=(--strict)
+step "report"
+"$VENV/bin/python" "$ROOT/bench/report.py" "$results" "${report[@]}"

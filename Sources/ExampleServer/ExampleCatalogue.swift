@@ -12,10 +12,12 @@ public enum ExampleCatalogue {
         func catalogues(_ counts: CatalogueCounts) -> [any Catalogue] {
             var list: [any Catalogue] = [
                 Calculator(), TextTools(regex: BoundedRegex(timeout: regexTimeout)), FileTools(workspace: workspace),
+                InteractiveTools(workspace: workspace),
             ]
             if demoTools { list.append(DemoTools()) }
             list += [
-                SystemResources(), ConfigResources(settings: settings, counts: counts), CodePrompts(), DataPrompts(),
+                SystemResources(), ConfigResources(settings: settings, counts: counts),
+                WorkspaceResources(workspace: workspace), CodePrompts(), DataPrompts(),
             ]
             return list
         }
@@ -32,7 +34,8 @@ public enum ExampleCatalogue {
     public static let instructions = """
         Awesome MCP Server: calculator tools (arithmetic, BMI, percentages, averages, expressions), \
         text tools (counting, case conversion, extraction, replacement, slugs, statistics), file tools \
-        confined to a workspace folder, system and configuration resources, and prompts for code review, \
+        confined to a workspace folder (deleting asks the user first), summaries written by the client's \
+        own model, system and configuration resources, and prompts for code review, \
         debugging, architecture and data analysis.
         """
 }

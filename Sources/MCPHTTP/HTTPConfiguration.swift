@@ -60,6 +60,9 @@ public struct HTTPConfiguration: Sendable {
     public var replayBufferSize = 256
     /// Key that seals session ids; 32 bytes. Random when nil (sessions then live as long as the process).
     public var sessionKey: [UInt8]?
+    /// True when sealed state comes from a configured `SECRET_KEY` (any replica can open it);
+    /// `/ready` says which.
+    public var sealingKeyConfigured = false
 
     // TLS
     public var tlsCertificateFile: String?

@@ -5,24 +5,29 @@ public import Logging
 public import MCPCore
 public import NIOCore
 import NIOPosix
+public import ServiceLifecycle
+import Synchronization
 
 /// The HTTP side of an MCP server: Streamable HTTP at `/mcp` for both eras, the deprecated
 /// HTTP+SSE transport when enabled, the REST side door, and the edge policies in front of them.
 ///
 /// ```swift
 /// let http = MCPHTTPService(server: server, configuration: configuration, logger: logger)
-/// try await http.start()
-/// // … on SIGTERM:
-/// await http.shutdown()
+/// // As a service: serves until the group shuts down gracefully (SIGTERM), then drains.
+/// try await ServiceGroup(services: [http], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
-public final class MCPHTTPService: Sendable {
+public final class MCPHTTPService: Service, Sendable {
     public let server: MCPServer
+    public let router: MessageRouter
+    /// How long a graceful shutdown waits for open connections before closing them.
+    public let drainTimeout: Duration
     public let configuration: HTTPConfiguration
     public let status: ServerStatus
     public let sessions: SessionManager
     let logger: Logger
     let accessLog: Bool
     let http: HTTPServer
+    private let background = Mutex<Task<Void, Never>?>(nil)
 
     /// - Parameters:
     ///   - accessLog: write one `mcp.access` log line per request.
@@ -30,14 +35,21 @@ public final class MCPHTTPService: Sendable {
     ///     all workers of a multi-process server); this process's memory by default.
     ///   - metrics: serves `/metrics` with what it returns (Prometheus text) and records request
     ///     metrics through swift-metrics; nil turns both off.
+    ///   - drainTimeout: how long a graceful shutdown waits for open connections (`GRACEFUL_TIMEOUT`).
+    ///   - router: the message router to serve through; a new one for `server` by default.
     ///   - sessionRevocations: where sessions ended by DELETE are remembered (shared by all
     ///     workers, and kept across restarts in `RUNTIME_DIR`); this process's memory by default.
     public init(
         server: MCPServer, configuration: HTTPConfiguration, logger: Logger, accessLog: Bool = false,
         sessionRegistry: (any SessionRegistry)? = nil, metrics: MetricsEndpoint? = nil,
-        eventLoopGroup: (any EventLoopGroup)? = nil, sessionRevocations: (any SessionRevocations)? = nil
+        eventLoopGroup: (any EventLoopGroup)? = nil, router: MessageRouter? = nil,
+        drainTimeout: Duration = .seconds(30),
+        sessionRevocations: (any SessionRevocations)? = nil
     ) {
         self.server = server
+        self.drainTimeout = drainTimeout
+        let router = router ?? MessageRouter(server: server)
+        self.router = router
         self.configuration = configuration
         self.logger = logger
         self.accessLog = accessLog
@@ -51,11 +63,11 @@ public final class MCPHTTPService: Sendable {
             replayBufferSize: configuration.replayBufferSize, revocations: sessionRevocations,
             maxAge: configuration.sessionMaxAge)
         self.sessions = sessions
-        let router = Self.makeRouter(
-            server: server, configuration: configuration, status: status, sessions: sessions, metrics: metrics,
-            logger: logger)
+        let routes = Self.makeRouter(
+            messageRouter: router, configuration: configuration, status: status, sessions: sessions,
+            metrics: metrics, logger: logger)
         let responder = HTTPResponderGlue(
-            responder: router.buildResponder(), configuration: configuration, status: status, logger: logger,
+            responder: routes.buildResponder(), configuration: configuration, status: status, logger: logger,
             accessLog: accessLog && logger.logLevel <= .info, metrics: metrics != nil)
         self.http = HTTPServer(
             configuration: configuration, responder: responder.respond,
@@ -65,28 +77,58 @@ public final class MCPHTTPService: Sendable {
     /// Where the server listens, once started.
     public var localAddress: SocketAddress? { http.localAddress }
 
-    /// Starts listening and reports ready.
-    public func start() async throws {
+    /// The service: binds (or adopts the inherited socket), serves every connection in one
+    /// structured task group, and when the service group shuts down gracefully (SIGTERM, or a
+    /// worker asked to recycle) drains lazily: unready, no new connections, `Connection: close`
+    /// on each open connection's next answer, streams ended. It returns when the last
+    /// connection has closed, or closes what is left at `drainTimeout`.
+    ///
+    /// - Parameter onReady: runs once the socket is served (a worker warms up and reports ready).
+    public func run(onReady: @Sendable () async -> Void = {}) async throws {
         try await http.start()
         status.phase = .ready
+        await onReady()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.http.serve() }
+            group.addTask {
+                do { try await gracefulShutdown() } catch { return }
+                self.logger.info("draining", metadata: ["connections": "\(self.openConnections)"])
+                await self.beginDraining()
+                try? await Task.sleep(for: self.drainTimeout)
+                self.logger.warning(
+                    "graceful timeout reached; closing", metadata: ["connections": "\(self.openConnections)"])
+            }
+            await group.next()  // every connection closed, or the timeout passed
+            group.cancelAll()
+        }
     }
 
-    /// Goes unready, stops accepting, and returns once requests in flight are answered.
-    public func shutdown() async {
-        status.phase = .draining
-        server.subscriptions.closeAll()
-        await http.shutdownGracefully()
-    }
+    public func run() async throws { try await run(onReady: {}) }
 
-    /// Lazy drain (a worker being recycled or stopped): goes unready and stops accepting; every
-    /// open connection gets `Connection: close` on its next answer. Returns the connections still
-    /// open at `deadline`.
-    public func drain(until deadline: ContinuousClock.Instant) async -> Int {
+    /// Goes unready and stops accepting; open connections finish what they are doing.
+    func beginDraining() async {
         status.phase = .draining
         await http.stopAccepting()
         sessions.hub.finishStandaloneStreams()
         server.subscriptions.closeAll()
-        return await http.waitForConnections(until: deadline)
+    }
+
+    /// Starts listening and serving in a task of its own, for code that does not run this as a
+    /// ``Service`` (tests, embedding); end it with ``shutdown()``.
+    public func start() async throws {
+        try await http.start()
+        status.phase = .ready
+        let http = http
+        background.withLock { $0 = Task { await http.serve() } }
+    }
+
+    /// Ends what ``start()`` began: unready, no new connections, idle ones closed; returns once
+    /// requests in flight are answered and every connection has closed.
+    public func shutdown() async {
+        status.phase = .draining
+        server.subscriptions.closeAll()
+        await http.closeIdleConnections()
+        await background.withLock { $0 }?.value
     }
 
     /// Connections open right now.
@@ -96,11 +138,12 @@ public final class MCPHTTPService: Sendable {
     public func sweepSessions() { sessions.sweep() }
 
     static func makeRouter(
-        server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus, sessions: SessionManager,
-        metrics: MetricsEndpoint?,
-        logger: Logger
+        messageRouter: MessageRouter, configuration: HTTPConfiguration, status: ServerStatus,
+        sessions: SessionManager, metrics: MetricsEndpoint?, logger: Logger
     ) -> Router<MCPRequestContext> {
+        let server = messageRouter.server
         let router = Router(context: MCPRequestContext.self)
+        router.add(middleware: RouteLabel())
         if !configuration.corsOrigins.isEmpty { router.add(middleware: CORSPolicy(origins: configuration.corsOrigins)) }
         router.add(
             middleware: OriginPolicy(
@@ -116,35 +159,24 @@ public final class MCPHTTPService: Sendable {
                     limit: configuration.rateLimitRequests, windowSeconds: configuration.rateLimitWindowSeconds,
                     proxies: configuration.trustedProxies))
         }
+        let disconnects = DisconnectWatchers()
         let endpoint = StreamableHTTPEndpoint(
-            server: server, configuration: configuration, sessions: sessions, disconnects: DisconnectWatchers(),
-            status: status,
-            logger: logger)
+            router: messageRouter, configuration: configuration, sessions: sessions, disconnects: disconnects,
+            status: status, logger: logger)
         let path = RouterPath(configuration.mcpPath)
-        router.post(path) { request, context in
-            context.record.update { $0.route = configuration.mcpPath }
-            return await endpoint.post(request, context: context)
-        }
-        router.get(path) { request, context in
-            context.record.update { $0.route = configuration.mcpPath }
-            return await endpoint.get(request, context: context)
-        }
-        router.delete(path) { request, context in
-            context.record.update { $0.route = configuration.mcpPath }
-            return endpoint.delete(request, context: context)
-        }
+        router.post(path) { request, context in await endpoint.post(request, context: context) }
+        router.get(path) { request, context in await endpoint.get(request, context: context) }
+        router.delete(path) { request, context in endpoint.delete(request, context: context) }
         for method in [HTTPRequest.Method.put, .patch, .head] {
-            router.on(path, method: method) { _, context in
-                context.record.update { $0.route = configuration.mcpPath }
-                return HTTPMessages.problem(
+            router.on(path, method: method) { _, _ in
+                HTTPMessages.problem(
                     .methodNotAllowed, "use POST, GET or DELETE", headers: [.allow: "GET, POST, DELETE"])
             }
         }
         RESTRoutes(server: server, configuration: configuration, status: status).register(on: router)
         if let metrics {
             HTTPMetrics.registerSeriesThatStartAtZero()
-            router.get(RouterPath(metrics.path)) { _, context in
-                context.record.update { $0.route = metrics.path }
+            router.get(RouterPath(metrics.path)) { _, _ in
                 let body = await metrics.render()
                 return Response(
                     status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -157,7 +189,9 @@ public final class MCPHTTPService: Sendable {
             }
         }
         if configuration.legacySSE {
-            LegacySSETransport(server: server, configuration: configuration, logger: logger).register(on: router)
+            LegacySSETransport(
+                router: messageRouter, configuration: configuration, disconnects: disconnects, logger: logger
+            ).register(on: router)
         }
         return router
     }

@@ -3,30 +3,32 @@ public import MCPCore
 import Synchronization
 
 /// Serves MCP over stdio: newline-delimited JSON-RPC on stdin and stdout, both eras on one
-/// process (STDIO-1..10).
+/// process (STDIO-1..10). It only frames lines; every protocol rule is the ``MessageRouter``'s.
 ///
-/// Requests are answered concurrently, each in its own task; `notifications/cancelled` cancels
-/// one and suppresses its answer. Nothing but JSON-RPC messages is written to the output: logs
-/// go to the logger (stderr). ``run()`` returns after end of input once in-flight requests have
-/// finished, or after ``shutdown()``.
+/// Requests are answered concurrently, each in its own task. Nothing but JSON-RPC messages is
+/// written to the output: logs go to the logger (stderr). At end of input in-flight work is
+/// cancelled and ``run()`` returns within ``endOfInputGrace`` (STDIO-3); after ``shutdown()``
+/// it returns once in-flight requests have finished (or ``cancelAll()`` stopped them).
 ///
 /// ```swift
-/// let stdio = StdioServer(server: server, logger: logger)
+/// let stdio = StdioServer(router: MessageRouter(server: server), logger: logger)
 /// await stdio.run()
 /// ```
 public final class StdioServer: Sendable {
     /// What this process negotiated in the handshake era, and what is running.
     struct State: Sendable {
         var session: SessionState?
-        var inFlight: [RequestID: Task<Void, Never>] = [:]
-        var cancelled: Set<RequestID> = []
-        /// Batches in flight, by a local sequence number.
-        var batches: [Int: Task<Void, Never>] = [:]
-        var nextBatch = 0
+        var running: [Int: Task<Void, Never>] = [:]
+        var nextTask = 0
         var stopping = false
     }
 
-    let server: MCPServer
+    /// The one conversation of a stdio process: request ids and the client's answers live here.
+    static let conversation = Conversation("stdio")
+    /// How long in-flight work may take to stop once input ended.
+    public static let endOfInputGrace: Duration = .milliseconds(1500)
+
+    let router: MessageRouter
     let logger: Logger
     let reader: LineReader
     let writer: OutputWriter
@@ -38,34 +40,49 @@ public final class StdioServer: Sendable {
     ///   - maxLineBytes: longest accepted message; longer lines are answered with an error and skipped.
     ///   - input, output: file descriptors (stdin and stdout by default).
     public init(
-        server: MCPServer, logger: Logger, maxLineBytes: Int = 4 * 1024 * 1024, input: Int32 = 0, output: Int32 = 1
+        router: MessageRouter, logger: Logger, maxLineBytes: Int = 4 * 1024 * 1024, input: Int32 = 0,
+        output: Int32 = 1
     ) {
-        self.server = server
+        self.router = router
         self.logger = logger
         self.reader = LineReader(fileDescriptor: input, maxLineBytes: maxLineBytes)
         self.writer = OutputWriter(fileDescriptor: output)
         (stopStream, stopSignal) = AsyncStream.makeStream(of: Void.self)
     }
 
-    /// Serves until end of input or ``shutdown()``, then waits for in-flight requests.
+    /// Serves until end of input or ``shutdown()``.
     public func run() async {
         let lines = reader.lines()
-        await withTaskGroup(of: Void.self) { group in
+        let endOfInput = await withTaskGroup(of: Bool.self) { group in
             group.addTask { [stopStream] in
-                for await _ in stopStream { return }
+                for await _ in stopStream { return false }
+                return false
             }
             group.addTask {
                 for await input in lines {
-                    if self.state.withLock({ $0.stopping }) { break }
+                    if self.state.withLock({ $0.stopping }) { return false }
                     self.accept(input)
                 }
+                return true
             }
-            await group.next()
+            let first = await group.next() ?? false
             group.cancelAll()
+            return first
         }
         stopSignal.finish()
-        server.subscriptions.closeAll()  // open listens get their final answer (SUB-5)
-        await waitForInFlight()
+        router.server.subscriptions.closeAll()  // open listens get their final answer (SUB-5)
+        if endOfInput {
+            // The client is done (STDIO-3): stop what runs, and wait only briefly for it.
+            router.cancelRequests(in: Self.conversation, answering: true)
+            _ = await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.waitForRunning() }
+                group.addTask { try? await Task.sleep(for: Self.endOfInputGrace) }
+                await group.next()
+                group.cancelAll()
+            }
+        } else {
+            await waitForRunning()
+        }
         logger.debug("stdio transport finished")
     }
 
@@ -77,18 +94,16 @@ public final class StdioServer: Sendable {
 
     /// Cancels every in-flight request (after a graceful timeout ran out).
     public func cancelAll() {
-        for task in state.withLock({ Array($0.inFlight.values) }) { task.cancel() }
+        router.cancelRequests(in: Self.conversation, answering: true)
     }
 
-    private func waitForInFlight() async {
-        while true {
-            let tasks = state.withLock { Array($0.inFlight.values) + Array($0.batches.values) }
-            guard !tasks.isEmpty else { return }
-            for task in tasks { await task.value }
+    private func waitForRunning() async {
+        while let task = state.withLock({ $0.running.values.first }) {
+            await task.value
         }
     }
 
-    /// Writes one answer unless the output is gone.
+    /// Writes one message unless the output is gone.
     func send(_ bytes: [UInt8]) {
         if !writer.write(bytes) {
             logger.notice("stdout closed; stopping")

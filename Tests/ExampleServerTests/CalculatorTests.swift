@@ -9,14 +9,14 @@ struct CalculatorTests {
 
     func value(_ tool: String, _ arguments: JSONObject) async throws -> JSONValue? {
         let result = try await client.callTool(tool, arguments)
-        #expect(result["isError"] == false, "\(tool): \(result.firstText ?? "")")
+        #expect(result["isError"] == false, "\(tool): \(result.text ?? "")")
         return result["structuredContent"]?["result"]
     }
 
     func error(_ tool: String, _ arguments: JSONObject) async throws -> String? {
         let result = try await client.callTool(tool, arguments)
         #expect(result["isError"] == true)
-        return result.firstText
+        return result.text
     }
 
     @Test func arithmetic() async throws {

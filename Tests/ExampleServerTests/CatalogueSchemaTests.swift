@@ -61,9 +61,14 @@ struct CatalogueSchemaTests {
             required: ["file_path", "data"]),
         .init(name: "file_info", parameters: [("file_path", "string", nil)], required: ["file_path"]),
         .init(name: "create_directory", parameters: [("directory_path", "string", nil)], required: ["directory_path"]),
+        // Beyond the original: tools that ask the client.
+        .init(name: "delete_file", parameters: [("file_path", "string", nil)], required: ["file_path"]),
+        .init(
+            name: "summarize_text", parameters: [("text", "string", nil), ("max_words", "integer", 50)],
+            required: ["text"]),
     ]
 
-    @Test func theCatalogueHasTheOriginalTwentyFiveToolsInOrder() throws {
+    @Test func theCatalogueHasTheOriginalToolsInOrderThenTheAskingOnes() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let registry = try ExampleCatalogue.registry(settings: AppSettings(), workspace: sandbox.workspace)
@@ -74,7 +79,7 @@ struct CatalogueSchemaTests {
                 "system://network",
                 "config://app", "config://version", "config://capabilities", "config://environment",
             ])
-        #expect(registry.templates.map(\.uri) == ["config://user/{user_id}"])
+        #expect(registry.templates.map(\.uri) == ["config://user/{user_id}", "file:///{+path}"])
         #expect(
             registry.prompts.map(\.name) == [
                 "code_review", "bug_analysis", "code_optimization", "architecture_review", "data_analysis",

@@ -22,7 +22,7 @@ struct FileToolsTests {
             ])
         let again = try await client.callTool("write_text_file", ["file_path": "notes/a.txt", "content": "x"])
         #expect(again["isError"] == true)
-        #expect(again.firstText == "File already exists: 'notes/a.txt' (pass overwrite=true to replace it)")
+        #expect(again.text == "File already exists: 'notes/a.txt' (pass overwrite=true to replace it)")
         let replaced = try await client.callTool(
             "write_text_file", ["file_path": "notes/a.txt", "content": "x", "overwrite": true])
         #expect(replaced["isError"] == false)
@@ -41,7 +41,7 @@ struct FileToolsTests {
         let folder = try await client.callTool("file_info", ["file_path": "deep"])
         #expect(folder["structuredContent"]?["type"] == "directory")
         let missing = try await client.callTool("read_text_file", ["file_path": "nope.txt"])
-        #expect(missing.firstText == "Not found: 'nope.txt'")
+        #expect(missing.text == "Not found: 'nope.txt'")
     }
 
     @Test func writesAndReadsJSON() async throws {
@@ -57,7 +57,7 @@ struct FileToolsTests {
         #expect(read["structuredContent"]?["data"] == data)
         _ = try await client.callTool("write_text_file", ["file_path": "bad.json", "content": "{oops"])
         let bad = try await client.callTool("read_json_file", ["file_path": "bad.json"])
-        #expect(bad.firstText?.hasPrefix("Invalid JSON in file bad.json") == true)
+        #expect(bad.text?.hasPrefix("Invalid JSON in file bad.json") == true)
         let badIndent = try await client.callTool(
             "write_json_file", ["file_path": "e.json", "data": [:], "indent": 99])
         #expect(badIndent["isError"] == true)
@@ -94,10 +94,10 @@ struct FileToolsTests {
         let client = try sandbox.client()
         let big = String(repeating: "x", count: 1024 * 1024 + 1)
         let write = try await client.callTool("write_text_file", ["file_path": "big.txt", "content": .string(big)])
-        #expect(write.firstText == "Content is larger than the 1048576-byte write limit")
+        #expect(write.text == "Content is larger than the 1048576-byte write limit")
         try big.write(toFile: sandbox.workspacePath + "/big.txt", atomically: true, encoding: .utf8)
         let read = try await client.callTool("read_text_file", ["file_path": "big.txt"])
-        #expect(read.firstText == "File is larger than the 1048576-byte read limit: 'big.txt'")
+        #expect(read.text == "File is larger than the 1048576-byte read limit: 'big.txt'")
         let folder = try await client.callTool("read_text_file", ["file_path": "."])
         #expect(folder["isError"] == true)
     }
@@ -122,7 +122,7 @@ struct SandboxEscapeTests {
         let before = try FileManager.default.contentsOfDirectory(atPath: sandbox.base).sorted()
         for tool in ["read_text_file", "read_json_file", "file_info"] {
             let result = try await client.callTool(tool, ["file_path": .string(path)])
-            let text = JSONWriter.string(result)
+            let text = JSONWriter.string(result.json)
             #expect(
                 !text.contains("TOP-SECRET") && !text.contains("EVIL-SECRET") && !text.contains("root:"),
                 "\(tool) \(path)")
@@ -143,10 +143,10 @@ struct SandboxEscapeTests {
         defer { sandbox.remove() }
         let client = try sandbox.client()
         #expect(
-            try await client.callTool("read_text_file", ["file_path": "../secret.txt"]).firstText
+            try await client.callTool("read_text_file", ["file_path": "../secret.txt"]).text
                 == "Path must not contain '..'")
         #expect(
-            try await client.callTool("read_text_file", ["file_path": .string(sandbox.secretPath)]).firstText
+            try await client.callTool("read_text_file", ["file_path": .string(sandbox.secretPath)]).text
                 == "Absolute paths are not allowed; use a path inside the workspace")
         #expect(try await client.callTool("list_directory", ["directory_path": ".."])["isError"] == true)
     }
@@ -165,7 +165,7 @@ struct SandboxEscapeTests {
         for path in ["linkdir/secret.txt", "l.txt", "loop-a", "dangling", "environ", "linkdir/ws/../secret.txt"] {
             let read = try await client.callTool("read_text_file", ["file_path": .string(path)])
             #expect(read["isError"] == true, "\(path)")
-            #expect(!JSONWriter.string(read).contains("SECRET"))
+            #expect(!JSONWriter.string(read.json).contains("SECRET"))
         }
         let write = try await client.callTool("write_text_file", ["file_path": "linkdir/new.txt", "content": "x"])
         #expect(write["isError"] == true)
@@ -191,9 +191,9 @@ struct SandboxEscapeTests {
         try FileManager.default.linkItem(atPath: sandbox.secretPath, toPath: ws + "/hard.txt")
         #expect(mkfifo(ws + "/fifo", 0o644) == 0)
         let hard = try await client.callTool("read_text_file", ["file_path": "hard.txt"])
-        #expect(hard.firstText == "Files with several hard links are not read: 'hard.txt'")
+        #expect(hard.text == "Files with several hard links are not read: 'hard.txt'")
         let fifo = try await client.callTool("read_text_file", ["file_path": "fifo"])
-        #expect(fifo.firstText == "Not a regular file: 'fifo'")
+        #expect(fifo.text == "Not a regular file: 'fifo'")
         let writeFIFO = try await client.callTool(
             "write_text_file", ["file_path": "fifo", "content": "x", "overwrite": true])
         #expect(writeFIFO["isError"] == true)

@@ -35,8 +35,3 @@ struct Sandbox {
 
     func remove() { try? FileManager.default.removeItem(atPath: base) }
 }
-
-extension JSONValue {
-    /// The text of a tool result's first content block.
-    var firstText: String? { self["content"]?.arrayValue?.first?["text"]?.stringValue }
-}

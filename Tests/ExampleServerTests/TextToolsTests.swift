@@ -9,7 +9,7 @@ struct TextToolsTests {
 
     func structured(_ tool: String, _ arguments: JSONObject) async throws -> JSONValue? {
         let result = try await client.callTool(tool, arguments)
-        #expect(result["isError"] == false, "\(tool): \(result.firstText ?? "")")
+        #expect(result["isError"] == false, "\(tool): \(result.text ?? "")")
         return result["structuredContent"]
     }
 
@@ -37,7 +37,7 @@ struct TextToolsTests {
         let result = try await client.callTool("convert_case", ["text": "x", "case_type": "sideways"])
         #expect(result["isError"] == true)
         #expect(
-            result.firstText
+            result.text
                 == "Invalid argument 'case_type': Invalid case_type. Use: upper, lower, title, or capitalize")
     }
 
@@ -69,7 +69,7 @@ struct TextToolsTests {
         #expect(named?["result"] == "Smith, John")
         let invalid = try await client.callTool(
             "replace_text", ["text": "x", "pattern": "(", "replacement": "", "use_regex": true])
-        #expect(invalid.firstText == "Invalid regular expression")
+        #expect(invalid.text == "Invalid regular expression")
         let empty = try await client.callTool("replace_text", ["text": "x", "pattern": "", "replacement": "y"])
         #expect(empty["isError"] == true)
     }
@@ -83,7 +83,7 @@ struct TextToolsTests {
         let result = try await client.callTool(
             "replace_text", ["text": .string(text), "pattern": .string(pattern), "replacement": "x", "use_regex": true])
         #expect(result["isError"] == true)
-        #expect(result.firstText?.hasPrefix("Regular expression took longer than") == true)
+        #expect(result.text?.hasPrefix("Regular expression took longer than") == true)
     }
 
     @Test func capsPatternLength() async throws {
@@ -93,7 +93,7 @@ struct TextToolsTests {
                 "text": "x", "pattern": .string(String(repeating: "a", count: 1001)), "replacement": "",
                 "use_regex": true,
             ])
-        #expect(result.firstText == "Pattern is longer than 1000 characters")
+        #expect(result.text == "Pattern is longer than 1000 characters")
     }
 
     @Test func cleansSlugsAndStatistics() async throws {

@@ -16,6 +16,8 @@ any check failed.
 from __future__ import annotations
 
 import asyncio
+
+import anyio
 import json
 import os
 import sys
@@ -28,15 +30,13 @@ warnings.filterwarnings("ignore", message=".*removed as of.*")
 
 from mcp import Client, StdioServerParameters
 from mcp.client.sse import sse_client
+from mcp.shared.exceptions import MCPError
 import mcp_types as types
 
 RUN = uuid.uuid4().hex[:8]
-EXPECTED_TOOLS = [
-    "add", "subtract", "multiply", "divide", "power", "sqrt", "calculate_bmi", "percentage", "average", "calculate",
-    "count_words", "convert_case", "extract_emails", "extract_urls", "replace_text", "clean_text", "generate_slug",
-    "text_statistics", "list_directory", "read_text_file", "write_text_file", "read_json_file", "write_json_file",
-    "file_info", "create_directory",
-]
+# The catalogue's tools in order: the Swift test that runs this script passes them (it reads
+# them from the catalogue), so adding a tool does not mean editing a list here.
+EXPECTED_TOOLS = [name for name in os.environ.get("MCP_EXPECTED_TOOLS", "").split(",") if name]
 EXPECTED_PROMPTS = [
     "code_review", "bug_analysis", "code_optimization", "architecture_review", "data_analysis", "statistical_analysis",
     "predictive_modeling", "data_quality_assessment",
@@ -72,7 +72,45 @@ CALLS = {
     "read_json_file": ({"file_path": f"interop-{RUN}/d.json"}, '"k"', {"file_path": f"interop-{RUN}/a.txt"}),
     "file_info": ({"file_path": f"interop-{RUN}/a.txt"}, '"type":"file"', {"file_path": "nope/nothing"}),
     "create_directory": ({"directory_path": f"interop-{RUN}/sub/deeper"}, "created", {"directory_path": "../outside"}),
+    # Ask the client: the elicitation callback confirms (files named keep-* are refused), the
+    # sampling callback writes the summary.
+    "delete_file": ({"file_path": f"interop-{RUN}/d.json"}, '"deleted":true', {"file_path": "../outside.txt"}),
+    "summarize_text": ({"text": "A long text about servers."}, f"SUMMARY-{RUN}", {"text": ""}),
+    # Demo tools (ENABLE_DEMO_TOOLS=true in these runs).
+    "long_task": ({"steps": 1, "step_ms": 1}, '"steps":1', {"steps": 0}),
+    "set_enabled": ({"kind": "prompt", "name": "code_review", "enabled": True}, "shown", {"kind": "tool", "name": "nope", "enabled": True}),
 }
+# Tools that need the client's answer: without a session to ask through, a clear tool error.
+ASKING_TOOLS = {"delete_file", "summarize_text"}
+ELICITED: list[str] = []
+SAMPLED: list[str] = []
+
+
+async def on_elicit(context, params: types.ElicitRequestParams) -> types.ElicitResult:
+    ELICITED.append(params.message)
+    return types.ElicitResult(action="accept", content={"confirm": "keep-" not in params.message})
+
+
+NOTIFIED: list[object] = []
+
+
+async def on_message(message) -> None:
+    NOTIFIED.append(message)
+
+
+async def wait_for(predicate, seconds: float = 15.0) -> bool:
+    with anyio.move_on_after(seconds):
+        while not any(predicate(item) for item in NOTIFIED):
+            await anyio.sleep(0.05)
+        return True
+    return False
+
+
+async def on_sample(context, params: types.CreateMessageRequestParams) -> types.CreateMessageResult:
+    SAMPLED.append(json.dumps(params.model_dump(by_alias=True, exclude_none=True))[:200])
+    return types.CreateMessageResult(
+        role="assistant", content=types.TextContent(type="text", text=f"SUMMARY-{RUN}"), model="interop-model",
+        stop_reason="endTurn")
 RESOURCES = [
     "system://info", "system://memory", "system://cpu", "system://disk", "system://processes", "system://network",
     "config://app", "config://version", "config://capabilities", "config://environment",
@@ -109,7 +147,9 @@ def text_of(result: types.CallToolResult) -> str:
 
 def make_client(kind: str, argv: list[str]) -> Client:
     info = types.Implementation(name="scaffold-interop", version="1.0")
-    common = dict(client_info=info, read_timeout_seconds=30)
+    common = dict(
+        client_info=info, read_timeout_seconds=30, elicitation_callback=on_elicit, sampling_callback=on_sample,
+        message_handler=on_message)
     if kind in ("stdio-modern", "stdio-legacy"):
         env = dict(os.environ)
         params = StdioServerParameters(command=argv[0], args=argv[1:], env=env)
@@ -141,16 +181,30 @@ async def exercise(client: Client, kind: str) -> None:
 
     # Writes before reads, so the reads find the files.
     order = sorted(EXPECTED_TOOLS, key=lambda name: 0 if name.startswith(("write_", "create_")) else 1)
+    stateless_legacy = os.environ.get("MCP_SERVER_STATELESS") == "1" and not modern
     for name in order:
         good, expected, bad = CALLS[name]
         result = await client.call_tool(name, good)
         text = text_of(result)
+        if name in ASKING_TOOLS and stateless_legacy:
+            check(bool(result.is_error) and "needs its client" in text, f"{name} without a session -> {text[:80]!r}")
+            continue
         check(not result.is_error and expected in text, f"{name}{json.dumps(good)[:60]} -> {text[:80]!r}")
         try:
             failed = await client.call_tool(name, bad)
             check(bool(failed.is_error), f"{name} bad input -> tool error {text_of(failed)[:80]!r}")
         except Exception as error:  # a protocol error is an acceptable answer to a malformed call
             check(True, f"{name} bad input -> protocol error {error!s:.80}")
+
+    if not stateless_legacy:
+        kept = f"interop-{RUN}/keep-me.txt"
+        await client.call_tool("write_text_file", {"file_path": kept, "content": "stay"})
+        refused = await client.call_tool("delete_file", {"file_path": kept})
+        check('"deleted":false' in text_of(refused), f"delete_file refused by the user -> {text_of(refused)[:80]!r}")
+        still = await client.call_tool("read_text_file", {"file_path": kept})
+        check(not still.is_error, "the refused file is still there")
+        check(any("keep-me" in message for message in ELICITED), f"the elicitation callback was asked: {ELICITED}")
+        check(len(SAMPLED) >= 1, "the sampling callback was asked")
 
     try:
         await client.call_tool("no_such_tool", {})
@@ -161,7 +215,7 @@ async def exercise(client: Client, kind: str) -> None:
     listed = [str(resource.uri) for resource in (await client.list_resources(**cache)).resources]
     check(listed == RESOURCES, f"resources/list gives {len(RESOURCES)} resources")
     templates = [template.uri_template for template in (await client.list_resource_templates(**cache)).resource_templates]
-    check(templates == ["config://user/{user_id}"], "resources/templates/list gives config://user/{user_id}")
+    check(templates == ["config://user/{user_id}", "file:///{+path}"], f"resources/templates/list gives {templates}")
     for uri in RESOURCES + ["config://user/alice"]:
         contents = (await client.read_resource(uri, **cache)).contents
         body = contents[0].text if contents else ""
@@ -186,16 +240,67 @@ async def exercise(client: Client, kind: str) -> None:
     if modern:
         # subscriptions/listen: the ack arrives first; this server's lists are fixed, so it honours
         # no list-changed kind. Leaving the block cancels the stream; the connection keeps working.
-        async with client.listen(tools_list_changed=True, prompts_list_changed=True) as subscription:
+        watched = f"interop-{RUN}/watched.txt"
+        uri = f"file:///{watched}"
+        await client.call_tool("write_text_file", {"file_path": watched, "content": "one", "overwrite": True})
+        async with client.listen(prompts_list_changed=True, resource_subscriptions=[uri]) as subscription:
             honored = subscription.honored.model_dump(exclude_none=True)
-            check(honored == {}, f"subscriptions/listen acknowledged, honoured {honored}")
+            check(honored.get("prompts_list_changed") is True and honored.get("resource_subscriptions") == [uri],
+                  f"subscriptions/listen acknowledged, honoured {honored}")
+            events = []
+
+            async def collect() -> None:
+                async for event in subscription:
+                    events.append(event)
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(collect)
+                await client.call_tool("set_enabled", {"kind": "prompt", "name": "code_review", "enabled": False})
+                await client.call_tool("set_enabled", {"kind": "prompt", "name": "code_review", "enabled": True})
+                await anyio.sleep(1.1)  # the file's new modification time differs at the watcher's resolution
+                await client.call_tool("write_text_file", {"file_path": watched, "content": "two", "overwrite": True})
+                with anyio.move_on_after(15):
+                    while not (any(type(e).__name__ == "PromptsListChanged" for e in events)
+                               and any(getattr(e, "uri", None) == uri for e in events)):
+                        await anyio.sleep(0.05)
+                group.cancel_scope.cancel()
+            names = [type(event).__name__ for event in events]
+            check("PromptsListChanged" in names, f"listen: prompts list_changed after set_enabled ({names})")
+            check(any(getattr(e, "uri", None) == uri for e in events), f"listen: resources/updated for {uri} ({names})")
         again = await client.call_tool("add", {"a": 1, "b": 1})
         check(not again.is_error, "requests after a cancelled listen still work")
     if not modern:
+        watched = f"interop-{RUN}/watched.txt"
+        uri = f"file:///{watched}"
+        await client.call_tool("write_text_file", {"file_path": watched, "content": "one", "overwrite": True})
+        if stateless_legacy:
+            try:
+                await client.subscribe_resource(uri)
+                check(False, "resources/subscribe without a session is refused")
+            except MCPError as error:
+                check("needs a session" in error.message, f"resources/subscribe without a session: {error.message}")
+        else:
+            await client.subscribe_resource(uri)
+            await client.call_tool("set_enabled", {"kind": "prompt", "name": "code_review", "enabled": False})
+            await client.call_tool("set_enabled", {"kind": "prompt", "name": "code_review", "enabled": True})
+            await anyio.sleep(1.1)
+            await client.call_tool("write_text_file", {"file_path": watched, "content": "two", "overwrite": True})
+            listed = await wait_for(lambda m: type(m).__name__ == "PromptListChangedNotification")
+            check(listed, f"session: prompts list_changed after set_enabled ({[type(m).__name__ for m in NOTIFIED]})")
+            updated = await wait_for(lambda m: type(m).__name__ == "ResourceUpdatedNotification" and m.params.uri == uri)
+            check(updated, f"session: resources/updated for {uri} ({[type(m).__name__ for m in NOTIFIED]})")
         await client.send_ping()
         check(True, "ping")
-        await client.set_logging_level("info")
-        check(True, "logging/setLevel")
+        if os.environ.get("MCP_SERVER_STATELESS") == "1":
+            # No session remembers a level, so the server says so instead of answering {} and never logging.
+            try:
+                await client.set_logging_level("info")
+                check(False, "logging/setLevel without a session is refused")
+            except MCPError as error:
+                check("needs a session" in error.message, f"logging/setLevel without a session: {error.message}")
+        else:
+            await client.set_logging_level("info")
+            check(True, "logging/setLevel")
 
 
 async def main() -> None:

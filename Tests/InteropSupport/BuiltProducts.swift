@@ -8,16 +8,21 @@ public enum BuiltProducts {
 
     public static var serverBinary: String {
         if let path = ProcessInfo.processInfo.environment["MCP_SERVER_BIN"] { return path }
+        return binary("mcp-server")
+    }
+
+    /// A built executable of this package, found beside the test bundle.
+    public static func binary(_ product: String) -> String {
         // The test bundle sits in the same build folder as the executable.
         let bundleFolder = Bundle.main.bundleURL.deletingLastPathComponent()
         for candidate in [
-            bundleFolder.appendingPathComponent("mcp-server"),
-            packageRoot.appendingPathComponent(".build/debug/mcp-server"),
+            bundleFolder.appendingPathComponent(product),
+            packageRoot.appendingPathComponent(".build/debug/\(product)"),
         ]
         where FileManager.default.isExecutableFile(atPath: candidate.path) {
             return candidate.path
         }
-        return packageRoot.appendingPathComponent(".build/debug/mcp-server").path
+        return packageRoot.appendingPathComponent(".build/debug/\(product)").path
     }
 
     /// A python with `mcp` 2.3.0 for interop tests: `MCP_PYTHON`, else the repository's `.venv`.
@@ -37,10 +42,13 @@ public enum BuiltProducts {
     /// combined output. The wait happens on a thread of its own, never on the Swift concurrency
     /// pool, so servers running in the test process keep being served meanwhile.
     public static func runPython(
-        _ script: String, _ arguments: [String]
+        _ script: String, _ arguments: [String], environment: [String: String] = [:]
     ) async throws -> (status: Int32, output: String) {
         guard let python else { throw InteropUnavailable() }
-        return try await run(python, [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments)
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        return try await run(
+            python, [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments,
+            environment: environment.isEmpty ? nil : merged)
     }
 
     /// Runs a program to completion off the concurrency pool; returns its status and output.

@@ -1,8 +1,9 @@
 import Dispatch
-import MCPCore
 import MCPTesting
 import Synchronization
 import Testing
+
+@testable import MCPCore
 
 /// A latch between a synchronous tool (on a ``BlockingWork`` thread) and a test (on the pool).
 final class Latch: Sendable {
@@ -28,7 +29,8 @@ final class LimitTools: Sendable {
     var tools: [ToolDefinition] {
         [
             ToolDefinition(
-                name: "sized", parameters: [ToolParameter("n", Int.self), ToolParameter("pad", String.self, default: "")],
+                name: "sized",
+                parameters: [ToolParameter("n", Int.self), ToolParameter("pad", String.self, default: "")],
                 output: ToolResult.self
             ) { arguments, _ in
                 ToolResult(content: [.text(String(repeating: "a", count: try arguments.value("n")))])
@@ -87,10 +89,10 @@ struct BoundedWorkTests {
         let client = try LimitTools().client(maxResultBytes: limit)
         let fits = try await client.callTool("sized", ["n": .int(limit - overhead)])
         #expect(fits["isError"] == false)
-        #expect(fits.firstText?.count == limit - overhead)
+        #expect(fits.text?.count == limit - overhead)
         let over = try await client.callTool("sized", ["n": .int(limit - overhead + 1)])
         #expect(over["isError"] == true)
-        #expect(over.firstText?.contains("4096-byte limit (MAX_RESULT_SIZE)") == true)
+        #expect(over.text?.contains("4096-byte limit (MAX_RESULT_SIZE)") == true)
     }
 
     @Test func encodedLengthIsTheWriterLengthAndStopsAtTheLimit() {
@@ -159,7 +161,8 @@ struct BlockingWorkTests {
         async let second = client.callTool("sized", ["n": 2, "pad": LimitTools.heavy])
         while pool.waiting == 0 { await Task.yield() }
         // Busy only once both the thread and the one place in the queue are taken.
-        let third = try await client.send("tools/call", ["name": "sized", "arguments": ["n": 1, "pad": LimitTools.heavy]])
+        let third = try await client.send(
+            "tools/call", ["name": "sized", "arguments": ["n": 1, "pad": LimitTools.heavy]])
         #expect(third["error"]?["code"] == .int(JSONRPCError.serverBusyCode))
         tools.release.open()
         _ = try await first
@@ -171,7 +174,7 @@ struct BlockingWorkTests {
         let client = try tools.client(timeout: .milliseconds(200))
         let result = try await client.callTool("spin")
         #expect(result["isError"] == true)
-        #expect(result.firstText == "Tool 'spin' timed out")
+        #expect(result.text == "Tool 'spin' timed out")
         #expect(await tools.stopped.wait(), "the loop saw the cancellation and ended")
         let saw = tools.sawCancellation.load(ordering: .relaxed)
         #expect(saw)
@@ -186,10 +189,11 @@ struct BlockingWorkTests {
         let client = MCPTestClient(
             server: MCPServer(registry: try Registry(tools: tools.tools), configuration: configuration))
         let result = try await client.callTool("stubborn")
-        #expect(result.firstText == "Tool 'stubborn' timed out")
+        #expect(result.text == "Tool 'stubborn' timed out")
         // Still running: it holds the only thread, so the next call is busy, not a second thread.
         #expect(pool.running == 1)
-        let next = try await client.send("tools/call", ["name": "sized", "arguments": ["n": 1, "pad": LimitTools.heavy]])
+        let next = try await client.send(
+            "tools/call", ["name": "sized", "arguments": ["n": 1, "pad": LimitTools.heavy]])
         #expect(next["error"]?["code"] == .int(JSONRPCError.serverBusyCode))
         tools.release.open()
         #expect(await tools.stopped.wait())
@@ -255,7 +259,7 @@ struct InlineCallTests {
         }
     }
 
-    func ranOnThreads(_ result: JSONValue) -> Int? { result["structuredContent"]?["result"]?.intValue }
+    func ranOnThreads(_ result: CallToolResult) -> Int? { result.structuredContent?["result"]?.intValue }
 
     @Test func aCheapCallRunsInlineAndASlowOrLargeOneDoesNot() async throws {
         let probe = Probe()
@@ -307,7 +311,9 @@ extension InlineCallTests {
         let stats = CallStats()
         let light = (0..<200).map { index in
             Task {
-                try await pool.perform(stats: stats, small: true, cancellation: CancellationFlag(), timeout: nil) { index }
+                try await pool.perform(stats: stats, small: true, cancellation: CancellationFlag(), timeout: nil) {
+                    index
+                }
             }
         }
         while pool.waiting < 200 { await Task.yield() }

@@ -36,6 +36,15 @@ struct JSONRPCMessageTests {
         }
     }
 
+    @Test func aResponseWithBothResultAndErrorIsDroppedNotAnswered() throws {
+        guard case .failure(let invalid) = try decode(#"{"jsonrpc":"2.0","id":4,"result":{},"error":{"code":1}}"#)
+        else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(invalid.isResponse, "JSON-RPC never answers a response")
+    }
+
     @Test(arguments: [
         (#"{"jsonrpc":"1.0","id":1,"method":"m"}"#, RequestID?.some(.int(1))),
         (#"{"id":1,"method":"m"}"#, .some(.int(1))),

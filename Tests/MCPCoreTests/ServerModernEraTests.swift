@@ -112,6 +112,10 @@ struct ServerModernEraTests {
             "completion/complete",
             ["ref": ["type": "ref/resource", "uri": "mem://item/{id}"], "argument": ["name": "id", "value": "1"]])
         #expect(ids["completion"]?["values"] == ["1", "10"])
+        let fixed = try await client.result(
+            "completion/complete",
+            ["ref": ["type": "ref/resource", "uri": "mem://note"], "argument": ["name": "x", "value": ""]])
+        #expect(fixed["completion"]?["values"] == [], "a static resource is a valid ref with nothing to complete")
         let unknown = try await client.send(
             "completion/complete",
             ["ref": ["type": "ref/prompt", "name": "nope"], "argument": ["name": "x", "value": ""]])

@@ -28,8 +28,11 @@ struct SubscriptionsTests {
         let subscriptionID = try #require(
             acknowledgement["params"]?["_meta"]?["io.modelcontextprotocol/subscriptionId"])
         #expect(subscriptionID.intValue != nil, "the listen request's id, with its type")
-        // Lists never change and resources cannot be subscribed: nothing is honoured (SUB-2).
-        #expect(acknowledgement["params"]?["notifications"] == [:])
+        // Lists change at run time and resources can be subscribed: every kind asked for (SUB-2).
+        #expect(
+            acknowledgement["params"]?["notifications"] == [
+                "toolsListChanged": true, "promptsListChanged": true, "resourceSubscriptions": ["x"],
+            ])
         #expect(client.server.subscriptions.count == 1)
 
         client.server.subscriptions.closeAll()

@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import Testing
 
 /// Slow synchronous tools run on bounded threads; beyond them and their queue a call is

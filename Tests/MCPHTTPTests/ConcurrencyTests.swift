@@ -1,4 +1,5 @@
 import MCPCore
+import MCPTesting
 import Testing
 
 /// Every exchange gets the answer to its own request, whatever ids other clients use (§2,

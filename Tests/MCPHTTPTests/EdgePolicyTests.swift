@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import Testing
 
 let listBody = #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
@@ -90,7 +91,7 @@ struct EdgePolicyTests {
             $0.rateLimitWindowSeconds = 60
         }) { server in
             var statuses: [Int] = []
-            var last: TestResponse?
+            var last: HTTPTestResponse?
             for _ in 0..<8 {
                 let response = try await server.client.send(headers: [accept], json: listBody)
                 statuses.append(response.status)
@@ -164,6 +165,11 @@ struct EdgePolicyTests {
                 ([("Accept", "application/json"), ("Content-Type", "application/json")], 200),
                 ([("Accept", "*/*"), ("Content-Type", "application/json")], 200),
                 ([("Content-Type", "application/json")], 200),
+                ([accept, ("Content-Type", "Application/JSON ; Charset=\"utf-8\"")], 200),
+                ([accept, ("Content-Type", "application/jsonx")], 415),
+                ([("Accept", "application/json;q=0, text/html"), ("Content-Type", "application/json")], 406),
+                ([("Accept", "text/html, APPLICATION/*;q=0.5"), ("Content-Type", "application/json")], 200),
+                ([("Accept", " "), ("Content-Type", "application/json")], 200),
             ]
             for (headers, status) in cases {
                 let response = try await server.client.send("POST", "/mcp", headers: headers, body: body)
@@ -212,8 +218,9 @@ struct EdgePolicyTests {
 
     @Test func disconnectsSlowClients() async throws {
         try await withServer({
-            $0.keepAliveTimeout = 0.3
-            $0.bodyReadTimeout = .milliseconds(300)
+            // Short enough to wait for, long enough that a loaded machine connects and writes in time.
+            $0.keepAliveTimeout = 1
+            $0.bodyReadTimeout = .seconds(1)
         }) { server in
             let slowHead = try await server.client.rawExchange(
                 Array("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow".utf8))

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import NIOCore
 
 /// An in-process HTTP server with the example catalogue, on an ephemeral port.
@@ -11,19 +12,25 @@ final class HTTPHarness: Sendable {
     let workspace: String
     let port: Int
 
+    /// - Parameter catalogues: serve these instead of the example catalogue.
     static func start(
-        demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in },
+        demoTools: Bool = false, catalogues: [any Catalogue]? = nil,
+        _ configure: (inout HTTPConfiguration) -> Void = { _ in },
         server configureServer: (inout ServerConfiguration) -> Void = { _ in }, metrics: MetricsEndpoint? = nil,
         revocations: (any SessionRevocations)? = nil
     ) async throws -> HTTPHarness {
         var configuration = HTTPConfiguration()
         configuration.listener = .bind(host: "127.0.0.1", port: 0)
         configuration.sseKeepAliveInterval = 0.2
+        // Generous: a loaded test machine may take seconds between connecting and sending.
+        configuration.keepAliveTimeout = 60
         configure(&configuration)
         let workspace = NSTemporaryDirectory() + "mcp-http-" + UUID().uuidString
-        let registry = try ExampleCatalogue.registry(
-            settings: AppSettings(), workspace: try Workspace(path: workspace), regexTimeout: .milliseconds(300),
-            demoTools: demoTools)
+        let registry =
+            try catalogues.map { try Registry(catalogues: $0) }
+            ?? ExampleCatalogue.registry(
+                settings: AppSettings(), workspace: try Workspace(path: workspace), regexTimeout: .milliseconds(300),
+                demoTools: demoTools)
         var serverConfiguration = ServerConfiguration(info: ServerInfo(name: "test-server", version: "9.9.9"))
         serverConfiguration.toolTimeout = .seconds(30)
         configureServer(&serverConfiguration)
@@ -34,19 +41,33 @@ final class HTTPHarness: Sendable {
             server: server, configuration: configuration, logger: logger, accessLog: false, metrics: metrics,
             sessionRevocations: revocations)
         try await service.start()
-        return HTTPHarness(service: service, workspace: workspace, port: service.localAddress?.port ?? 0)
+        // What the runtime's change service does: look at subscribed resources now and then.
+        let watcher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                await server.checkWatchedResources()
+            }
+        }
+        return HTTPHarness(
+            service: service, workspace: workspace, port: service.localAddress?.port ?? 0, watcher: watcher)
     }
 
-    private init(service: MCPHTTPService, workspace: String, port: Int) {
+    let watcher: Task<Void, Never>
+
+    private init(service: MCPHTTPService, workspace: String, port: Int, watcher: Task<Void, Never>) {
         self.service = service
         self.workspace = workspace
         self.port = port
+        self.watcher = watcher
     }
 
-    var client: TestHTTPClient { TestHTTPClient(port: port) }
+    var client: HTTPTestClient { HTTPTestClient(port: port) }
+    /// How many tools the catalogue offers (tests count against it, not a number of their own).
+    var toolCount: Int { service.server.registry.tools.count }
     var url: String { "http://127.0.0.1:\(port)/mcp" }
 
     func stop() async {
+        watcher.cancel()
         await service.shutdown()
         try? FileManager.default.removeItem(atPath: workspace)
     }
@@ -54,13 +75,15 @@ final class HTTPHarness: Sendable {
 
 /// Runs `body` against a fresh server and stops it afterwards.
 func withServer(
-    demoTools: Bool = false, _ configure: (inout HTTPConfiguration) -> Void = { _ in },
+    demoTools: Bool = false, catalogues: [any Catalogue]? = nil,
+    _ configure: (inout HTTPConfiguration) -> Void = { _ in },
     server configureServer: (inout ServerConfiguration) -> Void = { _ in }, metrics: MetricsEndpoint? = nil,
     revocations: (any SessionRevocations)? = nil,
     _ body: (HTTPHarness) async throws -> Void
 ) async throws {
     let harness = try await HTTPHarness.start(
-        demoTools: demoTools, configure, server: configureServer, metrics: metrics, revocations: revocations)
+        demoTools: demoTools, catalogues: catalogues, configure, server: configureServer, metrics: metrics,
+        revocations: revocations)
     do {
         try await body(harness)
     } catch {

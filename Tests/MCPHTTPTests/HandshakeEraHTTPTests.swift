@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -13,8 +14,8 @@ let accept = ("Accept", "application/json, text/event-stream")
 @Suite("HTTP, handshake era")
 struct HandshakeEraHTTPTests {
     func initialize(
-        _ client: TestHTTPClient, version: String = "2025-11-25", headers: [(String, String)] = []
-    ) async throws -> TestResponse {
+        _ client: HTTPTestClient, version: String = "2025-11-25", headers: [(String, String)] = []
+    ) async throws -> HTTPTestResponse {
         try await client.send(
             headers: [accept] + headers, json: initializeBody.replacingOccurrences(of: "2025-11-25", with: version))
     }
@@ -27,7 +28,7 @@ struct HandshakeEraHTTPTests {
             let list = try await server.client.send(
                 headers: [accept], json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
             #expect(list.status == 200)
-            #expect(list.json?["result"]?["tools"]?.arrayValue?.count == 25)
+            #expect(list.json?["result"]?["tools"]?.arrayValue?.count == server.toolCount)
             #expect(list.json?["result"]?["ttlMs"] == nil)
             let old = try await server.client.send(
                 headers: [accept, ("MCP-Protocol-Version", "2024-11-05")],

@@ -1,5 +1,6 @@
 import Foundation
 import MCPCore
+import MCPTesting
 import Testing
 
 @testable import MCPHTTP

@@ -2,6 +2,7 @@ import Foundation
 import InteropSupport
 import MCP
 import MCPHTTP
+import MCPTesting
 import Testing
 
 /// Clients we did not write, over HTTP: the official Python SDK client in every mode (and its
@@ -12,8 +13,14 @@ import Testing
         if: BuiltProducts.pythonInteropEnabled, "needs MCP_PYTHON (a python with mcp 2.3.0 and openapi-spec-validator)")
 )
 struct InteropHTTPTests {
-    func runCatalogueClient(_ mode: String, _ url: String) async throws {
-        let (status, text) = try await BuiltProducts.runPython("catalogue_client.py", [mode, url])
+    func runCatalogueClient(_ server: HTTPHarness, _ mode: String, _ url: String, stateless: Bool = false) async throws
+    {
+        var environment = [
+            "MCP_EXPECTED_TOOLS": server.service.server.registry.tools.map(\.name).joined(separator: ",")
+        ]
+        if stateless { environment["MCP_SERVER_STATELESS"] = "1" }
+        let (status, text) = try await BuiltProducts.runPython(
+            "catalogue_client.py", [mode, url], environment: environment)
         let failures = text.split(separator: "\n").filter { $0.hasPrefix("FAIL") }
         #expect(status == 0, "\(failures.joined(separator: "\n"))\n\(text.suffix(2000))")
         #expect(text.contains("\(mode): 0 failed"))
@@ -21,13 +28,15 @@ struct InteropHTTPTests {
 
     @Test(arguments: ["http-modern", "http-auto", "http-legacy"])
     func pythonClientStatelessServer(_ mode: String) async throws {
-        try await withServer { server in try await runCatalogueClient(mode, server.url) }
+        try await withServer(demoTools: true) { server in
+            try await runCatalogueClient(server, mode, server.url, stateless: true)
+        }
     }
 
     @Test(arguments: ["http-modern", "http-auto", "http-legacy"])
     func pythonClientWithSessions(_ mode: String) async throws {
-        try await withServer({ $0.statelessHTTP = false }) { server in
-            try await runCatalogueClient(mode, server.url)
+        try await withServer(demoTools: true, { $0.statelessHTTP = false }) { server in
+            try await runCatalogueClient(server, mode, server.url)
             if mode == "http-legacy" {
                 #expect(server.service.sessions.liveSessions == 0, "the client's DELETE ended its session")
             }
@@ -35,8 +44,8 @@ struct InteropHTTPTests {
     }
 
     @Test func pythonClientOverTheDeprecatedSSETransport() async throws {
-        try await withServer({ $0.legacySSE = true }) { server in
-            try await runCatalogueClient("sse-legacy", "http://127.0.0.1:\(server.port)/sse")
+        try await withServer(demoTools: true, { $0.legacySSE = true }) { server in
+            try await runCatalogueClient(server, "sse-legacy", "http://127.0.0.1:\(server.port)/sse")
         }
     }
 
@@ -58,7 +67,7 @@ struct InteropHTTPTests {
                 initialized.protocolVersion == "2025-11-25" || initialized.protocolVersion == "2025-06-18"
                     || initialized.protocolVersion == "2025-03-26")
             let tools = try await client.listTools().tools
-            #expect(tools.count == 25)
+            #expect(tools.count == server.toolCount)
             let sum = try await client.callTool(name: "add", arguments: ["a": 2, "b": 3])
             #expect(sum.isError != true)
             let failed = try await client.callTool(name: "divide", arguments: ["a": 1, "b": 0])
@@ -87,7 +96,7 @@ struct InteropHTTPTests {
             let transport = HTTPClientTransport(endpoint: URL(string: server.url)!, streaming: false)
             let client = Client(name: "swift-sdk-interop", version: "1.0")
             _ = try await client.connect(transport: transport)
-            #expect(try await client.listTools().tools.count == 25)
+            #expect(try await client.listTools().tools.count == server.toolCount)
             #expect(try await client.callTool(name: "calculate", arguments: ["expression": "2+3*4"]).isError != true)
             await client.disconnect()
         }

@@ -1,5 +1,6 @@
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import NIOCore
 import NIOHTTP1
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -49,7 +50,7 @@ struct ListenHTTPTests {
         #expect(
             acknowledgement["params"]?["_meta"]?["io.modelcontextprotocol/subscriptionId"] == "s-7",
             "the id, as a string")
-        #expect(acknowledgement["params"]?["notifications"] == [:], "fixed lists: nothing to honour")
+        #expect(acknowledgement["params"]?["notifications"] == ["toolsListChanged": true], "what it asked for")
 
         // A graceful stop answers an open listen before the connection ends (SUB-5).
         let subscriptions = server.service.server.subscriptions

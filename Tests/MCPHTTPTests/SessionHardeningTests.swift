@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import MCPHTTP
+import MCPTesting
 import Testing
 
 @Suite("Session ids: bounded, aged, revoked")

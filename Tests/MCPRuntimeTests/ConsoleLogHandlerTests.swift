@@ -59,3 +59,15 @@ struct ConsoleLogHandlerTests {
         #expect(object["error.type"] as? String == "Refused")
     }
 }
+
+extension ConsoleLogHandlerTests {
+    @Test func textValuesCannotFakePairs() {
+        let line = render(
+            .text, "access", metadata: ["user_agent.original": "curl status=200 admin=true", "ok": "plain"])
+        #expect(line.contains(#"user_agent.original="curl status=200 admin=true""#))
+        #expect(line.contains(" ok=plain"))
+        #expect(ConsoleLogHandler.textValue(#"say "hi" \ there"#) == #""say \"hi\" \\ there""#)
+        #expect(ConsoleLogHandler.textValue("") == #""""#)
+        #expect(ConsoleLogHandler.textValue("a=b") == #""a=b""#)
+    }
+}

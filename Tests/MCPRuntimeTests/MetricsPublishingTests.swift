@@ -13,7 +13,8 @@ struct MetricsPublishingTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = MetricsStore(directory: folder, worker: 3)
-        let counter = store.registry.makeCounter(name: "demo_total")
+        let counter = store.registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "demo", unitName: "total", helpText: ""))
         counter.increment(by: Int64(5))
         let served = String(decoding: store.renderAll(), as: UTF8.self)
         #expect(served.contains("demo_total 5"))

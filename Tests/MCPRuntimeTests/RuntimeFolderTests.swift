@@ -48,7 +48,7 @@ struct RuntimeFolderTests {
         defer { try? FileManager.default.removeItem(atPath: target) }
         symlink(target, link)
         #expect(throws: (any Error).self) { try RuntimeDirectory.create(in: link) }
-        FileManager.default.createFile(atPath: base + "/file", contents: Data())
+        _ = FileManager.default.createFile(atPath: base + "/file", contents: Data())
         #expect(throws: (any Error).self) { try RuntimeDirectory.create(in: base + "/file") }
         // Missing: created, private.
         let fresh = try RuntimeDirectory.create(in: base + "/new")
@@ -69,7 +69,7 @@ struct RuntimeFolderTests {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let victim = folder + "/victim"
-        FileManager.default.createFile(atPath: victim, contents: Data("precious".utf8))
+        _ = FileManager.default.createFile(atPath: victim, contents: Data("precious".utf8))
         symlink(victim, folder + "/retired.prom")
         #expect(PrivateFile.readText(folder + "/retired.prom") == nil)
         // A write replaces the link itself (rename), never the file it points to.

@@ -27,6 +27,17 @@ struct SettingsTests {
         #expect(defaults.apiKey == nil)
     }
 
+    @Test func sealingKeysComeFromTheSecretAndSeveralReplicasNeedOne() async throws {
+        let rotated = try await settings(
+            environment: ["SECRET_KEY": "new", "SECRET_KEY_PREVIOUS": "old, older", "REQUEST_STATE_TTL": "30"])
+        #expect(rotated.keys.previousSecretKeys == ["old", "older"])
+        #expect(rotated.keys.requestStateTTL == 30)
+        #expect(!rotated.keys.keyRing().isGenerated)
+        #expect(try await settings().keys.keyRing().isGenerated, "without SECRET_KEY a key is made up")
+        await #expect(throws: ConfigurationError.self) { try await settings(environment: ["REPLICAS": "3"]) }
+        #expect(try await settings(environment: ["REPLICAS": "3", "SECRET_KEY": "s"]).keys.replicas == 3)
+    }
+
     @Test func flagsBeatEnvironmentWhichBeatsDotEnv() async throws {
         let dotEnv = "PORT=7000\nHOST=10.0.0.1\nLOG_LEVEL=error\n"
         let fromFile = try await settings(dotEnv: dotEnv)

@@ -53,7 +53,7 @@ struct SharedSessionRevocationsTests {
     @Test func aFileOfAnotherLayoutIsRefused() throws {
         let path = NSTemporaryDirectory() + "revoked-" + UUID().uuidString
         defer { unlink(path) }
-        FileManager.default.createFile(atPath: path, contents: Data(repeating: 1, count: 100))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(repeating: 1, count: 100))
         #expect(throws: (any Error).self) { try SharedSessionRevocations(path: path) }
     }
 }

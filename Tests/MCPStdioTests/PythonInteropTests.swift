@@ -15,6 +15,10 @@ struct PythonInteropTests {
             [
                 mode, BuiltProducts.serverBinary, "--transport", "stdio", "--workspace", workspace, "--env-file",
                 "/nonexistent",
+            ],
+            environment: [
+                "MCP_EXPECTED_TOOLS": ExampleTools.namesWithDemoTools.joined(separator: ","),
+                "ENABLE_DEMO_TOOLS": "true",
             ])
         let failures = text.split(separator: "\n").filter { $0.hasPrefix("FAIL") }
         #expect(status == 0, "\(failures.joined(separator: "\n"))\n\(text.suffix(2000))")

@@ -26,7 +26,7 @@ struct StdioTransportTests {
         let initialized = try #require(try await server.response(id: 0))
         #expect(initialized["result"]?["protocolVersion"] == "2025-11-25")
         let legacyList = try #require(try await server.response(id: 2))
-        #expect(legacyList["result"]?["tools"]?.arrayValue?.count == 25)
+        #expect(legacyList["result"]?["tools"]?.arrayValue?.count == ExampleTools.count)
         #expect(legacyList["result"]?["ttlMs"] == nil)
         let modernList = try #require(try await server.response(id: 3))
         #expect(modernList["result"]?["ttlMs"] != nil, "enveloped requests stay stateless after initialize")
@@ -104,6 +104,17 @@ struct StdioTransportTests {
         defer { server.stop() }
         server.closeInput()
         #expect(try await server.waitForExit(timeout: .seconds(5)) == 0)
+    }
+
+    @Test func endOfInputCancelsInFlightWorkAndExitsPromptly() async throws {
+        let server = try StdioProcess(environment: ["ENABLE_DEMO_TOOLS": "true"])
+        defer { server.stop() }
+        server.send(modern(1, "tools/call", #"{"name":"long_task","arguments":{"steps":50,"step_ms":200}}"#))
+        server.send(modern(2, "tools/list"))
+        _ = try await server.response(id: 2)
+        server.closeInput()
+        // Well before the ten-second call would end (how fast: Tests/Process/protocol_checks.py).
+        #expect(try await server.waitForExit(timeout: .seconds(8)) == 0, "STDIO-3: the call does not hold the exit")
     }
 
     @Test func answersConcurrentlyAndHonoursCancellation() async throws {

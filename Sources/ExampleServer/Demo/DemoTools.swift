@@ -6,6 +6,25 @@ public import MCPCore
 public struct DemoTools: Sendable {
     public init() {}
 
+    /// Show or hide a tool, resource or prompt of this server while it runs: clients that listen
+    /// hear list_changed, on every worker.
+    /// - Parameters:
+    ///   - kind: tool, resource or prompt.
+    ///   - name: Its name (a resource's URI).
+    ///   - enabled: true shows it, false hides it.
+    @Tool("set_enabled", title: "Show or Hide a Declaration")
+    static func setEnabled(
+        kind: DeclarationKindName, name: String, enabled: Bool, context: RequestContext
+    ) async throws -> String {
+        guard let declaration = DeclarationKind(rawValue: kind.rawValue) else { throw ToolError("unknown kind") }
+        do {
+            try await context.setEnabled(enabled, declaration, named: name)
+        } catch let error as RegistryError {
+            throw ToolError(error.description)
+        }
+        return "\(kind.rawValue) \(name) \(enabled ? "shown" : "hidden")"
+    }
+
     /// Work through a number of steps, sleeping between them and reporting progress after each.
     /// Stops early when the request is cancelled.
     /// - Parameters:
@@ -38,4 +57,9 @@ public struct DemoTools: Sendable {
 public struct LongTaskResult: Sendable {
     public var steps: Int
     public var elapsed_ms: Int
+}
+
+/// The kinds of declaration `set_enabled` can show or hide.
+public enum DeclarationKindName: String, CaseIterable, Sendable, JSONStringEnum {
+    case tool, resource, prompt
 }

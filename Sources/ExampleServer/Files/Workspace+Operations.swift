@@ -15,6 +15,8 @@ public struct EntryStatus: Sendable {
     public var kind: Kind
     public var size: Int
     public var modifiedSeconds: Int
+    /// The fraction of the modification time, in nanoseconds.
+    public var modifiedNanoseconds: Int
     public var permissions: Int
 
     init(_ info: stat) {
@@ -26,6 +28,7 @@ public struct EntryStatus: Sendable {
         }
         size = Int(info.st_size)
         modifiedSeconds = Int(info.st_mtim.tv_sec)
+        modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
         permissions = Int(info.st_mode & 0o7777)
     }
 }

@@ -24,6 +24,12 @@ public struct RequestContext: Sendable {
     let progressToken: JSONValue?
     let logLevel: LoggingLevel?
     let sink: (any NotificationSink)?
+    /// The way back to the client, when it can be asked (set by the server).
+    var asker: ClientAsker?
+    /// 2026-07-28: the answers this request brought (set by the server).
+    var answers: InputAnswers?
+    /// The server serving the request (set by it), for changes a tool may make.
+    var server: MCPServer?
     private let lastProgress: ProgressTracker?
     /// Set when the request is cancelled or times out, also while the function runs off the
     /// task (synchronous functions run on ``BlockingWork``'s threads, where `Task.isCancelled`
@@ -91,6 +97,34 @@ public struct RequestContext: Sendable {
         params.append("data", data)
         await sink.send(JSONRPCEncoding.notification(method: "notifications/message", params: params))
     }
+}
+
+extension RequestContext {
+    /// True when this request can send requests to its client: a handshake-era request inside a
+    /// session (or on stdio / legacy SSE) whose answers can come back to this server.
+    public var canAskClient: Bool { asker != nil }
+
+    /// Sends a JSON-RPC request to the client (handshake era: over the session's stream) and
+    /// waits for its result, at most `timeout`; see ``ClientRequests``.
+    ///
+    /// - Throws: ``ClientRequestError`` when the client cannot be asked, does not answer in
+    ///   time, or answers with an error; `CancellationError` when this request is cancelled.
+    public func sendRequest(
+        _ method: String, params: JSONObject = [:], timeout: Duration = .seconds(60)
+    ) async throws -> JSONValue {
+        guard let asker else { throw ClientRequestError.unavailable }
+        return try await asker.requests.ask(
+            method, params: params, conversation: asker.conversation, principal: asker.principal, sink: asker.sink,
+            timeout: timeout)
+    }
+}
+
+/// The way back to the client of one request: its conversation and its stream.
+struct ClientAsker: Sendable {
+    let requests: ClientRequests
+    let conversation: Conversation
+    let principal: String
+    let sink: any NotificationSink
 }
 
 /// Keeps a request's progress strictly increasing (PROG-1).

@@ -48,6 +48,9 @@ public struct ResourceDefinition: Sendable {
         (@Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) throws -> [ResourceContents])?
     /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
     public let stats = CallStats()
+    /// A cheap summary of what `uri` holds now (a file's size and modification time): when it
+    /// changes, subscribers hear `notifications/resources/updated`. Nil: not watched.
+    public var fingerprint: (@Sendable (_ uri: String) -> String?)?
 
     public init<Output: ResourceOutput>(
         uri: String,

@@ -1,11 +1,14 @@
-/// An RFC 6570 level-1 URI template such as `config://user/{user_id}`.
+/// An RFC 6570 URI template such as `config://user/{user_id}` (level 1) or `file:///{+path}`
+/// (level 2's reserved expansion).
 ///
-/// Each `{name}` matches one non-empty path segment (no `/`, `?` or `#`), percent-decoded.
+/// Each `{name}` matches one non-empty path segment (no `/`, `?` or `#`), percent-decoded; a
+/// `{+name}` may span segments (`/` allowed, still no `?` or `#`).
 /// Matching is a single left-to-right scan: no regular expression, so no backtracking.
 public struct URITemplate: Sendable, Hashable, CustomStringConvertible {
     enum Part: Sendable, Hashable {
         case literal(String)
-        case variable(String)
+        /// A variable; a reserved one (`{+name}`) may contain `/`.
+        case variable(String, reserved: Bool)
     }
 
     public let template: String
@@ -19,10 +22,12 @@ public struct URITemplate: Sendable, Hashable, CustomStringConvertible {
         while let open = rest.firstIndex(of: "{") {
             if open > rest.startIndex { parts.append(.literal(String(rest[..<open]))) }
             guard let close = rest[open...].firstIndex(of: "}") else { return nil }
-            let name = String(rest[rest.index(after: open)..<close])
-            guard !name.isEmpty, !name.contains("{") else { return nil }
+            var name = Substring(rest[rest.index(after: open)..<close])
+            let reserved = name.first == "+"
+            if reserved { name = name.dropFirst() }
+            guard !name.isEmpty, !name.contains("{"), !name.contains("+") else { return nil }
             if case .variable = parts.last { return nil }
-            parts.append(.variable(name))
+            parts.append(.variable(String(name), reserved: reserved))
             rest = rest[rest.index(after: close)...]
         }
         if !rest.isEmpty { parts.append(.literal(String(rest))) }
@@ -37,7 +42,7 @@ public struct URITemplate: Sendable, Hashable, CustomStringConvertible {
 
     /// The variable names, in order.
     public var variables: [String] {
-        parts.compactMap { if case .variable(let name) = $0 { return name } else { return nil } }
+        parts.compactMap { if case .variable(let name, _) = $0 { return name } else { return nil } }
     }
 
     /// The variables' values when `uri` matches, else nil.
@@ -49,14 +54,14 @@ public struct URITemplate: Sendable, Hashable, CustomStringConvertible {
             case .literal(let literal):
                 guard rest.hasPrefix(literal) else { return nil }
                 rest = rest.dropFirst(literal.count)
-            case .variable(let name):
+            case .variable(let name, let reserved):
                 var end = rest.endIndex
                 if index + 1 < parts.count, case .literal(let next) = parts[index + 1] {
                     guard let found = Self.firstIndex(of: next, in: rest) else { return nil }
                     end = found
                 }
                 let raw = rest[..<end]
-                guard !raw.isEmpty, !raw.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }),
+                guard !raw.isEmpty, !raw.contains(where: { ($0 == "/" && !reserved) || $0 == "?" || $0 == "#" }),
                     let decoded = Self.percentDecode(raw)
                 else { return nil }
                 values[name] = decoded

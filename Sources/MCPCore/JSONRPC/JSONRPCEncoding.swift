@@ -47,12 +47,31 @@ public enum JSONRPCEncoding {
 
     /// `{"jsonrpc":"2.0","method":<method>,"params":<params>}`
     public static func notification(method: String, params: JSONObject) -> [UInt8] {
+        message(id: nil, method: method, params: params)
+    }
+
+    /// A request (with an id) or a notification (without).
+    static func message(id: RequestID?, method: String, params: JSONObject) -> [UInt8] {
         var writer = JSONWriter(capacity: 128)
-        writer.writeRaw(#"{"jsonrpc":"2.0","method":"#)
+        writer.writeRaw(#"{"jsonrpc":"2.0","#)
+        if let id {
+            writer.writeRaw(#""id":"#)
+            writer.write(id.json)
+            writer.writeRaw(",")
+        }
+        writer.writeRaw(#""method":"#)
         writer.writeString(method)
         writer.writeRaw(#","params":"#)
         writer.write(params)
         writer.writeRaw("}")
         return writer.bytes
     }
+
+    /// `{"jsonrpc":"2.0","id":<id>,"method":<method>,"params":<params>}` (server→client requests).
+    public static func request(id: RequestID, method: String, params: JSONObject) -> [UInt8] {
+        message(id: id, method: method, params: params)
+    }
+
+    /// `{"jsonrpc":"2.0","id":<id>,"result":{}}` (`ping`, `logging/setLevel`).
+    public static func emptyResult(id: RequestID) -> [UInt8] { result(id: id, result: [:]) }
 }

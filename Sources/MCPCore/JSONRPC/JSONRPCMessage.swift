@@ -58,6 +58,10 @@ public enum JSONRPCMessage: Sendable {
             if let id { return .success(.request(JSONRPCRequest(id: id, method: method, params: params))) }
             return .success(.notification(JSONRPCNotification(method: method, params: params)))
         }
+        if object["result"] != nil && object["error"] != nil {
+            // Neither answerable nor deliverable: JSON-RPC never answers a response.
+            return .failure(InvalidMessage(id: id, error: .invalidRequest("both result and error"), isResponse: true))
+        }
         if let id {
             if let result = object["result"], object["error"] == nil {
                 return .success(.response(JSONRPCResponse(id: id, outcome: .success(result))))
@@ -78,4 +82,12 @@ public enum JSONRPCMessage: Sendable {
 public struct InvalidMessage: Error, Sendable {
     public var id: RequestID?
     public var error: JSONRPCError
+    /// The message looked like a response: it is dropped, never answered.
+    public var isResponse = false
+
+    public init(id: RequestID?, error: JSONRPCError, isResponse: Bool = false) {
+        self.id = id
+        self.error = error
+        self.isResponse = isResponse
+    }
 }

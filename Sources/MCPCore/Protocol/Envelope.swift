@@ -12,7 +12,6 @@ public struct Envelope: Sendable {
     public var clientInfo: JSONObject?
     /// The level from which `notifications/message` is wanted; nil means none (LOG-3).
     public var logLevel: LoggingLevel?
-    public var progressToken: JSONValue?
 
     /// True when `params._meta` names a protocol version: the request takes the modern path (§1 step 5).
     public static func isPresent(in params: JSONValue?) -> Bool {
@@ -54,8 +53,7 @@ public struct Envelope: Sendable {
             version: version,
             clientCapabilities: meta[clientCapabilitiesKey]?.objectValue ?? [:],
             clientInfo: meta[clientInfoKey]?.objectValue,
-            logLevel: logLevel,
-            progressToken: meta["progressToken"]
+            logLevel: logLevel
         )
     }
 

@@ -5,6 +5,14 @@ public enum Era: Sendable {
     /// Handshake era: the session negotiated in `initialize` decides.
     case handshake(SessionState)
 
+    /// The era without its details, for logs and metrics.
+    public enum Kind: String, Sendable {
+        case modern
+        case handshake
+    }
+
+    public var kind: Kind { isModern ? .modern : .handshake }
+
     public var version: ProtocolVersion {
         switch self {
         case .modern(let envelope): return envelope.version

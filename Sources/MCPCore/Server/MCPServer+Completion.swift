@@ -30,10 +30,16 @@ extension MCPServer {
                 }
                 source = prompt.completions[argumentName]
             case "ref/resource":
-                guard case .string(let uri) = ref["uri"] ?? .null, let template = registry.template(withURI: uri) else {
-                    throw .invalidParams("Unknown resource template in ref")
+                guard case .string(let uri) = ref["uri"] ?? .null else {
+                    throw .invalidParams("ref uri must be a string")
                 }
-                source = template.completions[argumentName]
+                if let template = registry.template(withURI: uri) {
+                    source = template.completions[argumentName]
+                } else if registry.resource(for: uri) != nil {
+                    source = nil  // a static resource has no variables to complete: no values
+                } else {
+                    throw .invalidParams("Unknown resource in ref")
+                }
             default:
                 throw .invalidParams("ref type must be ref/prompt or ref/resource")
             }

@@ -3,7 +3,9 @@ import Logging
 extension MCPServer {
     /// `prompts/get`: unknown prompt, missing or unexpected arguments are -32602, a failure
     /// while rendering is -32603 (PR-2).
-    func getPrompt(_ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger) async -> Reply {
+    func getPrompt(_ routed: RoutedRequest, context: RequestContext) async -> Reply {
+        let request = routed.message
+        let era = routed.era
         let id = request.id
         let prompt: PromptDefinition
         var arguments: [String: String] = [:]
@@ -43,8 +45,12 @@ extension MCPServer {
         } catch {
             return .error(error, id: id)
         }
-        var context = context(for: request, era: era, sink: sink, logger: logger)
-        context.maxResultBytes = configuration.maxResultBytes
+        var context = context
+        do throws(JSONRPCError) {
+            context.answers = try inputAnswers(routed, name: prompt.name)
+        } catch {
+            return .error(error, id: id)
+        }
         let messages: [PromptMessage]
         do {
             let arguments = PromptArguments(arguments)
@@ -53,15 +59,18 @@ extension MCPServer {
                 prompt.perform.map { perform in { @Sendable in try perform(arguments, context) } },
                 orAsync: { try await prompt.render(arguments, context) }, stats: prompt.stats,
                 arguments: request.params ?? .null, context: context)
+        } catch let required as InputRequired {
+            let result = inputRequiredResult(required, routed, name: prompt.name)
+            return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))
         } catch {
-            if let limited = limitError(error, what: "prompt", context: context, logger: logger) {
+            if let limited = limitError(error, what: "prompt", context: context, logger: context.logger) {
                 return .error(limited, id: id)
             }
             switch error {
             case let error as ArgumentError: return .error(.invalidParams(error.description), id: id)
             case let error as ToolError: return .error(.invalidParams(error.message), id: id)
             default:
-                logger.error("prompt failed", metadata: ["mcp.prompt.name": "\(prompt.name)"])
+                context.logger.error("prompt failed", metadata: ["mcp.prompt.name": "\(prompt.name)"])
                 return .error(.internalError(), id: id)
             }
         }
@@ -73,7 +82,7 @@ extension MCPServer {
             return ["role": .string(message.role.rawValue), "content": content]
         }
         result.append("messages", .array(rendered))
-        if let problem = oversized(result, what: "prompt", logger: logger) { return .error(problem, id: id) }
+        if let problem = oversized(result, what: "prompt", logger: context.logger) { return .error(problem, id: id) }
         decorate(&result, era: era)
         return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))
     }

@@ -4,7 +4,9 @@ import Metrics
 extension MCPServer {
     /// `tools/call`: protocol errors for a malformed request or an unknown tool (TOOL-7); tool
     /// execution errors (`isError: true`) for bad arguments and failures inside the tool (TOOL-8).
-    func callTool(_ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger) async -> Reply {
+    func callTool(_ routed: RoutedRequest, context: RequestContext) async -> Reply {
+        let request = routed.message
+        let era = routed.era
         let id = request.id
         let tool: ToolDefinition
         let arguments: JSONObject
@@ -25,8 +27,22 @@ extension MCPServer {
         } catch {
             return .error(error, id: id)
         }
-        let context = context(for: request, era: era, sink: sink, logger: logger)
-        guard case .completed(let result, var object) = await run(tool, arguments: arguments, context: context) else {
+        var context = context
+        do throws(JSONRPCError) {
+            context.answers = try inputAnswers(routed, name: tool.name)
+        } catch {
+            return .error(error, id: id)
+        }
+        var object: JSONObject
+        let result: ToolResult
+        switch await run(tool, arguments: arguments, context: context) {
+        case .completed(let completed, let wire):
+            result = completed
+            object = wire
+        case .inputRequired(let required):
+            let object = inputRequiredResult(required, routed, name: tool.name)
+            return Reply(bytes: JSONRPCEncoding.result(id: id, result: object), toolName: tool.name)
+        case .busy:
             var reply = Reply.error(.serverBusy(), id: id)
             reply.toolName = tool.name
             return reply
@@ -36,10 +52,12 @@ extension MCPServer {
             bytes: JSONRPCEncoding.result(id: id, result: object), toolName: tool.name, toolFailed: result.isError)
     }
 
-    /// How a call ended: a result (and its wire form under the request's revision), or no run at
-    /// all because every thread for tool work was busy and the queue was full.
+    /// How a call ended: a result (and its wire form under the request's revision), a question
+    /// for the client first (2026-07-28), or no run at all because every thread for tool work was
+    /// busy and the queue was full.
     enum ToolCallOutcome: Sendable {
         case completed(ToolResult, JSONObject)
+        case inputRequired(InputRequired)
         case busy
     }
 
@@ -49,11 +67,15 @@ extension MCPServer {
     func run(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolCallOutcome {
         let started = ContinuousClock.now
         var result: ToolResult
-        do throws(BlockingWork.Busy) {
+        do throws(ToolInterruption) {
             result = try await runChecked(tool, arguments: arguments, context: context)
         } catch {
-            context.logger.debug("busy: tool call refused", metadata: ["mcp.tool.name": "\(tool.name)"])
-            return .busy
+            switch error {
+            case .busy:
+                context.logger.debug("busy: tool call refused", metadata: ["mcp.tool.name": "\(tool.name)"])
+                return .busy
+            case .inputRequired(let required): return .inputRequired(required)
+            }
         }
         var object = result.json(for: context.version)
         let limit = configuration.maxResultBytes
@@ -72,9 +94,7 @@ extension MCPServer {
 
     private func runChecked(
         _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext
-    ) async throws(BlockingWork.Busy) -> ToolResult {
-        var context = context
-        context.maxResultBytes = configuration.maxResultBytes
+    ) async throws(ToolInterruption) -> ToolResult {
         do {
             try tool.checkNoUnexpectedArguments(arguments)
             let toolArguments = ToolArguments(arguments)
@@ -93,7 +113,11 @@ extension MCPServer {
             }
             return try await tool.run(toolArguments, context)
         } catch is BlockingWork.Busy {
-            throw BlockingWork.Busy()
+            throw .busy
+        } catch let required as InputRequired {
+            throw .inputRequired(required)
+        } catch let error as ClientRequestError {
+            return .error("Tool '\(tool.name)' needs its client: \(error.description)")
         } catch let error as ArgumentError {
             return .error(error.description)
         } catch let error as ToolError {
@@ -123,12 +147,23 @@ extension MCPServer {
         named name: String, arguments: JSONObject, logger: Logger
     ) async throws(BlockingWork.Busy) -> ToolResult? {
         guard let tool = registry.tool(named: name) else { return nil }
-        let context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
-        guard case .completed(let result, _) = await run(tool, arguments: arguments, context: context) else {
-            throw BlockingWork.Busy()
+        var context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
+        context.maxResultBytes = configuration.maxResultBytes
+        switch await run(tool, arguments: arguments, context: context) {
+        case .completed(let result, _): return result
+        // No client can be asked through the REST side door.
+        case .inputRequired: return .error("Tool '\(name)' needs input from an MCP client; call it over /mcp")
+        case .busy: throw BlockingWork.Busy()
         }
-        return result
     }
+}
+
+/// Why a tool call ended without a result of its own.
+enum ToolInterruption: Error {
+    /// Every thread for tool work was busy and the queue was full.
+    case busy
+    /// The tool asked the client for input first (2026-07-28).
+    case inputRequired(InputRequired)
 }
 
 /// The tool metrics' handles, one per tool (and outcome).

@@ -1,34 +1,30 @@
-public import Logging
+import Logging
+import Synchronization
 
 /// The protocol engine: answers JSON-RPC requests of both MCP eras from a ``Registry``.
 ///
-/// Transport-agnostic and immutable after start-up: transports decide the era of each message
-/// (see ``MessageRouter``), then call ``serve(_:era:sink:logger:)`` or ``initialize(_:)``. No
-/// actor, lock or shared table sits on this path, so concurrent requests never wait for each
-/// other, and each answer is bound to the request that produced it.
+/// Transport-agnostic: transports hand it messages through a ``MessageRouter``. Nothing on the
+/// request path waits for another request: the catalogue is an immutable snapshot (lists
+/// encoded once), swapped whole when a declaration is shown or hidden at run time.
 public final class MCPServer: Sendable {
     public let configuration: ServerConfiguration
-    public let registry: Registry
     /// The open `subscriptions/listen` streams; transports close them when they drain.
     public let subscriptions = Subscriptions()
-    let lists: ListCache
+    /// The handshake-era sessions that hear about changes, and what they subscribed to.
+    public let changes = ChangeHub()
+    private let catalogue: Mutex<ServedCatalogue>
+    /// The fingerprints of watched resources at the last look.
+    let fingerprints = Mutex<[String: String]>([:])
     let discoverResult: [UInt8]
     let serverInfoMeta: JSONObject?
 
     public init(registry: Registry, configuration: ServerConfiguration) {
         self.configuration = configuration
-        self.registry = registry
         let meta: JSONObject? =
             configuration.serverInfoInResults
             ? [Envelope.serverInfoKey: .object(configuration.info.json(for: .v2026_07_28))] : nil
         self.serverInfoMeta = meta
-        let listTTL = configuration.listTTLMilliseconds
-        self.lists = ListCache(registry: registry, configuration: configuration) { result in
-            result.append("resultType", "complete")
-            result.append("ttlMs", .int(listTTL))
-            result.append("cacheScope", "public")
-            if let meta { result.append("_meta", .object(meta)) }
-        }
+        self.catalogue = Mutex(ServedCatalogue(declared: registry, hidden: [], configuration: configuration))
         var discover: JSONObject = [
             "supportedVersions": .array(ProtocolVersion.supportedNewestFirst.map { .string($0) }),
             "capabilities": .object(Self.capabilities(for: .v2026_07_28)),
@@ -41,12 +37,32 @@ public final class MCPServer: Sendable {
         self.discoverResult = JSONWriter.bytes(.object(discover))
     }
 
+    /// What the server offers right now: the declared catalogue without the hidden declarations.
+    public var registry: Registry { catalogue.withLock { $0 }.visible }
+
+    /// Every declaration, hidden ones included.
+    public var declared: Registry { catalogue.withLock { $0 }.declared }
+
+    var lists: ListCache { catalogue.withLock { $0 }.lists }
+
+    /// Swaps in the catalogue with `key` shown or hidden; true when that changed anything.
+    func setVisible(_ visible: Bool, _ key: DeclarationKey) -> Bool {
+        catalogue.withLock { current in
+            var hidden = current.hidden
+            let changed = visible ? hidden.remove(key) != nil : hidden.insert(key).inserted
+            guard changed else { return false }
+            current = ServedCatalogue(declared: current.declared, hidden: hidden, configuration: configuration)
+            return true
+        }
+    }
+
     /// The capabilities this server declares under `version` (DISC-3, INIT-1).
     public static func capabilities(for version: ProtocolVersion) -> JSONObject {
+        // Declarations can be shown and hidden at run time, and resources announce their updates.
         var capabilities: JSONObject = [
-            "tools": ["listChanged": false],
-            "resources": ["subscribe": false, "listChanged": false],
-            "prompts": ["listChanged": false],
+            "tools": ["listChanged": true],
+            "resources": ["subscribe": true, "listChanged": true],
+            "prompts": ["listChanged": true],
         ]
         if version.hasCompletionsCapability { capabilities.append("completions", [:]) }
         capabilities.append("logging", [:])
@@ -92,34 +108,42 @@ public final class MCPServer: Sendable {
 
     // MARK: Requests
 
-    /// Serves one request under `era`. For the handshake era, also returns the session's new
-    /// state when the request changed it (`logging/setLevel`).
+    /// Serves one routed request (see ``MessageRouter``). For the handshake era, also returns the
+    /// session's new state when the request changed it (`logging/setLevel`).
     ///
     /// - Parameters:
-    ///   - sink: where progress and log notifications of this request go; nil drops them.
-    ///   - client: who asks (credential or address), for per-client limits on open listens.
+    ///   - sink: where the request's notifications (and requests to the client) go; nil drops them.
+    ///   - router: the router that routed it, through which the request can ask the client.
     ///   - logger: logger with the request's metadata.
-    public func serve(
-        _ request: JSONRPCRequest, era: Era, sink: (any NotificationSink)? = nil, client: String = "",
-        logger: Logger
+    func serve(
+        _ routed: RoutedRequest, sink: (any NotificationSink)?, router: MessageRouter?, logger: Logger
     ) async -> (Reply, SessionState?) {
+        let request = routed.message
+        let era = routed.era
         let version = era.version
         let id = request.id
         switch request.method {
         case "tools/list": return (list(.tools, request, era), nil)
-        case "tools/call": return (await callTool(request, era: era, sink: sink, logger: logger), nil)
+        case "tools/call":
+            return (await callTool(routed, context: context(routed, sink, router, logger)), nil)
         case "resources/list": return (list(.resources, request, era), nil)
         case "resources/templates/list": return (list(.resourceTemplates, request, era), nil)
-        case "resources/read": return (await readResource(request, era: era, sink: sink, logger: logger), nil)
+        case "resources/read":
+            return (await readResource(routed, context: context(routed, sink, router, logger)), nil)
         case "prompts/list": return (list(.prompts, request, era), nil)
-        case "prompts/get": return (await getPrompt(request, era: era, sink: sink, logger: logger), nil)
+        case "prompts/get":
+            return (await getPrompt(routed, context: context(routed, sink, router, logger)), nil)
         case "completion/complete": return (await complete(request, era: era, logger: logger), nil)
         case "subscriptions/listen" where version.isModern:
-            return (await listen(request, sink: sink, client: client), nil)
+            return (await listen(request, sink: sink, client: routed.clientKey), nil)
         case "server/discover" where version.isModern:
             return (Reply(bytes: JSONRPCEncoding.result(id: id, resultBytes: discoverResult)), nil)
+        case "resources/subscribe" where !version.isModern:
+            return (await subscribe(routed, true), nil)
+        case "resources/unsubscribe" where !version.isModern:
+            return (await subscribe(routed, false), nil)
         case "ping" where !version.isModern:
-            return (Reply(bytes: JSONRPCEncoding.result(id: id, result: [:])), nil)
+            return (Reply(bytes: JSONRPCEncoding.emptyResult(id: id)), nil)
         case "logging/setLevel" where !version.isModern:
             guard case .handshake(var session) = era else { break }
             guard let name = request.params?["level"]?.stringValue, let level = LoggingLevel(rawValue: name) else {
@@ -127,9 +151,7 @@ public final class MCPServer: Sendable {
                 return (.error(.invalidParams("level must be one of \(allowed)"), id: id), nil)
             }
             session.logLevel = level
-            return (Reply(bytes: JSONRPCEncoding.result(id: id, result: [:])), session)
-        case "initialize":
-            return (.error(.invalidRequest("already initialized"), id: id), nil)
+            return (Reply(bytes: JSONRPCEncoding.emptyResult(id: id)), session)
         default:
             break
         }
@@ -138,7 +160,7 @@ public final class MCPServer: Sendable {
 
     /// True when serving `request` may take long enough that a transport should watch for the
     /// client going away: calls of `async` tools, resource reads and prompt renders.
-    public func mayRunLong(_ request: JSONRPCRequest) -> Bool {
+    func mayRunLong(_ request: JSONRPCRequest) -> Bool {
         switch request.method {
         case "tools/call":
             guard let name = request.params?["name"]?.stringValue else { return false }
@@ -164,26 +186,29 @@ public final class MCPServer: Sendable {
         if let serverInfoMeta { result.append("_meta", .object(serverInfoMeta)) }
     }
 
+    /// What a tool, prompt or resource function sees of its request.
     func context(
-        for request: JSONRPCRequest, era: Era, sink: (any NotificationSink)?, logger: Logger
-    )
-        -> RequestContext
-    {
-        let progressToken: JSONValue? =
-            switch era {
-            case .modern(let envelope): envelope.progressToken
-            case .handshake: request.params?["_meta"]?["progressToken"]
-            }
-        return RequestContext(
-            requestID: request.id,
-            version: era.version,
-            clientCapabilities: era.clientCapabilities,
-            clientInfo: era.clientInfo,
+        _ routed: RoutedRequest, _ sink: (any NotificationSink)?, _ router: MessageRouter?, _ logger: Logger
+    ) -> RequestContext {
+        var asker: ClientAsker?
+        if !routed.era.isModern, let conversation = routed.conversation, let sink, let router {
+            asker = ClientAsker(
+                requests: router.clientRequests, conversation: conversation, principal: routed.principal, sink: sink)
+        }
+        var context = RequestContext(
+            requestID: routed.message.id,
+            version: routed.era.version,
+            clientCapabilities: routed.era.clientCapabilities,
+            clientInfo: routed.era.clientInfo,
             logger: logger,
-            progressToken: progressToken.flatMap { $0.stringValue != nil || $0.intValue != nil ? $0 : nil },
-            logLevel: era.logLevel,
+            progressToken: routed.progressToken,
+            logLevel: routed.era.logLevel,
             sink: sink
         )
+        context.asker = asker
+        context.server = self
+        context.maxResultBytes = configuration.maxResultBytes
+        return context
     }
 
     private func list(_ kind: ListKind, _ request: JSONRPCRequest, _ era: Era) -> Reply {
@@ -202,5 +227,30 @@ public final class MCPServer: Sendable {
             return .error(.invalidParams("invalid or expired cursor"), id: request.id)
         }
         return Reply(bytes: JSONRPCEncoding.result(id: request.id, resultBytes: page))
+    }
+}
+
+/// One immutable view of the catalogue: what is declared, what is hidden, and the lists of what
+/// is shown, encoded for every revision.
+final class ServedCatalogue: Sendable {
+    let declared: Registry
+    let hidden: Set<DeclarationKey>
+    let visible: Registry
+    let lists: ListCache
+
+    init(declared: Registry, hidden: Set<DeclarationKey>, configuration: ServerConfiguration) {
+        self.declared = declared
+        self.hidden = hidden
+        self.visible = declared.without(hidden)
+        let meta: JSONObject? =
+            configuration.serverInfoInResults
+            ? [Envelope.serverInfoKey: .object(configuration.info.json(for: .v2026_07_28))] : nil
+        let listTTL = configuration.listTTLMilliseconds
+        self.lists = ListCache(registry: visible, configuration: configuration) { result in
+            result.append("resultType", "complete")
+            result.append("ttlMs", .int(listTTL))
+            result.append("cacheScope", "public")
+            if let meta { result.append("_meta", .object(meta)) }
+        }
     }
 }

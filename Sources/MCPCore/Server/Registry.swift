@@ -5,8 +5,9 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
 
 /// The tools, resources, resource templates and prompts a server offers, in declaration order.
 ///
-/// Built once at start-up and immutable afterwards, so that lists are encoded once and every
-/// worker and replica serves the same catalogue (TOOL-2, TOOL-3).
+/// Built once at start-up, so that every worker and replica declares the same catalogue
+/// (TOOL-2, TOOL-3); while the server runs, declarations can be hidden and shown again
+/// (``MCPServer/setEnabled(_:_:named:)``), never invented.
 public struct Registry: Sendable {
     public private(set) var tools: [ToolDefinition] = []
     public private(set) var resources: [ResourceDefinition] = []
@@ -66,6 +67,33 @@ public struct Registry: Sendable {
         prompts.append(prompt)
     }
 
+    /// Whether `name` is declared here as a `kind`.
+    public func declares(_ kind: DeclarationKind, named name: String) -> Bool {
+        switch kind {
+        case .tool: return toolIndex[name] != nil
+        case .prompt: return promptIndex[name] != nil
+        case .resource: return resourceIndex[name] != nil || templates.contains { $0.uri == name }
+        }
+    }
+
+    /// The same declarations without the `hidden` ones, in the same order.
+    func without(_ hidden: Set<DeclarationKey>) -> Registry {
+        guard !hidden.isEmpty else { return self }
+        var visible = Registry()
+        // Everything here was valid and unique when added, so adding a subset cannot fail.
+        for tool in tools where !hidden.contains(DeclarationKey(kind: .tool, name: tool.name)) {
+            try! visible.add(tool)
+        }
+        for resource in resources + templates
+        where !hidden.contains(DeclarationKey(kind: .resource, name: resource.uri)) {
+            try! visible.add(resource)
+        }
+        for prompt in prompts where !hidden.contains(DeclarationKey(kind: .prompt, name: prompt.name)) {
+            try! visible.add(prompt)
+        }
+        return visible
+    }
+
     public func tool(named name: String) -> ToolDefinition? { toolIndex[name].map { tools[$0] } }
 
     public func prompt(named name: String) -> PromptDefinition? { promptIndex[name].map { prompts[$0] } }
@@ -92,4 +120,10 @@ public struct Registry: Sendable {
             }
         }
     }
+}
+
+/// One declaration, by kind and name (a resource's or template's URI).
+struct DeclarationKey: Hashable, Sendable {
+    var kind: DeclarationKind
+    var name: String
 }

@@ -45,6 +45,14 @@ public struct ServerConfiguration: Sendable {
     public var blockingWork = BlockingWork.shared
     /// Nesting limit for incoming JSON.
     public var maxJSONDepth: Int = JSONParser.defaultMaxDepth
+    /// The keys that seal `requestState` (2026-07-28 input requests): the same on every worker
+    /// and replica, or a retry that lands elsewhere is refused. Made up at start-up by default.
+    public var keyRing: KeyRing = .generated()
+    /// Carries changes (declarations shown or hidden, resource updates, session subscriptions)
+    /// to every process serving this catalogue; nil delivers them in this process only.
+    public var changeFeed: (any ChangeFeed)?
+    /// How long a `requestState` stays valid (MRTR-4).
+    public var requestStateTTL: Duration = .seconds(600)
 
     public init(info: ServerInfo, instructions: String? = nil) {
         self.info = info

@@ -7,8 +7,36 @@ import Synchronization
 /// `notifications/cancelled` on stdio) or the server ends it gracefully with ``closeAll()``,
 /// which answers every open listen (SUB-5). Each client key may hold ``perClient`` at once (SUB-8).
 public final class Subscriptions: Sendable {
+    /// What one listen asked to hear (the honoured part of its `notifications`, SUB-2).
+    struct Filter: Sendable {
+        var tools = false
+        var prompts = false
+        var resources = false
+        var resourceURIs: Set<String> = []
+
+        func wants(_ change: ServerChange) -> Bool {
+            switch change {
+            case .declaration(let kind, _, _), .listChanged(let kind):
+                switch kind {
+                case .tool: return tools
+                case .prompt: return prompts
+                case .resource: return resources
+                }
+            case .resourceUpdated(let uri): return resourceURIs.contains(uri)
+            case .subscription, .sessionEnded: return false
+            }
+        }
+    }
+
+    struct Listen {
+        var key: String
+        var id: RequestID?
+        var filter = Filter()
+        var sink: (any NotificationSink)?
+    }
+
     struct State {
-        var open: [Int: String] = [:]
+        var open: [Int: Listen] = [:]
         var perKey: [String: Int] = [:]
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         /// Cancelled before their waiter was stored.
@@ -47,10 +75,40 @@ public final class Subscriptions: Sendable {
             state.perKey[key, default: 0] += 1
             let token = state.next
             state.next += 1
-            state.open[token] = key
+            state.open[token] = Listen(key: key)
             if state.closing { state.ended.insert(token) }
             return token
         }
+    }
+
+    /// From now on the listen `token` hears the changes `filter` wants, through `sink`.
+    func attach(_ token: Int, id: RequestID, filter: Filter, sink: any NotificationSink) {
+        state.withLock { state in
+            state.open[token]?.id = id
+            state.open[token]?.filter = filter
+            state.open[token]?.sink = sink
+        }
+    }
+
+    /// Sends `change` to every listen that asked for it, tagged with its subscription id (SUB-3).
+    func deliver(_ change: ServerChange) async {
+        let targets = state.withLock { state in
+            state.open.values.compactMap { listen -> (RequestID, any NotificationSink)? in
+                guard let id = listen.id, let sink = listen.sink, listen.filter.wants(change) else { return nil }
+                return (id, sink)
+            }
+        }
+        for (id, sink) in targets {
+            var params: JSONObject = [:]
+            if case .resourceUpdated(let uri) = change { params.append("uri", .string(uri)) }
+            params.append("_meta", [MCPServer.subscriptionIDKey: id.json])
+            await sink.send(JSONRPCEncoding.notification(method: change.notificationMethod, params: params))
+        }
+    }
+
+    /// The resources open listens asked about.
+    var watchedURIs: Set<String> {
+        state.withLock { $0.open.values.reduce(into: Set()) { $0.formUnion($1.filter.resourceURIs) } }
     }
 
     /// Returns when the listen is closed by the server or its task is cancelled.
@@ -75,10 +133,21 @@ public final class Subscriptions: Sendable {
 
     func release(_ token: Int) {
         state.withLock { state in
-            guard let key = state.open.removeValue(forKey: token) else { return }
+            guard let listen = state.open.removeValue(forKey: token) else { return }
             state.ended.remove(token)
-            state.perKey[key, default: 1] -= 1
-            if state.perKey[key] == 0 { state.perKey[key] = nil }
+            state.perKey[listen.key, default: 1] -= 1
+            if state.perKey[listen.key] == 0 { state.perKey[listen.key] = nil }
+        }
+    }
+}
+
+extension ServerChange {
+    /// The notification that announces the change.
+    var notificationMethod: String {
+        switch self {
+        case .declaration(let kind, _, _), .listChanged(let kind): return kind.listChangedMethod
+        case .resourceUpdated: return "notifications/resources/updated"
+        case .subscription, .sessionEnded: return ""
         }
     }
 }
@@ -107,31 +176,41 @@ extension MCPServer {
         }
         defer { subscriptions.release(token) }
         let meta: JSONObject = [Self.subscriptionIDKey: id.json]
+        let filter = Self.honoured(requested)
         let acknowledgement: JSONObject = [
             "jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
-            "params": ["_meta": .object(meta), "notifications": .object(Self.honoured(requested))],
+            "params": ["_meta": .object(meta), "notifications": .object(filter.json)],
         ]
         await sink.send(JSONWriter.bytes(.object(acknowledgement)))
+        subscriptions.attach(token, id: id, filter: filter, sink: sink)
         await subscriptions.wait(token)
         return Reply(bytes: JSONRPCEncoding.result(id: id, result: ["resultType": "complete", "_meta": .object(meta)]))
     }
 
-    /// The requested kinds this server will deliver (SUB-2): those its capabilities declare. The
-    /// registry is fixed after start-up, so no list ever changes and nothing is declared.
-    static func honoured(_ requested: JSONObject) -> JSONObject {
-        let capabilities = capabilities(for: .v2026_07_28)
-        let declared: [(String, Bool)] = [
-            ("toolsListChanged", capabilities["tools"]?["listChanged"]?.boolValue ?? false),
-            ("promptsListChanged", capabilities["prompts"]?["listChanged"]?.boolValue ?? false),
-            ("resourcesListChanged", capabilities["resources"]?["listChanged"]?.boolValue ?? false),
-        ]
-        var honoured: JSONObject = [:]
-        for (kind, supported) in declared where supported && requested[kind]?.boolValue == true {
-            honoured.append(kind, true)
+    /// The requested kinds this server will deliver (SUB-2): lists change at run time and
+    /// resources can be subscribed to, so each kind asked for is honoured; resource URIs up to
+    /// ``ChangeHub/subscriptionsPerSession``.
+    static func honoured(_ requested: JSONObject) -> Subscriptions.Filter {
+        var filter = Subscriptions.Filter()
+        filter.tools = requested["toolsListChanged"]?.boolValue == true
+        filter.prompts = requested["promptsListChanged"]?.boolValue == true
+        filter.resources = requested["resourcesListChanged"]?.boolValue == true
+        if case .array(let uris)? = requested["resourceSubscriptions"] {
+            filter.resourceURIs = Set(uris.compactMap(\.stringValue).prefix(ChangeHub.subscriptionsPerSession))
         }
-        let subscribe = capabilities["resources"]?["subscribe"]?.boolValue ?? false
-        if subscribe, case .array(let uris)? = requested["resourceSubscriptions"], !uris.isEmpty {
-            honoured.append("resourceSubscriptions", .array(uris.filter { $0.stringValue != nil }))
+        return filter
+    }
+}
+
+extension Subscriptions.Filter {
+    /// The honoured kinds as the acknowledgement lists them.
+    var json: JSONObject {
+        var honoured: JSONObject = [:]
+        if tools { honoured.append("toolsListChanged", true) }
+        if prompts { honoured.append("promptsListChanged", true) }
+        if resources { honoured.append("resourcesListChanged", true) }
+        if !resourceURIs.isEmpty {
+            honoured.append("resourceSubscriptions", .array(resourceURIs.sorted().map { .string($0) }))
         }
         return honoured
     }

@@ -2,7 +2,8 @@
 public enum LogSafe {
     /// At most `limit` characters of `text`, with an ellipsis when cut.
     public static func clip(_ text: String, to limit: Int) -> String {
-        guard text.count > limit else { return text }
+        // A text of at most `limit` bytes has at most `limit` characters: no need to count them.
+        guard text.utf8.count > limit, text.count > limit else { return text }
         return String(text.prefix(limit)) + "…"
     }
 
@@ -22,6 +23,8 @@ public enum LogSafe {
     /// `text` with control characters, line and paragraph separators written as escapes, so that
     /// user input cannot forge log lines or colour a terminal.
     public static func escape(_ text: String) -> String {
+        // Printable ASCII (the common case) needs nothing: checked byte by byte, without decoding.
+        guard !text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return text }
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 8)

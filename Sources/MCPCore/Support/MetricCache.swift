@@ -1,25 +1,80 @@
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// swift-metrics handles made once per set of label values and reused. Building a `Counter` or
 /// `Timer` asks the backend every time (label sanitising, a registry lock, a lookup by label
 /// pairs); on the request path that is several times per request. Label values must come from
 /// a bounded set (routes, status codes, tool names), since every key is kept.
+///
+/// Each thread keeps its own table of the handles it has used, so a request takes no lock:
+/// a thread asks the shared table (under a lock) only the first time it meets a key. The
+/// handles themselves are shared — a thread's table holds references to the same counters.
 public final class MetricCache<Key: Hashable & Sendable, Handle: Sendable>: Sendable {
-    private let handles = Mutex<[Key: Handle]>([:])
+    private let shared = Mutex<[Key: Handle]>([:])
     private let make: @Sendable (Key) -> Handle
+    /// The thread-specific slot of this cache's per-thread tables.
+    private let slot: pthread_key_t
+
+    /// One thread's handles. Only ever touched by the thread that owns it.
+    @usableFromInline final class ThreadTable {
+        @usableFromInline var handles: [Key: Handle] = [:]
+
+        @usableFromInline init() {}
+    }
 
     /// - Parameter make: builds the handle for a key the first time it is asked for.
     public init(_ make: @escaping @Sendable (Key) -> Handle) {
         self.make = make
+        var slot = pthread_key_t()
+        // The destructor runs when a thread ends and releases that thread's table.
+        let created = pthread_key_create(&slot) { table in
+            if let table { Unmanaged<AnyObject>.fromOpaque(table).release() }
+        }
+        precondition(created == 0, "pthread_key_create failed: \(created)")
+        self.slot = slot
     }
 
-    /// The handle for `key`.
+    deinit {
+        pthread_key_delete(slot)
+    }
+
+    /// The handle for `key`. Inlinable, so that callers in other modules look their key up in a
+    /// dictionary specialised to its types rather than in generic code that fetches type metadata
+    /// on every call.
+    @inlinable
     public subscript(key: Key) -> Handle {
-        handles.withLock { handles in
+        let table = threadTable()
+        if let handle = table.handles[key] { return handle }
+        return miss(key, table: table)
+    }
+
+    /// The calling thread's table, made on its first call.
+    @usableFromInline
+    func threadTable() -> ThreadTable {
+        if let pointer = pthread_getspecific(slot) {
+            // Only this cache stores in its slot, and only a ThreadTable.
+            return Unmanaged<ThreadTable>.fromOpaque(pointer).takeUnretainedValue()
+        }
+        let table = ThreadTable()
+        pthread_setspecific(slot, Unmanaged.passRetained(table).toOpaque())
+        return table
+    }
+
+    /// A key this thread has not used yet: the shared handle, made if no thread has asked yet.
+    @usableFromInline
+    func miss(_ key: Key, table: ThreadTable) -> Handle {
+        let handle = shared.withLock { handles in
             if let handle = handles[key] { return handle }
             let handle = make(key)
             handles[key] = handle
             return handle
         }
+        table.handles[key] = handle
+        return handle
     }
 }

@@ -16,7 +16,7 @@ public struct CORSPolicy: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let origin = request.headers[.origin], origins.contains(origin.lowercased()) else {
+        guard let origin = request.headers.value(of: .origin), origins.contains(origin.lowercased()) else {
             return try await next(request, context)
         }
         var response: Response

@@ -35,7 +35,7 @@ public struct OriginPolicy: RouterMiddleware {
             context.logger.info("refused a request with two Host headers")
             return HTTPMessages.problem(.badRequest, "more than one Host header")
         }
-        if let origin = request.headers[.origin], !isAllowed(origin: origin) {
+        if let origin = request.headers.value(of: .origin), !isAllowed(origin: origin) {
             context.logger.info("refused origin", metadata: ["http.request.header.origin": "\(LogText.clip(origin))"])
             return HTTPMessages.problem(.forbidden, "origin not allowed")
         }

@@ -7,14 +7,40 @@ enum SecurityHeaders {
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
+    static let nosniff = HTTPField(name: .xContentTypeOptions, value: "nosniff")
+    static let frameOptions = HTTPField(name: HTTPField.Name("X-Frame-Options")!, value: "DENY")
+    static let referrerPolicy = HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "no-referrer")
+    static let noStore = HTTPField(name: .cacheControl, value: "no-store")
+    static let strictTransportSecurity = HTTPField(
+        name: .strictTransportSecurity, value: "max-age=31536000; includeSubDomains")
+    static let policy = HTTPField(name: .contentSecurityPolicy, value: contentSecurityPolicy)
+    static let names = [
+        nosniff.name, frameOptions.name, referrerPolicy.name, .strictTransportSecurity, .contentSecurityPolicy,
+    ]
+
     static func apply(to headers: inout HTTPFields, tls: Bool) {
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
-        if tls { headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains" }
-        if headers[.contentType]?.hasPrefix("text/html") == true {
-            headers[.contentSecurityPolicy] = contentSecurityPolicy
+        // One pass over what the route set decides everything; the common case (none of these
+        // set yet) appends prebuilt fields instead of looking each name up to replace it.
+        var hasCacheControl = false
+        var isHTML = false
+        var setByRoute = false
+        for field in headers {
+            if field.name == .cacheControl {
+                hasCacheControl = true
+            } else if field.name == .contentType {
+                isHTML = isHTML || field.value.hasPrefix("text/html")
+            } else if names.contains(field.name) {
+                setByRoute = true
+            }
+        }
+        var added = [nosniff, frameOptions, referrerPolicy]
+        if !hasCacheControl { added.append(noStore) }
+        if tls { added.append(strictTransportSecurity) }
+        if isHTML { added.append(policy) }
+        if setByRoute {
+            for field in added { headers[field.name] = field.value }
+        } else {
+            headers.append(contentsOf: added)
         }
     }
 }

@@ -9,30 +9,25 @@ import Synchronization
 /// The deprecated HTTP+SSE transport of 2024-11-05 (MCP-REQUIREMENTS §20), for old clients:
 /// `GET /sse` opens a stream whose first event names the message endpoint
 /// (`/messages?session_id=…`); every answer travels on that stream as `event: message`; each
-/// `POST /messages` is acknowledged with 202. Handshake era only. A session lives as long as
-/// its stream, in the process holding the stream (run one worker with this transport).
+/// `POST /messages` is acknowledged with 202. A session lives as long as
+/// its stream, in the process holding the stream (run one worker with this transport). Every
+/// protocol rule is the ``MessageRouter``'s (an enveloped 2026-07-28 request is served statelessly,
+/// as on stdio); this file only frames the stream and the POSTs.
 struct LegacySSETransport: Sendable {
-    let server: MCPServer
+    let router: MessageRouter
     let configuration: HTTPConfiguration
+    let disconnects: DisconnectWatchers
     let logger: Logger
     let sessions = LegacySessions()
 
     func register(on router: Router<MCPRequestContext>) {
-        router.get("/sse") { request, context in
-            context.record.update { $0.route = "/sse" }
-            return open(request, context: context)
+        router.get("/sse") { request, context in open(request, context: context) }
+        router.post("/messages") { request, context in await post(request, context: context) }
+        router.post("/sse") { _, _ in
+            HTTPMessages.problem(.methodNotAllowed, "GET /sse opens the stream", headers: [.allow: "GET"])
         }
-        router.post("/messages") { request, context in
-            context.record.update { $0.route = "/messages" }
-            return await post(request, context: context)
-        }
-        router.post("/sse") { _, context in
-            context.record.update { $0.route = "/sse" }
-            return HTTPMessages.problem(.methodNotAllowed, "GET /sse opens the stream", headers: [.allow: "GET"])
-        }
-        router.get("/messages") { _, context in
-            context.record.update { $0.route = "/messages" }
-            return HTTPMessages.problem(.methodNotAllowed, "POST messages here", headers: [.allow: "POST"])
+        router.get("/messages") { _, _ in
+            HTTPMessages.problem(.methodNotAllowed, "POST messages here", headers: [.allow: "POST"])
         }
     }
 
@@ -52,7 +47,16 @@ struct LegacySSETransport: Sendable {
         continuation.yield(SSE.endpoint("/messages?session_id=\(id)"))
         let keepAlive = Duration.milliseconds(Int(configuration.sseKeepAliveInterval * 1000))
         let sessions = sessions
-        return StreamableHTTPEndpoint.sseResponse(output, keepAlive: keepAlive) { sessions.close(id) }
+        let router = self.router
+        return StreamableHTTPEndpoint.sseResponse(
+            output, keepAlive: keepAlive, channel: context.channel, disconnects: disconnects
+        ) {
+            // The stream is this transport's session: when it ends, so does what runs in it.
+            guard let session = sessions.close(id) else { return }
+            router.cancelRequests(in: session.conversation, answering: false)
+            router.server.changes.stopObserving(session.conversation)
+            Task { await router.server.announce(.sessionEnded(conversation: session.conversation.id)) }
+        }
     }
 
     func post(_ request: Request, context: MCPRequestContext) async -> Response {
@@ -69,71 +73,58 @@ struct LegacySSETransport: Sendable {
         case .success(let buffer): body = buffer
         case .failure(let response): return response
         }
-        guard
-            let parsed = try? body.withUnsafeReadableBytes({
-                try JSONParser.parse(UnsafeRawBufferPointer($0), maxDepth: server.configuration.maxJSONDepth)
-            }),
-            case .success(let message) = JSONRPCMessage.decode(parsed)
-        else { return HTTPMessages.problem(.badRequest, "not a JSON-RPC message") }
-        switch message {
-        case .request(let rpc):
-            context.record.update {
-                $0.mcpMethod = rpc.method
-                $0.era = "handshake"
-            }
-            let task = Task { session.deliver(await reply(to: rpc, session: session, logger: context.logger).bytes) }
-            session.track(rpc.id, task)
-        case .notification(let notification):
-            if notification.method == "notifications/cancelled", let raw = notification.params?["requestId"],
-                let target = MCPCore.RequestID(json: raw)
-            {
-                session.cancel(target)
-            }
-        case .response:
+        context.record.update { $0.era = .handshake }
+        let origin = MessageOrigin(
+            session: session.state.map { .open($0) } ?? .none, conversation: session.conversation,
+            principal: session.principal)
+        let routed = body.withUnsafeReadableBytes { router.route(parsing: $0, from: origin, logger: context.logger) }
+        switch routed.decision {
+        case .answer(.reply(let reply)):
+            session.deliver(reply.bytes)
+            // A body that is not JSON at all was a bad POST too, as the reference server says.
+            return HTTPMessages.empty(reply.errorCode == JSONRPCError.parseErrorCode ? .badRequest : .accepted)
+        case .answer(.established(let reply, let state)):
+            session.state = state
+            session.deliver(reply.bytes)
+            router.server.changes.observe(session.conversation) { [weak session] message in session?.deliver(message) }
+        case .answer(.errorWithoutID(let error)):
+            session.deliver(JSONRPCEncoding.errorWithoutID(error))
+        case .answer(.accepted):
             break
+        case .answer(.unknownSession):
+            return HTTPMessages.problem(.notFound, "unknown or closed session")
+        case .answer(.rejected):
+            return HTTPMessages.empty(.badRequest)
+        case .serve(let exchange):
+            context.record.update { $0.mcpMethod = exchange.method }
+            let router = router
+            let logger = context.logger
+            session.run {
+                let served = await router.serve(exchange, sink: session, logger: logger)
+                if let state = served.session { session.state = state }
+                if let reply = served.reply { session.deliver(reply.bytes) }
+            }
         }
         return HTTPMessages.empty(.accepted)
-    }
-
-    func reply(to rpc: JSONRPCRequest, session: LegacySession, logger: Logger) async -> Reply {
-        if Envelope.isPresent(in: rpc.params) {
-            return .error(.invalidRequest("this transport serves the handshake era only"), id: rpc.id)
-        }
-        if rpc.method == "initialize" {
-            guard session.state == nil else { return .error(.invalidRequest("already initialized"), id: rpc.id) }
-            let (reply, state) = server.initialize(rpc)
-            if let state { session.state = state }
-            return reply
-        }
-        guard let state = session.state else {
-            if rpc.method == "ping" { return Reply(bytes: JSONRPCEncoding.result(id: rpc.id, result: [:])) }
-            return .error(.invalidRequest("Server not initialized"), id: rpc.id)
-        }
-        let (reply, updated) = await server.serve(rpc, era: .handshake(state), sink: session, logger: logger)
-        if let updated { session.state = updated }
-        return reply
     }
 }
 
 /// One stream of the HTTP+SSE transport: where its messages go and what it negotiated.
 final class LegacySession: NotificationSink {
-    private struct State {
-        var session: SessionState?
-        var inFlight: [MCPCore.RequestID: Task<Void, Never>] = [:]
-    }
-
     let outbox: AsyncStream<ByteBuffer>.Continuation
     let principal: String
-    private let lock = Mutex(State())
+    let conversation: Conversation
+    private let lock = Mutex<SessionState?>(nil)
 
-    init(outbox: AsyncStream<ByteBuffer>.Continuation, principal: String) {
+    init(id: String, outbox: AsyncStream<ByteBuffer>.Continuation, principal: String) {
         self.outbox = outbox
         self.principal = principal
+        self.conversation = Conversation("sse-" + id)
     }
 
     var state: SessionState? {
-        get { lock.withLock { $0.session } }
-        set { lock.withLock { $0.session = newValue } }
+        get { lock.withLock { $0 } }
+        set { lock.withLock { $0 = newValue } }
     }
 
     func send(_ message: [UInt8]) async { deliver(message) }
@@ -141,22 +132,13 @@ final class LegacySession: NotificationSink {
     /// Puts one message on the stream.
     func deliver(_ message: [UInt8]) { outbox.yield(SSE.event(message)) }
 
-    func track(_ id: MCPCore.RequestID, _ task: Task<Void, Never>) {
-        lock.withLock { $0.inFlight[id] = task }
-        Task {
-            await task.value
-            _ = lock.withLock { $0.inFlight.removeValue(forKey: id) }
-        }
+    /// Serves a request of this stream in a task of its own: answers arrive on the stream in
+    /// any order, matched by id.
+    func run(_ work: @escaping @Sendable () async -> Void) {
+        Task { await work() }
     }
 
-    func cancel(_ id: MCPCore.RequestID) {
-        lock.withLock { $0.inFlight[id] }?.cancel()
-    }
-
-    func close() {
-        for task in lock.withLock({ Array($0.inFlight.values) }) { task.cancel() }
-        outbox.finish()
-    }
+    func close() { outbox.finish() }
 }
 
 /// The open streams of the HTTP+SSE transport, by their secure-random ids.
@@ -166,7 +148,7 @@ final class LegacySessions: Sendable {
     func open(outbox: AsyncStream<ByteBuffer>.Continuation, principal: String, limit: Int) -> String? {
         var random = SystemRandomNumberGenerator()
         let id = Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
-        let session = LegacySession(outbox: outbox, principal: principal)
+        let session = LegacySession(id: id, outbox: outbox, principal: principal)
         let added = sessions.withLock { sessions -> Bool in
             guard sessions.count < limit else { return false }
             sessions[id] = session
@@ -180,7 +162,11 @@ final class LegacySessions: Sendable {
         return session
     }
 
-    func close(_ id: String) {
-        sessions.withLock { $0.removeValue(forKey: id) }?.close()
+    /// Forgets a stream's session and closes its outbox; returns it.
+    @discardableResult
+    func close(_ id: String) -> LegacySession? {
+        let session = sessions.withLock { $0.removeValue(forKey: id) }
+        session?.close()
+        return session
     }
 }

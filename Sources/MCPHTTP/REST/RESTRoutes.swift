@@ -24,40 +24,20 @@ public struct RESTRoutes: Sendable {
     }
 
     public func register(on router: Router<MCPRequestContext>) {
-        router.get("/health") { _, context in self.route(context, "/health") { self.health() } }
-        router.get("/ready") { _, context in self.route(context, "/ready") { self.ready() } }
-        router.get("/info") { _, context in self.route(context, "/info") { HTTPMessages.json(self.info()) } }
-        router.get("/api/v1/tools") { _, context in
-            self.route(context, "/api/v1/tools") { HTTPMessages.json(self.tools()) }
+        router.get("/health") { _, _ in self.health() }
+        router.get("/ready") { _, _ in self.ready() }
+        router.get("/info") { _, _ in HTTPMessages.json(self.info()) }
+        router.get("/api/v1/tools") { _, _ in HTTPMessages.json(self.tools()) }
+        router.get("/api/v1/resources") { _, _ in HTTPMessages.json(self.resources()) }
+        router.get("/api/v1/prompts") { _, _ in HTTPMessages.json(self.prompts()) }
+        router.get("/api/v1/status") { _, _ in HTTPMessages.json(self.statusReport()) }
+        router.post("/api/v1/tools/{name}") { request, context in await self.callTool(request, context: context) }
+        router.get("/openapi.json") { _, _ in HTTPMessages.json(self.openAPI) }
+        router.get("/") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: ResponseBody(byteBuffer: self.statusPage))
         }
-        router.get("/api/v1/resources") { _, context in
-            self.route(context, "/api/v1/resources") { HTTPMessages.json(self.resources()) }
-        }
-        router.get("/api/v1/prompts") { _, context in
-            self.route(context, "/api/v1/prompts") { HTTPMessages.json(self.prompts()) }
-        }
-        router.get("/api/v1/status") { _, context in
-            self.route(context, "/api/v1/status") { HTTPMessages.json(self.statusReport()) }
-        }
-        router.post("/api/v1/tools/{name}") { request, context in
-            context.record.update { $0.route = "/api/v1/tools/{name}" }
-            return await self.callTool(request, context: context)
-        }
-        router.get("/openapi.json") { _, context in
-            self.route(context, "/openapi.json") { HTTPMessages.json(self.openAPI) }
-        }
-        router.get("/") { _, context in
-            self.route(context, "/") {
-                Response(
-                    status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                    body: ResponseBody(byteBuffer: self.statusPage))
-            }
-        }
-    }
-
-    private func route(_ context: MCPRequestContext, _ template: String, _ answer: () -> Response) -> Response {
-        context.record.update { $0.route = template }
-        return answer()
     }
 
     func health() -> Response {
@@ -71,7 +51,12 @@ public struct RESTRoutes: Sendable {
 
     func ready() -> Response {
         let phase = status.phase
-        return HTTPMessages.json(["status": .string(phase.name)], status: phase == .ready ? .ok : .serviceUnavailable)
+        return HTTPMessages.json(
+            [
+                "status": .string(phase.name),
+                // "generated": sessions and requestState open on this server's processes only.
+                "secret_key": configuration.sealingKeyConfigured ? "configured" : "generated",
+            ], status: phase == .ready ? .ok : .serviceUnavailable)
     }
 
     func info() -> JSONValue {
@@ -150,7 +135,7 @@ public struct RESTRoutes: Sendable {
         }
         context.record.update {
             $0.mcpMethod = "tools/call"
-            $0.era = "rest"
+            $0.era = .rest
             $0.toolName = name
         }
         let found: ToolResult?

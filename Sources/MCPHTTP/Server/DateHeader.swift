@@ -1,4 +1,5 @@
 import Atomics
+import HTTPTypes
 
 #if canImport(Glibc)
     import Glibc
@@ -12,6 +13,8 @@ final class DateHeader: Sendable {
     final class Value: AtomicReference, Sendable {
         let text: String
         let second: Int
+        /// The whole header field, validated once.
+        let field: HTTPField
 
         init(second: Int) {
             self.second = second
@@ -24,18 +27,24 @@ final class DateHeader: Sendable {
             text =
                 "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
                 + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+            field = HTTPField(name: .date, value: text)
         }
     }
 
     private let current = ManagedAtomic(Value(second: time(nil)))
 
     /// The header for now; formatted again when the second changed.
-    var value: String {
+    var value: String { now.text }
+
+    /// The `Date` field for now.
+    var field: HTTPField { now.field }
+
+    private var now: Value {
         let now = time(nil)
         let cached = current.load(ordering: .acquiring)
-        if cached.second == now { return cached.text }
+        if cached.second == now { return cached }
         let fresh = Value(second: now)
         current.store(fresh, ordering: .releasing)
-        return fresh.text
+        return fresh
     }
 }

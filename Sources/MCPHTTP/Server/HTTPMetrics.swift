@@ -43,13 +43,13 @@ enum HTTPMetrics {
     static let rateLimited = MetricCache<Bool, Counter> { _ in Counter(label: "mcp_rate_limited_total") }
     static let streams = MetricCache<Bool, Gauge> { _ in Gauge(label: "mcp_sse_streams_active") }
 
-    static func record(method: String, route: String, status: Int, seconds: Double, values: RequestRecord.Values) {
+    static func record(method: String, route: String, status: Int, nanoseconds: Int64, values: RequestRecord.Values) {
         let key = RouteKey(method: knownHTTPMethods.contains(method) ? method : "other", route: route)
         requests[ResponseKey(route: key, status: status)].increment()
-        if !values.isSubscription { durations[key].recordNanoseconds(Int64(seconds * 1_000_000_000)) }
+        if !values.isSubscription { durations[key].recordNanoseconds(nanoseconds) }
         if let mcpMethod = values.mcpMethod {
             let name = knownMCPMethods.contains(mcpMethod) ? mcpMethod : "other"
-            mcpRequests[MCPKey(method: name, era: values.era ?? "unknown")].increment()
+            mcpRequests[MCPKey(method: name, era: values.era?.rawValue ?? "unknown")].increment()
         }
         if values.rateLimited { rateLimited[true].increment() }
     }

@@ -19,10 +19,27 @@ struct HTTPResponderGlue: Sendable {
     let accessLog: Bool
     let metrics: Bool
     let dates = DateHeader()
+    /// Where access lines go: the log handler's own fast path when it has one (the runtime's
+    /// console handler renders them straight to its buffer), else an `info` record.
+    let accessWriter: any AccessLogWriter
+
+    init(
+        responder: RouterResponder<MCPRequestContext>, configuration: HTTPConfiguration, status: ServerStatus,
+        logger: Logger, accessLog: Bool, metrics: Bool
+    ) {
+        self.responder = responder
+        self.configuration = configuration
+        self.status = status
+        self.logger = logger
+        self.accessLog = accessLog
+        self.metrics = metrics
+        self.accessWriter =
+            (logger.handler as? any AccessLogCapableHandler)?.accessLogWriter() ?? LoggerAccessLogWriter(logger: logger)
+    }
 
     func respond(_ request: Request, _ writer: consuming ResponseWriter, _ channel: any Channel) async throws {
         let started = ContinuousClock.now
-        let requestID = RequestIDs.accept(request.headers[.requestID]) ?? RequestIDs.mint()
+        let requestID = RequestIDs.accept(request.headers.value(of: .requestID)) ?? RequestIDs.mint()
         var requestLogger = logger
         requestLogger[metadataKey: "request.id"] = .string(requestID)
         let record = RequestRecord()
@@ -41,8 +58,13 @@ struct HTTPResponderGlue: Sendable {
             requestLogger.error("request failed", metadata: ["error.type": "\(String(describing: type(of: error)))"])
             response = HTTPMessages.problem(.internalServerError, "internal error")
         }
-        response.headers[.date] = dates.value
-        response.headers[.requestID] = requestID
+        if response.headers.contains(anyOf: [.date, .requestID]) {
+            response.headers[.date] = dates.value
+            response.headers[.requestID] = requestID
+        } else {
+            response.headers.append(dates.field)
+            response.headers.append(HTTPField(name: .requestID, value: requestID))
+        }
         if status.phase == .draining {
             // Draining: the client learns to open its next request elsewhere (lazy drain).
             response.headers[.connection] = "close"
@@ -86,38 +108,33 @@ struct HTTPResponderGlue: Sendable {
     ) {
         status.record(failed: code >= 500, mcp: isMCP)
         let values = record.values
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let elapsed = (ContinuousClock.now - started).components
+        let nanoseconds = elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
         if metrics {
             HTTPMetrics.record(
-                method: request.method.rawValue, route: values.route, status: code, seconds: seconds, values: values)
+                method: request.method.rawValue, route: values.route, status: code, nanoseconds: nanoseconds,
+                values: values)
         }
-        if accessLog { writeAccessLog(request, code: code, seconds: seconds, record: values, channel: channel) }
+        if accessLog {
+            writeAccessLog(
+                request, code: code, microseconds: (nanoseconds + 500) / 1000, record: values, channel: channel)
+        }
     }
 
     func writeAccessLog(
-        _ request: Request, code: Int, seconds: Double, record: RequestRecord.Values, channel: any Channel
+        _ request: Request, code: Int, microseconds: Int64, record: RequestRecord.Values, channel: any Channel
     ) {
-        let milliseconds = seconds * 1000
-        var metadata: Logger.Metadata = [
-            "http.request.method": .string(request.method.rawValue),
-            "url.path": .string(LogText.clip(request.uri.path)),
-            "http.route": .string(record.route),
-            "http.response.status_code": .stringConvertible(code),
-            "http.response.body.size": .stringConvertible(record.bytesOut),
-            "duration_ms": .string(String(format: "%.3f", milliseconds)),
-            "request.id": .string(record.requestID),
-        ]
         let peer = channel.remoteAddress?.ipAddress
         let client = configuration.trustedProxies.clientAddress(of: request, peer: peer)
-        metadata["client.address"] = .string(client ?? "-")
-        if let peer, client != peer { metadata["network.peer.address"] = .string(peer) }
-        if let agent = request.headers[.userAgent] { metadata["user_agent.original"] = .string(LogText.clip(agent)) }
-        if let method = record.mcpMethod { metadata["mcp.method.name"] = .string(LogText.clip(method, limit: 64)) }
-        if let tool = record.toolName { metadata["mcp.tool.name"] = .string(tool) }
-        if let era = record.era { metadata["mcp.era"] = .string(era) }
-        if let session = record.sessionID { metadata["mcp.session.id"] = .string(session) }
-        logger.info("access", metadata: metadata)
+        accessWriter.write(
+            AccessLogEntry(
+                method: request.method.rawValue, path: LogText.clip(request.uri.path), route: record.route,
+                status: code, bodyBytes: record.bytesOut, microseconds: Int(microseconds),
+                requestID: record.requestID, clientAddress: client ?? "-",
+                peerAddress: peer.flatMap { client != $0 ? $0 : nil },
+                userAgent: request.headers.value(of: .userAgent).map { LogText.clip($0) },
+                mcpMethod: record.mcpMethod.map { LogText.clip($0, limit: 64) }, toolName: record.toolName,
+                era: record.era?.rawValue, sessionID: record.sessionID))
     }
 }
 

@@ -21,6 +21,12 @@ public final class HTTPServer: Sendable {
     let logger: Logger
     let connections = ConnectionCounter()
     private let state = Mutex(State())
+    /// Accepted connections, each as the work of serving it; ``serve()`` runs them.
+    private let accepted: AsyncStream<Connection>
+    private let accept: AsyncStream<Connection>.Continuation
+
+    /// Serving one accepted connection, until it closes.
+    typealias Connection = @Sendable () async -> Void
 
     struct State {
         var serverChannel: (any Channel)?
@@ -37,6 +43,7 @@ public final class HTTPServer: Sendable {
         self.responder = responder
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        (accepted, accept) = AsyncStream.makeStream(of: Connection.self)
     }
 
     /// The bound address, once listening.
@@ -45,7 +52,8 @@ public final class HTTPServer: Sendable {
     /// Connections open right now.
     public var openConnections: Int { connections.count }
 
-    /// Binds (or adopts) the listening socket. Returns once new connections are accepted.
+    /// Binds (or adopts) the listening socket. Connections accepted from then on are served by
+    /// ``serve()``.
     public func start() async throws {
         let http1 = HTTP1Channel(
             responder: responder,
@@ -69,6 +77,7 @@ public final class HTTPServer: Sendable {
         let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
         let logger = logger
         let connections = connections
+        let accept = accept
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -77,7 +86,9 @@ public final class HTTPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
                 }
             }
-            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            // A client's FIN closes the connection at once: that is how a client that went away
+            // is noticed before the answer is written (HTTP-M-13), as uvicorn does.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [limit = configuration.maxConnections] channel in
                 guard connections.count < limit else {
@@ -87,8 +98,7 @@ public final class HTTPServer: Sendable {
                 connections.opened()
                 channel.closeFuture.whenComplete { _ in connections.closed() }
                 return child.setup(channel: channel, logger: logger).map { value in
-                    Task { await child.handle(value: value, logger: logger) }
-                    return ()
+                    Self.enqueue(accept) { await child.handle(value: value, logger: logger) }
                 }
             }
         switch configuration.listener {
@@ -113,22 +123,24 @@ public final class HTTPServer: Sendable {
     private func startAccepting<Child: ServerChildChannel>(on descriptor: Int32, child: Child) throws {
         let logger = logger
         let connections = connections
+        let accept = accept
         let group = eventLoopGroup
         let acceptor = try SocketAcceptor(listening: descriptor)
         let limit = configuration.maxConnections
         acceptor.start(canAccept: { connections.count < limit }) { connection in
+            // Counted from the moment it is accepted, so a drain cannot end before it is served.
+            connections.opened()
             ClientBootstrap(group: group)
-                .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+                .channelOption(ChannelOptions.allowRemoteHalfClosure, value: false)  // as above
                 .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
-                    connections.opened()
                     channel.closeFuture.whenComplete { _ in connections.closed() }
                     return child.setup(channel: channel, logger: logger).map { value in
-                        Task { await child.handle(value: value, logger: logger) }
-                        return ()
+                        Self.enqueue(accept) { await child.handle(value: value, logger: logger) }
                     }
                 }
                 .withConnectedSocket(connection).whenFailure { error in
+                    connections.closed()
                     logger.debug("could not adopt a connection", metadata: ["error": "\(error)"])
                 }
         }
@@ -137,55 +149,68 @@ public final class HTTPServer: Sendable {
             "accepting on the shared socket", metadata: ["fd": "\(descriptor)", "tls": "\(configuration.isTLS)"])
     }
 
-    /// Stops accepting, lets requests in flight finish, closes idle connections; returns when
-    /// every connection is closed.
-    public func shutdownGracefully() async {
-        let (quiescing, acceptor) = state.withLock { state -> (ServerQuiescingHelper?, SocketAcceptor?) in
-            guard !state.shuttingDown else { return (nil, nil) }
-            state.shuttingDown = true
-            return (state.quiescing, state.acceptor)
+    /// Serves every accepted connection in a task of its own, in one discarding task group:
+    /// returns once accepting has stopped and every connection has closed. Cancelling it closes
+    /// the connections still open.
+    public func serve() async {
+        await withDiscardingTaskGroup { group in
+            for await connection in accepted {
+                group.addTask { await connection() }
+            }
         }
-        acceptor?.stop()
-        guard let quiescing else { return }
-        let promise = eventLoopGroup.next().makePromise(of: Void.self)
-        quiescing.initiateShutdown(promise: promise)
-        try? await promise.futureResult.get()
     }
 
     /// Stops accepting new connections but leaves open ones alone ("lazy drain"): the responder
     /// answers each connection's next request with `Connection: close`, and the client closes it.
     /// No idle connection is closed under a client that may be sending, which is what makes
-    /// recycling a worker lose no request.
+    /// recycling a worker lose no request. ``serve()`` returns when the last one has closed.
     public func stopAccepting() async {
         let (channel, acceptor) = state.withLock { state -> ((any Channel)?, SocketAcceptor?) in
             state.shuttingDown = true
             return (state.serverChannel, state.acceptor)
         }
-        acceptor?.stop()
+        await acceptor?.stop()
         try? await channel?.close()
+        let accept = accept
+        connections.drain { accept.finish() }
     }
 
-    /// Waits until every connection is closed or `deadline` passes; returns the connections
-    /// still open then.
-    public func waitForConnections(until deadline: ContinuousClock.Instant) async -> Int {
-        while connections.count > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return connections.count
+    /// Hands a connection to ``serve()``; one that arrives after serving ended (the last
+    /// moments of a shutdown) is still served, in a task of its own.
+    static func enqueue(_ accept: AsyncStream<Connection>.Continuation, _ connection: @escaping Connection) {
+        if case .terminated = accept.yield(connection) { Task { await connection() } }
     }
 
-    /// Waits until the listening socket is closed.
-    public func waitUntilClosed() async {
-        guard let channel = state.withLock({ $0.serverChannel }) else { return }
-        try? await channel.closeFuture.get()
+    /// Also closes idle connections at once (a single process stopping): NIO's quiescing helper
+    /// lets requests in flight finish and closes each connection after its current answer.
+    public func closeIdleConnections() async {
+        let quiescing = state.withLock { $0.quiescing }
+        await stopAccepting()
+        guard let quiescing else { return }
+        let promise = eventLoopGroup.next().makePromise(of: Void.self)
+        quiescing.initiateShutdown(promise: promise)
+        try? await promise.futureResult.get()
     }
 }
 
-/// Open connections of a server.
+/// Open connections of a server, and the moment the last one closes once it drains.
 final class ConnectionCounter: Sendable {
     private let value = Atomic<Int>(0)
+    private let onDrained = Mutex<(@Sendable () -> Void)?>(nil)
 
-    func opened() { value.wrappingAdd(1, ordering: .relaxed) }
-    func closed() { value.wrappingSubtract(1, ordering: .relaxed) }
+    func opened() { value.wrappingAdd(1, ordering: .sequentiallyConsistent) }
+
+    func closed() {
+        guard value.wrappingSubtract(1, ordering: .sequentiallyConsistent).newValue == 0 else { return }
+        onDrained.withLock { $0 }?()
+    }
+
     var count: Int { value.load(ordering: .relaxed) }
+
+    /// Calls `action` once no connection is open (now, or when the last one closes); it may be
+    /// called more than once, so it must be idempotent.
+    func drain(_ action: @escaping @Sendable () -> Void) {
+        onDrained.withLock { $0 = action }
+        if value.load(ordering: .sequentiallyConsistent) == 0 { action() }
+    }
 }

@@ -36,10 +36,10 @@ public struct MCPRequestContext: RequestContext {
 public final class RequestRecord: Sendable {
     public struct Values: Sendable {
         public var requestID = ""
-        /// The route template (`/mcp`, `/api/v1/tools/{name}`), never the raw path.
+        /// The route template (`/mcp`, `/api/v1/tools/{name}`) the router matched, never the raw path.
         public var route = "unmatched"
         public var mcpMethod: String?
-        public var era: String?
+        public var era: RequestEra?
         public var toolName: String?
         public var toolFailed = false
         public var sessionID: String?
@@ -58,5 +58,21 @@ public final class RequestRecord: Sendable {
 
     public func update(_ change: (inout Values) -> Void) {
         storage.withLock { change(&$0) }
+    }
+}
+
+/// Records the route template the router matched (`context.endpointPath`), for the access log
+/// and metrics: no route names it by hand.
+struct RouteLabel: RouterMiddleware {
+    typealias Context = MCPRequestContext
+
+    func handle(
+        _ request: Request, context: MCPRequestContext, next: (Request, MCPRequestContext) async throws -> Response
+    ) async throws -> Response {
+        // The router names the matched path while routing, so it is read afterwards.
+        defer {
+            if let path = context.endpointPath, path != "NotFound" { context.record.update { $0.route = path } }
+        }
+        return try await next(request, context)
     }
 }

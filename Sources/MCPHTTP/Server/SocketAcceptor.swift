@@ -20,6 +20,8 @@ final class SocketAcceptor: Sendable {
     private let listening: Int32
     private let wakeUp: (read: Int32, write: Int32)
     private let stopped = Atomic<Bool>(false)
+    /// Whether the accept thread has ended, and who waits for it to.
+    private let exit = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     init(listening: Int32) throws {
         self.listening = listening
@@ -60,16 +62,35 @@ final class SocketAcceptor: Sendable {
                     break  // EAGAIN: a sibling took it, or the queue is empty.
                 }
             }
+            exited()
         }
         thread.name = "mcp-acceptor"
         thread.start()
     }
 
-    /// Stops accepting; connections already accepted are not affected.
-    func stop() {
+    /// Marks the accept thread as ended and wakes whoever waits in ``stop()``.
+    private func exited() {
+        let waiters = exit.withLock { exit -> [CheckedContinuation<Void, Never>] in
+            exit.done = true
+            defer { exit.waiters = [] }
+            return exit.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Stops accepting and returns once the accept thread has ended, so no connection is
+    /// accepted after it returns; connections already accepted are not affected.
+    func stop() async {
         stopped.store(true, ordering: .relaxed)
         var byte: UInt8 = 1
         _ = write(wakeUp.write, &byte, 1)
+        await withCheckedContinuation { continuation in
+            let done = exit.withLock { exit -> Bool in
+                if !exit.done { exit.waiters.append(continuation) }
+                return exit.done
+            }
+            if done { continuation.resume() }
+        }
     }
 }
 

@@ -90,6 +90,19 @@ final class StreamHub: Sendable {
         listener?.finish()
     }
 
+    /// Ends a stream without a final event (its request was cancelled): nothing more comes.
+    func end(token: String, stream number: Int) {
+        let listener = sessions.withLock { sessions -> AsyncStream<ByteBuffer>.Continuation? in
+            guard var stream = sessions[token]?.streams[number] else { return nil }
+            stream.finished = true
+            let listener = stream.listener
+            stream.listener = nil
+            sessions[token]?.streams[number] = stream
+            return listener
+        }
+        listener?.finish()
+    }
+
     /// Re-attaches to the stream `lastEventID` belongs to: the events after it, then the live
     /// rest. Nil when the id names no stream of this session.
     func resume(token: String, lastEventID: String) -> (stream: Int, generation: Int, output: AsyncStream<ByteBuffer>)?

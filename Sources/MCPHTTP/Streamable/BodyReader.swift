@@ -15,7 +15,7 @@ public enum BodyReader {
     /// disconnected (a slow-body attack cannot hold the connection).
     public static func collect(_ request: Request, limit: Int, timeout: Duration, channel: any Channel) async -> Outcome
     {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+        if let declared = request.headers.value(of: .contentLength).flatMap({ Int($0) }), declared > limit {
             return .failure(tooLarge(limit))
         }
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000

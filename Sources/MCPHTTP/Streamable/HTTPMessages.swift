@@ -54,34 +54,6 @@ public enum HTTPMessages {
     }
 }
 
-/// What an `Accept` header allows (HTTP-5): missing means anything.
-struct AcceptedTypes {
-    var json = false
-    var eventStream = false
-
-    init(_ header: String?) {
-        guard let header, !header.trimmingSpaces.isEmpty else {
-            json = true
-            eventStream = true
-            return
-        }
-        for item in header.split(separator: ",") {
-            let parts = item.split(separator: ";")
-            let type = parts.first.map { String($0).trimmingSpaces.lowercased() } ?? ""
-            let refused = parts.dropFirst().contains {
-                $0.replacingOccurrences(of: " ", with: "").lowercased() == "q=0"
-            }
-            if refused { continue }
-            switch type {
-            case "*/*": json = true; eventStream = true
-            case "application/*", "application/json": json = true
-            case "text/*", "text/event-stream": eventStream = true
-            default: continue
-            }
-        }
-    }
-}
-
 extension StringProtocol {
     var trimmingSpaces: String {
         var slice = Substring(self)

@@ -7,7 +7,8 @@ import Synchronization
 /// Where a request's events go once it turned out to stream.
 protocol EventTarget: Sendable {
     func message(_ bytes: [UInt8])
-    func final(_ reply: Reply)
+    /// The request's answer, or nil when it was cancelled: the stream ends without one.
+    func final(_ reply: Reply?)
 }
 
 /// Streams into an SSE response body only (2026-07-28: no ids, no replay, HTTP-M-14).
@@ -16,8 +17,8 @@ struct PlainEventTarget: EventTarget {
 
     func message(_ bytes: [UInt8]) { continuation.yield(SSE.event(bytes)) }
 
-    func final(_ reply: Reply) {
-        continuation.yield(SSE.event(reply.bytes))
+    func final(_ reply: Reply?) {
+        if let reply { continuation.yield(SSE.event(reply.bytes)) }
         continuation.finish()
     }
 }
@@ -29,13 +30,21 @@ struct SessionEventTarget: EventTarget {
     let stream: Int
 
     func message(_ bytes: [UInt8]) { hub.append(token: token, stream: stream, message: bytes, final: false) }
-    func final(_ reply: Reply) { hub.append(token: token, stream: stream, message: reply.bytes, final: true) }
+    func final(_ reply: Reply?) {
+        if let reply {
+            hub.append(token: token, stream: stream, message: reply.bytes, final: true)
+        } else {
+            hub.end(token: token, stream: stream)
+        }
+    }
 }
 
-/// How a request is answered: JSON when it finished without a notification, else a stream.
+/// How a request is answered: JSON when it finished without sending anything first, a stream
+/// when it did, nothing (202) when it was cancelled before either.
 enum ReplyDecision: Sendable {
     case json(Reply)
     case stream
+    case nothing
 }
 
 /// The sink a request's notifications reach: the first one opens the stream target.
@@ -61,41 +70,54 @@ final class DecidingSink: NotificationSink {
         current.message(message)
     }
 
-    /// Delivers the answer: into the stream when one opened, else as the JSON decision.
-    func finish(_ reply: Reply) {
+    /// Delivers the answer: into the stream when one opened, else as the JSON decision. Nil
+    /// (the client cancelled the request) ends the stream without an answer (CAN-1).
+    func finish(_ reply: Reply?) {
         if let current = target.withLock({ $0 }) {
             current.final(reply)
         } else {
-            decided.yield(.json(reply))
+            decided.yield(reply.map { .json($0) } ?? .nothing)
         }
         decided.finish()
     }
 }
 
 extension StreamableHTTPEndpoint {
-    /// Serves a request, answering with JSON unless it sends notifications and the client takes
-    /// SSE (HTTP-4). Modern requests are cancelled when the client goes away (HTTP-M-13);
-    /// handshake-era ones keep running and stay resumable within their session (HTTP-L-10).
-    func respond(
-        to rpc: JSONRPCRequest, era: Era, context: MCPRequestContext, accepted: AcceptedTypes, cancelOnDisconnect: Bool,
-        session: SealedSession? = nil, client: String = ""
+    /// Serves a routed request, answering with JSON unless it sends something first and the
+    /// client takes SSE (HTTP-4). Modern requests are cancelled when the client goes away
+    /// (HTTP-M-13); handshake-era ones keep running and stay resumable in their session (HTTP-L-10).
+    func serve(
+        _ routed: Exchange, session: SealedSession?, request: Request, context: MCPRequestContext,
+        accepted: AcceptedTypes
     ) async -> Response {
+        var routed = routed
+        if routed.isSubscription {
+            // Answered only as a stream (HTTP-5), and limited per client (SUB-8).
+            guard accepted.eventStream else {
+                return HTTPMessages.problem(.notAcceptable, "subscriptions/listen needs Accept: text/event-stream")
+            }
+            context.record.update { $0.isSubscription = true }
+            routed.clientKey =
+                context.principal
+                ?? configuration.trustedProxies.clientAddress(
+                    of: request, peer: context.channel.remoteAddress?.ipAddress) ?? ""
+        }
         let logger = context.logger
-        let wantsNotifications =
-            era.logLevel != nil || Self.progressToken(of: rpc, era: era) != nil
-            || (era.isModern && rpc.method == "subscriptions/listen")
-        let status = status
-        guard accepted.eventStream && wantsNotifications else {
+        let exchange = routed
+        let cancelOnDisconnect = exchange.cancelsWhenClientLeaves
+        guard accepted.eventStream && (exchange.mayNotify || exchange.mayAskClient) else {
             status.beginRequest()
             defer { status.endRequest() }
-            let reply: Reply
-            if cancelOnDisconnect && server.mayRunLong(rpc) {
-                reply = await disconnects.cancellingOnClose(context.channel) {
-                    await server.serve(rpc, era: era, logger: logger).0
+            let served: Served
+            if cancelOnDisconnect && exchange.mayRunLong {
+                served = await disconnects.cancellingOnClose(context.channel) {
+                    await router.serve(exchange, sink: nil, logger: logger)
                 }
             } else {
-                reply = await server.serve(rpc, era: era, logger: logger).0
+                served = await router.serve(exchange, sink: nil, logger: logger)
             }
+            keep(served.session, of: session)
+            guard let reply = served.reply else { return HTTPMessages.empty(.accepted) }
             return jsonReply(reply, context: context)
         }
         let (decisions, decided) = AsyncStream.makeStream(of: ReplyDecision.self)
@@ -116,38 +138,55 @@ extension StreamableHTTPEndpoint {
         }
         let sink = DecidingSink(makeTarget: makeTarget, decided: decided)
         let record = context.record
+        let status = status
         status.beginRequest()
         let task = Task {
             defer { status.endRequest() }
-            let reply = await server.serve(rpc, era: era, sink: sink, client: client, logger: logger).0
-            record.update { values in
-                values.toolName = reply.toolName
-                values.toolFailed = reply.toolFailed
+            let served = await router.serve(exchange, sink: sink, logger: logger)
+            keep(served.session, of: session)
+            if let reply = served.reply {
+                record.update { values in
+                    values.toolName = reply.toolName
+                    values.toolFailed = reply.toolFailed
+                }
             }
-            sink.finish(reply)
+            sink.finish(served.reply)
         }
-        var decision = ReplyDecision.json(.error(.internalError(), id: rpc.id))
+        // Noticed at once, not at the first write (HTTP-M-13): the stream may stay quiet for long.
+        let watch = cancelOnDisconnect ? disconnects.watch(context.channel) { task.cancel() } : nil
+        var decision = ReplyDecision.json(.error(.internalError(), id: exchange.request?.message.id))
         for await next in decisions {
             decision = next
             break
         }
         switch decision {
         case .json(let reply):
+            if let watch { disconnects.unwatch(watch) }
             return jsonReply(reply, context: context)
+        case .nothing:
+            if let watch { disconnects.unwatch(watch) }
+            return HTTPMessages.empty(.accepted)
         case .stream:
-            let keepAlive = Duration.milliseconds(Int(configuration.sseKeepAliveInterval * 1000))
             var prefix: ByteBuffer?
             if let (token, primes) = resumable, primes, let number = streamNumber.withLock({ $0 }) {
                 prefix = SSE.priming(id: hub.primingID(token: token, stream: number))
             }
-            return Self.sseResponse(output, keepAlive: keepAlive, prefix: prefix) {
+            let disconnects = disconnects
+            return sseResponse(output, prefix: prefix, channel: context.channel) {
                 if cancelOnDisconnect {
+                    if let watch { disconnects.unwatch(watch) }
                     task.cancel()
                 } else if let (token, _) = resumable, let number = streamNumber.withLock({ $0 }) {
                     hub.detach(token: token, stream: number, generation: 0)
                 }
             }
         }
+    }
+
+    /// Keeps what a request changed in its session (`logging/setLevel`), for every worker.
+    func keep(_ state: SessionState?, of session: SealedSession?) {
+        guard let session, let level = state?.logLevel else { return }
+        sessions.setLogLevel(session, level: level)
     }
 
     func jsonReply(_ reply: Reply, context: MCPRequestContext) -> Response {
@@ -160,18 +199,22 @@ extension StreamableHTTPEndpoint {
         return HTTPMessages.json(reply.bytes, status: HTTPStatusMapping.status(forErrorCode: reply.errorCode))
     }
 
-    static func progressToken(of rpc: JSONRPCRequest, era: Era) -> JSONValue? {
-        switch era {
-        case .modern(let envelope): return envelope.progressToken
-        case .handshake: return rpc.params?["_meta"]?["progressToken"]
-        }
-    }
-
     /// An SSE response draining `output`, with keep-alive comments when it is quiet.
     /// `onEnd` runs when the body ends early because the client went away.
-    static func sseResponse(
-        _ output: AsyncStream<ByteBuffer>, keepAlive: Duration, prefix: ByteBuffer? = nil,
+    /// The stream also ends as soon as the client closes `channel`, so what it holds is released
+    /// at once (not at the next keep-alive write).
+    func sseResponse(
+        _ output: AsyncStream<ByteBuffer>, prefix: ByteBuffer? = nil, channel: any Channel,
         onEnd: @escaping @Sendable () -> Void
+    ) -> Response {
+        Self.sseResponse(
+            output, keepAlive: .milliseconds(Int(configuration.sseKeepAliveInterval * 1000)), prefix: prefix,
+            channel: channel, disconnects: disconnects, onEnd: onEnd)
+    }
+
+    static func sseResponse(
+        _ output: AsyncStream<ByteBuffer>, keepAlive: Duration, prefix: ByteBuffer? = nil, channel: any Channel,
+        disconnects: DisconnectWatchers, onEnd: @escaping @Sendable () -> Void
     ) -> Response {
         let headers: HTTPFields = [
             .contentType: "text/event-stream", .cacheControl: "no-cache, no-transform", .accelBuffering: "no",
@@ -179,7 +222,9 @@ extension StreamableHTTPEndpoint {
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
-                let merged = KeepAliveStream.merge(output, interval: keepAlive)
+                let (merged, end) = KeepAliveStream.merge(output, interval: keepAlive)
+                let watch = disconnects.watch(channel, end)
+                defer { disconnects.unwatch(watch) }
                 HTTPMetrics.streamOpened()
                 defer { HTTPMetrics.streamClosed() }
                 do {
@@ -197,7 +242,10 @@ extension StreamableHTTPEndpoint {
 
 /// Interleaves keep-alive comments into an SSE stream whenever it is quiet for `interval`.
 enum KeepAliveStream {
-    static func merge(_ source: AsyncStream<ByteBuffer>, interval: Duration) -> AsyncStream<ByteBuffer> {
+    /// The merged stream, and an action that ends it early (the client left).
+    static func merge(
+        _ source: AsyncStream<ByteBuffer>, interval: Duration
+    ) -> (AsyncStream<ByteBuffer>, @Sendable () -> Void) {
         let (merged, continuation) = AsyncStream.makeStream(
             of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1024))
         let forward = Task {
@@ -215,6 +263,6 @@ enum KeepAliveStream {
             forward.cancel()
             ticker.cancel()
         }
-        return merged
+        return (merged, { continuation.finish() })
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 public import Logging
 public import MCPCore
-public import MCPHTTP
+import MCPHTTP
 import MCPStdio
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import UnixSignals
 
 #if canImport(Glibc)
@@ -13,15 +14,12 @@ import UnixSignals
     import Musl
 #endif
 
-/// Runs an MCP server built from a ``Registry`` on the transport the settings choose: stdio,
-/// one HTTP process, or one worker of a multi-process server (see ``Supervisor``).
+/// Runs an MCP server built from a ``Registry`` in one process: on stdio, over HTTP, or as one
+/// worker of a multi-process server (see ``Supervisor``). Every long-running part is a
+/// `Service` under one `ServiceGroup`, which SIGTERM and SIGINT shut down gracefully.
 ///
-/// ```swift
-/// let settings = try ServerSettings(reading: .layered(flags: [:]))
-/// let app = MCPApplication(settings: settings)
-/// app.bootstrapLogging()
-/// try await app.run(registry: registry)
-/// ```
+/// Most servers never call this directly: ``MCPApplication/main(_:commands:)`` gives them the
+/// whole command line (serve, worker, healthcheck, dev, workers).
 public struct MCPApplication: Sendable {
     public let settings: ServerSettings
 
@@ -49,27 +47,126 @@ public struct MCPApplication: Sendable {
         configuration.maxJSONDepth = settings.maxJSONDepth
         configuration.toolTimeout = settings.toolTimeout > 0 ? .milliseconds(Int(settings.toolTimeout * 1000)) : nil
         settings.applyLimits(to: &configuration)
+        configuration.keyRing = keyRing
+        configuration.requestStateTTL = .milliseconds(Int(settings.keys.requestStateTTL * 1000))
         return configuration
+    }
+
+    /// The sealing keys: `SECRET_KEY`, else (a worker) the key its supervisor made up, else one
+    /// made up here.
+    var keyRing: KeyRing {
+        let madeUp = ProcessInfo.processInfo.environment[WorkerChannel.sessionKeyVariable].flatMap(
+            WorkerChannel.bytes(fromHex:))
+        return settings.keys.keyRing(madeUp: madeUp)
+    }
+
+    /// Says once, at start-up, when sealed state only this server can open: without
+    /// `SECRET_KEY` a session id or a `requestState` that reaches another replica is refused.
+    func warnIfKeysAreMadeUp(logger: Logger) {
+        guard settings.keys.secretKey == nil else { return }
+        logger.notice(
+            """
+            SECRET_KEY is not set: session ids and requestState are sealed with a key made up at start-up, which \
+            only this server's own processes share; set SECRET_KEY on every replica behind one proxy
+            """)
     }
 
     /// Serves `registry` in this process until end of input (stdio) or a termination signal.
     public func run(registry: Registry, instructions: String? = nil) async throws {
         signal(SIGPIPE, SIG_IGN)
         let logger = Logger(label: "mcp.server")
-        let server = MCPServer(registry: registry, configuration: serverConfiguration(instructions: instructions))
+        let router = MessageRouter(
+            server: MCPServer(registry: registry, configuration: serverConfiguration(instructions: instructions)))
         switch settings.transport {
         case .stdio:
-            try await runStdio(server, logger: logger)
+            let stdio = StdioServer(router: router, logger: logger, maxLineBytes: settings.maxBodySize)
+            logger.info(
+                "serving MCP on stdio",
+                metadata: [
+                    "tools": "\(registry.tools.count)", "environment": "\(settings.environment.rawValue)",
+                ])
+            try await runGroup(
+                [
+                    .init(service: ChangeService(server: router.server)),
+                    .init(
+                        service: StdioService(stdio: stdio, gracefulTimeout: gracefulTimeout, logger: logger),
+                        successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                logger: logger)
         case .streamableHTTP, .sse:
             let metrics = settings.enableMetrics ? MetricsStore(directory: nil, worker: nil) : nil
             metrics?.bootstrap()
-            let http = MCPHTTPService(
-                server: server,
-                configuration: httpConfiguration(listener: .bind(host: settings.host, port: settings.port)),
-                logger: logger, accessLog: settings.accessLog, metrics: metrics.map { metricsEndpoint($0) },
-                eventLoopGroup: eventLoopGroup, sessionRevocations: try settings.sessionRevocations())
-            try await serve(http, logger: logger, worker: nil)
+            let http = httpService(
+                router, configuration: httpConfiguration(listener: .bind(host: settings.host, port: settings.port)),
+                sessions: nil, revocations: try settings.sessionRevocations(), metrics: metrics, logger: logger)
+            checkDescriptorLimit(logger: logger)
+            warnIfExposedWithoutKey(logger: logger)
+            warnIfKeysAreMadeUp(logger: logger)
+            try await runGroup(
+                [
+                    .init(service: ChangeService(server: router.server)), .init(service: SessionSweeper(http: http)),
+                    .init(service: ServingHTTP(http: http, settings: settings, logger: logger)),
+                ],
+                logger: logger)
         }
+    }
+
+    /// Runs this process as worker `id` of a supervisor: serves the inherited socket (fd 3),
+    /// shares sessions and metrics through the supervisor's runtime folder.
+    public func runWorker(registry: Registry, instructions: String? = nil) async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let environment = ProcessInfo.processInfo.environment
+        guard let id = environment[WorkerChannel.workerIDVariable].flatMap(Int.init),
+            let directory = environment[WorkerChannel.runtimeDirectoryVariable]
+        else { throw RuntimeError("a worker is started by its supervisor (serve --workers N), not by hand") }
+        let runtime = try RuntimeDirectory.adopt(
+            path: directory, persistent: environment[WorkerChannel.persistentDirectoryVariable])
+        var logger = Logger(label: "mcp.server")
+        logger[metadataKey: "worker"] = "\(id)"
+        let router = MessageRouter(
+            server: MCPServer(registry: registry, configuration: serverConfiguration(instructions: instructions)))
+        let sessions = try SharedSessionRegistry(
+            path: runtime.sessionTable, capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
+        let metrics = settings.enableMetrics ? MetricsStore(directory: runtime.metrics, worker: id) : nil
+        metrics?.bootstrap()
+        var listener = httpConfiguration(listener: .inheritedSocket(WorkerChannel.listeningSocket))
+        if listener.sessionKey == nil {
+            listener.sessionKey = environment[WorkerChannel.sessionKeyVariable].flatMap(WorkerChannel.bytes(fromHex:))
+        }
+        let http = httpService(
+            router, configuration: listener, sessions: sessions,
+            revocations: try SharedSessionRevocations(path: runtime.revokedSessions), metrics: metrics, logger: logger)
+        let duties = WorkerDuties(
+            http: http, quota: settings.requestQuota(), metrics: metrics, eventLoopGroup: eventLoopGroup, logger: logger
+        )
+        checkDescriptorLimit(logger: logger)
+        try await runGroup(
+            [
+                // First in, last out: it beats while the HTTP service drains.
+                .init(service: duties, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: ChangeService(server: router.server)), .init(service: SessionSweeper(http: http)),
+                .init(service: ServingHTTP(http: http, settings: settings, logger: logger, worker: true)),
+            ], logger: logger)
+    }
+
+    /// Runs `services` until they end, shutting them down gracefully on SIGTERM or SIGINT.
+    func runGroup(_ services: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger) async throws {
+        var configuration = ServiceGroupConfiguration(services: services, logger: logger)
+        configuration.gracefulShutdownSignals = [.sigterm, .sigint]
+        try await ServiceGroup(configuration: configuration).run()
+        logger.info("stopped")
+    }
+
+    var gracefulTimeout: Duration { .milliseconds(Int(settings.gracefulTimeout * 1000)) }
+
+    func httpService(
+        _ router: MessageRouter, configuration: HTTPConfiguration, sessions: (any SessionRegistry)?,
+        revocations: (any SessionRevocations)?, metrics: MetricsStore?, logger: Logger
+    ) -> MCPHTTPService {
+        MCPHTTPService(
+            server: router.server, configuration: configuration, logger: logger, accessLog: settings.accessLog,
+            sessionRegistry: sessions, metrics: metrics.map { metricsEndpoint($0) }, eventLoopGroup: eventLoopGroup,
+            router: router, drainTimeout: gracefulTimeout, sessionRevocations: revocations)
     }
 
     /// The event loops HTTP runs on: `WORKER_THREADS` of them, or one per CPU.
@@ -82,42 +179,6 @@ public struct MCPApplication: Sendable {
         MetricsEndpoint(path: settings.metricsPath) { store.renderAll() }
     }
 
-    /// The HTTP settings these server settings imply, listening as `listener` says.
-    public func httpConfiguration(listener: HTTPConfiguration.Listener) -> HTTPConfiguration {
-        var http = HTTPConfiguration()
-        http.listener = listener
-        http.mcpPath = settings.mcpPath
-        http.legacySSE = settings.transport == .sse
-        http.statelessHTTP = settings.statelessHTTP
-        http.allowedOrigins = settings.allowedOrigins
-        http.allowedHosts = settings.allowedHosts
-        http.corsOrigins = settings.corsOrigins
-        http.trustedProxies = (try? TrustedProxies(settings.forwardedAllowIPs)) ?? .none
-        http.apiKey = settings.apiKey
-        http.metricsRequireAuth = settings.metricsRequireAuth
-        http.rateLimitRequests = settings.rateLimitRequests
-        http.rateLimitWindowSeconds = settings.rateLimitWindow
-        http.maxBodySize = settings.maxBodySize
-        http.maxHeaderBytes = settings.maxHeaderBytes
-        http.maxHeaderCount = settings.maxHeaderCount
-        http.keepAliveTimeout = settings.keepAliveTimeout
-        http.maxConnections = settings.maxConnections
-        http.bodyReadTimeout = .milliseconds(Int(settings.bodyTimeout * 1000))
-        http.sseKeepAliveInterval = settings.sseKeepAliveInterval
-        http.sessionIdleTTL = settings.sessionIdleTTL
-        http.maxSessions = settings.maxSessions
-        http.replayBufferSize = settings.replayBufferSize
-        http.sessionKey = settings.secretKey.map(SessionSealer.key(fromSecret:))
-        settings.applySessionLifetime(to: &http)
-        http.tlsCertificateFile = settings.tlsCertificateFile
-        http.tlsKeyFile = settings.tlsKeyFile
-        http.environmentName = settings.environment.rawValue
-        http.transportName = settings.transport.rawValue
-        return http
-    }
-
-    /// Starts `http`, serves until SIGTERM/SIGINT (or, for a worker, until its supervisor says
-    /// so or goes away), then drains lazily until `GRACEFUL_TIMEOUT`.
     /// Warns once per server (the supervisor, or a single process) when it listens beyond
     /// loopback with no API key.
     public func warnIfExposedWithoutKey(logger: Logger) {
@@ -127,75 +188,35 @@ public struct MCPApplication: Sendable {
             metadata: ["host": "\(settings.host)"])
     }
 
-    func serve(_ http: MCPHTTPService, logger: Logger, worker: WorkerHooks?) async throws {
+    func checkDescriptorLimit(logger: Logger) {
         let descriptors = DescriptorLimit.raiseToHard()
         if descriptors < settings.maxConnections + 64 {
             logger.warning(
                 "the open-file limit is below MAX_CONNECTIONS: connections beyond it are refused",
                 metadata: ["limit": "\(descriptors)", "max_connections": "\(settings.maxConnections)"])
         }
-        if case .bind = http.configuration.listener { warnIfExposedWithoutKey(logger: logger) }
-        try await http.start()
-        if let worker { await worker.warmUp(http) }
-        logger.info(
-            "serving MCP over HTTP",
-            metadata: [
-                "address": "\(http.localAddress.map { "\($0)" } ?? "\(settings.host):\(settings.port)")",
-                "path": "\(settings.mcpPath)",
-                "transport": "\(settings.transport.rawValue)", "stateless": "\(settings.statelessHTTP)",
-                "tools": "\(http.server.registry.tools.count)", "environment": "\(settings.environment.rawValue)",
-            ])
-        worker?.reportReady()
-        let stop = AsyncStream.makeStream(of: String.self)
-        worker?.watch(http, stop: stop.continuation)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(30))
-                    http.sweepSessions()
-                }
-            }
-            group.addTask {
-                let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
-                for await signal in signals {
-                    stop.continuation.yield("\(signal)")
-                    return
-                }
-            }
-            var reason = "stop"
-            for await next in stop.stream {
-                reason = next
-                break
-            }
-            logger.info("draining", metadata: ["reason": "\(reason)", "connections": "\(http.openConnections)"])
-            let deadline = ContinuousClock.now + .milliseconds(Int(settings.gracefulTimeout * 1000))
-            let left = await http.drain(until: deadline)
-            if left > 0 { logger.warning("graceful timeout reached; closing", metadata: ["connections": "\(left)"]) }
-            group.cancelAll()
-        }
-        worker?.finish()
-        logger.info("stopped")
     }
+}
 
-    private func runStdio(_ server: MCPServer, logger: Logger) async throws {
-        let stdio = StdioServer(server: server, logger: logger, maxLineBytes: settings.maxBodySize)
-        logger.info(
-            "serving MCP on stdio",
-            metadata: ["tools": "\(server.registry.tools.count)", "environment": "\(settings.environment.rawValue)"])
-        let graceful = settings.gracefulTimeout
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
-                for await signal in signals {
-                    logger.info("signal received; finishing in-flight requests", metadata: ["signal": "\(signal)"])
-                    stdio.shutdown()
-                    try? await Task.sleep(for: .milliseconds(Int(graceful * 1000)))
-                    stdio.cancelAll()
-                    return
-                }
-            }
-            await stdio.run()
-            group.cancelAll()
+/// The HTTP service with what the runtime adds around it: the log line once it serves, and
+/// for a worker the warm-up and the ready report.
+struct ServingHTTP: Service {
+    let http: MCPHTTPService
+    let settings: ServerSettings
+    let logger: Logger
+    var worker = false
+
+    func run() async throws {
+        try await http.run { [http, settings, logger, worker] in
+            if worker { await WorkerStartup.warmUpAndReport(http, logger: logger) }
+            logger.info(
+                "serving MCP over HTTP",
+                metadata: [
+                    "address": "\(http.localAddress.map { "\($0)" } ?? "\(settings.host):\(settings.port)")",
+                    "path": "\(settings.mcpPath)", "transport": "\(settings.transport.rawValue)",
+                    "stateless": "\(settings.statelessHTTP)", "tools": "\(http.server.registry.tools.count)",
+                    "environment": "\(settings.environment.rawValue)",
+                ])
         }
     }
 }

@@ -123,7 +123,8 @@ public struct ServerSettings: Sendable {
 
     // Secrets: never logged, reported only as set or not set.
     public var apiKey: String?
-    public var secretKey: String?
+    /// Sealing keys, request-state lifetime, replicas.
+    public var keys = KeySettings()
 
     public init() {}
 
@@ -211,7 +212,7 @@ public struct ServerSettings: Sendable {
         runtimeDirectory = settings.string("RUNTIME_DIR")
         sessionMaxAge = try settings.double("SESSION_MAX_AGE", default: sessionMaxAge, in: 1...31_536_000)
         apiKey = settings.secret("API_KEY")
-        secretKey = settings.secret("SECRET_KEY")
+        keys = try KeySettings(reading: settings)
     }
 
     /// This worker's request quota: `MAX_REQUESTS` plus a random share of the jitter; nil for none.
@@ -220,9 +221,12 @@ public struct ServerSettings: Sendable {
         return maxRequests + (maxRequestsJitter > 0 ? Int.random(in: 0...maxRequestsJitter) : 0)
     }
 
-    /// How many workers to run: `WORKERS`, else the formula over the CPU budget.
+    /// How many workers to run: `WORKERS`, else the formula over the CPU budget; always one with
+    /// the legacy SSE transport, whose sessions live in the process that holds their stream.
     public func workerCount(budget: CPUBudget) -> Int {
-        workers ?? budget.workers(perCPU: workersPerCPU, extra: workersExtra, minimum: workersMin, maximum: workersMax)
+        if transport == .sse { return 1 }
+        return workers
+            ?? budget.workers(perCPU: workersPerCPU, extra: workersExtra, minimum: workersMin, maximum: workersMax)
     }
 
     /// True when this configuration runs a supervisor with worker processes: production, or a
@@ -233,6 +237,6 @@ public struct ServerSettings: Sendable {
 
     /// The names of the secret settings with whether each has a value.
     public var secretsPresent: [String: Bool] {
-        ["API_KEY": apiKey != nil, "SECRET_KEY": secretKey != nil]
+        ["API_KEY": apiKey != nil, "SECRET_KEY": keys.secretKey != nil]
     }
 }

@@ -10,16 +10,18 @@ import Foundation
 /// under `Sources/` changes (the original scaffold's `--reload`). A failed build keeps the
 /// running server and prints the compiler's errors.
 public struct DevReloader: Sendable {
+    let product: String
     let arguments: [String]
     let interval: Double
 
-    public init(arguments: [String], interval: Double) {
+    /// - Parameter product: the executable product to build and run.
+    public init(product: String, arguments: [String], interval: Double) {
+        self.product = product
         self.arguments = arguments
         self.interval = interval
     }
 
     public func run() async throws {
-        let product = "mcp-server"
         var child: Process?
         var stamp = Self.sourcesStamp()
         if build(product: product) { child = try start(product: product) }

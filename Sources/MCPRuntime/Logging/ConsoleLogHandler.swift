@@ -36,8 +36,10 @@ public struct ConsoleLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        ConsoleOutput.write(render(event), to: stream)
+        sink.append(render(event), urgent: event.level >= .error)
     }
+
+    var sink: LogSink { stream == .standardError ? .standardError : .standardOutput }
 
     /// The bytes of one record's line, newline included.
     func render(_ event: LogEvent) -> [UInt8] {
@@ -50,35 +52,64 @@ public struct ConsoleLogHandler: LogHandler {
         }
     }
 
+    /// The fields every JSON record starts with.
+    static let recordFields: Set<String> = ["timestamp", "level", "message", "logger", "pid"]
+
     private func jsonLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> [UInt8] {
-        var object: JSONObject = [
-            "timestamp": .string(ConsoleOutput.timestamp()),
-            "level": .string(event.level.rawValue),
-            "message": .string(event.message.description),
-            "logger": .string(label),
-            "pid": .int(Int(getpid())),
-        ]
+        var writer = JSONWriter(capacity: 256)
+        writer.writeRaw("{\"timestamp\":\"")
+        LogTimestamp.append(to: &writer.bytes)
+        writer.writeRaw("\",\"level\":")
+        writer.writeString(event.level.rawValue)
+        writer.writeRaw(",\"message\":")
+        writer.writeString(event.message.description)
+        writer.writeRaw(",\"logger\":")
+        writer.writeString(label)
+        writer.writeRaw(",\"pid\":")
+        writer.writeInt(Int(Self.pid))
         for key in metadata.keys.sorted() {
             // A metadata key never shadows a field of the record (parsers disagree on duplicates).
-            object.append(object[key] == nil ? key : "metadata." + key, Self.json(metadata[key]!))
+            writer.bytes.append(UInt8(ascii: ","))
+            writer.writeString(Self.recordFields.contains(key) ? "metadata." + key : key)
+            writer.bytes.append(UInt8(ascii: ":"))
+            writer.write(Self.json(metadata[key]!))
         }
-        var writer = JSONWriter(capacity: 256)
-        writer.write(object)
-        writer.bytes.append(UInt8(ascii: "\n"))
+        writer.writeRaw("}\n")
         return writer.bytes
     }
 
     private func textLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> [UInt8] {
-        var line = ConsoleOutput.timestamp() + " "
+        var line = LogTimestamp.now() + " "
         let level = event.level.rawValue.uppercased()
         line += colour ? Self.colourCode(event.level) + level + "\u{1B}[0m" : level
         line += " " + label + ": " + LogSafe.escape(event.message.description)
         for key in metadata.keys.sorted() {
-            line += " " + key + "=" + LogSafe.escape(metadata[key]!.description)
+            line += " " + key + "=" + Self.textValue(metadata[key]!.description)
         }
         line += "\n"
         return Array(line.utf8)
     }
+
+    /// A metadata value of a text line: escaped, and quoted when it holds a space, `=` or `"` (or
+    /// is empty), so that a value cannot fake further `key=value` pairs.
+    static func textValue(_ value: String) -> String {
+        let escaped = LogSafe.escape(value)
+        let needsQuotes =
+            escaped.isEmpty
+            || escaped.utf8.contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") }
+        guard needsQuotes else { return escaped }
+        var quoted = "\""
+        for character in escaped.unicodeScalars {
+            switch character {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            default: quoted.unicodeScalars.append(character)
+            }
+        }
+        return quoted + "\""
+    }
+
+    static let pid = getpid()
 
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
@@ -98,32 +129,5 @@ public struct ConsoleLogHandler: LogHandler {
         case .warning: return "\u{1B}[33m"
         case .error, .critical: return "\u{1B}[31m"
         }
-    }
-}
-
-/// Serialises writes of whole log lines.
-enum ConsoleOutput {
-    private static let lock = Mutex(())
-
-    static func write(_ line: [UInt8], to stream: ConsoleLogHandler.Stream) {
-        let descriptor: Int32 = stream == .standardError ? 2 : 1
-        lock.withLock { _ in
-            var offset = 0
-            while offset < line.count {
-                let written = line.withUnsafeBytes {
-                    Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
-                }
-                if written <= 0 {
-                    if written < 0 && errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
-    }
-
-    static func timestamp() -> String {
-        Date().formatted(
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }

@@ -24,6 +24,8 @@ import Synchronization
 /// there, so a scrape that meets the exit counts it exactly once.
 public final class MetricsStore: Sendable {
     public let registry: PrometheusCollectorRegistry
+    /// swift-metrics' backend: the registry, with lock-free timers beside it.
+    let factory: RuntimeMetricsFactory
     /// Shared folder of the worker files; nil for a single process.
     public let directory: String?
     /// This process's file name in `directory`.
@@ -47,6 +49,9 @@ public final class MetricsStore: Sendable {
     ///   - worker: this worker's number (labels its process gauges).
     public init(directory: String?, worker: Int?) {
         registry = PrometheusCollectorRegistry()
+        var prometheus = PrometheusMetricsFactory(registry: registry)
+        prometheus.defaultDurationHistogramBuckets = Self.durationBuckets
+        factory = RuntimeMetricsFactory(prometheus: prometheus)
         self.directory = directory
         self.workerLabel = worker.map(String.init) ?? "0"
         self.ownFile = worker.map { "worker-\($0)-\(getpid()).prom" }
@@ -54,12 +59,15 @@ public final class MetricsStore: Sendable {
 
     /// Makes this store the backend of swift-metrics (call once, at start-up).
     public func bootstrap() {
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = Self.durationBuckets
         MetricsSystem.bootstrap(factory)
         let start = Date().timeIntervalSince1970
         Gauge(label: "mcp_worker_start_time_seconds", dimensions: [("worker", workerLabel)]).record(start)
+        droppedLogLines.increment(by: 0)
     }
+
+    /// Log lines dropped because stdout or stderr did not keep up (``LogSink``), already counted.
+    private let droppedCounted = Mutex<Int>(0)
+    private var droppedLogLines: Metrics.Counter { Metrics.Counter(label: "mcp_log_lines_dropped_total") }
 
     /// Refreshes this process's resource gauges (memory, CPU, descriptors).
     public func refreshProcessGauges() {
@@ -78,12 +86,18 @@ public final class MetricsStore: Sendable {
                 .increment(by: added)
         }
         Gauge(label: "mcp_worker_open_fds", dimensions: [("worker", workerLabel)]).record(Double(usage.openDescriptors))
+        let dropped = LogSink.droppedLines
+        let newlyDropped = droppedCounted.withLock { counted -> Int in
+            defer { counted = max(counted, dropped) }
+            return dropped - counted
+        }
+        if newlyDropped > 0 { droppedLogLines.increment(by: Int64(newlyDropped)) }
     }
 
     /// This process's exposition.
     public func renderOwn() -> String {
         refreshProcessGauges()
-        return registry.emitToString()
+        return registry.emitToString() + factory.timers.render()
     }
 
     /// Writes this process's exposition to its file (atomically, temp + rename) and returns it.

@@ -1,19 +1,21 @@
-import Foundation
-import InteropSupport
-import MCPCore
+public import Foundation
+public import MCPCore
 import Synchronization
 
 /// A running `mcp-server --transport stdio`, fed and read line by line.
-final class StdioProcess: Sendable {
-    let process: Process
-    let input: FileHandle
+public final class StdioProcess: Sendable {
+    public let process: Process
+    public let input: FileHandle
     private let collected = Collected()
-    let workspace: String
+    public let workspace: String
 
-    init(environment extra: [String: String] = [:], arguments: [String] = []) throws {
+    /// Starts the example server (or `binary`) on stdio.
+    public init(
+        environment extra: [String: String] = [:], arguments: [String] = [], binary: String = BuiltProducts.serverBinary
+    ) throws {
         workspace = NSTemporaryDirectory() + "mcp-stdio-" + UUID().uuidString
         process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.serverBinary)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments =
             ["--transport", "stdio", "--workspace", workspace, "--env-file", "/nonexistent"] + arguments
         var environment = ProcessInfo.processInfo.environment
@@ -41,23 +43,23 @@ final class StdioProcess: Sendable {
         }
     }
 
-    func send(_ line: String) {
+    public func send(_ line: String) {
         input.write(Data((line + "\n").utf8))
     }
 
-    func send(bytes: [UInt8]) {
+    public func send(bytes: [UInt8]) {
         input.write(Data(bytes))
     }
 
-    func closeInput() {
+    public func closeInput() {
         try? input.close()
     }
 
-    var output: [String] { collected.lines.withLock { $0 } }
-    var stderr: String { collected.stderr.withLock { $0 } }
+    public var output: [String] { collected.lines.withLock { $0 } }
+    public var stderr: String { collected.stderr.withLock { $0 } }
 
     /// Waits (up to `timeout`) until `count` lines arrived; returns them parsed.
-    func waitForLines(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [JSONValue] {
+    public func waitForLines(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [JSONValue] {
         let deadline = ContinuousClock.now + timeout
         while output.count < count && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
@@ -66,7 +68,7 @@ final class StdioProcess: Sendable {
     }
 
     /// The answer with `id`, waiting up to `timeout`.
-    func response(id: JSONValue, timeout: Duration = .seconds(20)) async throws -> JSONValue? {
+    public func response(id: JSONValue, timeout: Duration = .seconds(20)) async throws -> JSONValue? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let found = try output.map({ try JSONParser.parse($0) }).first(where: { $0["id"] == id }) {
@@ -78,13 +80,13 @@ final class StdioProcess: Sendable {
     }
 
     /// Waits for the process to exit and returns its status; nil if it did not exit in time.
-    func waitForExit(timeout: Duration = .seconds(10)) async throws -> Int32? {
+    public func waitForExit(timeout: Duration = .seconds(10)) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning { process.terminate() }
         try? FileManager.default.removeItem(atPath: workspace)
     }
@@ -111,12 +113,12 @@ final class Collected: Sendable {
 }
 
 /// A modern request line with the `_meta` envelope.
-func modern(_ id: Int, _ method: String, _ params: String = "{}") -> String {
+public func modern(_ id: Int, _ method: String, _ params: String = "{}") -> String {
     let meta =
         #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#
     let body = params == "{}" ? "{\(meta)}" : String(params.dropLast()) + ",\(meta)}"
     return #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(body)}"#
 }
 
-let initializeLine =
+public let initializeLine =
     #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#

@@ -1,30 +1,35 @@
-import Foundation
-import MCPCore
-import NIOCore
-import NIOHTTP1
+public import MCPCore
+public import NIOCore
+public import NIOHTTP1
 import NIOPosix
-import NIOSSL
+public import NIOSSL
 import Synchronization
 
 /// One HTTP response as a test sees it.
-struct TestResponse: Sendable {
-    var status: Int
-    var headers: [(String, String)]
-    var body: [UInt8]
+public struct HTTPTestResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
 
-    func header(_ name: String) -> String? {
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
-    func headers(_ name: String) -> [String] {
+    public func headers(_ name: String) -> [String] {
         headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
     }
 
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: JSONValue? { try? JSONParser.parse(body) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
+    public var json: JSONValue? { try? JSONParser.parse(body) }
 
     /// The JSON-RPC messages of an SSE body (`data:` lines), or the JSON body itself.
-    var messages: [JSONValue] {
+    public var messages: [JSONValue] {
         if header("content-type")?.hasPrefix("text/event-stream") == true {
             return text.split(separator: "\n").filter { $0.hasPrefix("data: ") }.compactMap {
                 try? JSONParser.parse(String($0.dropFirst(6)))
@@ -35,26 +40,26 @@ struct TestResponse: Sendable {
 }
 
 /// A minimal HTTP/1.1 client on NIO for tests: one request per connection, full control over
-/// headers and body, and streaming reads for SSE.
-struct TestHTTPClient: Sendable {
-    let host = "127.0.0.1"
-    let port: Int
-    var tls: NIOSSLContext?
+/// headers and body, and streaming reads for SSE. Used by ``MCPTestClient`` in `.live` mode.
+public struct HTTPTestClient: Sendable {
+    public let host = "127.0.0.1"
+    public let port: Int
+    public var tls: NIOSSLContext?
 
     static let group = MultiThreadedEventLoopGroup.singleton
 
-    init(port: Int, tls: NIOSSLContext? = nil) {
+    public init(port: Int, tls: NIOSSLContext? = nil) {
         self.port = port
         self.tls = tls
     }
 
-    func send(
+    public func send(
         _ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], body: [UInt8] = [],
         timeout: Duration = .seconds(30)
-    ) async throws -> TestResponse {
+    ) async throws -> HTTPTestResponse {
         var parts: [HTTPClientResponsePart] = []
         for try await part in try await stream(method, path, headers: headers, body: body) { parts.append(part) }
-        var response = TestResponse(status: 0, headers: [], body: [])
+        var response = HTTPTestResponse(status: 0, headers: [], body: [])
         for part in parts {
             switch part {
             case .head(let head):
@@ -70,14 +75,14 @@ struct TestHTTPClient: Sendable {
     }
 
     /// JSON body convenience.
-    func send(
+    public func send(
         _ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], json: String
-    ) async throws -> TestResponse {
+    ) async throws -> HTTPTestResponse {
         try await send(method, path, headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
     }
 
     /// The response parts as they arrive; the connection closes when the consumer stops.
-    func stream(
+    public func stream(
         _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []
     ) async throws
         -> AsyncThrowingStream<HTTPClientResponsePart, any Error>
@@ -135,21 +140,27 @@ struct TestHTTPClient: Sendable {
 
     /// Sends raw bytes on a fresh connection and returns whatever comes back until the server
     /// closes it or `timeout` passes.
-    func raw(_ bytes: [UInt8], timeout: Duration = .seconds(5)) async throws -> String {
+    public func raw(_ bytes: [UInt8], timeout: Duration = .seconds(5)) async throws -> String {
         try await rawExchange(bytes, timeout: timeout).text
     }
 
     /// Like ``raw(_:timeout:)``, also telling whether the server closed the connection (rather
     /// than the timeout ending the wait).
-    func rawExchange(
+    public func rawExchange(
         _ bytes: [UInt8], timeout: Duration = .seconds(5)
     ) async throws -> (text: String, closedByServer: Bool) {
-        let channel = try await ClientBootstrap(group: Self.group)
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: Self.group)
+                .connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch ChannelError.ioOnClosedChannel {
+            // The server closed the connection before this client could even use it.
+            return ("", true)
+        }
         let received = ReceivedBytes()
         let timedOut = ReceivedBytes()
         let timer = Task {
@@ -173,24 +184,4 @@ final class ReceivedBytes: Sendable {
     private let storage = Mutex<[UInt8]>([])
     func append(_ bytes: [UInt8]) { storage.withLock { $0 += bytes } }
     var bytes: [UInt8] { storage.withLock { $0 } }
-}
-
-/// The headers of a 2026-07-28 request for `method` (and `name`), plus the JSON body.
-enum Modern {
-    static let accept = ("Accept", "application/json, text/event-stream")
-
-    static func headers(_ method: String, name: String? = nil, version: String = "2026-07-28") -> [(String, String)] {
-        var headers = [accept, ("MCP-Protocol-Version", version), ("Mcp-Method", method)]
-        if let name { headers.append(("Mcp-Name", name)) }
-        return headers
-    }
-
-    static func body(
-        id: String = "1", _ method: String, _ params: String = "{}", version: String = "2026-07-28", meta: String = ""
-    ) -> String {
-        let envelope =
-            #""_meta":{"io.modelcontextprotocol/protocolVersion":"\#(version)","io.modelcontextprotocol/clientCapabilities":{}\#(meta)}"#
-        let body = params == "{}" ? "{\(envelope)}" : String(params.dropLast()) + ",\(envelope)}"
-        return #"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(body)}"#
-    }
 }

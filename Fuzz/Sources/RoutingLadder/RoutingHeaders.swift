@@ -1,1 +1,0 @@
-../../../Sources/MCPHTTP/Streamable/RoutingHeaders.swift

@@ -1,0 +1,96 @@
+/// A request the router decided to serve, with what the transport needs to know to carry its
+/// answer: whether it may send notifications first, whether it only makes sense as a stream,
+/// whether the client going away cancels it.
+public struct Exchange: Sendable {
+    enum Work: Sendable {
+        case request(RoutedRequest)
+        case batch([JSONValue], MessageOrigin)
+    }
+
+    let work: Work
+
+    /// The request, or nil for a batch.
+    public var request: RoutedRequest? {
+        if case .request(let request) = work { return request }
+        return nil
+    }
+
+    /// The method, or `batch`; for logs and metrics.
+    public var method: String { request?.message.method ?? "batch" }
+
+    /// The era the request is served under; nil for a batch (always a 2025-03-26 session).
+    public var era: Era? { request?.era }
+
+    /// True when the request may send notifications before its answer: it carries a valid
+    /// progress token or a log level (2026-07-28 `_meta`, or the session's `logging/setLevel`),
+    /// or it is a `subscriptions/listen`. Batches answer in one piece.
+    public var mayNotify: Bool {
+        guard let request else { return false }
+        return request.progressToken != nil || request.era.logLevel != nil || isSubscription
+    }
+
+    /// True when the request may send requests to the client while it runs (handshake era, in a
+    /// conversation the client's answers can come back to): such a request needs a stream too.
+    public var mayAskClient: Bool {
+        guard let request else { return false }
+        return !request.era.isModern && request.conversation != nil
+    }
+
+    /// `subscriptions/listen`: answered only as a stream (HTTP-5), limited per client (SUB-8).
+    public var isSubscription: Bool {
+        guard let request else { return false }
+        return request.era.isModern && request.message.method == "subscriptions/listen"
+    }
+
+    /// 2026-07-28: a client that goes away cancels its request (HTTP-M-13). In the handshake era
+    /// a dropped stream is not a cancellation (HTTP-L-10).
+    public var cancelsWhenClientLeaves: Bool { request?.era.isModern ?? false }
+
+    /// True when serving may take long enough that the transport should watch for the client
+    /// going away (calls of `async` tools, resource reads, prompt renders, listens); set for
+    /// requests that ``cancelsWhenClientLeaves``.
+    public var mayRunLong: Bool { request?.mayRunLong ?? false }
+
+    /// Who asks, for per-client limits (open listens). Transports set it for subscriptions:
+    /// the principal, else the client's address.
+    public var clientKey: String {
+        get { request?.clientKey ?? "" }
+        set {
+            guard case .request(var request) = work else { return }
+            request.clientKey = newValue
+            self = Exchange(work: .request(request))
+        }
+    }
+}
+
+/// One request as the router routed it: the message, the era it is served under, and what
+/// the router read from it once for everyone (progress token, conversation, caller).
+public struct RoutedRequest: Sendable {
+    public let message: JSONRPCRequest
+    public let era: Era
+    /// The request's `progressToken` when it is a valid one (a string or a number), echoed
+    /// exactly in progress notifications; nil otherwise, and then no progress is sent (PROG-1).
+    public let progressToken: JSONValue?
+    /// Where the request's id lives, for cancellation and server→client requests.
+    public let conversation: Conversation?
+    public let principal: String
+    public var clientKey: String
+    var mayRunLong = false
+
+    init(message: JSONRPCRequest, era: Era, conversation: Conversation?, principal: String) {
+        self.message = message
+        self.era = era
+        self.progressToken = Self.progressToken(message.params?["_meta"]?["progressToken"])
+        self.conversation = conversation
+        self.principal = principal
+        self.clientKey = principal
+    }
+
+    /// A legal progress token (string or number), or nil (PROG-1).
+    static func progressToken(_ value: JSONValue?) -> JSONValue? {
+        switch value {
+        case .some(.string), .some(.int), .some(.double): return value
+        default: return nil
+        }
+    }
+}

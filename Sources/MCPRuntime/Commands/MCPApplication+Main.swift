@@ -1,0 +1,58 @@
+public import ArgumentParser
+public import MCPCore
+import Synchronization
+
+extension MCPApplication {
+    /// The whole executable of a server: parses the command line and runs it. Subcommands:
+    /// `serve` (the default: one process, or a supervisor with workers in production or with
+    /// `--workers`), `worker` (started by the supervisor), `healthcheck`, `workers`, `dev`,
+    /// plus `commands` of your own.
+    public static func main(_ definition: ServerDefinition, commands: [any ParsableCommand.Type] = []) async {
+        CurrentServer.set(definition, commands: commands)
+        await RootCommand.main()
+    }
+
+    /// The whole executable of a server that offers fixed catalogues.
+    ///
+    /// ```swift
+    /// @main enum Main {
+    ///     static func main() async { await MCPApplication.main(name: "hello-server", catalogues: [Hello()]) }
+    /// }
+    /// ```
+    public static func main(name: String, instructions: String? = nil, catalogues: [any Catalogue]) async {
+        await main(ServerDefinition(name: name, instructions: instructions, catalogues: catalogues))
+    }
+}
+
+/// The server the running executable defines (set once, before the command line is parsed:
+/// ArgumentParser's commands are types, so they find it here).
+enum CurrentServer {
+    private static let storage = Mutex<(ServerDefinition, [any ParsableCommand.Type])?>(nil)
+
+    static func set(_ definition: ServerDefinition, commands: [any ParsableCommand.Type]) {
+        storage.withLock { $0 = (definition, commands) }
+    }
+
+    static var definition: ServerDefinition {
+        guard let current = storage.withLock({ $0 }) else {
+            fatalError("MCPApplication.main(_:) sets the server definition before the commands run")
+        }
+        return current.0
+    }
+
+    static var commands: [any ParsableCommand.Type] { storage.withLock { $0?.1 ?? [] } }
+}
+
+/// The top of the command line: the server's name, its subcommands, `serve` by default.
+struct RootCommand: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        let definition = CurrentServer.definition
+        return CommandConfiguration(
+            commandName: definition.name, abstract: definition.abstract,
+            subcommands: [
+                ServeCommand.self, WorkerCommand.self, HealthCheckCommand.self, DevCommand.self, WorkersCommand.self,
+            ]
+                + CurrentServer.commands,
+            defaultSubcommand: ServeCommand.self)
+    }
+}

@@ -1,0 +1,120 @@
+import Logging
+import MCPCore
+public import MCPHTTP
+
+/// Renders `access` records of the JSON console format straight into bytes: the same line
+/// ``ConsoleLogHandler`` writes for `logger.info("access", metadata: entry.metadata)` (keys
+/// sorted, handler metadata merged in), without building a metadata dictionary, sorting keys or
+/// formatting a date with Foundation per request. What does not change between requests — the
+/// level, message, logger and pid fields, the handler's own metadata, every key — is rendered
+/// once, when the writer is made.
+struct JSONAccessLogWriter: AccessLogWriter {
+    /// Between the timestamp and the metadata: `","level":"info","message":"access",…,"pid":N`.
+    let head: [UInt8]
+    let parts: [Part]
+    let sink: LogSink
+
+    enum Part {
+        /// `,"key":` and which field of the entry follows.
+        case field(key: [UInt8], Int)
+        /// A metadata entry of the handler, rendered whole.
+        case fixed([UInt8])
+    }
+
+    init(label: String, metadata: Logger.Metadata, sink: LogSink) {
+        var head = JSONWriter(capacity: 96)
+        head.writeRaw("\",\"level\":\"info\",\"message\":\"access\",\"logger\":")
+        head.writeString(label)
+        head.writeRaw(",\"pid\":")
+        head.writeInt(Int(ConsoleLogHandler.pid))
+        self.head = head.bytes
+        // The entry's keys win over the handler's (as in `render`, where event metadata is merged last).
+        let fields = Dictionary(uniqueKeysWithValues: AccessLogEntry.keys.enumerated().map { ($1, $0) })
+        var parts: [(key: String, part: Part)] = []
+        for (key, index) in fields {
+            var writer = JSONWriter(capacity: 32)
+            writer.bytes.append(UInt8(ascii: ","))
+            writer.writeString(key)
+            writer.bytes.append(UInt8(ascii: ":"))
+            parts.append((key, .field(key: writer.bytes, index)))
+        }
+        for (key, value) in metadata where fields[key] == nil {
+            var writer = JSONWriter(capacity: 32)
+            writer.bytes.append(UInt8(ascii: ","))
+            writer.writeString(ConsoleLogHandler.recordFields.contains(key) ? "metadata." + key : key)
+            writer.bytes.append(UInt8(ascii: ":"))
+            writer.write(ConsoleLogHandler.json(value))
+            parts.append((key, .fixed(writer.bytes)))
+        }
+        self.parts = parts.sorted { $0.key < $1.key }.map(\.part)
+        self.sink = sink
+    }
+
+    func write(_ entry: AccessLogEntry) {
+        sink.append(render(entry))
+    }
+
+    func render(_ entry: AccessLogEntry) -> [UInt8] {
+        var writer = JSONWriter(capacity: 512)
+        writer.writeRaw("{\"timestamp\":\"")
+        LogTimestamp.append(to: &writer.bytes)
+        writer.bytes.append(contentsOf: head)
+        for part in parts {
+            switch part {
+            case .fixed(let bytes):
+                writer.bytes.append(contentsOf: bytes)
+            case .field(let key, let index):
+                Self.write(index, of: entry, key: key, into: &writer)
+            }
+        }
+        writer.writeRaw("}\n")
+        return writer.bytes
+    }
+
+    /// Field `index` (of ``AccessLogEntry/keys``) as `,"key":"value"`, or nothing when absent.
+    /// Numbers are strings, as swift-log's `stringConvertible` metadata renders them.
+    private static func write(_ index: Int, of entry: AccessLogEntry, key: [UInt8], into writer: inout JSONWriter) {
+        func text(_ value: String?) {
+            guard let value else { return }
+            writer.bytes.append(contentsOf: key)
+            writer.writeString(value)
+        }
+        func number(_ value: Int, milliseconds: Bool = false) {
+            writer.bytes.append(contentsOf: key)
+            writer.bytes.append(UInt8(ascii: "\""))
+            if milliseconds {
+                LogTimestamp.appendDigits(value / 1000, width: 1, to: &writer.bytes)
+                writer.bytes.append(UInt8(ascii: "."))
+                LogTimestamp.appendDigits(value % 1000, width: 3, to: &writer.bytes)
+            } else {
+                LogTimestamp.appendDigits(value, width: 1, to: &writer.bytes)
+            }
+            writer.bytes.append(UInt8(ascii: "\""))
+        }
+        switch index {
+        case 0: text(entry.clientAddress)
+        case 1: number(entry.microseconds, milliseconds: true)
+        case 2: text(entry.method)
+        case 3: number(entry.bodyBytes)
+        case 4: number(entry.status)
+        case 5: text(entry.route)
+        case 6: text(entry.era)
+        case 7: text(entry.mcpMethod)
+        case 8: text(entry.sessionID)
+        case 9: text(entry.toolName)
+        case 10: text(entry.peerAddress)
+        case 11: text(entry.requestID)
+        case 12: text(entry.path)
+        case 13: text(entry.userAgent)
+        default: break
+        }
+    }
+}
+
+extension ConsoleLogHandler: AccessLogCapableHandler {
+    /// JSON lines are rendered straight to the buffer; text lines go through `log`.
+    public func accessLogWriter() -> (any AccessLogWriter)? {
+        guard format == .json, logLevel <= .info else { return nil }
+        return JSONAccessLogWriter(label: label, metadata: metadata, sink: sink)
+    }
+}

@@ -1,0 +1,140 @@
+import MCPCore
+import MCPHTTP
+import MCPTesting
+import NIOHTTP1
+import Synchronization
+import Testing
+
+/// A tool that waits until cancelled, and says when it was.
+@Catalogue
+struct Sleeper {
+    static let cancelled = Mutex(0)
+
+    /// Waits unless cancelled.
+    /// - Parameter seconds: How long.
+    @Tool static func sleep(seconds: Int = 60, context: RequestContext) async throws -> String {
+        do {
+            try await Task.sleep(for: .seconds(seconds))
+        } catch {
+            cancelled.withLock { $0 += 1 }
+            throw error
+        }
+        return "woke"
+    }
+}
+
+/// What the server does when a client goes away or speaks out of turn inside a session. How
+/// fast it notices is measured by Tests/Process (no clock in a unit test): here, whether.
+@Suite("HTTP, clients that leave", .serialized)
+struct ClientGoneTests {
+    /// Starts a call of the sleeper, waits until it runs, and drops the connection; returns
+    /// whether the server cancelled it (waiting up to `patience` for that to happen).
+    func cancelledAfterTheClientLeft(
+        _ server: HTTPHarness, headers: [(String, String)], body: String, patience: Duration = .seconds(20)
+    ) async throws -> Bool {
+        let before = Sleeper.cancelled.withLock { $0 }
+        let stream = try await server.client.stream(
+            "POST", "/mcp", headers: [("Content-Type", "application/json")] + headers, body: Array(body.utf8))
+        let reader = Task { for try await _ in stream {} }
+        for _ in 0..<1000 where server.service.status.inFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(server.service.status.inFlight == 1, "the call is running")
+        reader.cancel()  // closes the connection
+        let deadline = ContinuousClock.now + patience
+        while ContinuousClock.now < deadline {
+            if Sleeper.cancelled.withLock({ $0 }) > before { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    @Test func aModernRequestIsCancelledWhenItsClientLeavesBeforeAJSONAnswer() async throws {
+        try await withServer(catalogues: [Sleeper()]) { server in
+            let cancelled = try await cancelledAfterTheClientLeft(
+                server, headers: Modern.headers("tools/call", name: "sleep"),
+                body: Modern.body("tools/call", #"{"name":"sleep","arguments":{}}"#))
+            #expect(cancelled)
+        }
+    }
+
+    @Test func aModernStreamIsCancelledWhenItsClientLeavesBeforeTheFirstEvent() async throws {
+        try await withServer(catalogues: [Sleeper()]) { server in
+            // With a progress token the answer would stream; the sleeper never sends an event.
+            let cancelled = try await cancelledAfterTheClientLeft(
+                server, headers: Modern.headers("tools/call", name: "sleep"),
+                body: Modern.body("tools/call", #"{"name":"sleep","arguments":{}}"#, meta: #","progressToken":"p""#))
+            #expect(cancelled)
+        }
+    }
+
+    @Test func aHandshakeEraRequestRunsOnWhenItsClientLeaves() async throws {
+        try await withServer(catalogues: [Sleeper()]) { server in
+            // HTTP-L-10: dropping the stream is not a cancellation in the handshake era.
+            let cancelled = try await cancelledAfterTheClientLeft(
+                server, headers: [accept],
+                body:
+                    #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sleep","arguments":{"seconds":3}}}"#,
+                patience: .seconds(2))
+            #expect(!cancelled)
+        }
+    }
+
+    @Test func versionHeaderErrorsInsideASessionCarryTheRequestID() async throws {
+        try await withServer({ $0.statelessHTTP = false }) { server in
+            let initialized = try await server.client.send(headers: [accept], json: initializeBody)
+            let id = try #require(initialized.header("mcp-session-id"))
+            for (header, code) in [("2026-07-28", -32022), ("1999-01-01", -32022), ("2025-06-18", -32600)] {
+                let answer = try await server.client.send(
+                    headers: [accept, ("Mcp-Session-Id", id), ("MCP-Protocol-Version", header)],
+                    json: #"{"jsonrpc":"2.0","id":42,"method":"tools/list"}"#)
+                #expect(answer.status == 400, "\(header)")
+                #expect(answer.json?["id"] == 42, "\(header)")
+                #expect(answer.json?["error"]?["code"] == .int(code), "\(header)")
+                if code == -32022 {
+                    #expect(answer.json?["error"]?["data"]?["supported"] == ["2025-11-25"], "the session's version")
+                }
+            }
+        }
+    }
+
+    @Test func aSessionsGETStreamIsReleasedAsSoonAsItsClientLeaves() async throws {
+        // Keep-alives far apart: the release must not wait for a failed write.
+        try await withServer({
+            $0.statelessHTTP = false
+            $0.sseKeepAliveInterval = 30
+        }) { server in
+            let initialized = try await server.client.send(headers: [accept], json: initializeBody)
+            let id = try #require(initialized.header("mcp-session-id"))
+            let headers = [("Accept", "text/event-stream"), ("Mcp-Session-Id", id)]
+            let client = server.client
+            /// The status a new GET stream gets; the stream stays open until `holder` is cancelled.
+            func open() async throws -> (status: Int, holder: Task<Void, any Error>) {
+                let stream = try await client.stream("GET", "/mcp", headers: headers)
+                let (statuses, gotStatus) = AsyncStream.makeStream(of: Int.self)
+                let holder = Task {
+                    for try await part in stream {
+                        if case .head(let head) = part { gotStatus.yield(Int(head.status.code)) }
+                    }
+                }
+                for await status in statuses { return (status, holder) }
+                return (0, holder)
+            }
+            let (status, first) = try await open()
+            #expect(status == 200)
+            let (conflict, second) = try await open()
+            #expect(conflict == 409, "one GET stream per session")
+            second.cancel()
+            first.cancel()  // the client goes away
+            var reopened = 0
+            for _ in 0..<50 {
+                try await Task.sleep(for: .milliseconds(20))
+                let (again, holder) = try await open()
+                holder.cancel()
+                if again == 200 {
+                    reopened += 1
+                    break
+                }
+            }
+            #expect(reopened == 1, "the slot is free within a second, not after a keep-alive timeout")
+        }
+    }
+}

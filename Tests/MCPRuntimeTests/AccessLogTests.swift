@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import MCPHTTP
+@testable import MCPRuntime
+
+/// The access line written by the fast path is the line the console handler writes for the
+/// same record through swift-log (dashboards and log pipelines read that format).
+@Suite("Access log lines")
+struct AccessLogTests {
+    static let full = AccessLogEntry(
+        method: "POST", path: "/mcp", route: "/mcp", status: 200, bodyBytes: 187, microseconds: 1234,
+        requestID: "0f1e2d3c-req", clientAddress: "203.0.113.7", peerAddress: "127.0.0.1",
+        userAgent: "curl/8.5 \"quoted\" \\ back", mcpMethod: "tools/call", toolName: "add", era: "2026-07-28",
+        sessionID: "s.1")
+
+    static let minimal = AccessLogEntry(
+        method: "GET", path: "/health", route: "/health", status: 503, bodyBytes: 0, microseconds: 7,
+        requestID: "r", clientAddress: "-", peerAddress: nil, userAgent: nil, mcpMethod: nil, toolName: nil,
+        era: nil, sessionID: nil)
+
+    /// The line through `log`, as `logger.info("access", metadata:)` gives it.
+    func generic(_ handler: ConsoleLogHandler, _ entry: AccessLogEntry) -> String {
+        let event = LogEvent(
+            level: .info, message: "access", metadata: entry.metadata, source: nil, file: #fileID, function: #function,
+            line: #line)
+        return String(decoding: handler.render(event), as: UTF8.self)
+    }
+
+    func withoutTimestamp(_ line: String) -> String {
+        line.replacing(#/"timestamp":"[^"]*"/#, with: "\"timestamp\":\"T\"")
+    }
+
+    @Test(arguments: [full, minimal])
+    func fastLineIsTheGenericLine(entry: AccessLogEntry) throws {
+        var handler = ConsoleLogHandler(label: "mcp.server", level: .info, format: .json, stream: .standardOutput)
+        handler.metadata["worker"] = "1"
+        handler.metadata["pid"] = "shadowed"
+        handler.metadata["request.id"] = "the entry's own wins"
+        let writer = try #require(handler.accessLogWriter() as? JSONAccessLogWriter)
+        let fast = String(decoding: writer.render(entry), as: UTF8.self)
+        #expect(withoutTimestamp(fast) == withoutTimestamp(generic(handler, entry)))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(fast.utf8)) as? [String: Any])
+        #expect(object["message"] as? String == "access")
+        #expect(object["worker"] as? String == "1")
+        #expect(object["request.id"] as? String == entry.requestID)
+    }
+
+    @Test func numbersAreStringsAsBefore() throws {
+        let handler = ConsoleLogHandler(label: "mcp.server", level: .info, format: .json, stream: .standardOutput)
+        let writer = try #require(handler.accessLogWriter() as? JSONAccessLogWriter)
+        let line = String(decoding: writer.render(Self.full), as: UTF8.self)
+        #expect(line.contains(#""duration_ms":"1.234""#))
+        #expect(line.contains(#""http.response.status_code":"200""#))
+        #expect(line.contains(#""http.response.body.size":"187""#))
+        #expect(AccessLogEntry.milliseconds(7) == "0.007")
+        #expect(AccessLogEntry.milliseconds(12_345_678) == "12345.678")
+    }
+
+    @Test func textFormatAndQuietLevelsTakeTheGenericPath() {
+        let text = ConsoleLogHandler(label: "mcp.server", level: .info, format: .text, stream: .standardOutput)
+        #expect(text.accessLogWriter() == nil)
+        let warning = ConsoleLogHandler(label: "mcp.server", level: .warning, format: .json, stream: .standardOutput)
+        #expect(warning.accessLogWriter() == nil)
+    }
+
+    @Test func keysAreSortedAsHandlersSortThem() {
+        #expect(AccessLogEntry.keys == AccessLogEntry.keys.sorted())
+        #expect(AccessLogEntry.keys.count == Self.full.values.count)
+    }
+
+    @Test func timestampIsFoundationsISO8601() {
+        for seconds in [0, 951_782_400, 1_795_000_000, 4_102_444_799] {
+            for milliseconds in [0, 7, 999] {
+                var bytes: [UInt8] = []
+                LogTimestamp.append(seconds: seconds, milliseconds: milliseconds, to: &bytes)
+                let date = Date(timeIntervalSince1970: Double(seconds) + Double(milliseconds) / 1000 + 0.0001)
+                let foundation = date.formatted(
+                    .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(
+                        separator: .omitted))
+                #expect(String(decoding: bytes, as: UTF8.self) == foundation)
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import MCPRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Batched log output: whole lines, none lost while the reader keeps up, drops counted when it
+/// does not.
+@Suite("Log sink")
+struct LogSinkTests {
+    /// Reads `descriptor` until end of file on a thread of its own (a blocking read must not
+    /// hold one of the concurrency pool's few threads).
+    final class PipeReader: Sendable {
+        private let bytes = Mutex<[UInt8]>([])
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ descriptor: Int32) {
+            Thread { [self] in
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    if count <= 0 { break }
+                    bytes.withLock { $0 += buffer[0..<count] }
+                }
+                done.signal()
+            }.start()
+        }
+
+        /// Everything read, once the writer's end is closed.
+        func all() -> [UInt8] {
+            done.wait()
+            return bytes.withLock { $0 }
+        }
+    }
+
+    @Test func linesFromManyThreadsArriveWholeAndOnce() async throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let sink = LogSink(descriptor: ends[1])
+        let reader = PipeReader(ends[0])
+        await withTaskGroup(of: Void.self) { group in
+            for thread in 0..<8 {
+                group.addTask {
+                    for number in 0..<2000 {
+                        let padding = String(repeating: "x", count: (thread * 131 + number) % 700)
+                        sink.append(Array("{\"thread\":\(thread),\"n\":\(number),\"pad\":\"\(padding)\"}\n".utf8))
+                    }
+                }
+            }
+        }
+        sink.flush()
+        close(ends[1])
+        let text = String(decoding: reader.all(), as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 16_000)
+        var next = [Int](repeating: 0, count: 8)
+        for line in lines {
+            let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let thread = try #require(object["thread"] as? Int)
+            #expect(object["n"] as? Int == next[thread], "one thread's lines keep their order")
+            next[thread] += 1
+        }
+        #expect(sink.droppedLines == 0)
+    }
+
+    @Test func aReaderThatStopsCostsCountedLinesNotWaits() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let sink = LogSink(descriptor: ends[1], capacity: 16 * 1024)
+        let line = Array((String(repeating: "y", count: 99) + "\n").utf8)
+        // Nobody reads: the pipe (64 KiB) fills, the writer blocks, the buffer fills, then lines
+        // are dropped. Were appending to wait for the pipe, this loop would never end.
+        for _ in 0..<5000 { sink.append(line) }
+        let reader = PipeReader(ends[0])
+        sink.flush()
+        close(ends[1])
+        let received = reader.all().count { $0 == UInt8(ascii: "\n") }
+        #expect(sink.droppedLines > 0)
+        #expect(received + sink.droppedLines == 5000, "every line is either written or counted")
+    }
+}
