@@ -130,7 +130,18 @@ def wait_terminal(port: int, task_id: str, limit: float = 60) -> dict:
 
 
 def store_rows(server: Server, query: str) -> list[tuple]:
-    path = os.path.join(tempfile.gettempdir(), f"mcp-server-{server.process.pid}", "tasks.sqlite3")
+    # The supervisor's private runtime folder (mkdtemp): its workers are told it in MCP_RUNTIME_DIR.
+    folder = ""
+    for pid in server.workers():
+        try:
+            for entry in open(f"/proc/{pid}/environ", "rb").read().split(b"\0"):
+                if entry.startswith(b"MCP_RUNTIME_DIR="):
+                    folder = entry.split(b"=", 1)[1].decode()
+        except OSError:
+            continue
+        if folder:
+            break
+    path = os.path.join(folder, "tasks.sqlite3")
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as connection:
         return connection.execute(query).fetchall()
 

@@ -55,12 +55,19 @@ public struct ToolDefinition: Sendable {
     public var inputSchema: JSONSchema
     public var outputSchema: JSONSchema?
     public var annotations: ToolAnnotations
-    /// True for `async` functions: only those can be cancelled or timed out.
+    /// True for `async` functions, which run in the request's task. Synchronous ones run off
+    /// the concurrency pool (``perform``).
     public var isAsync: Bool
     /// Whether the tool runs as a task (2025-11-25 `execution.taskSupport`; the 2026-07-28
     /// tasks extension). Only `async` tools can be task-capable.
     public var taskSupport: TaskSupport
     public var run: @Sendable (ToolArguments, RequestContext) async throws -> ToolResult
+    /// For a synchronous function: the function itself, which the server runs on
+    /// ``BlockingWork``'s threads (bounded, so slow calls cannot starve other requests), under
+    /// `TOOL_TIMEOUT` like any call. Nil for `async` functions.
+    public var perform: (@Sendable (ToolArguments, RequestContext) throws -> ToolResult)?
+    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
+    public let stats = CallStats()
 
     public init<Output: ToolOutput>(
         name: String,
@@ -103,6 +110,7 @@ public struct ToolDefinition: Sendable {
             annotations: annotations, isAsync: false,
             run: { arguments, context in try perform(arguments, context).toolResult })
         self.outputSchema = Output.outputSchema
+        self.perform = { arguments, context in try perform(arguments, context).toolResult }
     }
 
     /// Rejects arguments the tool does not declare (validation before the function runs).

@@ -217,6 +217,7 @@ public final class MCPServer: Sendable {
         )
         context.asker = asker
         context.server = self
+        context.maxResultBytes = configuration.maxResultBytes
         return context
     }
 

@@ -101,11 +101,18 @@ extension MCPServer {
                 context.taskReporter = reporter
                 let result: ToolResult
                 // No TOOL_TIMEOUT: a task runs until it ends, is cancelled, or outlives its TTL.
+                var object: JSONObject
                 switch await run(tool, arguments: arguments, context: context, timeout: .some(nil)) {
-                case .completed(let completed): result = completed
-                case .inputRequired: result = .error("Tool '\(tool.name)' needs input, which a task cannot ask for")
+                case .completed(let completed, let wire):
+                    result = completed
+                    object = wire
+                case .inputRequired:
+                    result = .error("Tool '\(tool.name)' needs input, which a task cannot ask for")
+                    object = result.json(for: era.version)
+                case .busy:
+                    result = .error("Tool '\(tool.name)' could not run: the server was busy")
+                    object = result.json(for: era.version)
                 }
-                var object = result.json(for: era.version)
                 decorate(&object, era: era)
                 // 2025-11-25: a tool error fails the task; the extension keeps it `completed` (TASK-4).
                 let failed = result.isError && !era.isModern
