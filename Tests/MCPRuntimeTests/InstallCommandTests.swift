@@ -34,13 +34,15 @@ struct InstallCommandTests {
             let urlKey = client == .windsurf ? "serverUrl" : "url"
             #expect(entry?[urlKey]?.stringValue?.hasSuffix("/mcp") == true, "\(client): \(urlKey)")
             #expect(entry?["headers"]?["Authorization"] == "Bearer k-123")
-            #expect(entry?["type"] == (typed ? JSONValue.string("http") : nil))
+            let type: JSONValue? = typed ? .string("http") : Optional.none
+            #expect(entry?["type"] == type)
             #expect(entry?["command"] == nil)
         } else {
             #expect(entry?["command"]?.stringValue?.hasPrefix("/") == true, "\(client): absolute command")
             #expect(entry?["args"] == ["--transport", "stdio"])
             #expect(entry?["env"]?["LOG_LEVEL"] == "debug")
-            #expect(entry?["type"] == (typed ? JSONValue.string("stdio") : nil))
+            let type: JSONValue? = typed ? .string("stdio") : Optional.none
+            #expect(entry?["type"] == type)
         }
     }
 
