@@ -22,10 +22,15 @@ public struct Workspace: Sendable {
     public let root: String
     public let maxReadBytes: Int
     public let maxWriteBytes: Int
+    /// Quota of the whole workspace (`WORKSPACE_MAX_BYTES`): file sizes plus 4 KiB per folder;
+    /// nil for none. Checked before each write; workers writing at the same moment can pass it
+    /// by at most one file each.
+    public let maxTotalBytes: Int?
 
     /// Opens (creating when missing) the workspace at `path`.
     public init(
-        path: String, maxReadBytes: Int = 10 * 1024 * 1024, maxWriteBytes: Int = 10 * 1024 * 1024
+        path: String, maxReadBytes: Int = 10 * 1024 * 1024, maxWriteBytes: Int = 10 * 1024 * 1024,
+        maxTotalBytes: Int? = nil
     ) throws(ToolError) {
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
             throw ToolError("Cannot create the workspace folder (errno \(errno))")
@@ -35,6 +40,7 @@ public struct Workspace: Sendable {
         free(resolved)
         self.maxReadBytes = maxReadBytes
         self.maxWriteBytes = maxWriteBytes
+        self.maxTotalBytes = maxTotalBytes
     }
 
     // MARK: Path handling

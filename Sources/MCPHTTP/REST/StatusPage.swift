@@ -20,13 +20,12 @@ enum StatusPage {
             }
             return result
         }
-        let tools = registry.tools.map { "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>" }
-            .joined()
-        let resources = (registry.resources + registry.templates).map { "<li><code>\(escape($0.uri))</code></li>" }
-            .joined()
-        let prompts = registry.prompts.map {
-            "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>"
-        }.joined()
+        // `/` is open without the API key (a browser's landing page): with a key configured it
+        // names the server only, and the catalogue stays behind the key as on /api/v1/tools.
+        let catalogue =
+            configuration.apiKey != nil
+            ? "<p>The catalogue is listed at <a href=\"/api/v1/tools\">/api/v1/tools</a> with the API key.</p>"
+            : catalogueHTML(registry: registry, escape: escape)
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>\(escape(info.name))</title>
@@ -38,10 +37,23 @@ enum StatusPage {
             <p>MCP endpoint: <code>\(escape(configuration.mcpPath))</code> (Streamable HTTP, both protocol eras). \
             Also <a href="/health">/health</a>, <a href="/ready">/ready</a>, <a href="/info">/info</a>, \
             <a href="/api/v1/tools">/api/v1/tools</a>, <a href="/openapi.json">/openapi.json</a>.</p>
+            \(catalogue)
+            </body></html>
+            """
+    }
+
+    static func catalogueHTML(registry: Registry, escape: (String) -> String) -> String {
+        let tools = registry.tools.map { "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>" }
+            .joined()
+        let resources = (registry.resources + registry.templates).map { "<li><code>\(escape($0.uri))</code></li>" }
+            .joined()
+        let prompts = registry.prompts.map {
+            "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>"
+        }.joined()
+        return """
             <h2>Tools (\(registry.tools.count))</h2><ul>\(tools)</ul>
             <h2>Resources (\(registry.resources.count + registry.templates.count))</h2><ul>\(resources)</ul>
             <h2>Prompts (\(registry.prompts.count))</h2><ul>\(prompts)</ul>
-            </body></html>
             """
     }
 }
