@@ -9,10 +9,13 @@ PYTHON ?= python3
 VENV ?= .venv
 RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug
 
-.PHONY: help install dev test lint format build run docker-build docker-run health info bench clean
+.PHONY: help init install dev inspect test lint format build run docker-build docker-run health info bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+init: ## Create .env from env.example (an existing .env is kept)
+	@if [ -e .env ]; then echo ".env exists; left as it is"; else cp env.example .env && echo "created .env from env.example"; fi
 
 install: ## Resolve Swift packages; venv with the official MCP SDK for the interop tests
 	swift package resolve
@@ -22,15 +25,19 @@ install: ## Resolve Swift packages; venv with the official MCP SDK for the inter
 dev: ## Development server: rebuild and restart when Sources/ changes
 	swift run mcp-server dev
 
+inspect: ## Development server with the demo tools; open the inspector page it prints
+	@echo "inspector: http://$(HOST):$(PORT)/inspector (the status page is http://$(HOST):$(PORT)/)"
+	ENVIRONMENT=development INSPECTOR=true ENABLE_DEMO_TOOLS=true HOST=$(HOST) PORT=$(PORT) swift run mcp-server
+
 test: ## The tests (what the README names)
 	swift test
 
 lint: ## swift-format (strict) and shellcheck on the shell scripts
-	swift format lint --strict -r Sources Tests Package.swift
-	shellcheck deploy/docker/docker-entrypoint.sh bench/run.sh .ci/run
+	swift format lint --strict -r Sources Tests Examples Package.swift
+	shellcheck deploy/docker/docker-entrypoint.sh bench/run.sh .ci/run Templates/server/.ci/run
 
 format: ## Format the Swift sources in place
-	swift format -i -r --parallel Sources Tests Package.swift
+	swift format -i -r --parallel Sources Tests Examples Package.swift
 
 build: ## Release binary, built like the Docker image builds it
 	swift build $(RELEASE_FLAGS)

@@ -45,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Compiler plug-in behind @Tool, @Prompt, @Resource, @Schema and @Catalogue.
@@ -160,9 +161,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `mcp-server new`: a new server package rendered from Templates/ and the deployment kit.
+        .target(
+            name: "MCPScaffold",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "mcp-server",
-            dependencies: ["ExampleServer", "MCPRuntime", "MCPCore"],
+            dependencies: ["ExampleServer", "MCPRuntime", "MCPCore", "MCPScaffold"],
             swiftSettings: strictSettings
         ),
         // The smallest server: one tool, the whole runtime (stdio, HTTP, workers) in a few lines.
@@ -244,6 +254,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPScaffoldTests",
+            dependencies: ["MCPScaffold", "InteropSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

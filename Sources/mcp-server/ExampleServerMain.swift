@@ -1,7 +1,9 @@
 import ExampleServer
 import MCPRuntime
+import MCPScaffold
 
-/// `mcp-server`: the example catalogue on the scaffold's runtime.
+/// `mcp-server`: the example catalogue on the scaffold's runtime, and `mcp-server new` to start a
+/// server of your own.
 @main
 enum ExampleServerMain {
     static func main() async {
@@ -9,6 +11,8 @@ enum ExampleServerMain {
             ServerDefinition(
                 name: "mcp-server",
                 abstract: "The Awesome MCP Scaffold example server (MCP 2026-07-28 and the handshake era).",
-                instructions: ExampleCatalogue.instructions, registry: exampleRegistry))
+                version: ScaffoldPackage.version, instructions: ExampleCatalogue.instructions,
+                registry: exampleRegistry),
+            commands: [NewCommand.self])
     }
 }

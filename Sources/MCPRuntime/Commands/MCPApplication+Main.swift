@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Foundation
 public import MCPCore
 import Synchronization
 
@@ -9,7 +10,7 @@ extension MCPApplication {
     /// plus `commands` of your own.
     public static func main(_ definition: ServerDefinition, commands: [any ParsableCommand.Type] = []) async {
         CurrentServer.set(definition, commands: commands)
-        await RootCommand.main()
+        await RootCommand.runAsRoot(CommandLine.arguments.dropFirst().map { $0 })
     }
 
     /// The whole executable of a server that offers fixed catalogues.
@@ -41,6 +42,9 @@ enum CurrentServer {
     }
 
     static var commands: [any ParsableCommand.Type] { storage.withLock { $0?.1 ?? [] } }
+
+    /// The running server's setting defaults (none before `main` sets the definition).
+    static var defaults: [String: String] { storage.withLock { $0?.0.defaults ?? [:] } }
 }
 
 /// The top of the command line: the server's name, its subcommands, `serve` by default.
@@ -48,11 +52,36 @@ struct RootCommand: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         let definition = CurrentServer.definition
         return CommandConfiguration(
-            commandName: definition.name, abstract: definition.abstract,
+            commandName: definition.name, abstract: definition.abstract, version: definition.version,
             subcommands: [
                 ServeCommand.self, WorkerCommand.self, HealthCheckCommand.self, DevCommand.self, WorkersCommand.self,
+                InstallCommand.self,
             ]
                 + CurrentServer.commands,
             defaultSubcommand: ServeCommand.self)
     }
+}
+
+extension RootCommand {
+    /// Parses and runs the command line as `main()` does, except that a usage error (an unknown
+    /// option, a missing argument, a failed validation) exits with status 2 — what configuration
+    /// errors exit with, and what shells and most CLIs use — instead of ArgumentParser's 64.
+    static func runAsRoot(_ arguments: [String]) async -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(withError: nil)
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            exit(withError: ExitCode(usageErrorStatus))
+        }
+    }
+
+    /// The exit status of a usage error.
+    static let usageErrorStatus: Int32 = 2
 }

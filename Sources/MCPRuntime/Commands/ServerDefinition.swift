@@ -16,6 +16,11 @@ public struct ServerDefinition: Sendable {
     public var name: String
     /// One line for `--help`.
     public var abstract: String
+    /// What `--version` prints.
+    public var version: String
+    /// Settings by their environment name (`["TRANSPORT": "stdio"]`) that this server uses when
+    /// neither a flag, the environment nor `.env` sets them.
+    public var defaults: [String: String]
     /// Text for the model about how to use this server (`instructions`).
     public var instructions: String?
     /// Builds the registry from the settings (a workspace path, feature flags); called once per
@@ -24,10 +29,13 @@ public struct ServerDefinition: Sendable {
 
     public init(
         name: String, abstract: String = "An MCP server (2026-07-28 and the handshake era).",
-        instructions: String? = nil, registry: @escaping @Sendable (ServerSettings) throws -> Registry
+        version: String = "1.0.0", instructions: String? = nil, defaults: [String: String] = [:],
+        registry: @escaping @Sendable (ServerSettings) throws -> Registry
     ) {
         self.name = name
         self.abstract = abstract
+        self.version = version
+        self.defaults = defaults
         self.instructions = instructions
         self.registry = registry
     }
@@ -35,9 +43,11 @@ public struct ServerDefinition: Sendable {
     /// A server offering fixed catalogues.
     public init(
         name: String, abstract: String = "An MCP server (2026-07-28 and the handshake era).",
-        instructions: String? = nil, catalogues: [any Catalogue]
+        version: String = "1.0.0", instructions: String? = nil, defaults: [String: String] = [:],
+        catalogues: [any Catalogue]
     ) {
-        self.init(name: name, abstract: abstract, instructions: instructions) { _ in
+        self.init(name: name, abstract: abstract, version: version, instructions: instructions, defaults: defaults) {
+            _ in
             try Registry(catalogues: catalogues)
         }
     }

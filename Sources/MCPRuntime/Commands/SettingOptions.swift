@@ -48,7 +48,8 @@ public struct SettingOptions: ParsableArguments, Sendable {
     /// Reads every setting; an invalid one prints one line and exits with status 2.
     public func settings() async throws -> ServerSettings {
         do {
-            let reader = try await SettingsReader.layered(flags: flags, dotEnvPath: envFile ?? ".env")
+            let reader = try await SettingsReader.layered(
+                flags: flags, dotEnvPath: envFile ?? ".env", defaults: CurrentServer.defaults)
             return try ServerSettings(reading: reader)
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))

@@ -17,7 +17,8 @@ public struct SettingsReader: Sendable {
 
     /// Flags (by environment name) over `environment` over the `.env` file at `dotEnvPath`.
     public static func layered(
-        flags: [String: String], environment: [String: String]? = nil, dotEnvPath: String? = ".env"
+        flags: [String: String], environment: [String: String]? = nil, dotEnvPath: String? = ".env",
+        defaults: [String: String] = [:]
     ) async throws -> SettingsReader {
         let environment = environment ?? ProcessInfo.processInfo.environment
         var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
@@ -31,6 +32,10 @@ public struct SettingsReader: Sendable {
         if let dotEnvPath {
             providers.append(
                 EnvironmentVariablesProvider(environmentVariables: try EnvironmentFile.variables(atPath: dotEnvPath)))
+        }
+        if !defaults.isEmpty {
+            // The server's own defaults (ServerDefinition.defaults): below everything the user sets.
+            providers.append(EnvironmentVariablesProvider(environmentVariables: defaults))
         }
         return SettingsReader(reader: ConfigReader(providers: providers))
     }

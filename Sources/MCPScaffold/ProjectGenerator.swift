@@ -1,0 +1,297 @@
+public import Foundation
+import Mustache
+
+/// What a new server package is made of: its name, how it depends on the scaffold, its default
+/// transport and which of the scaffold's example catalogues it serves besides its own tool.
+public struct ProjectOptions: Sendable {
+    /// How the new package reaches the scaffold's library products.
+    public enum Dependency: Sendable, Equatable {
+        /// `.package(path:)`: offline, and this repository's own CI.
+        case local(path: String)
+        /// `.package(url:from:)`.
+        case remote(url: String, version: String)
+    }
+
+    public enum Transport: String, Sendable, CaseIterable {
+        case http
+        case stdio
+    }
+
+    /// The example catalogues a new server can start with (the scaffold's `ExampleServer` product).
+    public enum ExampleCatalogue: String, Sendable, CaseIterable {
+        case calculator
+        case text
+        case system
+        case prompts
+
+        /// Swift expressions that make the catalogue's values.
+        var expressions: [String] {
+            switch self {
+            case .calculator: ["Calculator()"]
+            case .text: ["TextTools()"]
+            case .system: ["SystemResources()"]
+            case .prompts: ["CodePrompts()", "DataPrompts()"]
+            }
+        }
+    }
+
+    public var name: String
+    public var dependency: Dependency
+    public var transport: Transport
+    public var catalogues: [ExampleCatalogue]
+
+    public init(name: String, dependency: Dependency, transport: Transport = .http, catalogues: [ExampleCatalogue] = [])
+    {
+        self.name = name
+        self.dependency = dependency
+        self.transport = transport
+        self.catalogues = catalogues
+    }
+
+    /// Whether the scaffold comes from a local path.
+    public var isLocal: Bool {
+        if case .local = dependency { return true }
+        return false
+    }
+
+    /// `demo-server` → `DemoServer`: the library target (and module) with the server's catalogue.
+    public var moduleName: String {
+        name.split(whereSeparator: { $0 == "-" || $0 == "_" }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+            .joined()
+    }
+
+    /// The package identity SwiftPM gives the scaffold in the new package's manifest: the last
+    /// path component of its path or URL (without `.git`), lowercased.
+    public var scaffoldIdentity: String {
+        let location: String
+        switch dependency {
+        case .local(let path): location = path
+        case .remote(let url, _): location = url
+        }
+        var last = location.split(separator: "/").last.map(String.init) ?? location
+        if last.hasSuffix(".git") { last.removeLast(4) }
+        return last.lowercased()
+    }
+
+    /// The names SwiftPM or the scaffold already use, which a new server's module must not take.
+    static let reservedModules: Set<String> = [
+        "MCPCore", "MCPStdio", "MCPHTTP", "MCPRuntime", "MCPTesting", "ExampleServer", "MCPMacros", "MCPScaffold",
+    ]
+
+    /// Checks the name: lowercase letters, digits and dashes, starting with a letter.
+    public func validate() throws(ProjectError) {
+        let allowed = name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+        }
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first), allowed, !name.hasSuffix("-"),
+            !name.contains("--")
+        else {
+            throw .invalid(
+                "name '\(name)': use lowercase letters, digits and single dashes, starting with a letter (e.g. weather-server)"
+            )
+        }
+        guard !Self.reservedModules.contains(where: { $0.lowercased() == moduleName.lowercased() }) else {
+            throw .invalid("name '\(name)' gives the module \(moduleName), which the scaffold already has")
+        }
+    }
+}
+
+/// A generated file.
+public struct GeneratedFile: Sendable, Equatable {
+    /// Relative to the new package's folder.
+    public var path: String
+    public var contents: String
+    public var executable: Bool
+}
+
+public enum ProjectError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalid(String)
+    case templates(String)
+    case target(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let text), .templates(let text), .target(let text): text
+        }
+    }
+}
+
+/// Renders a new server package. Two kinds of source, both read from a checkout of the scaffold:
+/// - `Templates/server/`: the package's own files (manifest, sources, tests, README, AI-assistant
+///   rules, `.ci/run`) as Mustache templates; `__NAME__` and `__MODULE__` in a path become the
+///   server's name and module.
+/// - the deployment kit of the scaffold itself (Dockerfile, entrypoint, `deploy/`, Compose,
+///   `env.example`), copied with the example server's names replaced by the new server's, so the
+///   kit a new project gets is the one the scaffold's checks test.
+public struct ProjectGenerator: Sendable {
+    /// The scaffold checkout the templates and the kit come from.
+    public let scaffoldRoot: URL
+
+    public init(scaffoldRoot: URL) {
+        self.scaffoldRoot = scaffoldRoot
+    }
+
+    /// The deployment kit: files and folders of the scaffold, and where they go in the new package.
+    static let kit: [(source: String, destination: String)] = [
+        ("Dockerfile", "Dockerfile"),
+        (".dockerignore", ".dockerignore"),
+        ("docker-compose.yml", "docker-compose.yml"),
+        ("deploy", "deploy"),
+        ("env.example", ".env.example"),
+    ]
+
+    /// Every file of the new package, rendered.
+    public func files(_ options: ProjectOptions) throws -> [GeneratedFile] {
+        try options.validate()
+        let templates = scaffoldRoot.appendingPathComponent("Templates/server")
+        guard FileManager.default.fileExists(atPath: templates.path) else {
+            throw ProjectError.templates(
+                "no templates at \(templates.path): run from a checkout of the scaffold or pass --templates PATH")
+        }
+        var files: [GeneratedFile] = []
+        var context = Self.context(options)
+        context["rules"] = try sharedRules()
+        for relative in try Self.walk(templates) {
+            let source = try String(contentsOf: templates.appendingPathComponent(relative), encoding: .utf8)
+            let template: MustacheTemplate
+            do {
+                template = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + source)
+            } catch {
+                throw ProjectError.templates("Templates/server/\(relative): \(error)")
+            }
+            var path = relative.replacingOccurrences(of: "__NAME__", with: options.name)
+                .replacingOccurrences(of: "__MODULE__", with: options.moduleName)
+            if path.hasSuffix(".mustache") { path.removeLast(".mustache".count) }
+            files.append(
+                GeneratedFile(
+                    path: path, contents: template.render(context),
+                    executable: Self.isExecutable(templates.appendingPathComponent(relative))))
+        }
+        let names = Self.kitReplacements(name: options.name)
+        for (source, destination) in Self.kit {
+            let url = scaffoldRoot.appendingPathComponent(source)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+                throw ProjectError.templates("the scaffold at \(scaffoldRoot.path) has no \(source)")
+            }
+            let relatives = isFolder.boolValue ? try Self.walk(url).map { "/" + $0 } : [""]
+            for relative in relatives {
+                let file = URL(fileURLWithPath: url.path + relative)
+                let text = try String(contentsOf: file, encoding: .utf8)
+                files.append(
+                    GeneratedFile(
+                        path: Self.replacing(destination + relative, names), contents: Self.replacing(text, names),
+                        executable: Self.isExecutable(file)))
+            }
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// The rules every project shares, from the scaffold's own `AGENTS.md` (between its
+    /// `shared-rules` markers), so the generated `AGENTS.md` never drifts from the scaffold's.
+    func sharedRules() throws -> String {
+        let text = try String(contentsOf: scaffoldRoot.appendingPathComponent("AGENTS.md"), encoding: .utf8)
+        guard let start = text.range(of: "<!-- shared-rules:start -->\n"),
+            let end = text.range(of: "<!-- shared-rules:end -->", range: start.upperBound..<text.endIndex)
+        else { throw ProjectError.templates("AGENTS.md has no shared-rules section") }
+        return String(text[start.upperBound..<end.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Writes the package into `folder`, which must not exist yet (or be empty).
+    public func write(_ options: ProjectOptions, to folder: URL) throws {
+        let manager = FileManager.default
+        if let existing = try? manager.contentsOfDirectory(atPath: folder.path), !existing.isEmpty {
+            throw ProjectError.target("\(folder.path) exists and is not empty")
+        }
+        let files = try files(options)
+        for file in files {
+            let url = folder.appendingPathComponent(file.path)
+            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.contents.utf8).write(to: url)
+            if file.executable { try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path) }
+        }
+    }
+
+    /// The values the templates use.
+    static func context(_ options: ProjectOptions) -> [String: Any] {
+        let identity = options.scaffoldIdentity
+        let dependency: String
+        switch options.dependency {
+        case .local(let path): dependency = ".package(path: \(swiftLiteral(path)))"
+        case .remote(let url, let version):
+            dependency = ".package(url: \(swiftLiteral(url)), from: \(swiftLiteral(version)))"
+        }
+        let catalogues = options.catalogues.flatMap(\.expressions)
+        return [
+            "name": options.name,
+            "module": options.moduleName,
+            "package": identity,
+            "dependency": dependency,
+            "local": options.isLocal,
+            "stdio": options.transport == .stdio,
+            "http": options.transport == .http,
+            "transport": options.transport == .stdio ? "stdio" : "streamable-http",
+            "examples": !catalogues.isEmpty,
+            "exampleCatalogues": catalogues.map { ", " + $0 }.joined(),
+            "exampleNames": options.catalogues.map(\.rawValue).joined(separator: ", "),
+        ]
+    }
+
+    /// The example server's names in the kit, and what they become: the image, the Kubernetes
+    /// labels, the Compose project, the binary, its job and dashboard.
+    static func kitReplacements(name: String) -> [(String, String)] {
+        [
+            (
+                "Awesome MCP Scaffold for Swift: the example MCP server",
+                "\(name): an MCP server built with Awesome MCP Scaffold for Swift"
+            ),
+            ("awesome-mcp-server", name),
+            ("awesome-mcp-scaffold", name),
+            ("name: awesome-mcp\n", "name: \(name)\n"),
+            ("mcp-server", name),
+            ("Tests/Deploy/", "the scaffold's Tests/Deploy/"),
+        ]
+    }
+
+    /// Replaces every pattern in one pass, the first that matches at a position winning, so a
+    /// replacement is never replaced again (a server named `weather-mcp-server` stays that).
+    static func replacing(_ text: String, _ replacements: [(String, String)]) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var index = text.startIndex
+        outer: while index < text.endIndex {
+            for (pattern, replacement) in replacements where text[index...].hasPrefix(pattern) {
+                result += replacement
+                index = text.index(index, offsetBy: pattern.count)
+                continue outer
+            }
+            result.append(text[index])
+            index = text.index(after: index)
+        }
+        return result
+    }
+
+    /// Files under a folder, relative to it, sorted; hidden files included.
+    static func walk(_ folder: URL) throws -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else {
+            throw ProjectError.templates("cannot read \(folder.path)")
+        }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder.path + "/" + relative, isDirectory: &isFolder),
+                !isFolder.boolValue
+            {
+                files.append(relative)
+            }
+        }
+        return files.sorted()
+    }
+
+    static func isExecutable(_ url: URL) -> Bool { FileManager.default.isExecutableFile(atPath: url.path) }
+
+    /// A Swift string literal for a path or URL.
+    static func swiftLiteral(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
