@@ -6,20 +6,7 @@ enum StatusPage {
     static func html(server: MCPServer, configuration: HTTPConfiguration) -> String {
         let info = server.configuration.info
         let registry = server.registry
-        func escape(_ text: String) -> String {
-            var result = ""
-            for character in text {
-                switch character {
-                case "&": result += "&amp;"
-                case "<": result += "&lt;"
-                case ">": result += "&gt;"
-                case "\"": result += "&quot;"
-                case "'": result += "&#39;"
-                default: result.append(character)
-                }
-            }
-            return result
-        }
+        let escape = HTMLText.escape
         let tools = registry.tools.map { "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>" }
             .joined()
         let resources = (registry.resources + registry.templates).map { "<li><code>\(escape($0.uri))</code></li>" }
@@ -27,6 +14,9 @@ enum StatusPage {
         let prompts = registry.prompts.map {
             "<li><code>\(escape($0.name))</code> — \(escape($0.description ?? ""))</li>"
         }.joined()
+        let inspectorLink =
+            configuration.inspector
+            ? "\n<p>Try the tools in the <a href=\"\(InspectorRoutes.pagePath)\">inspector</a>.</p>" : ""
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>\(escape(info.name))</title>
@@ -37,7 +27,7 @@ enum StatusPage {
             \(escape(configuration.environmentName))</p>
             <p>MCP endpoint: <code>\(escape(configuration.mcpPath))</code> (Streamable HTTP, both protocol eras). \
             Also <a href="/health">/health</a>, <a href="/ready">/ready</a>, <a href="/info">/info</a>, \
-            <a href="/api/v1/tools">/api/v1/tools</a>, <a href="/openapi.json">/openapi.json</a>.</p>
+            <a href="/api/v1/tools">/api/v1/tools</a>, <a href="/openapi.json">/openapi.json</a>.</p>\(inspectorLink)
             <h2>Tools (\(registry.tools.count))</h2><ul>\(tools)</ul>
             <h2>Resources (\(registry.resources.count + registry.templates.count))</h2><ul>\(resources)</ul>
             <h2>Prompts (\(registry.prompts.count))</h2><ul>\(prompts)</ul>

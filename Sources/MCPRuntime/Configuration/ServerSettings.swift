@@ -54,6 +54,8 @@ public struct ServerSettings: Sendable {
     public var gracefulTimeout = 30.0
     /// Offer the demo tools (`long_task`) as well.
     public var enableDemoTools = false
+    /// Serve the inspector page at `/inspector` (default: in development only).
+    public var inspector = false
 
     // HTTP edge
     /// Origins allowed besides loopback (`*` for any).
@@ -138,6 +140,7 @@ public struct ServerSettings: Sendable {
         regexTimeout = try settings.double("REGEX_TIMEOUT", default: regexTimeout, in: 0.01...60)
         gracefulTimeout = try settings.double("GRACEFUL_TIMEOUT", default: gracefulTimeout, in: 0...3600)
         enableDemoTools = try settings.bool("ENABLE_DEMO_TOOLS", default: enableDemoTools)
+        inspector = try settings.bool("INSPECTOR", default: environment == .development)
         allowedOrigins = settings.list("ALLOWED_ORIGINS", default: allowedOrigins)
         allowedHosts = settings.list("ALLOWED_HOSTS", default: allowedHosts)
         corsOrigins = settings.list("CORS_ORIGINS", default: corsOrigins)
