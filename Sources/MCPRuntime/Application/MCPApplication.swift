@@ -201,12 +201,15 @@ public struct MCPApplication: Sendable {
 }
 
 /// The HTTP service with what the runtime adds around it: the log line once it serves, and
-/// for a worker the warm-up and the ready report.
-struct ServingHTTP: Service {
+/// for a worker the warm-up and the ready report. Described by name only: the service group
+/// logs a failing service's description, and the settings hold secrets.
+struct ServingHTTP: Service, CustomStringConvertible {
     let http: MCPHTTPService
     let settings: ServerSettings
     let logger: Logger
     var worker = false
+
+    var description: String { "ServingHTTP" }
 
     func run() async throws {
         try await http.run { [http, settings, logger, worker] in
