@@ -49,6 +49,7 @@ struct RootCommand: AsyncParsableCommand {
         let definition = CurrentServer.definition
         return CommandConfiguration(
             commandName: definition.name, abstract: definition.abstract,
+            discussion: ServeCommand.optionsForTopLevelHelp,
             subcommands: [
                 ServeCommand.self, WorkerCommand.self, HealthCheckCommand.self, DevCommand.self, WorkersCommand.self,
             ]

@@ -53,6 +53,17 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
+extension ServeCommand {
+    /// The options of `serve`, for the top-level `--help`: `serve` is what runs without a
+    /// subcommand, so its options are the ones people look for there.
+    static var optionsForTopLevelHelp: String {
+        let help = helpMessage(includeHidden: false, columns: 100)
+        guard let options = help.range(of: "OPTIONS:") else { return "" }
+        return "Without a subcommand, serve runs; its options:\n"
+            + help[options.upperBound...].trimmingCharacters(in: .newlines)
+    }
+}
+
 /// `worker`: one worker process of a supervisor (started by it, not by hand).
 struct WorkerCommand: AsyncParsableCommand {
     static let name = "worker"
