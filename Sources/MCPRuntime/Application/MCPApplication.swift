@@ -40,6 +40,13 @@ public struct MCPApplication: Sendable {
         }
     }
 
+    /// Logs what reading the settings noticed (the original's names, unknown keys, the default
+    /// workspace's fallback), once per server: the supervisor or the single process, not each worker.
+    public func logSettingNotices() {
+        let logger = Logger(label: "mcp.settings")
+        for notice in settings.notices { logger.warning("\(notice)") }
+    }
+
     /// The protocol-level configuration these settings imply.
     public func serverConfiguration(instructions: String? = nil) -> ServerConfiguration {
         var configuration = ServerConfiguration(

@@ -41,6 +41,9 @@ enum CurrentServer {
     }
 
     static var commands: [any ParsableCommand.Type] { storage.withLock { $0?.1 ?? [] } }
+
+    /// The server's name, when one is set.
+    static var name: String? { storage.withLock { $0?.0.name } }
 }
 
 /// The top of the command line: the server's name, its subcommands, `serve` by default.

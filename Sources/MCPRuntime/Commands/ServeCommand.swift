@@ -18,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try await options.settings()
         let app = MCPApplication(settings: settings)
         app.bootstrapLogging()
+        app.logSettingNotices()
         guard settings.usesWorkers else {
             try await app.run(registry: try definition.registry(settings), instructions: definition.instructions)
             return
