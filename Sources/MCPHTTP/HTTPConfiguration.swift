@@ -55,6 +55,8 @@ public struct HTTPConfiguration: Sendable {
     // Sessions (handshake era, when not stateless)
     /// Seconds a session may stay idle before it expires.
     public var sessionIdleTTL: Double = 1800
+    /// Seconds a session id stays valid after `initialize`, however active (`SESSION_MAX_AGE`).
+    public var sessionMaxAge: Double = 86_400
     public var maxSessions = 1000
     /// Events kept per session for `Last-Event-ID` replay.
     public var replayBufferSize = 256

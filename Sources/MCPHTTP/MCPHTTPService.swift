@@ -37,10 +37,14 @@ public final class MCPHTTPService: Service, Sendable {
     ///     metrics through swift-metrics; nil turns both off.
     ///   - drainTimeout: how long a graceful shutdown waits for open connections (`GRACEFUL_TIMEOUT`).
     ///   - router: the message router to serve through; a new one for `server` by default.
+    ///   - sessionRevocations: where sessions ended by DELETE are remembered (shared by all
+    ///     workers, and kept across restarts in `RUNTIME_DIR`); this process's memory by default.
     public init(
         server: MCPServer, configuration: HTTPConfiguration, logger: Logger, accessLog: Bool = false,
         sessionRegistry: (any SessionRegistry)? = nil, metrics: MetricsEndpoint? = nil,
-        eventLoopGroup: (any EventLoopGroup)? = nil, router: MessageRouter? = nil, drainTimeout: Duration = .seconds(30)
+        eventLoopGroup: (any EventLoopGroup)? = nil, router: MessageRouter? = nil,
+        drainTimeout: Duration = .seconds(30),
+        sessionRevocations: (any SessionRevocations)? = nil
     ) {
         self.server = server
         self.drainTimeout = drainTimeout
@@ -56,7 +60,8 @@ public final class MCPHTTPService: Service, Sendable {
             ?? LocalSessionRegistry(capacity: configuration.maxSessions, idleTTL: configuration.sessionIdleTTL)
         let sessions = SessionManager(
             sealer: SessionSealer(key: configuration.sessionKey), registry: registry,
-            replayBufferSize: configuration.replayBufferSize)
+            replayBufferSize: configuration.replayBufferSize, revocations: sessionRevocations,
+            maxAge: configuration.sessionMaxAge)
         self.sessions = sessions
         let routes = Self.makeRouter(
             messageRouter: router, configuration: configuration, status: status, sessions: sessions,
@@ -183,6 +188,11 @@ public final class MCPHTTPService: Service, Sendable {
                 return Response(
                     status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            }
+            // HEAD answers like GET without the body (a probe that checks the endpoint is up).
+            router.head(RouterPath(metrics.path)) { _, context in
+                context.record.update { $0.route = metrics.path }
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"])
             }
         }
         if configuration.legacySSE {

@@ -17,7 +17,9 @@ enum InputLine: Sendable {
 
 /// Reads newline-delimited messages from a file descriptor on a thread of its own, so a
 /// blocking `read` never holds a Swift concurrency thread. Lines over `maxLineBytes` are
-/// skipped to their newline and reported as ``InputLine/oversized(length:)``.
+/// skipped to their newline and reported as ``InputLine/oversized(length:)``: the limit is
+/// exact (a line of `maxLineBytes` passes, one byte more never does) and the buffer never holds
+/// more than `maxLineBytes`.
 struct LineReader: Sendable {
     let fileDescriptor: Int32
     let maxLineBytes: Int
@@ -48,6 +50,10 @@ struct LineReader: Sendable {
                         emit(.oversized(length: discardedLength + index - start))
                         discarding = false
                         discardedLength = 0
+                    } else if pending.count + (index - start) > maxLineBytes {
+                        // Over the limit within this chunk: never buffered, never passed on.
+                        emit(.oversized(length: pending.count + index - start))
+                        pending = []
                     } else {
                         pending.append(contentsOf: chunk[start..<index])
                         emit(.line(pending))
@@ -58,13 +64,12 @@ struct LineReader: Sendable {
                 if start < count {
                     if discarding {
                         discardedLength += count - start
+                    } else if pending.count + (count - start) > maxLineBytes {
+                        discarding = true
+                        discardedLength = pending.count + count - start
+                        pending = []
                     } else {
                         pending.append(contentsOf: chunk[start..<count])
-                        if pending.count > maxLineBytes {
-                            discarding = true
-                            discardedLength = pending.count
-                            pending = []
-                        }
                     }
                 }
             }

@@ -17,7 +17,8 @@ func exampleRegistry(_ settings: ServerSettings) throws -> Registry {
     appSettings.logLevel = settings.logLevel.rawValue
     appSettings.secretsPresent = settings.secretsPresent
     let workspace = try Workspace(
-        path: settings.workspaceDirectory, maxReadBytes: settings.maxFileSize, maxWriteBytes: settings.maxFileSize)
+        path: settings.workspaceDirectory, maxReadBytes: settings.maxFileSize, maxWriteBytes: settings.maxFileSize,
+        maxTotalBytes: settings.workspaceMaxBytes > 0 ? settings.workspaceMaxBytes : nil)
     return try ExampleCatalogue.registry(
         settings: appSettings, workspace: workspace, regexTimeout: .milliseconds(Int(settings.regexTimeout * 1000)),
         demoTools: settings.enableDemoTools)

@@ -13,8 +13,24 @@ struct JSONParserTests {
         #expect(try JSONParser.parse("1") == .int(1))
         #expect(try JSONParser.parse("1.0") == .double(1.0))
         #expect(try JSONParser.parse("-0") == .int(0))
-        // Larger than Int: kept as a floating-point number, so it can never be a JSON-RPC id.
-        #expect(try JSONParser.parse("18446744073709551616") == .double(18_446_744_073_709_551_616))
+        #expect(try JSONParser.parse("9223372036854775807") == .int(Int.max))
+        #expect(try JSONParser.parse("-9223372036854775808") == .int(Int.min))
+        #expect(try JSONParser.parse("1e30") == .double(1e30))
+    }
+
+    /// An integer beyond 64 bits is refused, with a message that says so, instead of silently
+    /// becoming an approximate floating-point number (an id, a file's content would change).
+    @Test(arguments: [
+        "18446744073709551616", "9223372036854775808", "-9223372036854775809",
+        #"{"id":1e0,"n":[123456789012345678901234567890]}"#,
+    ])
+    func refusesIntegersBeyondSixtyFourBits(_ text: String) {
+        #expect {
+            _ = try JSONParser.parse(text)
+        } throws: { error in
+            guard let error = error as? JSONParseError, error.reason == .integerOutOfRange else { return false }
+            return error.description.contains("outside the 64-bit range")
+        }
     }
 
     @Test func keepsKeyOrderAndLastDuplicateWins() throws {
@@ -70,5 +86,24 @@ struct JSONParserTests {
         #expect(
             String(decoding: JSONWriter.pretty(value, indent: 2), as: UTF8.self)
                 == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}")
+    }
+
+    /// Memory is bounded by the text: dense tiny objects (25 times their text once parsed) are
+    /// refused; ordinary JSON of the same size, and long strings, are not.
+    @Test func denseValuesAreRefusedOrdinaryOnesAreNot() throws {
+        let dense = "[" + Array(repeating: #"{"a":1}"#, count: 200_000).joined(separator: ",") + "]"
+        #expect {
+            _ = try JSONParser.parse(dense)
+        } throws: { error in
+            guard let error = error as? JSONParseError, case .tooLarge = error.reason else { return false }
+            return error.description.contains("too dense")
+        }
+        let records =
+            "["
+            + Array(repeating: #"{"id":123,"name":"Alice Example","active":true}"#, count: 40_000)
+            .joined(separator: ",") + "]"
+        #expect(try JSONParser.parse(records).arrayValue?.count == 40_000)
+        let text = #"{"text":""# + String(repeating: "x", count: 2 << 20) + #""}"#
+        #expect(try JSONParser.parse(text)["text"]?.stringValue?.count == 2 << 20)
     }
 }

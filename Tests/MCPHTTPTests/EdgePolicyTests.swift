@@ -218,8 +218,9 @@ struct EdgePolicyTests {
 
     @Test func disconnectsSlowClients() async throws {
         try await withServer({
-            $0.keepAliveTimeout = 0.3
-            $0.bodyReadTimeout = .milliseconds(300)
+            // Short enough to wait for, long enough that a loaded machine connects and writes in time.
+            $0.keepAliveTimeout = 1
+            $0.bodyReadTimeout = .seconds(1)
         }) { server in
             let slowHead = try await server.client.rawExchange(
                 Array("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow".utf8))

@@ -15,7 +15,9 @@ final class HTTPHarness: Sendable {
     /// - Parameter catalogues: serve these instead of the example catalogue.
     static func start(
         demoTools: Bool = false, catalogues: [any Catalogue]? = nil,
-        _ configure: (inout HTTPConfiguration) -> Void = { _ in }
+        _ configure: (inout HTTPConfiguration) -> Void = { _ in },
+        server configureServer: (inout ServerConfiguration) -> Void = { _ in }, metrics: MetricsEndpoint? = nil,
+        revocations: (any SessionRevocations)? = nil
     ) async throws -> HTTPHarness {
         var configuration = HTTPConfiguration()
         configuration.listener = .bind(host: "127.0.0.1", port: 0)
@@ -31,10 +33,13 @@ final class HTTPHarness: Sendable {
                 demoTools: demoTools)
         var serverConfiguration = ServerConfiguration(info: ServerInfo(name: "test-server", version: "9.9.9"))
         serverConfiguration.toolTimeout = .seconds(30)
+        configureServer(&serverConfiguration)
         let server = MCPServer(registry: registry, configuration: serverConfiguration)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let service = MCPHTTPService(server: server, configuration: configuration, logger: logger, accessLog: false)
+        let service = MCPHTTPService(
+            server: server, configuration: configuration, logger: logger, accessLog: false, metrics: metrics,
+            sessionRevocations: revocations)
         try await service.start()
         // What the runtime's change service does: look at subscribed resources now and then.
         let watcher = Task {
@@ -72,9 +77,13 @@ final class HTTPHarness: Sendable {
 func withServer(
     demoTools: Bool = false, catalogues: [any Catalogue]? = nil,
     _ configure: (inout HTTPConfiguration) -> Void = { _ in },
+    server configureServer: (inout ServerConfiguration) -> Void = { _ in }, metrics: MetricsEndpoint? = nil,
+    revocations: (any SessionRevocations)? = nil,
     _ body: (HTTPHarness) async throws -> Void
 ) async throws {
-    let harness = try await HTTPHarness.start(demoTools: demoTools, catalogues: catalogues, configure)
+    let harness = try await HTTPHarness.start(
+        demoTools: demoTools, catalogues: catalogues, configure, server: configureServer, metrics: metrics,
+        revocations: revocations)
     do {
         try await body(harness)
     } catch {

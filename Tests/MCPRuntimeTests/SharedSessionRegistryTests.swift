@@ -67,4 +67,18 @@ struct SharedSessionRegistryTests {
         }
         #expect(table.count == 0)
     }
+
+    /// The live count is sessions in their TTL once swept (the supervisor sweeps before it
+    /// reports mcp_sessions_active), not every session never ended.
+    @Test func sweepingEndsIdleSessionsSoTheCountFalls() throws {
+        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let table = try SharedSessionRegistry(path: path, capacity: 100, idleTTL: 60)
+        for _ in 0..<10 { #expect(table.insert(token: token(), now: 1000)) }
+        let kept = token()
+        #expect(table.insert(token: kept, now: 1050))
+        #expect(table.count == 11)
+        table.sweep(now: 1070)
+        #expect(table.count == 1)
+        #expect(table.touch(token: kept, now: 1071) != nil)
+    }
 }

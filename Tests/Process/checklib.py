@@ -132,3 +132,22 @@ class Server:
         status = terminate(self.process, timeout=30)
         shutil.rmtree(self.workspace, ignore_errors=True)
         return status
+
+
+def run_checks(checks: dict, label: str) -> None:
+    """Runs `checks` (name -> function of the binary) chosen with --only, reports, exits 1 on a failure."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--only", nargs="*")
+    arguments = parser.parse_args()
+    for name in arguments.only or list(checks):
+        try:
+            checks[name](arguments.binary)
+        except Exception as error:  # a check that crashes is a failed check
+            report(name, False, f"error: {error!r}")
+    failed = [name for name, ok, _ in RESULTS if not ok]
+    print(f"{label}: {len(RESULTS) - len(failed)} passed, {len(failed)} failed", flush=True)
+    sys.exit(1 if failed else 0)

@@ -135,9 +135,10 @@ struct ProtocolSuiteTests {
             try await connection.handshake()
             let call = Task {
                 try await connection.send(
-                    Message.longTask(9, steps: 40, stepMilliseconds: 50, modern: false), wait: .seconds(5))
+                    Message.longTask(9, steps: 200, stepMilliseconds: 50, modern: false), wait: .seconds(15))
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Time for the request to reach the server on a loaded machine; it runs for 10 s.
+            try await Task.sleep(for: .seconds(1))
             try await connection.send(Message.cancelled(9))
             let outcome = try await call.value
             if transport.keepsSessions {

@@ -24,8 +24,8 @@ public struct FileTools: Sendable {
     /// Read a UTF-8 text file from the workspace.
     /// - Parameter file_path: File relative to the workspace.
     @Tool("read_text_file", title: "Read Text File", annotations: .readOnlyLocal)
-    func readTextFile(file_path path: String) throws -> TextFileContent {
-        let bytes = try workspace.read(path)
+    func readTextFile(file_path path: String, context: RequestContext) throws -> TextFileContent {
+        let bytes = try workspace.read(path, resultLimit: context.maxResultBytes)
         guard let content = String(validating: bytes, as: UTF8.self) else {
             throw ToolError("File \(Workspace.shown(path)) is not a valid UTF-8 text file")
         }
@@ -43,6 +43,9 @@ public struct FileTools: Sendable {
         "write_text_file", title: "Write Text File",
         annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false))
     func writeTextFile(file_path path: String, content: String, overwrite: Bool = false) throws -> WriteResult {
+        guard content.utf8.count <= workspace.maxWriteBytes else {
+            throw ToolError("Content is larger than the \(workspace.maxWriteBytes)-byte write limit")
+        }
         let bytes = Array(content.utf8)
         try createParents(of: path)
         try workspace.write(bytes, to: path, overwrite: overwrite)
@@ -54,8 +57,8 @@ public struct FileTools: Sendable {
     /// Read and parse a JSON file from the workspace.
     /// - Parameter file_path: File relative to the workspace.
     @Tool("read_json_file", title: "Read JSON File", annotations: .readOnlyLocal)
-    func readJSONFile(file_path path: String) throws -> JSONFileContent {
-        let bytes = try workspace.read(path)
+    func readJSONFile(file_path path: String, context: RequestContext) throws -> JSONFileContent {
+        let bytes = try workspace.read(path, resultLimit: context.maxResultBytes)
         do {
             let data = try JSONParser.parse(bytes, maxDepth: 128)
             return JSONFileContent(data: data, file_path: path, size_bytes: bytes.count)
@@ -64,7 +67,8 @@ public struct FileTools: Sendable {
         }
     }
 
-    /// Write JSON data to a file in the workspace, atomically and pretty-printed.
+    /// Write JSON data to a file in the workspace, atomically and pretty-printed. A key that
+    /// appears twice in an object is written once, with its last value.
     /// - Parameters:
     ///   - file_path: File relative to the workspace.
     ///   - data: The JSON value to write.
@@ -79,7 +83,11 @@ public struct FileTools: Sendable {
         -> WriteResult
     {
         guard (0...8).contains(indent) else { throw ToolError("indent must be between 0 and 8") }
-        let bytes = JSONWriter.pretty(data, indent: indent)
+        // The size is known before a byte is built: indentation can multiply a small request.
+        guard let bytes = JSONWriter.pretty(data.uniquingKeys(), indent: indent, limit: workspace.maxWriteBytes) else {
+            throw ToolError(
+                "The JSON text would be larger than the \(workspace.maxWriteBytes)-byte write limit (MAX_FILE_SIZE)")
+        }
         try createParents(of: path)
         try workspace.write(bytes, to: path, overwrite: overwrite)
         return WriteResult(

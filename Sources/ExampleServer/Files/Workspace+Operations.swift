@@ -34,8 +34,9 @@ public struct EntryStatus: Sendable {
 }
 
 extension Workspace {
-    /// The bytes of the regular file at `path`, up to ``maxReadBytes``.
-    public func read(_ path: String) throws(ToolError) -> [UInt8] {
+    /// The bytes of the regular file at `path`, up to ``maxReadBytes`` and `resultLimit` (the
+    /// size is checked before anything is read).
+    public func read(_ path: String, resultLimit: Int = .max) throws(ToolError) -> [UInt8] {
         let (folder, name) = try openParent(of: path)
         let descriptor = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         let failure = errno
@@ -54,6 +55,10 @@ extension Workspace {
         }
         guard Int(info.st_size) <= maxReadBytes else {
             throw ToolError("File is larger than the \(maxReadBytes)-byte read limit: '\(Self.shown(path))'")
+        }
+        guard Int(info.st_size) <= resultLimit else {
+            throw ToolError(
+                "File is larger than the \(resultLimit)-byte result limit (MAX_RESULT_SIZE): '\(Self.shown(path))'")
         }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var offset = 0
@@ -77,6 +82,7 @@ extension Workspace {
         let (folder, name) = try openParent(of: path)
         defer { close(folder) }
         var existing = stat()
+        var replacedBytes = 0
         if fstatat(folder, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
             guard existing.st_mode & S_IFMT == S_IFREG else {
                 throw ToolError("Not a regular file, not replaced: '\(Self.shown(path))'")
@@ -84,7 +90,9 @@ extension Workspace {
             guard overwrite else {
                 throw ToolError("File already exists: '\(Self.shown(path))' (pass overwrite=true to replace it)")
             }
+            replacedBytes = Int(existing.st_size)
         }
+        try checkQuota(adding: bytes.count - replacedBytes)
         var generator = SystemRandomNumberGenerator()
         let temporary = ".tmp-\(String(generator.next(), radix: 36))"
         let descriptor = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -162,6 +170,7 @@ extension Workspace {
         guard !components.isEmpty else {
             throw ToolError("Name a folder inside the workspace, not the workspace itself")
         }
+        try checkQuota(adding: components.count * Self.folderBytes)
         let parent = try openFolders(components.dropLast(), from: try openRoot(), create: true, shownAs: path)
         defer { close(parent) }
         if mkdirat(parent, components.last!, 0o755) == 0 { return true }
@@ -173,6 +182,62 @@ extension Workspace {
             return false
         }
         throw Self.error(failure, path)
+    }
+}
+
+extension Workspace {
+    /// What a folder counts for in the quota.
+    static let folderBytes = 4096
+    /// Entries the quota walk visits at most; a workspace with more refuses writes.
+    static let maxQuotaEntries = 100_000
+
+    /// Refuses a write that would take the workspace past ``maxTotalBytes``.
+    func checkQuota(adding bytes: Int) throws(ToolError) {
+        guard let maxTotalBytes else { return }
+        let used = try usage()
+        guard used + bytes <= maxTotalBytes else {
+            throw ToolError(
+                "The workspace quota of \(maxTotalBytes) bytes would be exceeded (\(used) bytes used); "
+                    + "delete files or raise WORKSPACE_MAX_BYTES")
+        }
+    }
+
+    /// Bytes the workspace uses: sizes of regular files plus ``folderBytes`` per folder; links
+    /// are not followed.
+    public func usage() throws(ToolError) -> Int {
+        var total = 0
+        var entries = 0
+        try walk(try openRoot(), total: &total, entries: &entries)
+        return total
+    }
+
+    /// Adds up the folder `descriptor` (which it closes) and everything below it.
+    private func walk(_ descriptor: Int32, total: inout Int, entries: inout Int) throws(ToolError) {
+        guard let stream = fdopendir(descriptor) else {
+            close(descriptor)
+            throw ToolError("Cannot read the workspace to check its quota")
+        }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            entries += 1
+            guard entries <= Self.maxQuotaEntries else {
+                throw ToolError("The workspace holds more than \(Self.maxQuotaEntries) entries; writes are refused")
+            }
+            var info = stat()
+            guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: total += Int(info.st_size)
+            case S_IFDIR:
+                total += Self.folderBytes
+                let child = openat(dirfd(stream), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                if child >= 0 { try walk(child, total: &total, entries: &entries) }
+            default: continue
+            }
+        }
     }
 }
 

@@ -22,11 +22,16 @@ public struct Workspace: Sendable {
     public let root: String
     public let maxReadBytes: Int
     public let maxWriteBytes: Int
+    /// Quota of the whole workspace (`WORKSPACE_MAX_BYTES`): file sizes plus 4 KiB per folder;
+    /// nil for none. Checked before each write; workers writing at the same moment can pass it
+    /// by at most one file each.
+    public let maxTotalBytes: Int?
 
     /// Opens (creating it and its parents when missing) the workspace at `path`. The error of a
     /// folder that cannot be made names the path and the reason, in one line.
     public init(
-        path: String, maxReadBytes: Int = 10 * 1024 * 1024, maxWriteBytes: Int = 10 * 1024 * 1024
+        path: String, maxReadBytes: Int = 10 * 1024 * 1024, maxWriteBytes: Int = 10 * 1024 * 1024,
+        maxTotalBytes: Int? = nil
     ) throws(ToolError) {
         if let failure = Self.makeFolders(path) {
             throw ToolError(
@@ -43,6 +48,7 @@ public struct Workspace: Sendable {
         }
         self.maxReadBytes = maxReadBytes
         self.maxWriteBytes = maxWriteBytes
+        self.maxTotalBytes = maxTotalBytes
     }
 
     /// `mkdir -p`: the folder that could not be made and why, or nil.

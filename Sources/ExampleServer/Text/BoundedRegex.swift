@@ -1,9 +1,11 @@
 import Foundation
-import MCPCore
+public import MCPCore
 
 /// Regular expressions that cannot hang a worker: the pattern and text are size-capped, the
-/// match runs on a Dispatch thread (never on the threads serving requests), and ICU's progress
-/// callback stops it at a deadline, which the client sees as a tool error.
+/// work runs where the server runs synchronous tools (off the threads serving requests), ICU's
+/// progress callback stops the match at a deadline (`REGEX_TIMEOUT`) or when the request is
+/// cancelled, and what a match produces is built within a byte limit — the deadline and the
+/// limit are checked while the output is assembled, not after. The client sees a tool error.
 public struct BoundedRegex: Sendable {
     public var timeout: Duration
     public var maxPatternLength = 1000
@@ -13,74 +15,97 @@ public struct BoundedRegex: Sendable {
         self.timeout = timeout
     }
 
-    /// Runs `pattern` over `text` off the request threads and hands every match to `body`
-    /// there; throws a ``ToolError`` for a bad pattern, oversized input or the deadline.
-    func withMatches<T: Sendable>(
-        of pattern: String, in text: String,
-        _ body: @escaping @Sendable (NSRegularExpression, [NSTextCheckingResult]) -> T
-    ) async throws -> T {
+    var seconds: Double { Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18 }
+
+    /// Compiles `pattern` after checking the sizes.
+    func expression(_ pattern: String, for text: String) throws(ToolError) -> NSRegularExpression {
         guard pattern.utf8.count <= maxPatternLength else {
             throw ToolError("Pattern is longer than \(maxPatternLength) characters")
         }
         guard text.utf8.count <= maxTextBytes else { throw ToolError("Text is larger than \(maxTextBytes) bytes") }
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        return try await BlockingWork.run { () throws(ToolError) -> T in
-            let expression: NSRegularExpression
-            do {
-                expression = try NSRegularExpression(pattern: pattern)
-            } catch {
-                throw ToolError("Invalid regular expression")
-            }
-            let deadline = Date(timeIntervalSinceNow: seconds)
-            var results: [NSTextCheckingResult] = []
-            var timedOut = false
-            let range = NSRange(location: 0, length: (text as NSString).length)
+        do {
+            return try NSRegularExpression(pattern: pattern)
+        } catch {
+            throw ToolError("Invalid regular expression")
+        }
+    }
+
+    /// Hands every match of `expression` in `text` to `body` as it is found, until `body`
+    /// returns false, the deadline passes or the request is cancelled (ICU reports progress
+    /// during long matches, so a catastrophic pattern is stopped too).
+    func forEachMatch(
+        of expression: NSRegularExpression, in text: String, context: RequestContext,
+        _ body: (NSTextCheckingResult) throws -> Void
+    ) throws {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        var failure: (any Error)?
+        var timedOut = false
+        let range = NSRange(location: 0, length: (text as NSString).length)
+        // Foundation declares the block escaping; it runs only during the call.
+        withoutActuallyEscaping(body) { body in
             expression.enumerateMatches(in: text, options: [.reportProgress], range: range) { result, _, stop in
-                if let result { results.append(result) }
-                if Date() > deadline {
+                if let result {
+                    do {
+                        try body(result)
+                    } catch {
+                        failure = error
+                        stop.pointee = true
+                        return
+                    }
+                }
+                if context.isCancelled {
+                    failure = CancellationError()
+                    stop.pointee = true
+                } else if Date() > deadline {
                     timedOut = true
                     stop.pointee = true
                 }
             }
-            guard !timedOut else {
-                throw ToolError(
-                    "Regular expression took longer than \(seconds) s and was stopped; simplify the pattern")
-            }
-            return body(expression, results)
+        }
+        if let failure { throw failure }
+        guard !timedOut else {
+            throw ToolError("Regular expression took longer than \(seconds) s and was stopped; simplify the pattern")
         }
     }
 
-    /// The matched substrings, first occurrence of each, in order.
-    public func uniqueMatches(of pattern: String, in text: String) async throws -> [String] {
-        try await withMatches(of: pattern, in: text) { _, results in
-            let string = text as NSString
-            var seen = Set<String>()
-            var values: [String] = []
-            for result in results {
-                let value = string.substring(with: result.range)
-                if seen.insert(value).inserted { values.append(value) }
-            }
-            return values
+    /// The matched substrings, first occurrence of each, in order; their total may not pass `limit` bytes.
+    public func uniqueMatches(
+        of pattern: String, in text: String, limit: Int, context: RequestContext
+    ) throws -> [String] {
+        let expression = try expression(pattern, for: text)
+        let string = text as NSString
+        var seen = Set<String>()
+        var values: [String] = []
+        var size = 2
+        try forEachMatch(of: expression, in: text, context: context) { result in
+            let value = string.substring(with: result.range)
+            guard seen.insert(value).inserted else { return }
+            // Each value costs at least its bytes, its quotes and a comma in the result.
+            size += value.utf8.count + 3
+            guard size <= limit else { throw ResultTooLarge(limit: limit) }
+            values.append(value)
         }
+        return values
     }
 
-    /// `text` with every match of `pattern` replaced. `replacement` uses Python's syntax
-    /// (`\1`, `\g<name>`), as the original scaffold's clients expect.
-    public func replace(_ pattern: String, in text: String, with replacement: String) async throws -> String {
+    /// `text` with every match of `pattern` replaced, up to `limit` bytes of output.
+    /// `replacement` uses Python's syntax (`\1`, `\g<name>`), as the original scaffold's clients expect.
+    public func replace(
+        _ pattern: String, in text: String, with replacement: String, limit: Int, context: RequestContext
+    ) throws -> String {
         let pattern = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
         let template = Self.icuTemplate(fromPython: replacement, groups: Self.namedGroups(in: pattern))
-        return try await withMatches(of: pattern, in: text) { expression, results in
-            let string = text as NSString
-            var output = ""
-            var cursor = 0
-            for result in results {
-                output += string.substring(with: NSRange(location: cursor, length: result.range.location - cursor))
-                output += expression.replacementString(for: result, in: text, offset: 0, template: template)
-                cursor = result.range.location + result.range.length
-            }
-            output += string.substring(from: cursor)
-            return output
+        let expression = try expression(pattern, for: text)
+        let string = text as NSString
+        var output = BoundedText(limit: limit)
+        var cursor = 0
+        try forEachMatch(of: expression, in: text, context: context) { result in
+            try output.append(string.substring(with: NSRange(location: cursor, length: result.range.location - cursor)))
+            try output.append(expression.replacementString(for: result, in: text, offset: 0, template: template))
+            cursor = result.range.location + result.range.length
         }
+        try output.append(string.substring(from: cursor))
+        return output.string
     }
 
     /// The number of each named capturing group `(?<name>…)` in `pattern`.

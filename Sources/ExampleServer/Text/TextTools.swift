@@ -2,6 +2,11 @@ import Foundation
 public import MCPCore
 
 /// Text tools: counting, case conversion, extraction, replacement, cleaning, slugs, statistics.
+///
+/// Bounded work whatever the input: every tool works in one pass without copies that grow with
+/// the input (no arrays of words), checks ``RequestContext/isCancelled`` in its loops (so
+/// `TOOL_TIMEOUT` stops it), and a tool whose output grows with its input refuses an input or
+/// output larger than the result limit (`MAX_RESULT_SIZE`) before building it.
 @Catalogue
 public struct TextTools: Sendable {
     let regex: BoundedRegex
@@ -14,9 +19,21 @@ public struct TextTools: Sendable {
     /// Count words, characters and lines in a text. Words are runs of non-whitespace.
     /// - Parameter text: The text to count.
     @Tool("count_words", title: "Count Words", annotations: .pure)
-    static func countWords(text: String) -> WordCount {
-        WordCount(
-            words: words(of: text).count,
+    static func countWords(text: String, context: RequestContext) throws -> WordCount {
+        var words = 0
+        var inWord = false
+        var steps = CancellationCheck(context)
+        for character in text {
+            try steps.next()
+            if character.isWhitespace {
+                inWord = false
+            } else if !inWord {
+                words += 1
+                inWord = true
+            }
+        }
+        return WordCount(
+            words: words,
             characters: text.unicodeScalars.count,
             characters_no_spaces: text.unicodeScalars.count { $0 != " " },
             lines: text.utf8.count { $0 == UInt8(ascii: "\n") } + 1
@@ -28,11 +45,12 @@ public struct TextTools: Sendable {
     ///   - text: The text to convert.
     ///   - case_type: upper, lower, title (every word capitalized) or capitalize (first letter only).
     @Tool("convert_case", title: "Convert Case", annotations: .pure)
-    static func convertCase(text: String, case_type caseType: CaseType) -> String {
+    static func convertCase(text: String, case_type caseType: CaseType, context: RequestContext) throws -> String {
+        try refuseLarger(text, than: context)
         switch caseType {
         case .upper: return text.uppercased()
         case .lower: return text.lowercased()
-        case .title: return titleCased(text)
+        case .title: return try titleCased(text, context: context)
         case .capitalize:
             guard let first = text.first else { return text }
             return String(first).uppercased() + text.dropFirst().lowercased()
@@ -42,15 +60,18 @@ public struct TextTools: Sendable {
     /// Extract the email addresses in a text, each once, in order of appearance.
     /// - Parameter text: The text to search.
     @Tool("extract_emails", title: "Extract Emails", annotations: .pure)
-    func extractEmails(text: String) async throws -> [String] {
-        try await regex.uniqueMatches(of: #"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b"#, in: text)
+    func extractEmails(text: String, context: RequestContext) throws -> [String] {
+        try regex.uniqueMatches(
+            of: #"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b"#, in: text, limit: context.maxResultBytes,
+            context: context)
     }
 
     /// Extract the http and https URLs in a text, each once, in order of appearance.
     /// - Parameter text: The text to search.
     @Tool("extract_urls", title: "Extract URLs", annotations: .pure)
-    func extractURLs(text: String) async throws -> [String] {
-        let found = try await regex.uniqueMatches(of: #"https?://[^\s<>"'`]+"#, in: text)
+    func extractURLs(text: String, context: RequestContext) throws -> [String] {
+        let found = try regex.uniqueMatches(
+            of: #"https?://[^\s<>"'`]+"#, in: text, limit: context.maxResultBytes, context: context)
         var seen = Set<String>()
         return found.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?)]}")) }
             .filter { seen.insert($0).inserted }
@@ -65,29 +86,77 @@ public struct TextTools: Sendable {
     ///   - use_regex: Treat the pattern as a regular expression.
     @Tool("replace_text", title: "Replace Text", annotations: .pure)
     func replaceText(
-        text: String, pattern: String, replacement: String, use_regex useRegex: Bool = false
-    )
-        async throws -> String
-    {
+        text: String, pattern: String, replacement: String, use_regex useRegex: Bool = false, context: RequestContext
+    ) throws -> String {
         guard !pattern.isEmpty else { throw ToolError("Pattern must not be empty") }
-        if useRegex { return try await regex.replace(pattern, in: text, with: replacement) }
-        return text.replacingOccurrences(of: pattern, with: replacement)
+        if useRegex {
+            return try regex.replace(
+                pattern, in: text, with: replacement, limit: context.maxResultBytes, context: context)
+        }
+        return try Self.replaceLiteral(
+            pattern, in: text, with: replacement, limit: context.maxResultBytes, context: context)
+    }
+
+    /// Every occurrence of `pattern` in `text` replaced, left to right without overlaps (Python's
+    /// `str.replace`, which compares code points: here, UTF-8 bytes). The output is built up to
+    /// `limit` bytes and no further.
+    static func replaceLiteral(
+        _ pattern: String, in text: String, with replacement: String, limit: Int, context: RequestContext
+    ) throws -> String {
+        guard pattern.utf8.count <= LiteralSearch.maxPatternBytes else {
+            throw ToolError("Pattern is longer than \(LiteralSearch.maxPatternBytes) bytes")
+        }
+        var output = BoundedText(limit: limit)
+        let search = LiteralSearch(Array(pattern.utf8))
+        let insert = Array(replacement.utf8)
+        var haystack = text
+        try haystack.withUTF8 { bytes in
+            var position = 0
+            var matches = 0
+            try search.forEachOccurrence(in: bytes) { offset in
+                try output.append(UnsafeBufferPointer(rebasing: bytes[position..<offset]))
+                try output.append(insert)
+                position = offset + search.pattern.count
+                matches += 1
+                if matches & 0xFFF == 0 { try context.checkCancellation() }
+            }
+            try output.append(UnsafeBufferPointer(rebasing: bytes[position...]))
+        }
+        return output.string
     }
 
     /// Collapse every run of whitespace into one space and trim both ends.
     /// - Parameter text: The text to clean.
     @Tool("clean_text", title: "Clean Text", annotations: .pure)
-    static func cleanText(text: String) -> String {
-        words(of: text).joined(separator: " ")
+    static func cleanText(text: String, context: RequestContext) throws -> String {
+        try refuseLarger(text, than: context)
+        var cleaned = ""
+        cleaned.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        var steps = CancellationCheck(context)
+        for character in text {
+            try steps.next()
+            if character.isWhitespace {
+                pendingSpace = !cleaned.isEmpty
+            } else {
+                if pendingSpace { cleaned.append(" ") }
+                pendingSpace = false
+                cleaned.append(character)
+            }
+        }
+        return cleaned
     }
 
     /// Make a URL-friendly slug: lower case, runs of anything but a-z and 0-9 become one hyphen.
     /// - Parameter text: The text to turn into a slug.
     @Tool("generate_slug", title: "Generate Slug", annotations: .pure)
-    static func generateSlug(text: String) -> String {
+    static func generateSlug(text: String, context: RequestContext) throws -> String {
+        try refuseLarger(text, than: context)
         var slug = ""
         var pendingHyphen = false
+        var steps = CancellationCheck(context)
         for scalar in text.lowercased().unicodeScalars {
+            try steps.next()
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
                 if pendingHyphen && !slug.isEmpty { slug += "-" }
                 pendingHyphen = false
@@ -102,36 +171,41 @@ public struct TextTools: Sendable {
     /// Detailed statistics: characters, words, sentences, averages, unique words, reading time.
     /// - Parameter text: The text to analyse.
     @Tool("text_statistics", title: "Text Statistics", annotations: .pure)
-    static func textStatistics(text: String) -> TextStatistics {
-        let words = words(of: text)
-        let sentences = text.split(whereSeparator: { ".!?".contains($0) }).map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+    static func textStatistics(text: String, context: RequestContext) throws -> TextStatistics {
+        var counter = StatisticsCounter()
+        var steps = CancellationCheck(context)
+        for character in text {
+            try steps.next()
+            counter.add(character)
         }
-        .filter { !$0.isEmpty }
-        let wordLengths = words.reduce(0) { $0 + $1.unicodeScalars.count }
-        let sentenceWords = sentences.reduce(0) { $0 + Self.words(of: $1).count }
+        counter.finish()
         return TextStatistics(
             total_characters: text.unicodeScalars.count,
-            total_words: words.count,
-            total_sentences: sentences.count,
-            average_word_length: words.isEmpty ? 0 : round2(Double(wordLengths) / Double(words.count)),
-            average_sentence_length: sentences.isEmpty ? 0 : round2(Double(sentenceWords) / Double(sentences.count)),
-            unique_words: Set(words.map { $0.lowercased() }).count,
-            reading_time_minutes: (Double(words.count) / 200 * 10).rounded(.toNearestOrEven) / 10
+            total_words: counter.words,
+            total_sentences: counter.sentences,
+            average_word_length: counter.words == 0 ? 0 : round2(Double(counter.wordLength) / Double(counter.words)),
+            average_sentence_length: counter.sentences == 0
+                ? 0 : round2(Double(counter.sentenceWords) / Double(counter.sentences)),
+            unique_words: counter.uniqueWords.count,
+            reading_time_minutes: (Double(counter.words) / 200 * 10).rounded(.toNearestOrEven) / 10
         )
     }
 
-    static func words(of text: some StringProtocol) -> [Substring] {
-        Substring(text).split(whereSeparator: \.isWhitespace)
+    /// Refuses a text larger than the result limit, for tools whose output is as long as their input.
+    static func refuseLarger(_ text: String, than context: RequestContext) throws(ResultTooLarge) {
+        guard text.utf8.count <= context.maxResultBytes else { throw ResultTooLarge(limit: context.maxResultBytes) }
     }
 
     static func round2(_ value: Double) -> Double { (value * 100).rounded(.toNearestOrEven) / 100 }
 
     /// Python's `str.title()`: a letter after a non-letter is upper-cased, other letters lower-cased.
-    static func titleCased(_ text: String) -> String {
+    static func titleCased(_ text: String, context: RequestContext) throws -> String {
         var result = ""
+        result.reserveCapacity(text.utf8.count)
         var previousIsLetter = false
+        var steps = CancellationCheck(context)
         for character in text {
+            try steps.next()
             if character.isLetter {
                 result += previousIsLetter ? character.lowercased() : String(character).uppercased()
                 previousIsLetter = true
@@ -184,4 +258,76 @@ public struct TextStatistics: Sendable, Equatable {
     public var unique_words: Int
     /// At 200 words per minute, one decimal.
     public var reading_time_minutes: Double
+}
+
+/// `text_statistics` in one pass: words are runs of non-whitespace; sentences are the non-blank
+/// pieces between '.', '!' and '?', and their words are counted within each piece; distinct
+/// words are kept as 64-bit hashes of their lower-cased text (8 bytes each, whatever the word).
+struct StatisticsCounter {
+    var words = 0
+    var wordLength = 0
+    var sentences = 0
+    var sentenceWords = 0
+    var uniqueWords = Set<Int>()
+    private var word = ""
+    private var pieceWords = 0
+    private var inPieceWord = false
+    private var pieceHasContent = false
+
+    mutating func add(_ character: Character) {
+        if character.isWhitespace {
+            endWord()
+            inPieceWord = false
+            return
+        }
+        word.append(character)
+        if character == "." || character == "!" || character == "?" {
+            endPiece()
+            return
+        }
+        pieceHasContent = true
+        if !inPieceWord {
+            pieceWords += 1
+            inPieceWord = true
+        }
+    }
+
+    mutating func finish() {
+        endWord()
+        endPiece()
+    }
+
+    private mutating func endWord() {
+        guard !word.isEmpty else { return }
+        words += 1
+        wordLength += word.unicodeScalars.count
+        var hasher = Hasher()
+        hasher.combine(word.lowercased())
+        uniqueWords.insert(hasher.finalize())
+        word.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func endPiece() {
+        if pieceHasContent {
+            sentences += 1
+            sentenceWords += pieceWords
+        }
+        pieceWords = 0
+        inPieceWord = false
+        pieceHasContent = false
+    }
+}
+
+/// Checks for cancellation every 65,536 steps of a loop: often enough to stop within
+/// milliseconds, rarely enough to cost nothing.
+struct CancellationCheck {
+    let context: RequestContext
+    var steps = 0
+
+    init(_ context: RequestContext) { self.context = context }
+
+    mutating func next() throws(CancellationError) {
+        steps &+= 1
+        if steps & 0xFFFF == 0 { try context.checkCancellation() }
+    }
 }

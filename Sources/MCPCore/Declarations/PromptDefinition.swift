@@ -126,6 +126,11 @@ public struct PromptDefinition: Sendable {
     public var arguments: [PromptArgument]
     public var completions: [String: CompletionSource]
     public var render: @Sendable (PromptArguments, RequestContext) async throws -> [PromptMessage]
+    /// For a synchronous function: the function itself, which the server runs off the
+    /// concurrency pool (``BlockingWork``). Nil for `async` functions.
+    public var perform: (@Sendable (PromptArguments, RequestContext) throws -> [PromptMessage])?
+    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
+    public let stats = CallStats()
 
     public init<Output: PromptOutput>(
         name: String,
@@ -158,6 +163,7 @@ public struct PromptDefinition: Sendable {
             name: name, title: title, description: description, arguments: arguments, completions: completions,
             output: [PromptMessage].self,
             render: { arguments, context in try perform(arguments, context).promptMessages })
+        self.perform = { arguments, context in try perform(arguments, context).promptMessages }
     }
 
     /// The declaration's wire form under `version`.

@@ -31,6 +31,14 @@ public struct RequestContext: Sendable {
     /// The server serving the request (set by it), for changes a tool may make.
     var server: MCPServer?
     private let lastProgress: ProgressTracker?
+    /// Set when the request is cancelled or times out, also while the function runs off the
+    /// task (synchronous functions run on ``BlockingWork``'s threads, where `Task.isCancelled`
+    /// cannot see the request).
+    public let cancellation = CancellationFlag()
+    /// The largest result this request may answer with, in bytes of JSON (`MAX_RESULT_SIZE`).
+    /// Functions that build large outputs check it while they build (``BoundedText``); the
+    /// server checks every result against it anyway.
+    public internal(set) var maxResultBytes = Int.max
 
     public init(
         requestID: RequestID,
@@ -53,8 +61,14 @@ public struct RequestContext: Sendable {
         self.lastProgress = progressToken == nil ? nil : ProgressTracker()
     }
 
-    /// True once the client cancelled the request or went away: stop early.
-    public var isCancelled: Bool { Task.isCancelled }
+    /// True once the client cancelled the request, went away, or the call timed out: stop early.
+    /// Check it in long loops; synchronous functions are stopped no other way.
+    public var isCancelled: Bool { cancellation.isCancelled || Task.isCancelled }
+
+    /// Throws `CancellationError` once ``isCancelled``.
+    public func checkCancellation() throws(CancellationError) {
+        if isCancelled { throw CancellationError() }
+    }
 
     /// Sends `notifications/progress` when the client asked for progress (`_meta.progressToken`).
     /// Values that do not increase are dropped, as the protocol requires.

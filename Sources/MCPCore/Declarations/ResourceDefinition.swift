@@ -42,6 +42,12 @@ public struct ResourceDefinition: Sendable {
     public var completions: [String: CompletionSource]
     public var read:
         @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) async throws -> [ResourceContents]
+    /// For a synchronous function: the function itself, which the server runs off the
+    /// concurrency pool (``BlockingWork``). Nil for `async` functions.
+    public var perform:
+        (@Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) throws -> [ResourceContents])?
+    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
+    public let stats = CallStats()
     /// A cheap summary of what `uri` holds now (a file's size and modification time): when it
     /// changes, subscribers hear `notifications/resources/updated`. Nil: not watched.
     public var fingerprint: (@Sendable (_ uri: String) -> String?)?
@@ -85,6 +91,9 @@ public struct ResourceDefinition: Sendable {
             read: { uri, variables, context in
                 try perform(uri, variables, context).resourceContents(uri: uri, mimeType: mimeType)
             })
+        self.perform = { uri, variables, context in
+            try perform(uri, variables, context).resourceContents(uri: uri, mimeType: mimeType)
+        }
     }
 
     /// The declaration's wire form under `version`.

@@ -55,9 +55,16 @@ public struct ToolDefinition: Sendable {
     public var inputSchema: JSONSchema
     public var outputSchema: JSONSchema?
     public var annotations: ToolAnnotations
-    /// True for `async` functions: only those can be cancelled or timed out.
+    /// True for `async` functions, which run in the request's task. Synchronous ones run off
+    /// the concurrency pool (``perform``).
     public var isAsync: Bool
     public var run: @Sendable (ToolArguments, RequestContext) async throws -> ToolResult
+    /// For a synchronous function: the function itself, which the server runs on
+    /// ``BlockingWork``'s threads (bounded, so slow calls cannot starve other requests), under
+    /// `TOOL_TIMEOUT` like any call. Nil for `async` functions.
+    public var perform: (@Sendable (ToolArguments, RequestContext) throws -> ToolResult)?
+    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
+    public let stats = CallStats()
 
     public init<Output: ToolOutput>(
         name: String,
@@ -98,6 +105,7 @@ public struct ToolDefinition: Sendable {
             annotations: annotations, isAsync: false,
             run: { arguments, context in try perform(arguments, context).toolResult })
         self.outputSchema = Output.outputSchema
+        self.perform = { arguments, context in try perform(arguments, context).toolResult }
     }
 
     /// Rejects arguments the tool does not declare (validation before the function runs).

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 
 /// The keys that seal what a client carries between requests (a `requestState`, and in the
 /// HTTP layer the session ids): one current key, which seals, and previous ones still

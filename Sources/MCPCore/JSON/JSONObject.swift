@@ -102,10 +102,42 @@ extension JSONObject: Hashable {
     }
 
     /// The object with repeated keys folded to their last value.
-    private func uniqued() -> JSONObject {
+    fileprivate func uniqued() -> JSONObject {
         guard Set(keys).count != keys.count else { return self }
         var result = JSONObject()
         for (key, value) in zip(keys, values) { result[key] = value }
         return result
+    }
+}
+
+extension JSONValue {
+    /// The value with every object's repeated keys folded into one, recursively: the key keeps
+    /// its first position and takes its last value — what lookups see, and what Python's `json`
+    /// does. Writers that must not emit duplicate keys (files) use it.
+    public func uniquingKeys() -> JSONValue {
+        hasRepeatedKeys ? uniquedCopy() : self
+    }
+
+    /// Whether some object in this value repeats a key (checked without copying anything).
+    var hasRepeatedKeys: Bool {
+        switch self {
+        case .array(let elements): return elements.contains { $0.hasRepeatedKeys }
+        case .object(let object):
+            return (object.count > 1 && Set(object.keys).count != object.count)
+                || object.values.contains { $0.hasRepeatedKeys }
+        default: return false
+        }
+    }
+
+    private func uniquedCopy() -> JSONValue {
+        switch self {
+        case .array(let elements): return .array(elements.map { $0.uniquedCopy() })
+        case .object(let object):
+            let unique = object.uniqued()
+            var result = JSONObject(minimumCapacity: unique.count)
+            for (key, value) in zip(unique.keys, unique.values) { result.append(key, value.uniquedCopy()) }
+            return .object(result)
+        default: return self
+        }
     }
 }

@@ -8,6 +8,12 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidUTF8
         case tooDeep(limit: Int)
         case trailingData
+        /// An integer (no fraction, no exponent) outside the 64-bit range: refused rather than
+        /// silently turned into an approximate floating-point number.
+        case integerOutOfRange
+        /// The parsed value would take more memory than ``JSONParser/memoryFactor`` times its text
+        /// (dense tiny objects and arrays cost far more in memory than in text).
+        case tooLarge(limit: Int)
     }
 
     public let reason: Reason
@@ -31,11 +37,20 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidUTF8: return "invalid UTF-8 at byte \(offset)"
         case .tooDeep(let limit): return "JSON nested deeper than \(limit) levels"
         case .trailingData: return "unexpected data after the JSON value at byte \(offset)"
+        case .integerOutOfRange:
+            return "integer at byte \(offset) is outside the 64-bit range; send it as a string or with an exponent"
+        case .tooLarge(let limit):
+            return "JSON text too dense: its parsed form would take more than \(limit) bytes of memory"
         }
     }
 }
 
-/// A strict RFC 8259 parser: UTF-8 only, no byte-order mark, no trailing data, bounded nesting.
+/// A strict RFC 8259 parser: UTF-8 only, no byte-order mark, no trailing data, bounded nesting,
+/// and bounded memory: the parsed value may take at most ``memoryFactor`` times the size of its
+/// text or ``memoryFloor`` bytes, whichever is more, counted as its arrays grow (before each
+/// doubling). Text and ordinary documents (records of a few fields: about 6 times their text)
+/// fit; dense tiny values do not: `[{"a":1},…]` takes about 30 times its text and `[0,0,…]` up
+/// to 24 times (4 MiB of request used to become 130 MB).
 ///
 /// Written by hand because the protocol core needs what no package in our set offers together:
 /// integer/float distinction, ordered keys, a nesting limit that fails fast instead of
@@ -43,6 +58,10 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 public struct JSONParser {
     /// Nesting limit applied when none is given: deep enough for any MCP message.
     public static let defaultMaxDepth = 64
+    /// A parsed value may take this many times the bytes of its text ...
+    public static let memoryFactor = 8
+    /// ... or this many bytes, whichever is more.
+    public static let memoryFloor = 4 << 20
 
     /// Parses one JSON value from `bytes`.
     public static func parse(
@@ -74,6 +93,7 @@ public struct JSONParser {
 
     static func parseResult(_ buffer: UnsafeRawBufferPointer, maxDepth: Int) -> Result<JSONValue, JSONParseError> {
         var parser = Cursor(bytes: buffer, maxDepth: maxDepth)
+        parser.budget = max(memoryFloor, buffer.count.multipliedReportingOverflow(by: memoryFactor).partialValue)
         do throws(JSONParseError) {
             parser.skipWhitespace()
             let value = try parser.parseValue(depth: 0)
@@ -93,6 +113,9 @@ extension JSONParser {
         let bytes: UnsafeRawBufferPointer
         let maxDepth: Int
         var position = 0
+        /// Estimated bytes of memory the value may take, and what it takes so far.
+        var budget = Int.max
+        var spent = 0
 
         init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
             self.bytes = bytes
@@ -110,6 +133,23 @@ extension JSONParser {
 
         func fail(_ reason: JSONParseError.Reason) -> JSONParseError {
             JSONParseError(reason: reason, offset: position)
+        }
+
+        /// What storage costs besides its elements: an array's header and the allocator's share.
+        static let storageOverhead = 48
+        static let valueStride = MemoryLayout<JSONValue>.stride
+        static let keyStride = MemoryLayout<String>.stride
+
+        /// Charges the growth of an array of `count` elements stored in `capacity` places, before
+        /// it happens: a full array doubles (a new one: its storage and overhead).
+        mutating func chargeGrowth(count: Int, capacity: Int, stride: Int) throws(JSONParseError) {
+            guard count == capacity else { return }
+            try charge(capacity == 0 ? stride + Self.storageOverhead : capacity * stride)
+        }
+
+        mutating func charge(_ bytes: Int) throws(JSONParseError) {
+            spent += bytes
+            if spent > budget { throw fail(.tooLarge(limit: budget)) }
         }
 
         func peek() throws(JSONParseError) -> UInt8 {
@@ -155,6 +195,8 @@ extension JSONParser {
                 skipWhitespace()
                 let byte = try peek()
                 guard byte == UInt8(ascii: "\"") else { throw fail(.unexpectedByte(byte)) }
+                try chargeGrowth(count: object.count, capacity: object.keys.capacity, stride: Self.keyStride)
+                try chargeGrowth(count: object.count, capacity: object.values.capacity, stride: Self.valueStride)
                 let key = try parseString()
                 skipWhitespace()
                 let colon = try peek()
@@ -184,6 +226,7 @@ extension JSONParser {
             }
             while true {
                 skipWhitespace()
+                try chargeGrowth(count: array.count, capacity: array.capacity, stride: Self.valueStride)
                 array.append(try parseValue(depth: depth))
                 skipWhitespace()
                 let next = try peek()
@@ -197,6 +240,13 @@ extension JSONParser {
 
         /// Parses a string starting at its opening quote.
         mutating func parseString() throws(JSONParseError) -> String {
+            let string = try parseStringText()
+            // Up to 15 bytes of UTF-8 live inside the value; longer ones take heap storage.
+            if string.utf8.count > 15 { try charge(32 + string.utf8.count) }
+            return string
+        }
+
+        mutating func parseStringText() throws(JSONParseError) -> String {
             position += 1
             let start = position
             var sawNonASCII = false
@@ -322,7 +372,8 @@ extension JSONParser {
                 position += 1
             }
             guard position < bytes.count else { throw fail(.unexpectedEnd) }
-            // Integer part: 0 or [1-9][0-9]*
+            // Integer part: 0 or [1-9][0-9]*, accumulated as a negative number so that
+            // Int.min fits too.
             var integer: Int = 0
             var overflow = false
             if bytes[position] == UInt8(ascii: "0") {
@@ -331,7 +382,7 @@ extension JSONParser {
                 while position < bytes.count, isDigit(bytes[position]) {
                     let digit = Int(bytes[position] - UInt8(ascii: "0"))
                     let (times10, o1) = integer.multipliedReportingOverflow(by: 10)
-                    let (sum, o2) = times10.addingReportingOverflow(digit)
+                    let (sum, o2) = times10.subtractingReportingOverflow(digit)
                     overflow = overflow || o1 || o2
                     integer = sum
                     position += 1
@@ -356,8 +407,12 @@ extension JSONParser {
                 guard position < bytes.count, isDigit(bytes[position]) else { throw fail(.invalidNumber) }
                 while position < bytes.count, isDigit(bytes[position]) { position += 1 }
             }
-            if isInteger && !overflow {
-                return .int(negative ? -integer : integer)
+            if isInteger {
+                guard !overflow, negative || integer != Int.min else {
+                    position = start
+                    throw fail(.integerOutOfRange)
+                }
+                return .int(negative ? integer : -integer)
             }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
             guard let double = Double(text), double.isFinite else {

@@ -40,6 +40,11 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
     /// 2026-07-28: the `_meta` protocol version is not served here.
     public static let unsupportedProtocolVersionCode = -32022
 
+    // MARK: Codes of this server (JSON-RPC's implementation-defined range)
+
+    /// Every thread for tool work is busy and the wait queue is full: retry later (HTTP 503).
+    public static let serverBusyCode = -32010
+
     public static func parseError(_ detail: String) -> JSONRPCError {
         JSONRPCError(code: parseErrorCode, message: "Parse error: \(detail)")
     }
@@ -74,6 +79,13 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
             message: "Missing required client capability",
             data: ["requiredCapabilities": .object(capabilities)]
         )
+    }
+
+    /// The server is at its limit of concurrent work; `data.retryAfterSeconds` says when to retry.
+    public static func serverBusy(retryAfter seconds: Int = 1) -> JSONRPCError {
+        JSONRPCError(
+            code: serverBusyCode, message: "Server busy: too many calls in progress; retry later",
+            data: ["retryAfterSeconds": .int(seconds)])
     }
 
     public static func unsupportedProtocolVersion(requested: JSONValue, supported: [String]) -> JSONRPCError {

@@ -46,7 +46,8 @@ extension MessageRouter {
     private func serveBatch(_ elements: [JSONValue], from origin: MessageOrigin, logger: Logger) async -> Served {
         var origin = origin
         var changed: SessionState?
-        var answers: [[UInt8]] = []
+        // At most the result limit in all: a hundred requests cannot build a hundred results.
+        var answers = BatchAnswers(limit: server.configuration.maxResultBytes)
         for element in elements {
             guard case .object = element else {
                 answers.append(JSONRPCEncoding.error(id: nil, error: .invalidRequest("expected a JSON-RPC object")))
@@ -58,9 +59,14 @@ extension MessageRouter {
             case .answer:
                 continue
             case .serve(let exchange):
+                let id = exchange.request?.message.id
+                if answers.isFull {
+                    answers.refuse(id)
+                    continue
+                }
                 // Batches answer in one piece: their requests send no notifications.
                 let served = await serve(exchange, sink: nil, logger: logger)
-                if let reply = served.reply { answers.append(reply.bytes) }
+                if let reply = served.reply { answers.append(reply.bytes, id: id) }
                 if let session = served.session {
                     changed = session
                     origin.session = .open(session)
@@ -68,12 +74,6 @@ extension MessageRouter {
             }
         }
         guard !answers.isEmpty else { return Served(reply: nil, session: changed) }
-        var body: [UInt8] = [UInt8(ascii: "[")]
-        for (index, answer) in answers.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body += answer
-        }
-        body.append(UInt8(ascii: "]"))
-        return Served(reply: Reply(bytes: body), session: changed)
+        return Served(reply: Reply(bytes: answers.bytes), session: changed)
     }
 }

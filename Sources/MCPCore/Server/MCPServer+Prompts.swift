@@ -35,6 +35,13 @@ extension MCPServer {
             for argument in prompt.arguments where argument.isRequired && arguments[argument.name] == nil {
                 throw .invalidParams(ArgumentError(parameter: argument.name, kind: .missing).description)
             }
+            // A template repeats its arguments: arguments alone past the result limit cannot fit.
+            let size = arguments.values.reduce(0) { $0 + $1.utf8.count }
+            guard size <= configuration.maxResultBytes else {
+                throw .invalidParams(
+                    "prompt arguments total \(size) bytes, more than the \(configuration.maxResultBytes)-byte result limit"
+                )
+            }
         } catch {
             return .error(error, id: id)
         }
@@ -46,17 +53,26 @@ extension MCPServer {
         }
         let messages: [PromptMessage]
         do {
-            messages = try await prompt.render(PromptArguments(arguments), context)
+            let arguments = PromptArguments(arguments)
+            let context = context
+            messages = try await invoke(
+                prompt.perform.map { perform in { @Sendable in try perform(arguments, context) } },
+                orAsync: { try await prompt.render(arguments, context) }, stats: prompt.stats,
+                arguments: request.params ?? .null, context: context)
         } catch let required as InputRequired {
             let result = inputRequiredResult(required, routed, name: prompt.name)
             return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))
-        } catch let error as ArgumentError {
-            return .error(.invalidParams(error.description), id: id)
-        } catch let error as ToolError {
-            return .error(.invalidParams(error.message), id: id)
         } catch {
-            context.logger.error("prompt failed", metadata: ["mcp.prompt.name": "\(prompt.name)"])
-            return .error(.internalError(), id: id)
+            if let limited = limitError(error, what: "prompt", context: context, logger: context.logger) {
+                return .error(limited, id: id)
+            }
+            switch error {
+            case let error as ArgumentError: return .error(.invalidParams(error.description), id: id)
+            case let error as ToolError: return .error(.invalidParams(error.message), id: id)
+            default:
+                context.logger.error("prompt failed", metadata: ["mcp.prompt.name": "\(prompt.name)"])
+                return .error(.internalError(), id: id)
+            }
         }
         var result = JSONObject()
         if let description = prompt.description { result.append("description", .string(description)) }
@@ -66,6 +82,7 @@ extension MCPServer {
             return ["role": .string(message.role.rawValue), "content": content]
         }
         result.append("messages", .array(rendered))
+        if let problem = oversized(result, what: "prompt", logger: context.logger) { return .error(problem, id: id) }
         decorate(&result, era: era)
         return Reply(bytes: JSONRPCEncoding.result(id: id, result: result))
     }

@@ -33,22 +33,32 @@ extension MCPServer {
         }
         let contents: [ResourceContents]
         do {
-            contents = try await resource.read(uri, PromptArguments(variables), context)
+            let arguments = PromptArguments(variables)
+            let context = context
+            contents = try await invoke(
+                resource.perform.map { perform in { @Sendable in try perform(uri, arguments, context) } },
+                orAsync: { try await resource.read(uri, arguments, context) }, stats: resource.stats,
+                arguments: .string(uri), context: context)
         } catch let required as InputRequired {
             return Reply(
                 bytes: JSONRPCEncoding.result(id: id, result: inputRequiredResult(required, routed, name: uri)))
-        } catch is ResourceNotFound {
-            return .error(notFound, id: id)
-        } catch let error as ArgumentError {
-            return .error(era.isModern ? notFound : .invalidParams(error.description), id: id)
-        } catch let error as ToolError {
-            return .error(.internalError(error.message), id: id)
         } catch {
-            context.logger.error("resource read failed", metadata: ["mcp.resource.uri": "\(LogSafe.escape(uri))"])
-            return .error(.internalError(), id: id)
+            if let limited = limitError(error, what: "resource read", context: context, logger: context.logger) {
+                return .error(limited, id: id)
+            }
+            switch error {
+            case is ResourceNotFound: return .error(notFound, id: id)
+            case let error as ArgumentError:
+                return .error(era.isModern ? notFound : .invalidParams(error.description), id: id)
+            case let error as ToolError: return .error(.internalError(error.message), id: id)
+            default:
+                context.logger.error("resource read failed", metadata: ["mcp.resource.uri": "\(LogSafe.escape(uri))"])
+                return .error(.internalError(), id: id)
+            }
         }
         guard !contents.isEmpty else { return .error(notFound, id: id) }
         var result: JSONObject = ["contents": .array(contents.map(\.json))]
+        if let problem = oversized(result, what: "resource", logger: context.logger) { return .error(problem, id: id) }
         if era.isModern {
             // A result reached through input rounds is the caller's own and not cached (MRTR-8).
             let answered = context.answers.map { !$0.responses.isEmpty } ?? false

@@ -33,61 +33,99 @@ extension MCPServer {
         } catch {
             return .error(error, id: id)
         }
+        var object: JSONObject
         let result: ToolResult
         switch await run(tool, arguments: arguments, context: context) {
-        case .completed(let completed): result = completed
+        case .completed(let completed, let wire):
+            result = completed
+            object = wire
         case .inputRequired(let required):
             let object = inputRequiredResult(required, routed, name: tool.name)
             return Reply(bytes: JSONRPCEncoding.result(id: id, result: object), toolName: tool.name)
+        case .busy:
+            var reply = Reply.error(.serverBusy(), id: id)
+            reply.toolName = tool.name
+            return reply
         }
-        var object = result.json(for: era.version)
         decorate(&object, era: era)
         return Reply(
             bytes: JSONRPCEncoding.result(id: id, result: object), toolName: tool.name, toolFailed: result.isError)
     }
 
-    /// How a call ended: a result, or (2026-07-28) a question for the client first.
+    /// How a call ended: a result (and its wire form under the request's revision), a question
+    /// for the client first (2026-07-28), or no run at all because every thread for tool work was
+    /// busy and the queue was full.
     enum ToolCallOutcome: Sendable {
-        case completed(ToolResult)
+        case completed(ToolResult, JSONObject)
         case inputRequired(InputRequired)
+        case busy
     }
 
-    /// Runs a tool after checking its arguments; every failure becomes a tool execution error.
+    /// Runs a tool after checking its arguments; every failure becomes a tool execution error,
+    /// and so does a result larger than ``ServerConfiguration/maxResultBytes``.
     /// Reports `mcp_tool_calls_total{tool,outcome}` and `mcp_tool_duration_seconds{tool}`.
     func run(_ tool: ToolDefinition, arguments: JSONObject, context: RequestContext) async -> ToolCallOutcome {
         let started = ContinuousClock.now
-        let result: ToolResult
-        do throws(InputRequired) {
+        var result: ToolResult
+        do throws(ToolInterruption) {
             result = try await runChecked(tool, arguments: arguments, context: context)
         } catch {
-            return .inputRequired(error)
+            switch error {
+            case .busy:
+                context.logger.debug("busy: tool call refused", metadata: ["mcp.tool.name": "\(tool.name)"])
+                return .busy
+            case .inputRequired(let required): return .inputRequired(required)
+            }
+        }
+        var object = result.json(for: context.version)
+        let limit = configuration.maxResultBytes
+        if JSONWriter.encodedLength(of: .object(object), limit: limit) == nil {
+            context.logger.warning(
+                "tool result larger than the limit", metadata: ["mcp.tool.name": "\(tool.name)", "limit": "\(limit)"])
+            result = .error("Tool '\(tool.name)': \(ResultTooLarge(limit: limit).description)")
+            object = result.json(for: context.version)
         }
         let elapsed = ContinuousClock.now - started
         ToolMetrics.calls[ToolMetrics.CallKey(tool: tool.name, failed: result.isError)].increment()
         ToolMetrics.durations[tool.name].recordNanoseconds(
             elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        return .completed(result)
+        return .completed(result, object)
     }
 
     private func runChecked(
         _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext
-    ) async throws(InputRequired) -> ToolResult {
+    ) async throws(ToolInterruption) -> ToolResult {
         do {
             try tool.checkNoUnexpectedArguments(arguments)
             let toolArguments = ToolArguments(arguments)
-            if tool.isAsync, let timeout = configuration.toolTimeout {
+            if let perform = tool.perform {
+                // Synchronous: off the concurrency pool (inline only when predicted cheap),
+                // bounded, stopped at the timeout.
+                let context = context
+                return try await configuration.blockingWork.perform(
+                    stats: tool.stats, small: Self.isSmall(.object(arguments)), cancellation: context.cancellation,
+                    timeout: configuration.toolTimeout
+                ) { try perform(toolArguments, context) }
+            }
+            if let timeout = configuration.toolTimeout {
+                let context = context
                 return try await withTimeout(timeout) { try await tool.run(toolArguments, context) }
             }
             return try await tool.run(toolArguments, context)
+        } catch is BlockingWork.Busy {
+            throw .busy
         } catch let required as InputRequired {
-            throw required
+            throw .inputRequired(required)
         } catch let error as ClientRequestError {
             return .error("Tool '\(tool.name)' needs its client: \(error.description)")
         } catch let error as ArgumentError {
             return .error(error.description)
         } catch let error as ToolError {
             return .error(error.message)
+        } catch let error as ResultTooLarge {
+            return .error("Tool '\(tool.name)': \(error.description)")
         } catch is TimeoutError {
+            context.cancellation.cancel()
             context.logger.warning("tool timed out", metadata: ["mcp.tool.name": "\(tool.name)"])
             return .error("Tool '\(tool.name)' timed out")
         } catch is CancellationError {
@@ -101,17 +139,31 @@ extension MCPServer {
 }
 
 extension MCPServer {
-    /// Calls a tool outside JSON-RPC (the REST side door): the same validation and errors as
-    /// `tools/call`. Nil when there is no such tool.
-    public func callTool(named name: String, arguments: JSONObject, logger: Logger) async -> ToolResult? {
+    /// Calls a tool outside JSON-RPC (the REST side door): the same validation, limits and
+    /// errors as `tools/call`. Nil when there is no such tool.
+    ///
+    /// - Throws: ``BlockingWork/Busy`` when every thread for tool work is busy and the queue is full.
+    public func callTool(
+        named name: String, arguments: JSONObject, logger: Logger
+    ) async throws(BlockingWork.Busy) -> ToolResult? {
         guard let tool = registry.tool(named: name) else { return nil }
-        let context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
+        var context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
+        context.maxResultBytes = configuration.maxResultBytes
         switch await run(tool, arguments: arguments, context: context) {
-        case .completed(let result): return result
+        case .completed(let result, _): return result
         // No client can be asked through the REST side door.
         case .inputRequired: return .error("Tool '\(name)' needs input from an MCP client; call it over /mcp")
+        case .busy: throw BlockingWork.Busy()
         }
     }
+}
+
+/// Why a tool call ended without a result of its own.
+enum ToolInterruption: Error {
+    /// Every thread for tool work was busy and the queue was full.
+    case busy
+    /// The tool asked the client for input first (2026-07-28).
+    case inputRequired(InputRequired)
 }
 
 /// The tool metrics' handles, one per tool (and outcome).

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 import Synchronization
 
 /// The protocol engine: answers JSON-RPC requests of both MCP eras from a ``Registry``.
@@ -207,6 +207,7 @@ public final class MCPServer: Sendable {
         )
         context.asker = asker
         context.server = self
+        context.maxResultBytes = configuration.maxResultBytes
         return context
     }
 

@@ -34,8 +34,15 @@ public struct ServerConfiguration: Sendable {
     public var serverInfoInResults: Bool = true
     /// Serve the handshake era (`initialize`) as well as 2026-07-28.
     public var handshakeEraEnabled: Bool = true
-    /// Upper bound for one `async` tool call; nil for none.
+    /// Upper bound for one tool call, synchronous or `async`; nil for none. Synchronous work is
+    /// stopped through ``RequestContext/isCancelled``; the client gets its answer at the deadline.
     public var toolTimeout: Duration? = .seconds(60)
+    /// The largest result a tool call, resource read or prompt may answer with, in bytes of its
+    /// JSON (`MAX_RESULT_SIZE`); larger ones are refused with an error that says so.
+    public var maxResultBytes = 1 << 20
+    /// Where synchronous tool, resource and prompt functions run: bounded threads and queue;
+    /// beyond them a call is answered "busy, retry" (``JSONRPCError/serverBusy(retryAfter:)``).
+    public var blockingWork = BlockingWork.shared
     /// Nesting limit for incoming JSON.
     public var maxJSONDepth: Int = JSONParser.defaultMaxDepth
     /// The keys that seal `requestState` (2026-07-28 input requests): the same on every worker

@@ -1,16 +1,340 @@
 import Dispatch
+import Synchronization
 
-/// Runs CPU-heavy or blocking work on Dispatch's threads instead of the Swift concurrency pool,
-/// so a slow tool (a regular expression, a large file) never starves the threads that serve
-/// other requests. The caller awaits the result.
-public enum BlockingWork {
-    private static let queue = DispatchQueue(label: "mcp.blocking-work", qos: .utility, attributes: .concurrent)
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
+/// Runs synchronous, possibly CPU-heavy or blocking work off Swift's cooperative pool, a
+/// bounded number of items at a time, so slow work never starves the threads that serve other
+/// requests (and a worker's heartbeat).
+///
+/// ``MCPServer`` runs every synchronous tool, resource and prompt function through it — the
+/// library decides, not each author. At most `threads` items run at once; up to `queueLimit`
+/// more wait; beyond that ``run(cancellation:timeout:_:)`` throws ``Busy`` at once instead of
+/// growing a queue (the server answers "busy, retry"). A caller that is cancelled (or times
+/// out) stops waiting at once; the work itself learns it through its ``CancellationFlag`` and
+/// should stop at its next check, and it holds its thread until it returns — so a call that
+/// ignores cancellation still counts against the limit and cannot multiply.
+///
+/// The hop to another thread costs more than a cheap call itself (a quarter of the request
+/// rate of `add`), so a call predicted cheap — small arguments, and no call of the same
+/// function slower than 2 ms in the last 30 s (``CallStats``) — runs inline instead, at most
+/// `inlineLimit` at once (half the CPUs): a misprediction can hold those pool threads for one
+/// call, never all of them.
+///
+/// ```swift
+/// let count = try await BlockingWork.run { expensiveCount(of: text) }
+/// ```
+public final class BlockingWork: Sendable {
+    /// Thrown when `threads` items run and `queueLimit` more wait: retry later.
+    public struct Busy: Error, Sendable, CustomStringConvertible {
+        public var description: String { "the server is busy; retry later" }
+    }
+
+    public let threads: Int
+    public let queueLimit: Int
+    /// Calls predicted cheap that may run inline on the caller's thread at once (0: never inline).
+    public let inlineLimit: Int
+    /// A call longer than this (nanoseconds) makes its function count as slow (``CallStats``).
+    public let slowCallNanoseconds: UInt64
+    private let inlineRunning = Atomic<Int>(0)
+    private let state = Mutex(State())
+    /// Counts jobs handed to the pool's threads and not yet taken by one.
+    private let wake = DispatchSemaphore(value: 0)
+    private let threadsStarted = Atomic<Bool>(false)
+
+    /// A queued call: runs its work and returns what resumes its caller (called once the
+    /// thread's place is handed on, so a caller never finds its own place still taken).
+    typealias Job = @Sendable () -> (@Sendable () -> Void)
+
+    private struct State {
+        var running = 0
+        /// Jobs given a place (``running``) that a thread has not picked up yet.
+        var ready: [Job] = []
+        var waiting: [(job: Job, heavy: Bool)] = []
+        var head = 0
+        var waitingHeavy = 0
+
+        var waitingCount: Int { waiting.count - head }
+
+        mutating func popFirst() -> Job? {
+            guard head < waiting.count else { return nil }
+            let (job, heavy) = waiting[head]
+            head += 1
+            if heavy { waitingHeavy -= 1 }
+            if head > 64 && head * 2 > waiting.count {
+                waiting.removeFirst(head)
+                head = 0
+            }
+            return job
+        }
+    }
+
+    /// - Parameters:
+    ///   - threads: items that run at once (at least 1).
+    ///   - queueLimit: heavy items (arguments over 16 KiB) that may wait for a thread; more are
+    ///     refused with ``Busy``. Light items hold little while they wait: up to 16 times as many
+    ///     of them (at least 256) may wait.
+    ///   - inlineLimit: calls predicted cheap that may run inline at once; default half the CPUs.
+    ///   - slowCall: a call longer than this sends its function's next calls to the threads.
+    public init(threads: Int, queueLimit: Int, inlineLimit: Int? = nil, slowCall: Duration = .milliseconds(2)) {
+        self.threads = max(1, threads)
+        self.queueLimit = max(0, queueLimit)
+        self.inlineLimit = max(0, inlineLimit ?? max(1, ProcessorCount.online / 2))
+        self.slowCallNanoseconds =
+            UInt64(slowCall.components.seconds) * 1_000_000_000
+            + UInt64(slowCall.components.attoseconds / 1_000_000_000)
+    }
+
+    /// One thread per CPU, 64 waiting: what ``run(_:)`` and servers without their own use.
+    public static let shared = BlockingWork(threads: ProcessorCount.online, queueLimit: 64)
+
+    /// Items running right now.
+    public var running: Int { state.withLock { $0.running } }
+    /// Items waiting for a thread right now.
+    public var waiting: Int { state.withLock { $0.waitingCount } }
+
+    /// Runs `work` on one of this pool's threads and returns its result.
+    ///
+    /// - Parameters:
+    ///   - cancellation: set when the calling task is cancelled or the timeout passes; `work`
+    ///     should check it in long loops. A new one is made when nil.
+    ///   - timeout: how long the caller waits (queue time included); then ``TimeoutError``.
+    /// - Throws: ``Busy`` when the pool and its queue are full; `CancellationError` when the
+    ///   caller was cancelled and ``TimeoutError`` at the timeout (the work may still be
+    ///   finishing); whatever `work` throws.
+    public func run<T: Sendable>(
+        cancellation: CancellationFlag? = nil, timeout: Duration? = nil, _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        try await run(heavy: true, stats: nil, cancellation: cancellation, timeout: timeout, work)
+    }
+
+    func run<T: Sendable>(
+        heavy: Bool, stats: CallStats?, cancellation: CancellationFlag?, timeout: Duration?,
+        _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        let flag = cancellation ?? CancellationFlag()
+        let call = PendingCall<T>()
+        let deadline = timeout.map { timeout in
+            Deadlines.shared.add(after: timeout) {
+                flag.cancel()
+                call.finish(.failure(TimeoutError()))
+            }
+        }
+        defer { if let deadline { Deadlines.shared.remove(deadline) } }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard call.attach(continuation) else { return }
+                let job: Job = {
+                    // A call that was cancelled while it waited is not started at all.
+                    let outcome: Result<T, any Error> =
+                        flag.isCancelled
+                        ? .failure(CancellationError()) : self.measured(stats) { Result { try work() } }
+                    return { call.finish(outcome) }
+                }
+                if !self.submit(job, heavy: heavy) { call.finish(.failure(Busy())) }
+            }
+        } onCancel: {
+            flag.cancel()
+            call.finish(.failure(CancellationError()))
+        }
+    }
+
+    /// Runs a synchronous function for the server: inline when it is predicted cheap (`small`
+    /// arguments, `stats` not slow lately) and an inline place is free, else like
+    /// ``run(cancellation:timeout:_:)``. Either way the duration goes into `stats`, and the
+    /// timeout sets `cancellation` (an inline call cannot be abandoned, only told to stop).
+    func perform<T: Sendable>(
+        stats: CallStats, small: Bool, cancellation: CancellationFlag, timeout: Duration?,
+        _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        guard small, !stats.isSlow, takeInlinePlace() else {
+            return try await run(heavy: !small, stats: stats, cancellation: cancellation, timeout: timeout, work)
+        }
+        defer { inlineRunning.wrappingSubtract(1, ordering: .relaxed) }
+        let timedOut = CancellationFlag()
+        let deadline = timeout.map { timeout in
+            Deadlines.shared.add(after: timeout) {
+                timedOut.cancel()
+                cancellation.cancel()
+            }
+        }
+        defer { if let deadline { Deadlines.shared.remove(deadline) } }
+        do {
+            return try measured(stats) { try work() }
+        } catch is CancellationError where timedOut.isCancelled {
+            throw TimeoutError()
+        }
+    }
+
+    /// `body`'s result, its duration noted in `stats` (the work's own time, not its wait in the queue).
+    private func measured<R>(_ stats: CallStats?, _ body: () throws -> R) rethrows -> R {
+        guard let stats else { return try body() }
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer {
+            stats.record(nanoseconds: DispatchTime.now().uptimeNanoseconds &- started, threshold: slowCallNanoseconds)
+        }
+        return try body()
+    }
+
+    private func takeInlinePlace() -> Bool {
+        var current = inlineRunning.load(ordering: .relaxed)
+        while current < inlineLimit {
+            let (exchanged, original) = inlineRunning.compareExchange(
+                expected: current, desired: current + 1, ordering: .acquiring)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    /// Runs `work` on the ``shared`` pool.
     public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Result { try work() })
+        try await shared.run(work)
+    }
+
+    /// Starts `job` now, queues it, or refuses it (false) when its queue is full.
+    private func submit(_ job: @escaping Job, heavy: Bool) -> Bool {
+        let startNow = state.withLock { state -> Bool? in
+            if state.running < threads {
+                state.running += 1
+                return true
+            }
+            let full =
+                heavy ? state.waitingHeavy >= queueLimit : state.waitingCount >= max(256, queueLimit * 16)
+            guard !full else { return nil }
+            state.waiting.append((job, heavy))
+            if heavy { state.waitingHeavy += 1 }
+            return false
+        }
+        guard let startNow else { return false }
+        if startNow { start(job) }
+        return true
+    }
+
+    /// Hands `job` (which has a place) to one of the pool's threads.
+    private func start(_ job: @escaping Job) {
+        if !threadsStarted.exchange(true, ordering: .acquiringAndReleasing) {
+            for _ in 0..<threads { WorkerThread.start(self) }
+        }
+        state.withLock { $0.ready.append(job) }
+        wake.signal()
+    }
+
+    /// A pool thread: takes a job, then the jobs that waited, one after the other, in its place.
+    fileprivate func serve() {
+        while true {
+            wake.wait()
+            var current = state.withLock { $0.ready.isEmpty ? nil : $0.ready.removeFirst() }
+            while let job = current {
+                let resume = job()
+                current = state.withLock { state -> Job? in
+                    if let next = state.popFirst() { return next }
+                    state.running -= 1
+                    return nil
+                }
+                resume()
             }
         }
     }
+}
+
+/// The pool's own threads (not Dispatch's, which Swift's concurrency pool and other work share):
+/// each lowers its own scheduling priority to nice 10, about a tenth of a normal thread's CPU
+/// share when both want the CPU, so heavy work uses idle CPU and the threads that answer
+/// requests and carry the heartbeat get the CPU first.
+private enum WorkerThread {
+    static let niceness: Int32 = 10
+
+    static func start(_ pool: BlockingWork) {
+        #if canImport(Glibc) || canImport(Musl)
+            var thread = pthread_t()
+            let created = pthread_create(
+                &thread, nil,
+                { context in
+                    let pool = Unmanaged<BlockingWork>.fromOpaque(context!).takeRetainedValue()
+                    // On Linux this sets the calling thread's niceness only.
+                    #if canImport(Glibc)
+                        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, WorkerThread.niceness)
+                    #endif
+                    pool.serve()
+                    return nil
+                }, Unmanaged.passRetained(pool).toOpaque())
+            if created == 0 { pthread_detach(thread) }
+        #endif
+    }
+}
+
+/// Set when the request that started some work was cancelled or timed out. Synchronous work
+/// running off the task (see ``BlockingWork``) cannot see `Task.isCancelled`; it checks this,
+/// through ``RequestContext/isCancelled`` or ``RequestContext/checkCancellation()``.
+public final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+
+    /// Throws `CancellationError` once cancelled.
+    public func check() throws(CancellationError) {
+        if isCancelled { throw CancellationError() }
+    }
+}
+
+/// One caller's continuation, resumed exactly once: by the work's result, by cancellation or
+/// by a full queue, whichever comes first.
+private final class PendingCall<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var outcome: Result<T, any Error>?
+        var resumed = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Stores the continuation; false when the call already ended (cancelled before it started).
+    func attach(_ continuation: CheckedContinuation<T, any Error>) -> Bool {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            if let outcome = state.outcome {
+                state.resumed = true
+                return outcome
+            }
+            state.continuation = continuation
+            return nil
+        }
+        guard let early else { return true }
+        continuation.resume(with: early)
+        return false
+    }
+
+    func finish(_ outcome: Result<T, any Error>) {
+        let continuation = state.withLock { state -> CheckedContinuation<T, any Error>? in
+            guard !state.resumed, state.outcome == nil else { return nil }
+            guard let continuation = state.continuation else {
+                state.outcome = outcome
+                return nil
+            }
+            state.resumed = true
+            state.continuation = nil
+            return continuation
+        }
+        continuation?.resume(with: outcome)
+    }
+}
+
+/// The number of CPUs this process may use.
+enum ProcessorCount {
+    static let online: Int = {
+        #if canImport(Glibc) || canImport(Musl)
+            let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+            return count > 0 ? count : 2
+        #else
+            return 2
+        #endif
+    }()
 }

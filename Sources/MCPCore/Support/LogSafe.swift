@@ -7,6 +7,19 @@ public enum LogSafe {
         return String(text.prefix(limit)) + "…"
     }
 
+    /// `text` cut to at most `limit` bytes of UTF-8, at a scalar boundary (no ellipsis).
+    public static func clipBytes(_ text: String, to limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var bytes = 0
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            guard bytes <= limit else { break }
+            scalars.append(scalar)
+        }
+        return String(scalars)
+    }
+
     /// `text` with control characters, line and paragraph separators written as escapes, so that
     /// user input cannot forge log lines or colour a terminal.
     public static func escape(_ text: String) -> String {

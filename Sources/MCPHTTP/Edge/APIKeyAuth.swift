@@ -57,12 +57,13 @@ public struct APIKeyAuth: RouterMiddleware {
     }
 
     /// Compares every byte whatever the first difference, so timing does not reveal the key.
+    /// The length difference is kept whole (a difference of 256 bytes must not fold to zero).
     static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
+        var difference = left.count ^ right.count
         for index in 0..<max(left.count, right.count) {
             let a = index < left.count ? left[index] : 0
             let b = index < right.count ? right[index] : 0
-            difference |= a ^ b
+            difference |= Int(a ^ b)
         }
         return difference == 0
     }

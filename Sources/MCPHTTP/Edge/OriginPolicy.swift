@@ -4,7 +4,7 @@ public import Hummingbird
 import Logging
 
 /// Refuses requests from web pages of other origins and requests whose Host is not this server
-/// (DNS rebinding, SEC-1, R-10): a disallowed `Origin` or `Host` is 403. Loopback origins are
+/// (DNS rebinding, SEC-1, R-10): a disallowed `Origin` or `Host` is 403, two `Host` headers 400. Loopback origins are
 /// always allowed; configured origins add to them; `*` allows every origin. An empty list
 /// never means "everything".
 public struct OriginPolicy: RouterMiddleware {
@@ -29,6 +29,12 @@ public struct OriginPolicy: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        // The first Host became the authority; another one is still a header field. RFC 9112
+        // §3.2: more than one Host is a 400, whatever either says.
+        if !request.headers[values: Self.host].isEmpty {
+            context.logger.info("refused a request with two Host headers")
+            return HTTPMessages.problem(.badRequest, "more than one Host header")
+        }
         if let origin = request.headers.value(of: .origin), !isAllowed(origin: origin) {
             context.logger.info("refused origin", metadata: ["http.request.header.origin": "\(LogText.clip(origin))"])
             return HTTPMessages.problem(.forbidden, "origin not allowed")
@@ -61,6 +67,8 @@ public struct OriginPolicy: RouterMiddleware {
         }
         return allowedHosts.contains(name) || Self.isLoopback(name)
     }
+
+    static let host = HTTPField.Name("Host")!
 
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "[::1]"

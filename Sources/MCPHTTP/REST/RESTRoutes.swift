@@ -138,9 +138,13 @@ public struct RESTRoutes: Sendable {
             $0.era = .rest
             $0.toolName = name
         }
-        guard let result = await server.callTool(named: name, arguments: arguments, logger: context.logger) else {
-            return HTTPMessages.problem(.notFound, "no such tool")
+        let found: ToolResult?
+        do {
+            found = try await server.callTool(named: name, arguments: arguments, logger: context.logger)
+        } catch {
+            return HTTPMessages.problem(.serviceUnavailable, "the server is busy; retry later")
         }
+        guard let result = found else { return HTTPMessages.problem(.notFound, "no such tool") }
         context.record.update { $0.toolFailed = result.isError }
         var answer = result.json(for: .v2026_07_28)
         answer["tool"] = .string(name)

@@ -4,7 +4,7 @@ public import NIOCore
 
 /// Reads a request body up to a limit. A declared length over the limit is refused before a
 /// byte of the body is read; a body that turns out longer is refused as soon as it passes the
-/// limit (413 either way, R-04).
+/// limit (413 either way, R-04). A body that is malformed (a bad chunk size) is 400.
 public enum BodyReader {
     public enum Outcome: Sendable {
         case success(ByteBuffer)
@@ -23,8 +23,14 @@ public enum BodyReader {
         defer { timer.cancel() }
         do {
             return .success(try await request.body.collect(upTo: limit))
-        } catch {
+        } catch is NIOTooManyBytesError {
             return .failure(tooLarge(limit))
+        } catch {
+            // A malformed body (a bad chunk size, a length the bytes do not match) or one the
+            // client stopped sending: the request is bad, not too large.
+            return .failure(
+                HTTPMessages.problem(
+                    .badRequest, "malformed or incomplete request body", headers: [.connection: "close"]))
         }
     }
 

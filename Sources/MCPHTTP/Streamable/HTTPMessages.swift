@@ -8,11 +8,12 @@ import NIOCore
 public enum HTTPMessages {
     public static let jsonContentType = "application/json"
 
-    /// A JSON body.
+    /// A JSON body. A 503 without `Retry-After` gets one second.
     public static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response
     {
         var fields = headers
         fields[.contentType] = jsonContentType
+        if status == .serviceUnavailable && fields[.retryAfter] == nil { fields[.retryAfter] = "1" }
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

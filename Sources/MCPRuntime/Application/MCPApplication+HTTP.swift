@@ -29,6 +29,7 @@ extension MCPApplication {
         http.replayBufferSize = settings.replayBufferSize
         http.sessionKey = settings.keys.secretKey.map(SessionSealer.key(fromSecret:))
         http.sealingKeyConfigured = settings.keys.secretKey != nil
+        settings.applySessionLifetime(to: &http)
         http.tlsCertificateFile = settings.tlsCertificateFile
         http.tlsKeyFile = settings.tlsKeyFile
         http.environmentName = settings.environment.rawValue

@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import MCPCore
-public import MCPHTTP
+import MCPHTTP
 import MCPStdio
 import NIOCore
 import NIOPosix
@@ -53,6 +53,7 @@ public struct MCPApplication: Sendable {
             info: ServerInfo(name: settings.appName, version: settings.appVersion), instructions: instructions)
         configuration.maxJSONDepth = settings.maxJSONDepth
         configuration.toolTimeout = settings.toolTimeout > 0 ? .milliseconds(Int(settings.toolTimeout * 1000)) : nil
+        settings.applyLimits(to: &configuration)
         configuration.keyRing = keyRing
         configuration.requestStateTTL = .milliseconds(Int(settings.keys.requestStateTTL * 1000))
         return configuration
@@ -103,7 +104,8 @@ public struct MCPApplication: Sendable {
             let metrics = settings.enableMetrics ? MetricsStore(directory: nil, worker: nil) : nil
             metrics?.bootstrap()
             let http = httpService(
-                router, listener: .bind(host: settings.host, port: settings.port), metrics: metrics, logger: logger)
+                router, configuration: httpConfiguration(listener: .bind(host: settings.host, port: settings.port)),
+                sessions: nil, revocations: try settings.sessionRevocations(), metrics: metrics, logger: logger)
             checkDescriptorLimit(logger: logger)
             warnIfExposedWithoutKey(logger: logger)
             warnIfKeysAreMadeUp(logger: logger)
@@ -124,19 +126,23 @@ public struct MCPApplication: Sendable {
         guard let id = environment[WorkerChannel.workerIDVariable].flatMap(Int.init),
             let directory = environment[WorkerChannel.runtimeDirectoryVariable]
         else { throw RuntimeError("a worker is started by its supervisor (serve --workers N), not by hand") }
+        let runtime = try RuntimeDirectory.adopt(
+            path: directory, persistent: environment[WorkerChannel.persistentDirectoryVariable])
         var logger = Logger(label: "mcp.server")
         logger[metadataKey: "worker"] = "\(id)"
         let router = MessageRouter(
             server: MCPServer(registry: registry, configuration: serverConfiguration(instructions: instructions)))
         let sessions = try SharedSessionRegistry(
-            path: directory + "/sessions.table", capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
-        let metrics = settings.enableMetrics ? MetricsStore(directory: directory + "/metrics", worker: id) : nil
+            path: runtime.sessionTable, capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
+        let metrics = settings.enableMetrics ? MetricsStore(directory: runtime.metrics, worker: id) : nil
         metrics?.bootstrap()
         var listener = httpConfiguration(listener: .inheritedSocket(WorkerChannel.listeningSocket))
         if listener.sessionKey == nil {
             listener.sessionKey = environment[WorkerChannel.sessionKeyVariable].flatMap(WorkerChannel.bytes(fromHex:))
         }
-        let http = httpService(router, configuration: listener, sessions: sessions, metrics: metrics, logger: logger)
+        let http = httpService(
+            router, configuration: listener, sessions: sessions,
+            revocations: try SharedSessionRevocations(path: runtime.revokedSessions), metrics: metrics, logger: logger)
         let duties = WorkerDuties(
             http: http, quota: settings.requestQuota(), metrics: metrics, eventLoopGroup: eventLoopGroup, logger: logger
         )
@@ -161,21 +167,13 @@ public struct MCPApplication: Sendable {
     var gracefulTimeout: Duration { .milliseconds(Int(settings.gracefulTimeout * 1000)) }
 
     func httpService(
-        _ router: MessageRouter, listener: HTTPConfiguration.Listener, metrics: MetricsStore?, logger: Logger
-    ) -> MCPHTTPService {
-        httpService(
-            router, configuration: httpConfiguration(listener: listener), sessions: nil, metrics: metrics,
-            logger: logger)
-    }
-
-    func httpService(
         _ router: MessageRouter, configuration: HTTPConfiguration, sessions: (any SessionRegistry)?,
-        metrics: MetricsStore?, logger: Logger
+        revocations: (any SessionRevocations)?, metrics: MetricsStore?, logger: Logger
     ) -> MCPHTTPService {
         MCPHTTPService(
             server: router.server, configuration: configuration, logger: logger, accessLog: settings.accessLog,
             sessionRegistry: sessions, metrics: metrics.map { metricsEndpoint($0) }, eventLoopGroup: eventLoopGroup,
-            router: router, drainTimeout: gracefulTimeout)
+            router: router, drainTimeout: gracefulTimeout, sessionRevocations: revocations)
     }
 
     /// The event loops HTTP runs on: `WORKER_THREADS` of them, or one per CPU.

@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
             environment: ProcessInfo.processInfo.environment, host: settings.host, port: settings.port,
             workers: settings.workerCount(budget: budget), gracefulTimeout: settings.gracefulTimeout,
             workerTimeout: settings.workerTimeout, maxSessions: settings.maxSessions,
-            sessionIdleTTL: settings.sessionIdleTTL)
+            sessionIdleTTL: settings.sessionIdleTTL, runtimeDirectory: settings.runtimeDirectory)
     }
 }
 

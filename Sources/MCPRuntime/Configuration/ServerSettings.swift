@@ -111,6 +111,20 @@ public struct ServerSettings: Sendable {
     /// Seconds without a heartbeat after which a worker is killed and replaced.
     public var workerTimeout = 30.0
 
+    // Bounded work per request, the runtime folder, session lifetime
+    /// Largest result of a tool call, resource read or prompt, in bytes of JSON.
+    public var maxResultSize = 1 << 20
+    /// Threads per process running synchronous tool, resource and prompt work; nil for one per CPU.
+    public var toolThreads: Int?
+    /// Calls that may wait for such a thread; beyond it a call is answered "busy, retry" (HTTP 503).
+    public var toolQueueLimit = 64
+    /// Quota of the workspace folder in bytes; 0 for none.
+    public var workspaceMaxBytes = 0
+    /// Private folder for the runtime files of a multi-process server; nil for a fresh one in the temporary folder.
+    public var runtimeDirectory: String?
+    /// Seconds a handshake-era session id stays valid after `initialize`, however active.
+    public var sessionMaxAge = 86_400.0
+
     // Secrets: never logged, reported only as set or not set.
     public var apiKey: String?
     /// Sealing keys, request-state lifetime, replicas.
@@ -214,6 +228,12 @@ public struct ServerSettings: Sendable {
         maxRequestsJitter = try settings.int(
             "MAX_REQUESTS_JITTER", default: production ? 5_000 : 0, in: 0...1_000_000_000)
         workerTimeout = try settings.double("WORKER_TIMEOUT", default: workerTimeout, in: 1...3600)
+        maxResultSize = try settings.int("MAX_RESULT_SIZE", default: maxResultSize, in: 1024...(1 << 30))
+        toolThreads = try settings.optionalInt("TOOL_THREADS", in: 1...1024)
+        toolQueueLimit = try settings.int("TOOL_QUEUE_LIMIT", default: toolQueueLimit, in: 0...100_000)
+        workspaceMaxBytes = try settings.int("WORKSPACE_MAX_BYTES", default: workspaceMaxBytes, in: 0...(1 << 50))
+        runtimeDirectory = settings.string("RUNTIME_DIR")
+        sessionMaxAge = try settings.double("SESSION_MAX_AGE", default: sessionMaxAge, in: 1...31_536_000)
         apiKey = settings.secret("API_KEY")
         keys = try KeySettings(reading: settings)
         if corsOrigins.contains("*") && apiKey == nil {

@@ -12,10 +12,16 @@ import Synchronization
 /// Prometheus metrics of this process, and of its siblings when several workers serve one port.
 ///
 /// Each process records into its own swift-prometheus registry. A worker writes its exposition
-/// to `<directory>/worker-<id>.prom` twice a second (and when it exits); a scrape, on whichever
-/// worker the kernel picked, answers with its live registry plus every other worker's latest
-/// file plus `retired.prom`, into which the supervisor folds the counters of workers that are
-/// gone — so totals are the sum over all workers and never go backwards across a recycle.
+/// to `<directory>/worker-<id>-<pid>.prom` twice a second (and when it exits); a scrape, on
+/// whichever worker the kernel picked, first publishes this worker's exposition to its file and
+/// then answers with exactly what the files say: every worker's file plus `retired.prom`, into
+/// which the supervisor folds the counters of workers that are gone.
+///
+/// Why counters never go backwards, whatever the timing: each worker's file only ever grows
+/// (writes are serialized in the process and replace the file atomically), a scrape never uses
+/// a value its worker has not published (so a later scrape elsewhere reads at least as much),
+/// and a worker's file is folded into `retired.prom` before it is removed, with its name noted
+/// there, so a scrape that meets the exit counts it exactly once.
 public final class MetricsStore: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// swift-metrics' backend: the registry, with lock-free timers beside it.
@@ -27,6 +33,9 @@ public final class MetricsStore: Sendable {
     let workerLabel: String
     /// CPU seconds already added to `mcp_worker_cpu_seconds_total`.
     private let cpuCounted = Mutex<Double>(0)
+    /// Serializes render-and-publish: two writers could otherwise rename an older exposition
+    /// over a newer one.
+    private let publishing = Mutex<Void>(())
 
     static let durationBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10),
@@ -91,28 +100,31 @@ public final class MetricsStore: Sendable {
         return registry.emitToString() + factory.timers.render()
     }
 
-    /// Writes this process's exposition to its file (atomically, temp + rename).
-    public func writeSnapshot() {
-        guard let directory, let ownFile else { return }
-        Self.writeAtomically(renderOwn(), to: directory + "/" + ownFile)
+    /// Writes this process's exposition to its file (atomically, temp + rename) and returns it.
+    @discardableResult
+    public func writeSnapshot() -> String {
+        publishing.withLock { _ in
+            let text = renderOwn()
+            if let directory, let ownFile { PrivateFile.write(text, to: directory + "/" + ownFile) }
+            return text
+        }
     }
 
-    /// What `/metrics` answers: this process's live metrics plus every sibling's latest snapshot
-    /// plus the counters of retired workers.
+    /// What `/metrics` answers. One process: its live metrics. A worker: its own exposition,
+    /// published first, plus every sibling's latest snapshot plus the counters of retired workers.
     public func renderAll() -> [UInt8] {
-        var total = PrometheusText(renderOwn())
-        guard let directory, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+        guard let directory else { return Array(renderOwn().utf8) }
+        var total = PrometheusText(writeSnapshot())
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             return Array(total.rendered.utf8)
         }
         // Worker files first, the retired counters last: a worker folded in between is then
         // found in the retired file's list and counted once, never zero times or twice.
         var workers: [(file: String, text: String)] = []
         for file in files.sorted() where file.hasSuffix(".prom") && file != ownFile && file != Self.retiredFile {
-            if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) {
-                workers.append((file, text))
-            }
+            if let text = PrivateFile.readText(directory + "/" + file) { workers.append((file, text)) }
         }
-        let retired = (try? String(contentsOfFile: directory + "/" + Self.retiredFile, encoding: .utf8)) ?? ""
+        let retired = PrivateFile.readText(directory + "/" + Self.retiredFile) ?? ""
         let folded = Set(Self.foldedFiles(in: retired))
         for (file, text) in workers where !folded.contains(file) { total.add(text) }
         total.add(retired)
@@ -127,23 +139,25 @@ public final class MetricsStore: Sendable {
     }
 
     static func writeAtomically(_ text: String, to path: String) {
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else { return }
-        rename(temporary, path)
+        PrivateFile.write(text, to: path)
     }
 
     /// Folds a gone worker's counters and histograms into `retired.prom` (noting the file as
-    /// folded) and removes its file. Gauges are dropped: they described a process that is gone.
+    /// folded) and removes its file and any temporary file it left. Gauges are dropped: they
+    /// described a process that is gone.
     static func retire(workerFile file: String, in directory: String) {
         let retiredPath = directory + "/" + retiredFile
-        let previous = (try? String(contentsOfFile: retiredPath, encoding: .utf8)) ?? ""
+        let previous = PrivateFile.readText(retiredPath) ?? ""
         var retired = PrometheusText(previous)
-        if let text = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8) {
+        if let text = PrivateFile.readText(directory + "/" + file) {
             retired.add(text, skippingTypes: ["gauge"])
         }
         let folded = (foldedFiles(in: previous).suffix(1000) + [file]).map { "# folded \($0)\n" }.joined()
         writeAtomically(folded + retired.rendered, to: retiredPath)
         unlink(directory + "/" + file)
+        // A worker killed while writing leaves its temporary file behind.
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for leftover in leftovers where leftover.hasPrefix(file + ".tmp-") { unlink(directory + "/" + leftover) }
     }
 }
 

@@ -1,13 +1,19 @@
+import Foundation
+
 /// Prometheus text exposition, parsed just enough to add several processes' metrics together.
 ///
 /// Samples with the same name and labels are summed: counters and histogram buckets, sums and
 /// counts add up across workers; gauges of one worker carry a `worker` label, so they stay apart.
+///
+/// Sums are exact (decimal arithmetic on the values as written): with floating-point addition
+/// the same files summed in another order could give a total one unit in the last place lower
+/// than the scrape before, which Prometheus reads as a counter reset.
 struct PrometheusText {
     /// `# TYPE` by metric family, in first-seen order.
     private(set) var types: [(family: String, type: String)] = []
     private var typeIndex: [String: Int] = [:]
     /// Sample values by `name{labels}`, in first-seen order.
-    private(set) var samples: [(key: String, value: Double)] = []
+    private(set) var samples: [(key: String, value: Decimal)] = []
     private var sampleIndex: [String: Int] = [:]
 
     init() {}
@@ -27,7 +33,7 @@ struct PrometheusText {
                 continue
             }
             if line.hasPrefix("#") { continue }
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+            guard let space = line.lastIndex(of: " "), let value = Self.value(line[line.index(after: space)...]) else {
                 continue
             }
             let key = String(line[..<space])
@@ -72,7 +78,18 @@ struct PrometheusText {
     }
 
     /// A sample's value, for tests.
-    func value(_ key: String) -> Double? { sampleIndex[key].map { samples[$0].value } }
+    func value(_ key: String) -> Double? {
+        sampleIndex[key].map { NSDecimalNumber(decimal: samples[$0].value).doubleValue }
+    }
+
+    /// The exact value of a sample as written; infinities and NaN (which no counter holds) as NaN.
+    static func value(_ text: Substring) -> Decimal? {
+        guard let double = Double(text) else { return nil }
+        guard double.isFinite else { return .nan }
+        return Decimal(string: String(text), locale: posix) ?? Decimal(double)
+    }
+
+    static let posix = Locale(identifier: "en_US_POSIX")
 
     /// The family a sample belongs to: histogram `_bucket`, `_sum` and `_count` samples belong to
     /// the histogram's name.
@@ -85,8 +102,7 @@ struct PrometheusText {
         return name
     }
 
-    static func format(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        return String(value)
+    static func format(_ value: Decimal) -> String {
+        value.isNaN ? "NaN" : value.description
     }
 }

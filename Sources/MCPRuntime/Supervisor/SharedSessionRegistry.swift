@@ -37,7 +37,8 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         self.idleTTL = idleTTL
         slots = max(16, capacity * 2)
         mappedBytes = Self.headerBytes + slots * Self.slotBytes
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // O_NOFOLLOW: a link planted where the table goes must not redirect it onto another file.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw RuntimeError("cannot open the session table \(path)") }
         defer { close(descriptor) }
         // The file's size from lseek: `struct stat` is claimed by whichever C module included
@@ -121,7 +122,9 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         return true
     }
 
-    private func sweep(now: Double) {
+    /// Ends every live session whose idle time is over, so that ``count`` is the sessions still
+    /// in their TTL (inserts sweep only when the table is full).
+    func sweep(now: Double) {
         for slot in 0..<slots
         where state(slot).load(ordering: .acquiring) == SlotState.live.rawValue && isExpired(slot, now: now) {
             _ = end(slot)

@@ -20,8 +20,10 @@ public import Logging
 ///   a second signal stops at once. SIGHUP: configuration re-read and workers replaced one by
 ///   one (a new binary on disk is picked up). SIGTTIN/SIGTTOU: one worker more/fewer.
 ///
-/// It is a plain `poll` loop on purpose: no threads, no concurrency runtime, easy to reason
-/// about as PID 1 in a container (it reaps every child, orphans included).
+/// The rules live in ``SupervisorPolicy`` (events in, actions out, tested without processes);
+/// this class is the plain `poll` loop that feeds it events and performs its actions: no
+/// threads, no concurrency runtime, easy to reason about as PID 1 in a container (it reaps
+/// every child, orphans included).
 public final class Supervisor {
     /// What the supervisor needs to know; `reload` re-reads it on SIGHUP.
     public struct Configuration {
@@ -36,11 +38,15 @@ public final class Supervisor {
         public var workerTimeout: Double
         public var maxSessions: Int
         public var sessionIdleTTL: Double
+        /// `RUNTIME_DIR`: the private folder each run's folder is made in (nil: the temporary
+        /// folder); see ``RuntimeDirectory``.
+        public var runtimeDirectory: String?
 
         public init(
             executable: String, workerArguments: [String], environment: [String: String], host: String, port: Int,
             workers: Int,
-            gracefulTimeout: Double, workerTimeout: Double, maxSessions: Int, sessionIdleTTL: Double
+            gracefulTimeout: Double, workerTimeout: Double, maxSessions: Int, sessionIdleTTL: Double,
+            runtimeDirectory: String? = nil
         ) {
             self.executable = executable
             self.workerArguments = workerArguments
@@ -52,43 +58,32 @@ public final class Supervisor {
             self.workerTimeout = workerTimeout
             self.maxSessions = maxSessions
             self.sessionIdleTTL = sessionIdleTTL
+            self.runtimeDirectory = runtimeDirectory
         }
     }
 
-    struct Worker {
-        enum Phase { case starting, ready, retiring }
-
+    /// A running worker process as the loop sees it: its descriptors and unread report bytes.
+    struct Process {
         let slot: Int
-        let pid: pid_t
         let reports: Int32
         let supervisorAlive: Int32
-        let generation: Int
-        var phase = Phase.starting
-        var started = Date()
-        var lastBeat = Date()
-        var retireDeadline: Date?
-        var wantsReplacement = false
-        /// The worker this one replaces (it is told to drain once this one is ready).
-        var replacing: pid_t?
         var pending: [UInt8] = []
+        /// False once the report pipe reached end of file: it is no longer polled (a dead
+        /// worker's pipe would wake `poll` at once until the worker is reaped).
+        var reportsOpen = true
     }
 
     var configuration: Configuration
     let reload: () -> Configuration?
     let logger: Logger
-    let runtimeDirectory: String
+    let runtime: RuntimeDirectory
     let sessionKey: [UInt8]
     var listener: Int32 = -1
-    var workers: [Worker] = []
-    var generation = 0
-    var stopping = false
-    var stopDeadline: Date?
-    var crashStreak = 0
-    var nextSpawnAllowed = Date.distantPast
-    var restarts: [String: Int] = [:]
-    /// Set once every first worker is ready: start-up is over (see ``StartupCode``).
-    var startedUp = false
-    var lastMetricsWrite = Date.distantPast
+    var policy: SupervisorPolicy
+    var processes: [Int32: Process] = [:]
+    var finished = false
+    let epoch = ContinuousClock.now
+    var lastMetricsWrite = -Double.infinity
     let signals: SignalPipe
     let sessions: SharedSessionRegistry
 
@@ -97,13 +92,12 @@ public final class Supervisor {
         self.configuration = configuration
         self.logger = logger
         self.reload = reload
+        self.policy = SupervisorPolicy(settings: configuration.policySettings)
         var random = SystemRandomNumberGenerator()
         sessionKey = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-        runtimeDirectory = NSTemporaryDirectory() + "mcp-server-\(getpid())"
-        try FileManager.default.createDirectory(
-            atPath: runtimeDirectory + "/metrics", withIntermediateDirectories: true)
+        runtime = try RuntimeDirectory.create(in: configuration.runtimeDirectory)
         sessions = try SharedSessionRegistry(
-            path: runtimeDirectory + "/sessions.table", capacity: configuration.maxSessions,
+            path: runtime.sessionTable, capacity: configuration.maxSessions,
             idleTTL: configuration.sessionIdleTTL)
         signals = try SignalPipe(trapping: [SIGTERM, SIGINT, SIGHUP, SIGTTIN, SIGTTOU])
     }
@@ -119,67 +113,54 @@ public final class Supervisor {
                 "address": "\(configuration.host):\(ListeningSocket.port(of: listener))",
                 "workers": "\(configuration.workers)",
             ])
-        while true {
+        while !finished {
             waitForEvents(timeout: 100)
             handleSignals()
             reap()
-            checkHeartbeats()
-            if stopping {
-                if workers.isEmpty { break }
-                if let deadline = stopDeadline, Date() > deadline { killAll() }
-                continue
-            }
-            maintain()
-            writeMetrics()
+            perform(policy.handle(.tick(now: now)))
+            if !policy.stopping { writeMetrics() }
         }
-        let summary = restarts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let summary = policy.restarts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         logger.info("supervisor stopped", metadata: ["restarts": "\(summary.isEmpty ? "none" : summary)"])
         return 0
+    }
+
+    /// Seconds on a monotonic clock since the supervisor started.
+    var now: Double {
+        let elapsed = ContinuousClock.now - epoch
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     // MARK: Events
 
     private func waitForEvents(timeout: Int32) {
+        let watched = processes.filter(\.value.reportsOpen).map(\.key)
         var fds = [pollfd(fd: signals.readEnd, events: Int16(POLLIN), revents: 0)]
-        fds += workers.map { pollfd(fd: $0.reports, events: Int16(POLLIN), revents: 0) }
+        fds += watched.map { pollfd(fd: processes[$0]!.reports, events: Int16(POLLIN), revents: 0) }
         _ = poll(&fds, nfds_t(fds.count), timeout)
         for (index, descriptor) in fds.enumerated().dropFirst() where descriptor.revents != 0 {
-            readReports(from: index - 1)
+            readReports(from: watched[index - 1])
         }
     }
 
-    private func readReports(from index: Int) {
+    private func readReports(from pid: Int32) {
+        guard var process = processes[pid] else { return }
         var buffer = [UInt8](repeating: 0, count: 512)
-        let count = buffer.withUnsafeMutableBytes { read(workers[index].reports, $0.baseAddress, $0.count) }
-        guard count > 0 else { return }
-        workers[index].pending += buffer[0..<count]
-        while let newline = workers[index].pending.firstIndex(of: UInt8(ascii: "\n")) {
-            let word = String(decoding: workers[index].pending[..<newline], as: UTF8.self)
-            workers[index].pending.removeSubrange(...newline)
-            handle(report: word, from: index)
+        let count = buffer.withUnsafeMutableBytes { read(process.reports, $0.baseAddress, $0.count) }
+        if count <= 0 {
+            if count == 0 || (errno != EINTR && errno != EAGAIN) { process.reportsOpen = false }
+            processes[pid] = process
+            return
         }
-    }
-
-    private func handle(report: String, from index: Int) {
-        workers[index].lastBeat = Date()
-        switch WorkerChannel.Report(rawValue: report) {
-        case .ready:
-            workers[index].phase = .ready
-            logger.info(
-                "worker ready", metadata: ["worker": "\(workers[index].slot)", "worker.pid": "\(workers[index].pid)"])
-            if let old = workers[index].replacing {
-                workers[index].replacing = nil
-                retire(pid: old)
-            }
-            if !startedUp, workers.filter({ $0.phase == .ready }).count >= configuration.workers {
-                startedUp = true
-                let released = StartupCode.release()
-                logger.debug("released start-up code", metadata: ["bytes": "\(released)"])
-            }
-        case .max:
-            workers[index].wantsReplacement = true
-        case .beat, .none:
-            break
+        process.pending += buffer[0..<count]
+        var lines: [String] = []
+        while let newline = process.pending.firstIndex(of: UInt8(ascii: "\n")) {
+            lines.append(String(decoding: process.pending[..<newline], as: UTF8.self))
+            process.pending.removeSubrange(...newline)
+        }
+        processes[pid] = process
+        for line in lines {
+            perform(policy.handle(.report(pid: pid, WorkerChannel.Report(rawValue: line), now: now)))
         }
     }
 
@@ -187,108 +168,71 @@ public final class Supervisor {
         for signal in signals.drain() {
             switch signal {
             case SIGTERM, SIGINT:
-                if stopping {
-                    logger.warning("second stop signal: stopping now")
-                    killAll()
-                } else {
-                    beginStop(reason: signal == SIGTERM ? "SIGTERM" : "SIGINT")
-                }
+                perform(policy.handle(.stop(signal: signal == SIGTERM ? "SIGTERM" : "SIGINT", now: now)))
             case SIGHUP:
-                if let fresh = reload() {
-                    fresh.workers == configuration.workers
-                        ? () : logger.info("worker count changed", metadata: ["workers": "\(fresh.workers)"])
-                    configuration = fresh
-                }
-                generation += 1
-                logger.info("reload: replacing workers one by one", metadata: ["generation": "\(generation)"])
+                let fresh = reload()
+                if let fresh { configuration = fresh }
+                perform(policy.handle(.reload(fresh?.policySettings, now: now)))
             case SIGTTIN:
                 configuration.workers += 1
-                logger.info("one worker more", metadata: ["workers": "\(configuration.workers)"])
+                perform(policy.handle(.addWorker))
             case SIGTTOU:
                 configuration.workers = max(1, configuration.workers - 1)
-                logger.info("one worker fewer", metadata: ["workers": "\(configuration.workers)"])
+                perform(policy.handle(.removeWorker))
             default:
                 break
             }
         }
     }
 
-    // MARK: Lifecycle of workers
-
-    /// Collects every exited child (workers and, as PID 1, orphans) and notes why it ended.
+    /// Collects every exited child (workers and, as PID 1, orphans); workers become events.
     private func reap() {
         while true {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { return }
-            guard let index = workers.firstIndex(where: { $0.pid == pid }) else { continue }
-            let worker = workers.remove(at: index)
-            close(worker.reports)
-            close(worker.supervisorAlive)
-            MetricsStore.retire(workerFile: "worker-\(worker.slot)-\(pid).prom", in: runtimeDirectory + "/metrics")
-            let signalled = (status & 0x7f) != 0
-            let exitCode = (status >> 8) & 0xff
-            if worker.phase == .retiring || stopping {
-                logger.info(
-                    "worker stopped",
-                    metadata: ["worker": "\(worker.slot)", "worker.pid": "\(pid)", "status": "\(exitCode)"])
-                if worker.wantsReplacement { count(restart: "recycled") }
-                continue
-            }
-            let reason = signalled ? "signal \(status & 0x7f)" : "exit \(exitCode)"
-            count(restart: signalled && (status & 0x7f) == SIGKILL ? "killed" : "crashed")
-            logger.error(
-                "worker died", metadata: ["worker": "\(worker.slot)", "worker.pid": "\(pid)", "reason": "\(reason)"])
-            if Date().timeIntervalSince(worker.started) < 1 {
-                crashStreak += 1
-                let delay = min(30, 0.1 * pow(2, Double(crashStreak)))
-                nextSpawnAllowed = Date().addingTimeInterval(delay)
-                logger.warning(
-                    "worker keeps dying at start; backing off",
-                    metadata: ["seconds": "\(delay)", "streak": "\(crashStreak)"])
-            } else {
-                crashStreak = 0
-            }
-            // Its replacement, if it was starting one, is no longer needed for it.
-            for other in workers.indices where workers[other].replacing == pid { workers[other].replacing = nil }
+            guard let process = processes.removeValue(forKey: pid) else { continue }
+            close(process.reports)
+            close(process.supervisorAlive)
+            perform(policy.handle(.exited(pid: pid, SupervisorPolicy.ExitStatus(waitStatus: status), now: now)))
         }
     }
 
-    /// Keeps the desired number of workers and replaces one worker at a time.
-    private func maintain() {
-        let active = workers.filter { $0.phase != .retiring }
-        if active.count < configuration.workers {
-            guard Date() >= nextSpawnAllowed else { return }
-            spawn(replacing: nil)
-            return
-        }
-        if active.count > configuration.workers + (active.contains { $0.replacing != nil } ? 1 : 0),
-            let oldest = active.filter({ $0.phase == .ready && $0.replacing == nil }).min(by: {
-                $0.started < $1.started
-            })
-        {
-            retire(pid: oldest.pid)
-            return
-        }
-        // One replacement at a time: none while a worker is starting or one is being replaced.
-        guard !workers.contains(where: { $0.phase == .starting || $0.replacing != nil }) else { return }
-        if let outdated = active.first(where: {
-            $0.phase == .ready && ($0.wantsReplacement || $0.generation < generation)
-        }) {
-            spawn(replacing: outdated.pid)
+    // MARK: Actions
+
+    private func perform(_ actions: [SupervisorPolicy.Action]) {
+        for action in actions {
+            switch action {
+            case .spawn(let slot, let replacing):
+                if let pid = spawn(slot: slot) {
+                    perform(policy.handle(.spawned(slot: slot, pid: pid, replacing: replacing, now: now)))
+                } else {
+                    perform(policy.handle(.spawnFailed(now: now)))
+                }
+            case .terminate(let pid):
+                kill(pid, SIGTERM)
+            case .kill(let pid):
+                kill(pid, SIGKILL)
+            case .retireMetrics(let slot, let pid):
+                MetricsStore.retire(workerFile: "worker-\(slot)-\(pid).prom", in: runtime.metrics)
+            case .releaseStartupCode:
+                let released = StartupCode.release()
+                logger.debug("released start-up code", metadata: ["bytes": "\(released)"])
+            case .log(let level, let message, let metadata):
+                logger.log(level: level.loggerLevel, "\(message)", metadata: metadata.mapValues { .string($0) })
+            case .exit:
+                finished = true
+            }
         }
     }
 
-    private func spawn(replacing old: pid_t?) {
-        guard let reports = Pipe.make(), let alive = Pipe.make() else {
-            logger.error("cannot create worker pipes")
-            return
-        }
-        let used = Set(workers.filter { $0.phase != .retiring }.map(\.slot))
-        let slot = (0...).first { !used.contains($0) }!
+    /// Starts a worker process in `slot`; its pid, or nil (logged) when it could not start.
+    private func spawn(slot: Int) -> Int32? {
+        guard let reports = Pipe.make(), let alive = Pipe.make() else { return nil }
         var environment = configuration.environment
         environment[WorkerChannel.workerIDVariable] = String(slot)
-        environment[WorkerChannel.runtimeDirectoryVariable] = runtimeDirectory
+        environment[WorkerChannel.runtimeDirectoryVariable] = runtime.path
+        environment[WorkerChannel.persistentDirectoryVariable] = runtime.persistent
         environment[WorkerChannel.sessionKeyVariable] = WorkerChannel.hex(sessionKey)
         do {
             let pid = try ProcessSpawner.spawn(
@@ -300,84 +244,50 @@ public final class Supervisor {
                 ])
             close(reports.write)
             close(alive.read)
-            var worker = Worker(
-                slot: slot, pid: pid, reports: reports.read, supervisorAlive: alive.write, generation: generation)
-            worker.replacing = old
-            workers.append(worker)
-            logger.info(
-                "worker started",
-                metadata: ["worker": "\(slot)", "worker.pid": "\(pid)", "replacing": "\(old.map { "\($0)" } ?? "-")"])
+            processes[pid] = Process(slot: slot, reports: reports.read, supervisorAlive: alive.write)
+            return pid
         } catch {
-            close(reports.read)
-            close(reports.write)
-            close(alive.read)
-            close(alive.write)
+            for descriptor in [reports.read, reports.write, alive.read, alive.write] { close(descriptor) }
             logger.error("cannot start a worker", metadata: ["error": "\(error)"])
-            nextSpawnAllowed = Date().addingTimeInterval(1)
+            return nil
         }
-    }
-
-    /// Tells a worker to drain and exit (SIGTERM); it is killed if it outlives the graceful timeout.
-    private func retire(pid: pid_t) {
-        guard let index = workers.firstIndex(where: { $0.pid == pid }), workers[index].phase != .retiring else {
-            return
-        }
-        workers[index].phase = .retiring
-        workers[index].retireDeadline = Date().addingTimeInterval(configuration.gracefulTimeout + 5)
-        kill(pid, SIGTERM)
-    }
-
-    private func checkHeartbeats() {
-        let now = Date()
-        for worker in workers {
-            if worker.phase == .retiring, let deadline = worker.retireDeadline, now > deadline {
-                logger.warning("worker did not finish draining; killing", metadata: ["worker.pid": "\(worker.pid)"])
-                kill(worker.pid, SIGKILL)
-            } else if worker.phase != .retiring, now.timeIntervalSince(worker.lastBeat) > configuration.workerTimeout {
-                logger.error(
-                    "worker stopped beating; killing",
-                    metadata: ["worker": "\(worker.slot)", "worker.pid": "\(worker.pid)"])
-                count(restart: "hung")
-                kill(worker.pid, SIGKILL)
-            }
-        }
-    }
-
-    private func beginStop(reason: String) {
-        stopping = true
-        stopDeadline = Date().addingTimeInterval(configuration.gracefulTimeout + 2)
-        logger.info("stopping: workers drain", metadata: ["reason": "\(reason)", "workers": "\(workers.count)"])
-        for worker in workers {
-            kill(worker.pid, SIGTERM)
-        }
-        for index in workers.indices { workers[index].phase = .retiring }
-    }
-
-    private func killAll() {
-        for worker in workers { kill(worker.pid, SIGKILL) }
-        stopping = true
-        stopDeadline = Date()
-    }
-
-    private func count(restart reason: String) {
-        restarts[reason, default: 0] += 1
     }
 
     /// The supervisor's own metrics, next to the workers' (restarts never go backwards); once a second.
     private func writeMetrics() {
-        guard Date().timeIntervalSince(lastMetricsWrite) >= 1 else { return }
-        lastMetricsWrite = Date()
-        var text = "# TYPE mcp_workers gauge\nmcp_workers \(workers.filter { $0.phase != .retiring }.count)\n"
+        guard now - lastMetricsWrite >= 1 else { return }
+        lastMetricsWrite = now
+        var text = "# TYPE mcp_workers gauge\nmcp_workers \(policy.activeWorkers)\n"
         text += "# TYPE mcp_worker_restarts_total counter\n"
-        for reason in ["recycled", "crashed", "killed", "hung"] {
-            text += "mcp_worker_restarts_total{reason=\"\(reason)\"} \(restarts[reason] ?? 0)\n"
+        for reason in SupervisorPolicy.restartReasons {
+            text += "mcp_worker_restarts_total{reason=\"\(reason)\"} \(policy.restarts[reason] ?? 0)\n"
         }
+        // Abandoned sessions stop counting when their idle time is over, not when the table fills.
+        sessions.sweep(now: Date().timeIntervalSince1970)
         text += "# TYPE mcp_sessions_active gauge\nmcp_sessions_active \(sessions.count)\n"
-        MetricsStore.writeAtomically(text, to: runtimeDirectory + "/metrics/supervisor.prom")
+        MetricsStore.writeAtomically(text, to: runtime.metrics + "/supervisor.prom")
     }
 
     private func cleanUp() {
         if listener >= 0 { close(listener) }
-        try? FileManager.default.removeItem(atPath: runtimeDirectory)
+        runtime.remove()
+    }
+}
+
+extension Supervisor.Configuration {
+    /// What the policy needs of this configuration.
+    var policySettings: SupervisorPolicy.Settings {
+        SupervisorPolicy.Settings(workers: workers, gracefulTimeout: gracefulTimeout, workerTimeout: workerTimeout)
+    }
+}
+
+extension SupervisorPolicy.Level {
+    var loggerLevel: Logger.Level {
+        switch self {
+        case .debug: return .debug
+        case .info: return .info
+        case .warning: return .warning
+        case .error: return .error
+        }
     }
 }

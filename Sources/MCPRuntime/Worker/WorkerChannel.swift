@@ -16,6 +16,8 @@ public enum WorkerChannel {
 
     public static let workerIDVariable = "MCP_WORKER_ID"
     public static let runtimeDirectoryVariable = "MCP_RUNTIME_DIR"
+    /// Where state that outlives a run is kept (`RUNTIME_DIR`, else the run's folder).
+    public static let persistentDirectoryVariable = "MCP_RUNTIME_PERSISTENT_DIR"
     public static let sessionKeyVariable = "MCP_SESSION_KEY"
 
     /// What a worker tells its supervisor, one word per line.

@@ -1,0 +1,1 @@
+../../../Sources/ExampleServer/Text/BoundedRegex.swift

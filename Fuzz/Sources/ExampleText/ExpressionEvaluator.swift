@@ -1,0 +1,1 @@
+../../../Sources/ExampleServer/Calculator/ExpressionEvaluator.swift

@@ -1,0 +1,107 @@
+/// Sizes of encodings, computed without building them: a result or a file is checked against
+/// its limit before (not after) the bytes exist, so an oversized answer never takes memory.
+extension JSONWriter {
+    /// The exact byte length of `value`'s compact encoding, or nil when it is longer than `limit`
+    /// (the walk stops as soon as it passes the limit).
+    public static func encodedLength(of value: JSONValue, limit: Int) -> Int? {
+        var counter = LengthCounter(limit: limit, indent: nil)
+        counter.add(value, level: 0)
+        return counter.exceeded ? nil : counter.total
+    }
+
+    /// The exact byte length of `value` written by ``pretty(_:indent:)``, or nil beyond `limit`.
+    public static func prettyLength(of value: JSONValue, indent: Int, limit: Int) -> Int? {
+        var counter = LengthCounter(limit: limit, indent: indent)
+        counter.add(value, level: 0)
+        return counter.exceeded ? nil : counter.total
+    }
+
+    /// ``pretty(_:indent:)``, or nil when the text would be longer than `limit` bytes (nothing
+    /// is built then).
+    public static func pretty(_ value: JSONValue, indent: Int, limit: Int) -> [UInt8]? {
+        guard prettyLength(of: value, indent: indent, limit: limit) != nil else { return nil }
+        return pretty(value, indent: indent)
+    }
+
+    /// The byte length of `text` as a JSON string, quotes and escapes included.
+    static func encodedLength(of text: String) -> Int {
+        var length = 2
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: length += 2
+            case 0..<0x20: length += 6
+            default: length += 1
+            }
+        }
+        return length
+    }
+}
+
+/// Adds up an encoding's length, stopping once it passes the limit.
+private struct LengthCounter {
+    let limit: Int
+    /// Spaces per level for the pretty form; nil for compact.
+    let indent: Int?
+    var total = 0
+    var exceeded = false
+
+    mutating func count(_ bytes: Int) {
+        total += bytes
+        if total > limit { exceeded = true }
+    }
+
+    mutating func add(_ value: JSONValue, level: Int) {
+        guard !exceeded else { return }
+        switch value {
+        case .null: count(4)
+        case .bool(let flag): count(flag ? 4 : 5)
+        case .int(let number): count(Self.digits(number))
+        case .double(let number): count(number.isFinite ? number.description.utf8.count : 4)
+        case .string(let text): addString(text)
+        case .array(let elements):
+            guard !elements.isEmpty else { return count(2) }
+            count(2 + (elements.count - 1))
+            for element in elements {
+                newline(level + 1)
+                add(element, level: level + 1)
+                if exceeded { return }
+            }
+            newline(level)
+        case .object(let object):
+            guard !object.isEmpty else { return count(2) }
+            count(2 + (object.count - 1) + object.count * (indent == nil ? 1 : 2))
+            for (key, element) in zip(object.keys, object.values) {
+                newline(level + 1)
+                addString(key)
+                add(element, level: level + 1)
+                if exceeded { return }
+            }
+            newline(level)
+        }
+    }
+
+    mutating func newline(_ level: Int) {
+        guard let indent else { return }
+        count(1 + indent * level)
+    }
+
+    mutating func addString(_ text: String) {
+        // A string longer than what is left cannot fit, whatever its escapes: skip the scan.
+        if text.utf8.count + 2 > limit - total {
+            count(text.utf8.count + 2)
+            return
+        }
+        count(JSONWriter.encodedLength(of: text))
+    }
+
+    static func digits(_ number: Int) -> Int {
+        if number == Int.min { return 20 }
+        var magnitude = number < 0 ? -number : number
+        var count = number < 0 ? 2 : 1
+        while magnitude >= 10 {
+            magnitude /= 10
+            count += 1
+        }
+        return count
+    }
+}

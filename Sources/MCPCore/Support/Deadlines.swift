@@ -1,0 +1,85 @@
+import Dispatch
+import Synchronization
+
+/// Deadlines of calls in flight, checked every 10 ms by one timer for the whole process: what
+/// expires is handed to its closure once, and a call that finishes first removes its deadline —
+/// so memory holds only the calls in flight (a dispatch timer per call would keep every
+/// finished call until its deadline: a minute of calls at full speed).
+final class Deadlines: Sendable {
+    struct Entry {
+        let deadline: UInt64
+        let expire: @Sendable () -> Void
+    }
+
+    private struct State {
+        var entries: [UInt64: Entry] = [:]
+        var nextID: UInt64 = 0
+        var ticking = false
+    }
+
+    static let shared = Deadlines()
+    static let tick = DispatchTimeInterval.milliseconds(10)
+
+    private let state = Mutex(State())
+
+    /// Calls `expire` (once, on a Dispatch thread) when `duration` has passed, unless the returned
+    /// id is removed first.
+    func add(after duration: Duration, _ expire: @escaping @Sendable () -> Void) -> UInt64 {
+        let nanoseconds =
+            UInt64(duration.components.seconds) * 1_000_000_000
+            + UInt64(duration.components.attoseconds / 1_000_000_000)
+        let deadline = DispatchTime.now().uptimeNanoseconds &+ nanoseconds
+        let (id, start) = state.withLock { state -> (UInt64, Bool) in
+            state.nextID &+= 1
+            state.entries[state.nextID] = Entry(deadline: deadline, expire: expire)
+            defer { state.ticking = true }
+            return (state.nextID, !state.ticking)
+        }
+        if start { schedule() }
+        return id
+    }
+
+    func remove(_ id: UInt64) {
+        _ = state.withLock { $0.entries.removeValue(forKey: id) }
+    }
+
+    /// Deadlines registered right now (for tests).
+    var count: Int { state.withLock { $0.entries.count } }
+
+    private func schedule() {
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.tick) { self.check() }
+    }
+
+    private func check() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let (expired, again) = state.withLock { state -> ([Entry], Bool) in
+            let due = state.entries.filter { $0.value.deadline <= now }
+            for id in due.keys { state.entries[id] = nil }
+            state.ticking = !state.entries.isEmpty
+            return (Array(due.values), state.ticking)
+        }
+        for entry in expired { entry.expire() }
+        if again { schedule() }
+    }
+}
+
+/// How a synchronous function's recent calls went: one that took longer than the pool's
+/// slow-call threshold (2 ms by default) is treated as slow for ``memory``, so its calls go to
+/// ``BlockingWork``'s threads instead of running inline.
+public final class CallStats: Sendable {
+    /// How long a slow call is remembered, in nanoseconds.
+    public static let memory: UInt64 = 30_000_000_000
+
+    private let slowUntil = Atomic<UInt64>(0)
+
+    public init() {}
+
+    /// Whether a call of this function was slow lately.
+    public var isSlow: Bool { slowUntil.load(ordering: .relaxed) > DispatchTime.now().uptimeNanoseconds }
+
+    /// Notes a call's duration: longer than `threshold`, the function counts as slow for ``memory``.
+    public func record(nanoseconds: UInt64, threshold: UInt64) {
+        guard nanoseconds > threshold else { return }
+        slowUntil.store(DispatchTime.now().uptimeNanoseconds &+ Self.memory, ordering: .relaxed)
+    }
+}
