@@ -1,5 +1,3 @@
-import MCPCore
-
 /// The inspector's page, script and style sheet, compiled into the binary (no files to ship,
 /// nothing fetched from elsewhere). The page holds no data: the script asks the MCP endpoint for
 /// everything, with the API key the user types in when the server has one.

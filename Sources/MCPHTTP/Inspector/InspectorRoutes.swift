@@ -1,6 +1,5 @@
 import HTTPTypes
 public import Hummingbird
-public import MCPCore
 import NIOCore
 
 /// The inspector: a page at `/inspector` that lists the server's tools, resources and prompts,
@@ -30,7 +29,7 @@ public struct InspectorRoutes: Sendable {
         page = ByteBuffer(string: InspectorAssets.page(name: serverName, mcpPath: mcpPath))
     }
 
-    public func register<Context: RequestContext>(on router: Router<Context>) {
+    public func register(on router: Router<MCPRequestContext>) {
         router.get(RouterPath(Self.pagePath)) { _, _ in Self.answer(self.page, type: "text/html; charset=utf-8") }
         router.get(RouterPath(Self.scriptPath)) { _, _ in
             Self.answer(self.script, type: "text/javascript; charset=utf-8")

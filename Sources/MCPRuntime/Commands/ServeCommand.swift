@@ -58,10 +58,11 @@ extension ServeCommand {
     /// The options of `serve`, for the top-level `--help`: `serve` is what runs without a
     /// subcommand, so its options are the ones people look for there.
     static var optionsForTopLevelHelp: String {
-        let help = helpMessage(includeHidden: false, columns: 100)
+        // 80 columns: the root's help wraps its discussion there, and would break longer lines.
+        let help = helpMessage(includeHidden: false, columns: 80)
         guard let options = help.range(of: "OPTIONS:") else { return "" }
-        return "Without a subcommand, serve runs; its options:\n"
-            + help[options.upperBound...].trimmingCharacters(in: .newlines)
+        let lines = help[options.upperBound...].split(separator: "\n").filter { !$0.contains("--help") }
+        return "Without a subcommand, serve runs; its options:\n" + lines.joined(separator: "\n")
     }
 }
 

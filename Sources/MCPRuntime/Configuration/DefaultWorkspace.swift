@@ -23,7 +23,7 @@ enum DefaultWorkspace {
 
     /// - Parameter problem: why a folder cannot be created, or nil when it can (tests replace it).
     static func choose(
-        name: String, environment: [String: String], problem: (String) -> String? = problem(creating:)
+        name: String, environment: [String: String], problem: (String) -> String? = DefaultWorkspace.problem(creating:)
     ) throws(ConfigurationError) -> Choice {
         let preferred: String?
         if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {

@@ -7,10 +7,13 @@ import Foundation
 /// cut off an unquoted value, or anything after the closing quote ignored. The last line for a
 /// key wins. swift-configuration's own file provider keeps quotes and comments, hence this reader.
 enum EnvironmentFile {
-    /// The variables of the file at `path`; empty when it does not exist.
+    /// The variables of the file at `path`; empty when it does not exist. Read as a stream, so
+    /// `/dev/null` (and a pipe) work as "no variables".
     static func variables(atPath path: String) throws -> [String: String] {
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        return parse(try String(contentsOfFile: path, encoding: .utf8))
+        guard let file = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoPermission) }
+        defer { try? file.close() }
+        return parse(String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self))
     }
 
     static func parse(_ text: String) -> [String: String] {
