@@ -90,10 +90,17 @@ struct TextToolsTests {
         let result = try await client.callTool(
             "replace_text",
             [
-                "text": "x", "pattern": .string(String(repeating: "a", count: 1001)), "replacement": "",
+                "text": "x", "pattern": .string(String(repeating: "a", count: 257)), "replacement": "",
                 "use_regex": true,
             ])
-        #expect(result.text == "Pattern is longer than 1000 characters")
+        #expect(result.text == "Pattern is longer than 256 characters")
+        let atTheLimit = try await client.callTool(
+            "replace_text",
+            [
+                "text": "aaa", "pattern": .string(String(repeating: "a?", count: 128)), "replacement": "b",
+                "use_regex": true,
+            ])
+        #expect(atTheLimit["isError"] == false)
     }
 
     @Test func cleansSlugsAndStatistics() async throws {

@@ -8,7 +8,11 @@ public import MCPCore
 /// limit are checked while the output is assembled, not after. The client sees a tool error.
 public struct BoundedRegex: Sendable {
     public var timeout: Duration
-    public var maxPatternLength = 1000
+    /// At most 256 UTF-16 units: Foundation on Linux copies a longer pattern into a heap buffer
+    /// that it does not free when the pattern fails to compile (found by `Fuzz/run.sh`:
+    /// `_CFRegularExpressionCreate`), so a stream of long invalid patterns would leak. Up to
+    /// 256 units it uses a stack buffer.
+    public var maxPatternLength = 256
     public var maxTextBytes = 1024 * 1024
 
     public init(timeout: Duration = .seconds(1)) {
@@ -19,7 +23,7 @@ public struct BoundedRegex: Sendable {
 
     /// Compiles `pattern` after checking the sizes.
     func expression(_ pattern: String, for text: String) throws(ToolError) -> NSRegularExpression {
-        guard pattern.utf8.count <= maxPatternLength else {
+        guard pattern.utf16.count <= maxPatternLength else {
             throw ToolError("Pattern is longer than \(maxPatternLength) characters")
         }
         guard text.utf8.count <= maxTextBytes else { throw ToolError("Text is larger than \(maxTextBytes) bytes") }
