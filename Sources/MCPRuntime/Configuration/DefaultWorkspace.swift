@@ -71,7 +71,7 @@ enum DefaultWorkspace {
                 if access(candidate, W_OK | X_OK) != 0 { return "\(candidate): \(String(cString: strerror(errno)))" }
                 return nil
             }
-            guard errno == ENOENT, let slash = candidate.lastIndex(of: "/") else {
+            guard errno == ENOENT || errno == ENOTDIR, let slash = candidate.lastIndex(of: "/") else {
                 return "\(candidate): \(String(cString: strerror(errno)))"
             }
             candidate = slash == candidate.startIndex ? "/" : String(candidate[..<slash])
