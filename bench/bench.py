@@ -234,9 +234,9 @@ def start_swift(binary: str, config: dict, out: str, name: str) -> Tree:
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "/usr/bin:/bin")
     if config.get("entrypoint", True):
         command = ["sh", os.path.join(ROOT, "deploy", "docker", "docker-entrypoint.sh"), "mcp-server", "serve",
-                   "--env-file", "/nonexistent"]
+                   "--env-file", "/dev/null"]
     else:
-        command = [binary, "serve", "--env-file", "/nonexistent"]
+        command = [binary, "serve", "--env-file", "/dev/null"]
     logfile = open(os.path.join(out, f"log-{name}.jsonl"), "wb")
     collector = None
     if config.get("logs", "pipe") == "pipe":

@@ -138,7 +138,7 @@ def measure(system: str, args, workload_name: str) -> float:
         else:
             workspace = tempfile.mkdtemp(prefix="callgrind-workspace-")
             env.update(SYSTEMS[system]["env"], HOST="127.0.0.1", PORT=str(port), WORKSPACE_DIR=workspace)
-            command, children, ready = [args.server, "serve", "--env-file", "/nonexistent"], SYSTEMS[system][
+            command, children, ready = [args.server, "serve", "--env-file", "/dev/null"], SYSTEMS[system][
                 "children"], "/ready"
         started = time.monotonic()
         totals.append(run_once(command, env, children, port, workload, count, ready))

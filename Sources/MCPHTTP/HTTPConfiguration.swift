@@ -15,6 +15,8 @@ public struct HTTPConfiguration: Sendable {
     public var legacySSE = false
     /// Serve the handshake era without server-side sessions.
     public var statelessHTTP = true
+    /// Serve the inspector page at `/inspector` (``InspectorRoutes``).
+    public var inspector = false
 
     // Edge policies
     /// Origins allowed besides loopback (`http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`).

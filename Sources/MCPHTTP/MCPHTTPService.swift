@@ -151,7 +151,10 @@ public final class MCPHTTPService: Service, Sendable {
                 allowedHosts: configuration.allowedHosts,
                 loopbackOnly: configuration.bindsLoopbackOnly))
         if let apiKey = configuration.apiKey {
-            router.add(middleware: APIKeyAuth(apiKey: apiKey, metricsRequireAuth: configuration.metricsRequireAuth))
+            router.add(
+                middleware: APIKeyAuth(
+                    apiKey: apiKey, metricsRequireAuth: configuration.metricsRequireAuth,
+                    openPaths: configuration.inspector ? InspectorRoutes.paths : []))
         }
         if configuration.rateLimitRequests > 0 {
             router.add(
@@ -174,6 +177,10 @@ public final class MCPHTTPService: Service, Sendable {
             }
         }
         RESTRoutes(server: server, configuration: configuration, status: status).register(on: router)
+        if configuration.inspector {
+            InspectorRoutes(serverName: server.configuration.info.name, mcpPath: configuration.mcpPath)
+                .register(on: router)
+        }
         if let metrics {
             HTTPMetrics.registerSeriesThatStartAtZero()
             router.get(RouterPath(metrics.path)) { _, _ in

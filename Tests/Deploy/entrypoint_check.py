@@ -124,7 +124,7 @@ def check_sizing(fake_dir: str, binary: str, scratch: str) -> None:
         root = cgroup_tree(os.path.join(scratch, f"cgroup-{index}"), files)
         env = {"ENVIRONMENT": "production", **env}
         run = Run(fake_dir, [], {**env, "CGROUP_ROOT": root})
-        truth = subprocess.run([binary, "workers", "--cgroup-root", root, "--env-file", "/nonexistent"],
+        truth = subprocess.run([binary, "workers", "--cgroup-root", root, "--env-file", "/dev/null"],
                                env={**os.environ, **env}, capture_output=True, text=True).stdout.strip()
         serve = run.serve()
         exported = serve["env"].get("WORKERS") if serve else None

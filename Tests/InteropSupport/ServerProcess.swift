@@ -17,7 +17,7 @@ public final class ServerProcess: Sendable {
         port = Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--host", "127.0.0.1", "--port", "\(port)", "--env-file", "/nonexistent"] + arguments
+        process.arguments = ["--host", "127.0.0.1", "--port", "\(port)", "--env-file", "/dev/null"] + arguments
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in extra { environment[key] = value }
         process.environment = environment

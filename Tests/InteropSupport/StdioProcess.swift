@@ -17,7 +17,7 @@ public final class StdioProcess: Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments =
-            ["--transport", "stdio", "--workspace", workspace, "--env-file", "/nonexistent"] + arguments
+            ["--transport", "stdio", "--workspace", workspace, "--env-file", "/dev/null"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "debug"
         for (key, value) in extra { environment[key] = value }

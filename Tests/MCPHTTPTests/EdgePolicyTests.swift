@@ -280,4 +280,17 @@ struct EdgePolicyTests {
             #expect(other.header("access-control-allow-origin") == nil)
         }
     }
+
+    /// `CORS_ORIGINS="*"`, the Python original's default: every origin is answered (and let through).
+    @Test func answersCORSForEveryOriginWithAWildcard() async throws {
+        try await withServer({ $0.corsOrigins = ["*"] }) { server in
+            let call = try await server.client.send(
+                headers: [accept, ("Origin", "https://any.example")], json: listBody)
+            #expect(call.status == 200)
+            #expect(call.header("access-control-allow-origin") == "https://any.example")
+            #expect(
+                try await server.client.send(headers: [accept], json: listBody).header("access-control-allow-origin")
+                    == nil)
+        }
+    }
 }

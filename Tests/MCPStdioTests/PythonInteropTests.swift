@@ -14,7 +14,7 @@ struct PythonInteropTests {
             "catalogue_client.py",
             [
                 mode, BuiltProducts.serverBinary, "--transport", "stdio", "--workspace", workspace, "--env-file",
-                "/nonexistent",
+                "/dev/null",
             ],
             environment: [
                 "MCP_EXPECTED_TOOLS": ExampleTools.namesWithDemoTools.joined(separator: ","),

@@ -13,7 +13,7 @@ struct SwiftSDKInteropTests {
         process.executableURL = URL(fileURLWithPath: BuiltProducts.serverBinary)
         process.arguments = [
             "--transport", "stdio", "--workspace", NSTemporaryDirectory() + "mcp-sdk-" + UUID().uuidString,
-            "--env-file", "/nonexistent",
+            "--env-file", "/dev/null",
         ]
         let toServer = Pipe()
         let fromServer = Pipe()

@@ -64,7 +64,7 @@ def main() -> None:
     failures = []
     with open(log_path, "wb") as log:
         collector = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=log)
-        server = subprocess.Popen([args.binary, "serve", "--env-file", "/nonexistent"], env=env,
+        server = subprocess.Popen([args.binary, "serve", "--env-file", "/dev/null"], env=env,
                                   stdout=collector.stdin, stderr=subprocess.STDOUT)
         collector.stdin.close()
         deadline = time.monotonic() + 30

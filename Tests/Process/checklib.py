@@ -64,7 +64,7 @@ class Server:
         self.log_lines: list[dict] = []
         self.process = subprocess.Popen(
             [binary, "serve", "--workers", str(workers), "--port", str(port), "--workspace", self.workspace,
-             "--env-file", "/nonexistent"],
+             "--env-file", "/dev/null"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, text=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()

@@ -249,7 +249,7 @@ def check_runtime_folder(binary: str) -> None:
     os.mkdir(loose)
     os.chmod(loose, 0o777)
     refused = subprocess.run(
-        [binary, "serve", "--workers", "1", "--port", str(free_port()), "--env-file", "/nonexistent"],
+        [binary, "serve", "--workers", "1", "--port", str(free_port()), "--env-file", "/dev/null"],
         env=dict(os.environ, RUNTIME_DIR=loose, LOG_FORMAT="json"), capture_output=True, text=True, timeout=30)
     said = "open to other users" in refused.stdout + refused.stderr
     shutil.rmtree(scratch, ignore_errors=True)

@@ -117,7 +117,7 @@ def check_session_cancel(binary: str) -> None:
 def check_stdio_end_of_input(binary: str) -> None:
     workspace = tempfile.mkdtemp(prefix="mcp-stdio-check-")
     process = subprocess.Popen(
-        [binary, "--transport", "stdio", "--workspace", workspace, "--env-file", "/nonexistent"],
+        [binary, "--transport", "stdio", "--workspace", workspace, "--env-file", "/dev/null"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         env={"ENABLE_DEMO_TOOLS": "true", "PATH": "/usr/bin:/bin"})
     call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": dict(LONG_CALL, _meta=ENVELOPE)}

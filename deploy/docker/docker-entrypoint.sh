@@ -69,8 +69,8 @@ env_file=.env
 eval "env_file=\${flag_ENV_FILE:-\$env_file}"
 
 # The binary's precedence: flag, then environment, then the env file (KEY=VALUE lines, an
-# optional "export ", one pair of matching quotes removed, the last line wins, like the binary
-# reads it). Empty means unset.
+# optional "export ", the value inside quotes or up to an inline " # comment", the last line
+# wins, like the binary reads it). Empty means unset.
 setting() { # KEY [DEFAULT]
     eval "value=\${flag_$1-}"
     [ -n "$value" ] || eval "value=\${$1-}"
@@ -78,8 +78,9 @@ setting() { # KEY [DEFAULT]
         value=$(sed -n "s/^[[:space:]]*\(export[[:space:]][[:space:]]*\)\{0,1\}$1[[:space:]]*=[[:space:]]*//p" "$env_file" |
             tail -n 1 | sed 's/[[:space:]]*$//')
         case $value in
-            \"*\") value=${value#\"} value=${value%\"} ;;
-            \'*\') value=${value#\'} value=${value%\'} ;;
+            \"*\"*) value=${value#\"} value=${value%%\"*} ;;
+            \'*\'*) value=${value#\'} value=${value%%\'*} ;;
+            *) value=$(printf '%s' "$value" | sed 's/[[:space:]][[:space:]]*#.*$//') ;;
         esac
     fi
     printf '%s' "${value:-${2-}}"
@@ -154,7 +155,7 @@ fields=$(
     summary_field graceful_timeout "$(setting GRACEFUL_TIMEOUT 30)"
     summary_field log_level "$(lower "$(setting LOG_LEVEL "$default_level")")"
     summary_field log_format "$format"
-    summary_field workspace "$(setting WORKSPACE_DIR ./workspace)"
+    summary_field workspace "$(setting WORKSPACE_DIR "(default: the data folder)")"
     summary_field tls "$(set_or_unset TLS_CERT_FILE)"
     summary_field api_key "$(set_or_unset API_KEY)"
     summary_field secret_key "$(set_or_unset SECRET_KEY)"

@@ -27,20 +27,40 @@ public struct Workspace: Sendable {
     /// by at most one file each.
     public let maxTotalBytes: Int?
 
-    /// Opens (creating when missing) the workspace at `path`.
+    /// Opens (creating it and its parents when missing) the workspace at `path`. The error of a
+    /// folder that cannot be made names the path and the reason, in one line.
     public init(
         path: String, maxReadBytes: Int = 10 * 1024 * 1024, maxWriteBytes: Int = 10 * 1024 * 1024,
         maxTotalBytes: Int? = nil
     ) throws(ToolError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw ToolError("Cannot create the workspace folder (errno \(errno))")
+        if let failure = Self.makeFolders(path) {
+            throw ToolError(
+                "cannot create the workspace folder \(failure.path): \(String(cString: strerror(failure.code)))")
         }
-        guard let resolved = realpath(path, nil) else { throw ToolError("Cannot resolve the workspace folder") }
+        guard let resolved = realpath(path, nil) else {
+            throw ToolError("cannot open the workspace folder \(path): \(String(cString: strerror(errno)))")
+        }
         root = String(cString: resolved)
         free(resolved)
+        var status = stat()
+        guard stat(root, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+            throw ToolError("cannot use the workspace folder \(path): not a folder")
+        }
         self.maxReadBytes = maxReadBytes
         self.maxWriteBytes = maxWriteBytes
         self.maxTotalBytes = maxTotalBytes
+    }
+
+    /// `mkdir -p`: the folder that could not be made and why, or nil.
+    static func makeFolders(_ path: String) -> (path: String, code: Int32)? {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return nil }
+        guard errno == ENOENT else { return (path, errno) }
+        var parent = Substring(path)
+        while parent.count > 1 && parent.hasSuffix("/") { parent = parent.dropLast() }
+        guard let slash = parent.lastIndex(of: "/"), slash != parent.startIndex else { return (path, ENOENT) }
+        if let failure = makeFolders(String(parent[..<slash])) { return failure }
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return nil }
+        return (path, errno)
     }
 
     // MARK: Path handling

@@ -6,7 +6,8 @@ import Logging
 /// Optional API-key authentication: `Authorization: Bearer <key>` or `X-API-Key: <key>`,
 /// compared in constant time. Missing or wrong keys get 401 with `WWW-Authenticate`. Keys in
 /// query strings or cookies are never accepted. Health and readiness stay open; `/metrics` is
-/// open unless configured otherwise.
+/// open unless configured otherwise; `openPaths` adds static answers that hold no data (the
+/// inspector's page, which asks for the key itself).
 public struct APIKeyAuth: RouterMiddleware {
     public typealias Context = MCPRequestContext
 
@@ -14,10 +15,10 @@ public struct APIKeyAuth: RouterMiddleware {
     let principal: String
     let openPaths: Set<String>
 
-    public init(apiKey: String, metricsRequireAuth: Bool) {
+    public init(apiKey: String, metricsRequireAuth: Bool, openPaths extra: [String] = []) {
         expected = Array(apiKey.utf8)
         principal = Self.principal(of: apiKey)
-        var open: Set<String> = ["/health", "/ready", "/"]
+        var open: Set<String> = Set(["/health", "/ready", "/"] + extra)
         if !metricsRequireAuth { open.insert("/metrics") }
         openPaths = open
     }

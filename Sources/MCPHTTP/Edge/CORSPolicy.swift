@@ -2,21 +2,25 @@ import HTTPTypes
 public import Hummingbird
 import Logging
 
-/// CORS for the origins configured in `CORS_ORIGINS` only: never a wildcard, never a reflected
-/// origin that is not on the list. Exposes `Mcp-Session-Id` so browser clients can read it.
+/// CORS for the origins configured in `CORS_ORIGINS` only: never a reflected origin that is not
+/// on the list, unless the list is `*` (the Python original's default), which answers every
+/// origin. Exposes `Mcp-Session-Id` so browser clients can read it.
 public struct CORSPolicy: RouterMiddleware {
     public typealias Context = MCPRequestContext
 
     let origins: Set<String>
+    let anyOrigin: Bool
 
     public init(origins: [String]) {
         self.origins = Set(origins.map { $0.lowercased() })
+        self.anyOrigin = origins.contains("*")
     }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let origin = request.headers.value(of: .origin), origins.contains(origin.lowercased()) else {
+        guard let origin = request.headers.value(of: .origin), anyOrigin || origins.contains(origin.lowercased())
+        else {
             return try await next(request, context)
         }
         var response: Response

@@ -2,7 +2,8 @@ import HTTPTypes
 import Hummingbird
 
 /// The headers every response carries: no MIME sniffing, no framing, no referrer, no
-/// caching of API answers, HSTS under TLS, and a strict CSP on the HTML page.
+/// caching of API answers, HSTS under TLS, and a strict CSP on HTML pages (a route that sets a
+/// policy of its own, like the inspector's, keeps it).
 enum SecurityHeaders {
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -23,6 +24,7 @@ enum SecurityHeaders {
         // set yet) appends prebuilt fields instead of looking each name up to replace it.
         var hasCacheControl = false
         var isHTML = false
+        var hasPolicy = false
         var setByRoute = false
         for field in headers {
             if field.name == .cacheControl {
@@ -31,12 +33,13 @@ enum SecurityHeaders {
                 isHTML = isHTML || field.value.hasPrefix("text/html")
             } else if names.contains(field.name) {
                 setByRoute = true
+                hasPolicy = hasPolicy || field.name == .contentSecurityPolicy
             }
         }
         var added = [nosniff, frameOptions, referrerPolicy]
         if !hasCacheControl { added.append(noStore) }
         if tls { added.append(strictTransportSecurity) }
-        if isHTML { added.append(policy) }
+        if isHTML && !hasPolicy { added.append(policy) }
         if setByRoute {
             for field in added { headers[field.name] = field.value }
         } else {

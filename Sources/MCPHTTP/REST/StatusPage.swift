@@ -6,26 +6,16 @@ enum StatusPage {
     static func html(server: MCPServer, configuration: HTTPConfiguration) -> String {
         let info = server.configuration.info
         let registry = server.registry
-        func escape(_ text: String) -> String {
-            var result = ""
-            for character in text {
-                switch character {
-                case "&": result += "&amp;"
-                case "<": result += "&lt;"
-                case ">": result += "&gt;"
-                case "\"": result += "&quot;"
-                case "'": result += "&#39;"
-                default: result.append(character)
-                }
-            }
-            return result
-        }
+        let escape = HTMLText.escape
         // `/` is open without the API key (a browser's landing page): with a key configured it
         // names the server only, and the catalogue stays behind the key as on /api/v1/tools.
         let catalogue =
             configuration.apiKey != nil
             ? "<p>The catalogue is listed at <a href=\"/api/v1/tools\">/api/v1/tools</a> with the API key.</p>"
             : catalogueHTML(registry: registry, escape: escape)
+        let inspectorLink =
+            configuration.inspector
+            ? "\n<p>Try the tools in the <a href=\"\(InspectorRoutes.pagePath)\">inspector</a>.</p>" : ""
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>\(escape(info.name))</title>
@@ -36,7 +26,7 @@ enum StatusPage {
             \(escape(configuration.environmentName))</p>
             <p>MCP endpoint: <code>\(escape(configuration.mcpPath))</code> (Streamable HTTP, both protocol eras). \
             Also <a href="/health">/health</a>, <a href="/ready">/ready</a>, <a href="/info">/info</a>, \
-            <a href="/api/v1/tools">/api/v1/tools</a>, <a href="/openapi.json">/openapi.json</a>.</p>
+            <a href="/api/v1/tools">/api/v1/tools</a>, <a href="/openapi.json">/openapi.json</a>.</p>\(inspectorLink)
             \(catalogue)
             </body></html>
             """

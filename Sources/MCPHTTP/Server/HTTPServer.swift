@@ -7,6 +7,14 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The HTTP/1.1 server: NIO's bootstrap with Hummingbird's HTTP channel, on a socket it binds
 /// itself or on one it inherited (the multi-process runtime passes the listening socket down).
 ///
@@ -103,7 +111,14 @@ public final class HTTPServer: Sendable {
             }
         switch configuration.listener {
         case .bind(let host, let port):
-            let channel = try await bootstrap.bind(host: host, port: port).get()
+            let channel: any Channel
+            do {
+                channel = try await bootstrap.bind(host: host, port: port).get()
+            } catch let error as IOError {
+                throw ListenError(host: host, port: port, reason: String(cString: strerror(error.errnoCode)))
+            } catch {
+                throw ListenError(host: host, port: port, reason: "\(error)")
+            }
             state.withLock {
                 $0.serverChannel = channel
                 $0.quiescing = quiescing
@@ -213,4 +228,13 @@ final class ConnectionCounter: Sendable {
         onDrained.withLock { $0 = action }
         if value.load(ordering: .sequentiallyConsistent) == 0 { action() }
     }
+}
+
+/// The address could not be listened on (in use, not local, not allowed): says which, and why.
+public struct ListenError: Error, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public let reason: String
+
+    public var description: String { "cannot listen on \(host):\(port): \(reason)" }
 }

@@ -8,6 +8,7 @@ extension MCPApplication {
         http.mcpPath = settings.mcpPath
         http.legacySSE = settings.transport == .sse
         http.statelessHTTP = settings.statelessHTTP
+        http.inspector = settings.inspector && settings.transport != .stdio
         http.allowedOrigins = settings.allowedOrigins
         http.allowedHosts = settings.allowedHosts
         http.corsOrigins = settings.corsOrigins

@@ -41,6 +41,13 @@ public struct MCPApplication: Sendable {
         }
     }
 
+    /// Logs what reading the settings noticed (the original's names, unknown keys, the default
+    /// workspace's fallback), once per server: the supervisor or the single process, not each worker.
+    public func logSettingNotices() {
+        let logger = Logger(label: "mcp.settings")
+        for notice in settings.notices { logger.warning("\(notice)") }
+    }
+
     /// The protocol-level configuration these settings imply.
     public func serverConfiguration(instructions: String? = nil) -> ServerConfiguration {
         var configuration = ServerConfiguration(
@@ -242,14 +249,17 @@ public struct MCPApplication: Sendable {
 }
 
 /// The HTTP service with what the runtime adds around it: the log line once it serves, and
-/// for a worker the warm-up and the ready report.
-struct ServingHTTP: Service {
+/// for a worker the warm-up and the ready report. Described by name only: the service group
+/// logs a failing service's description, and the settings hold secrets.
+struct ServingHTTP: Service, CustomStringConvertible {
     let http: MCPHTTPService
     let settings: ServerSettings
     let logger: Logger
     var worker = false
     /// Called when the graceful shutdown begins (tasks measure their drain from then).
     var onDrain: (@Sendable () -> Void)?
+
+    var description: String { "ServingHTTP" }
 
     func run() async throws {
         try await withGracefulShutdownHandler {

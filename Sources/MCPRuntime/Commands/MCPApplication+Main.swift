@@ -45,6 +45,9 @@ enum CurrentServer {
 
     /// The running server's setting defaults (none before `main` sets the definition).
     static var defaults: [String: String] { storage.withLock { $0?.0.defaults ?? [:] } }
+
+    /// The server's name, when one is set.
+    static var name: String? { storage.withLock { $0?.0.name } }
 }
 
 /// The top of the command line: the server's name, its subcommands, `serve` by default.
@@ -53,6 +56,7 @@ struct RootCommand: AsyncParsableCommand {
         let definition = CurrentServer.definition
         return CommandConfiguration(
             commandName: definition.name, abstract: definition.abstract, version: definition.version,
+            discussion: ServeCommand.optionsForTopLevelHelp,
             subcommands: [
                 ServeCommand.self, WorkerCommand.self, HealthCheckCommand.self, DevCommand.self, WorkersCommand.self,
                 InstallCommand.self,

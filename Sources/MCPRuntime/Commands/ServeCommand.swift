@@ -18,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try await options.settings()
         let app = MCPApplication(settings: settings)
         app.bootstrapLogging()
+        app.logSettingNotices()
         guard settings.usesWorkers else {
             try await app.run(registry: try definition.registry(settings), instructions: definition.instructions)
             return
@@ -50,6 +51,18 @@ struct ServeCommand: AsyncParsableCommand {
             workers: settings.workerCount(budget: budget), gracefulTimeout: settings.gracefulTimeout,
             workerTimeout: settings.workerTimeout, maxSessions: settings.maxSessions,
             sessionIdleTTL: settings.sessionIdleTTL, runtimeDirectory: settings.runtimeDirectory)
+    }
+}
+
+extension ServeCommand {
+    /// The options of `serve`, for the top-level `--help`: `serve` is what runs without a
+    /// subcommand, so its options are the ones people look for there.
+    static var optionsForTopLevelHelp: String {
+        // 80 columns: the root's help wraps its discussion there, and would break longer lines.
+        let help = helpMessage(includeHidden: false, columns: 80)
+        guard let options = help.range(of: "OPTIONS:") else { return "" }
+        let lines = help[options.upperBound...].split(separator: "\n").filter { !$0.contains("--help") }
+        return "Without a subcommand, serve runs; its options:\n" + lines.joined(separator: "\n")
     }
 }
 

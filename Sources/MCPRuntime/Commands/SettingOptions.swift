@@ -14,7 +14,7 @@ public struct SettingOptions: ParsableArguments, Sendable {
     @Option(help: "text or json (LOG_FORMAT).") var logFormat: String?
     @Option(help: "Folder the file tools are confined to (WORKSPACE_DIR).") var workspace: String?
     @Option(help: "Worker processes; runs a supervisor (WORKERS).") var workers: String?
-    @Option(help: "Path of an environment file to read (default .env).") var envFile: String?
+    @Option(help: "Path of an environment file to read (default .env, when there is one).") var envFile: String?
 
     public init() {}
 
@@ -45,12 +45,17 @@ public struct SettingOptions: ParsableArguments, Sendable {
         return list
     }
 
-    /// Reads every setting; an invalid one prints one line and exits with status 2.
+    /// Reads every setting; an invalid one, or an `--env-file` that is not there, prints one
+    /// line and exits with status 2.
     public func settings() async throws -> ServerSettings {
         do {
+            if let envFile, !FileManager.default.fileExists(atPath: envFile) {
+                FileHandle.standardError.write(Data("error: --env-file \(envFile): no such file\n".utf8))
+                throw ExitCode(2)
+            }
             let reader = try await SettingsReader.layered(
                 flags: flags, dotEnvPath: envFile ?? ".env", defaults: CurrentServer.defaults)
-            return try ServerSettings(reading: reader)
+            return try ServerSettings(reading: reader, name: CurrentServer.name ?? "mcp-server")
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(2)

@@ -42,6 +42,8 @@ public struct ServerSettings: Sendable {
     public var logFormat = LogFormat.text
 
     // Tools and limits
+    /// The file tools' folder. When `WORKSPACE_DIR` is not set, a folder in the user's data
+    /// folder (never relative to the working directory; see ``DefaultWorkspace``).
     public var workspaceDirectory = "./workspace"
     public var maxFileSize = 10 * 1024 * 1024
     public var maxBodySize = 4 * 1024 * 1024
@@ -54,6 +56,8 @@ public struct ServerSettings: Sendable {
     public var gracefulTimeout = 30.0
     /// Offer the demo tools (`long_task`) as well.
     public var enableDemoTools = false
+    /// Serve the inspector page at `/inspector` (default: in development only).
+    public var inspector = false
 
     // HTTP edge
     /// Origins allowed besides loopback (`*` for any).
@@ -128,10 +132,18 @@ public struct ServerSettings: Sendable {
     /// Where tasks live and their limits.
     public var tasks = TaskSettings()
 
+    /// What reading the settings noticed, one line each, for the log: the Python original's
+    /// names and values, unknown `.env` keys ("did you mean …"), a workspace chosen for lack of
+    /// a home. Nothing here stops the server.
+    public var notices: [String] = []
+
     public init() {}
 
     /// Reads every setting; the first invalid one is reported.
-    public init(reading settings: SettingsReader) throws(ConfigurationError) {
+    ///
+    /// - Parameter name: the server's command name, which names its default workspace folder.
+    public init(reading settings: SettingsReader, name: String = "mcp-server") throws(ConfigurationError) {
+        notices = settings.notices
         appName = settings.string("APP_NAME", default: appName)
         appVersion = settings.string("APP_VERSION", default: appVersion)
         environment = try settings.choice("ENVIRONMENT", default: environment)
@@ -145,8 +157,22 @@ public struct ServerSettings: Sendable {
         statelessHTTP = try settings.bool("STATELESS_HTTP", default: statelessHTTP)
         let defaultLevel: LogLevel = environment == .development ? .debug : .info
         logLevel = try settings.choice("LOG_LEVEL", default: defaultLevel)
-        logFormat = try settings.choice("LOG_FORMAT", default: environment == .production ? .json : .text)
-        workspaceDirectory = settings.string("WORKSPACE_DIR", default: workspaceDirectory)
+        if let format = settings.string("LOG_FORMAT"), format.contains("%(") {
+            // The original's LOG_FORMAT is a Python logging format string for its text lines.
+            logFormat = .text
+            notices.append(
+                "LOG_FORMAT is a Python logging format (the original's); this server writes its own text lines: "
+                    + "using text (LOG_FORMAT=json for JSON)")
+        } else {
+            logFormat = try settings.choice("LOG_FORMAT", default: environment == .production ? .json : .text)
+        }
+        if let directory = settings.string("WORKSPACE_DIR") {
+            workspaceDirectory = directory
+        } else {
+            let choice = try DefaultWorkspace.choose(name: name, environment: settings.environment)
+            workspaceDirectory = choice.path
+            notices += choice.notice.map { [$0] } ?? []
+        }
         maxFileSize = try settings.int("MAX_FILE_SIZE", default: maxFileSize, in: 1...(1 << 30))
         maxBodySize = try settings.int("MAX_BODY_SIZE", default: maxBodySize, in: 1024...(1 << 30))
         maxJSONDepth = try settings.int("MAX_JSON_DEPTH", default: maxJSONDepth, in: 4...512)
@@ -154,13 +180,10 @@ public struct ServerSettings: Sendable {
         regexTimeout = try settings.double("REGEX_TIMEOUT", default: regexTimeout, in: 0.01...60)
         gracefulTimeout = try settings.double("GRACEFUL_TIMEOUT", default: gracefulTimeout, in: 0...3600)
         enableDemoTools = try settings.bool("ENABLE_DEMO_TOOLS", default: enableDemoTools)
+        inspector = try settings.bool("INSPECTOR", default: environment == .development)
         allowedOrigins = settings.list("ALLOWED_ORIGINS", default: allowedOrigins)
         allowedHosts = settings.list("ALLOWED_HOSTS", default: allowedHosts)
         corsOrigins = settings.list("CORS_ORIGINS", default: corsOrigins)
-        guard !corsOrigins.contains("*") else {
-            throw ConfigurationError(
-                key: "CORS_ORIGINS", value: "*", allowed: "a comma-separated list of origins (no wildcard)")
-        }
         forwardedAllowIPs = settings.list("FORWARDED_ALLOW_IPS", default: forwardedAllowIPs)
         do {
             _ = try TrustedProxies(forwardedAllowIPs)
@@ -216,6 +239,12 @@ public struct ServerSettings: Sendable {
         apiKey = settings.secret("API_KEY")
         keys = try KeySettings(reading: settings)
         tasks = try TaskSettings(reading: settings)
+        if corsOrigins.contains("*") && apiKey == nil {
+            notices.append(
+                "CORS_ORIGINS=* lets a page of any web site call this server's tools from a visitor's browser; "
+                    + "set API_KEY, or list the origins")
+        }
+        notices += settings.unknownKeyNotices()
     }
 
     /// This worker's request quota: `MAX_REQUESTS` plus a random share of the jitter; nil for none.

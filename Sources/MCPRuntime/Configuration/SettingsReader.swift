@@ -3,13 +3,32 @@ import Foundation
 import Synchronization
 
 /// Reads typed settings by their environment name (`LOG_LEVEL`) from a layered configuration:
-/// command-line flags, then the environment, then a `.env` file, then the default.
+/// command-line flags, then the environment, then a `.env` file, then the default. The Python
+/// original's names are read as their new names (``OriginalNames``).
 public struct SettingsReader: Sendable {
     let reader: ConfigReader
     private let log = KeyLog()
+    /// What reading the sources noticed, one line each: the original's names, found and renamed.
+    public let notices: [String]
+    /// The process environment the layers were built from (for defaults that depend on `HOME`).
+    let environment: [String: String]
+    /// The keys the `.env` file set, and its path: keys no setting reads get a notice.
+    let fileKeys: Set<String>
+    let filePath: String?
 
     public init(reader: ConfigReader) {
+        self.init(reader: reader, notices: [], environment: ProcessInfo.processInfo.environment)
+    }
+
+    init(
+        reader: ConfigReader, notices: [String], environment: [String: String], fileKeys: Set<String> = [],
+        filePath: String? = nil
+    ) {
         self.reader = reader
+        self.notices = notices
+        self.environment = environment
+        self.fileKeys = fileKeys
+        self.filePath = filePath
     }
 
     /// Every setting name read so far (for documentation checks).
@@ -21,23 +40,38 @@ public struct SettingsReader: Sendable {
         defaults: [String: String] = [:]
     ) async throws -> SettingsReader {
         let environment = environment ?? ProcessInfo.processInfo.environment
+        var notices: [String] = []
         var flagValues: [AbsoluteConfigKey: ConfigValue] = [:]
         for (name, value) in flags {
             flagValues[AbsoluteConfigKey(key(for: name))] = ConfigValue(.string(value), isSecret: false)
         }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: flagValues),
-            EnvironmentVariablesProvider(environmentVariables: environment),
+            EnvironmentVariablesProvider(
+                environmentVariables: OriginalNames.translate(
+                    environment, source: "in the environment", notices: &notices)),
         ]
+        var fileKeys: Set<String> = []
         if let dotEnvPath {
+            let file = try EnvironmentFile.variables(atPath: dotEnvPath)
+            fileKeys = Set(file.keys)
             providers.append(
-                EnvironmentVariablesProvider(environmentVariables: try EnvironmentFile.variables(atPath: dotEnvPath)))
+                EnvironmentVariablesProvider(
+                    environmentVariables: OriginalNames.translate(file, source: "in \(dotEnvPath)", notices: &notices)))
         }
         if !defaults.isEmpty {
             // The server's own defaults (ServerDefinition.defaults): below everything the user sets.
             providers.append(EnvironmentVariablesProvider(environmentVariables: defaults))
         }
-        return SettingsReader(reader: ConfigReader(providers: providers))
+        return SettingsReader(
+            reader: ConfigReader(providers: providers), notices: notices, environment: environment,
+            fileKeys: fileKeys, filePath: dotEnvPath)
+    }
+
+    /// One notice per key of the `.env` file that no setting read so far (call after reading them all).
+    public func unknownKeyNotices() -> [String] {
+        guard let filePath else { return [] }
+        return OriginalNames.unknownKeyNotices(fileKeys: fileKeys, known: keysRead, path: filePath)
     }
 
     /// `LOG_LEVEL` → the key `log.level`, which the environment provider maps back to `LOG_LEVEL`.
