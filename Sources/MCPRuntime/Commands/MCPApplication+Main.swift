@@ -55,8 +55,8 @@ struct RootCommand: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         let definition = CurrentServer.definition
         return CommandConfiguration(
-            commandName: definition.name, abstract: definition.abstract, version: definition.version,
-            discussion: ServeCommand.optionsForTopLevelHelp,
+            commandName: definition.name, abstract: definition.abstract,
+            discussion: ServeCommand.optionsForTopLevelHelp, version: definition.version,
             subcommands: [
                 ServeCommand.self, WorkerCommand.self, HealthCheckCommand.self, DevCommand.self, WorkersCommand.self,
                 InstallCommand.self,
