@@ -5,8 +5,19 @@ import MCPCore
 /// The real binary on stdio: each connection is a process of its own, as stdio clients have.
 final class StdioServerProcesses: SuiteServer {
     func connect() async throws -> any SuiteConnection {
-        StdioConnection(process: try StdioProcess(environment: ["ENABLE_DEMO_TOOLS": "true"]))
+        let connection = StdioConnection(process: try StdioProcess(environment: ["ENABLE_DEMO_TOOLS": "true"]))
+        // Like a client that starts a process: wait until it answers (a loaded machine may take
+        // seconds to start it), so each case's own deadlines measure the server, not the start.
+        let ping: JSONValue = ["jsonrpc": "2.0", "id": "ready", "method": "ping"]
+        let ready = try await connection.send(JSONWriter.bytes(ping), answerID: "ready", wait: .seconds(60))
+        guard ready.answer?["result"] != nil else {
+            connection.process.stop()
+            throw StdioNotReady()
+        }
+        return connection
     }
+
+    struct StdioNotReady: Error {}
 
     func stop() async {}
 }
