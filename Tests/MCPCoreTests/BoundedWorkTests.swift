@@ -286,8 +286,6 @@ struct InlineCallTests {
 }
 
 extension JSONValue {
-    var firstText: String? { self["content"]?.arrayValue?.first?["text"]?.stringValue }
-
     subscript(index: Int) -> JSONValue? {
         guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
         return elements[index]
