@@ -33,6 +33,46 @@ struct LegacySSETests {
         }
     }
 
+    @Test func aStreamsSlotIsFreeAsSoonAsItsClientLeaves() async throws {
+        // One session at most, keep-alives far apart: the slot must not wait for a failed write.
+        try await withServer({
+            $0.legacySSE = true
+            $0.maxSessions = 1
+            $0.sseKeepAliveInterval = 30
+        }) { server in
+            let client = server.client
+            /// The status a new `/sse` stream gets; it stays open until `holder` is cancelled.
+            func open() async throws -> (status: Int, holder: Task<Void, any Error>) {
+                let stream = try await client.stream("GET", "/sse", headers: [("Accept", "text/event-stream")])
+                let (statuses, gotStatus) = AsyncStream.makeStream(of: Int.self)
+                let holder = Task {
+                    for try await part in stream {
+                        if case .head(let head) = part { gotStatus.yield(Int(head.status.code)) }
+                    }
+                }
+                for await status in statuses { return (status, holder) }
+                return (0, holder)
+            }
+            let (status, first) = try await open()
+            #expect(status == 200)
+            let (full, second) = try await open()
+            #expect(full == 503, "one session at most")
+            second.cancel()
+            first.cancel()  // the client goes away
+            var reopened = 0
+            for _ in 0..<50 {
+                try await Task.sleep(for: .milliseconds(20))
+                let (again, holder) = try await open()
+                holder.cancel()
+                if again == 200 {
+                    reopened += 1
+                    break
+                }
+            }
+            #expect(reopened == 1, "the slot is free within a second, not after a keep-alive timeout")
+        }
+    }
+
     @Test func isOffUnlessSelected() async throws {
         try await withServer { server in
             let response = try await server.client.send("GET", "/sse", headers: [("Accept", "text/event-stream")])
