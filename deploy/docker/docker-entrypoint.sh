@@ -30,11 +30,11 @@ case ${1-} in
     healthcheck | workers | dev | help) exec mcp-server "$@" ;;
     *) if $prefixed; then exec mcp-server "$@"; else exec "$@"; fi ;;
 esac
-# "$@" now holds the options of serve. A help request needs no summary (`mcp-server --help`
-# stays the top-level help).
+# "$@" now holds the options of serve. A help or version request needs no summary
+# (`mcp-server --help` stays the top-level help).
 for arg; do
     case $arg in
-        -h | --help) if $prefixed; then exec mcp-server "$@"; else exec mcp-server serve "$@"; fi ;;
+        -h | --help | --version) if $prefixed; then exec mcp-server "$@"; else exec mcp-server serve "$@"; fi ;;
     esac
 done
 
