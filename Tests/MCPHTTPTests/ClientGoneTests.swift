@@ -105,36 +105,15 @@ struct ClientGoneTests {
             let initialized = try await server.client.send(headers: [accept], json: initializeBody)
             let id = try #require(initialized.header("mcp-session-id"))
             let headers = [("Accept", "text/event-stream"), ("Mcp-Session-Id", id)]
-            let client = server.client
-            /// The status a new GET stream gets; the stream stays open until `holder` is cancelled.
-            func open() async throws -> (status: Int, holder: Task<Void, any Error>) {
-                let stream = try await client.stream("GET", "/mcp", headers: headers)
-                let (statuses, gotStatus) = AsyncStream.makeStream(of: Int.self)
-                let holder = Task {
-                    for try await part in stream {
-                        if case .head(let head) = part { gotStatus.yield(Int(head.status.code)) }
-                    }
-                }
-                for await status in statuses { return (status, holder) }
-                return (0, holder)
-            }
-            let (status, first) = try await open()
+            let (status, first) = try await server.openStream("/mcp", headers: headers)
             #expect(status == 200)
-            let (conflict, second) = try await open()
+            let (conflict, second) = try await server.openStream("/mcp", headers: headers)
             #expect(conflict == 409, "one GET stream per session")
             second.cancel()
             first.cancel()  // the client goes away
-            var reopened = 0
-            for _ in 0..<50 {
-                try await Task.sleep(for: .milliseconds(20))
-                let (again, holder) = try await open()
-                holder.cancel()
-                if again == 200 {
-                    reopened += 1
-                    break
-                }
-            }
-            #expect(reopened == 1, "the slot is free within a second, not after a keep-alive timeout")
+            #expect(
+                try await server.streamReopens("/mcp", headers: headers),
+                "the slot is free within a second, not after a keep-alive timeout")
         }
     }
 }

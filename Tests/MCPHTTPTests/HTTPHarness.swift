@@ -5,6 +5,7 @@ import MCPCore
 import MCPHTTP
 import MCPTesting
 import NIOCore
+import NIOHTTP1
 
 /// An in-process HTTP server with the example catalogue, on an ephemeral port.
 final class HTTPHarness: Sendable {
@@ -91,4 +92,35 @@ func withServer(
         throw error
     }
     await harness.stop()
+}
+
+extension HTTPHarness {
+    /// Opens a GET stream at `path` and returns its status; the stream stays open until
+    /// `holder` is cancelled (the client going away).
+    func openStream(
+        _ path: String, headers: [(String, String)]
+    ) async throws -> (
+        status: Int, holder: Task<Void, any Error>
+    ) {
+        let stream = try await client.stream("GET", path, headers: headers)
+        let (statuses, gotStatus) = AsyncStream.makeStream(of: Int.self)
+        let holder = Task {
+            for try await part in stream {
+                if case .head(let head) = part { gotStatus.yield(Int(head.status.code)) }
+            }
+        }
+        for await status in statuses { return (status, holder) }
+        return (0, holder)
+    }
+
+    /// True when a new stream at `path` gets 200 within about a second.
+    func streamReopens(_ path: String, headers: [(String, String)]) async throws -> Bool {
+        for _ in 0..<50 {
+            try await Task.sleep(for: .milliseconds(20))
+            let (again, holder) = try await openStream(path, headers: headers)
+            holder.cancel()
+            if again == 200 { return true }
+        }
+        return false
+    }
 }

@@ -40,36 +40,16 @@ struct LegacySSETests {
             $0.maxSessions = 1
             $0.sseKeepAliveInterval = 30
         }) { server in
-            let client = server.client
-            /// The status a new `/sse` stream gets; it stays open until `holder` is cancelled.
-            func open() async throws -> (status: Int, holder: Task<Void, any Error>) {
-                let stream = try await client.stream("GET", "/sse", headers: [("Accept", "text/event-stream")])
-                let (statuses, gotStatus) = AsyncStream.makeStream(of: Int.self)
-                let holder = Task {
-                    for try await part in stream {
-                        if case .head(let head) = part { gotStatus.yield(Int(head.status.code)) }
-                    }
-                }
-                for await status in statuses { return (status, holder) }
-                return (0, holder)
-            }
-            let (status, first) = try await open()
+            let headers = [("Accept", "text/event-stream")]
+            let (status, first) = try await server.openStream("/sse", headers: headers)
             #expect(status == 200)
-            let (full, second) = try await open()
+            let (full, second) = try await server.openStream("/sse", headers: headers)
             #expect(full == 503, "one session at most")
             second.cancel()
             first.cancel()  // the client goes away
-            var reopened = 0
-            for _ in 0..<50 {
-                try await Task.sleep(for: .milliseconds(20))
-                let (again, holder) = try await open()
-                holder.cancel()
-                if again == 200 {
-                    reopened += 1
-                    break
-                }
-            }
-            #expect(reopened == 1, "the slot is free within a second, not after a keep-alive timeout")
+            #expect(
+                try await server.streamReopens("/sse", headers: headers),
+                "the slot is free within a second, not after a keep-alive timeout")
         }
     }
 
