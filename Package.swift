@@ -196,7 +196,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPStoreTests",
-            dependencies: ["MCPStore", "MCPCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "MCPStore", "MCPCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

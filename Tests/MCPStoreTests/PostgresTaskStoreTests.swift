@@ -2,6 +2,7 @@
     import Foundation
     import Logging
     import MCPCore
+    import PostgresNIO
     import Testing
 
     @testable import MCPStore
@@ -159,6 +160,32 @@
                     .resourceUpdated(uri: "file:///marker.txt"),
                     .declaration(.prompt, name: "code_review", enabled: false),
                 ])
+        }
+
+        @Test(.timeLimit(.minutes(1)))
+        func aChangePublishedWhileTheListenerIsAwayIsReadWhenItIsBack() async throws {
+            let publisher = try await connect("replica-1")
+            let listener = try await connect("replica-2")
+            defer {
+                publisher.close()
+                listener.close()
+            }
+            var changes = listener.changes().makeAsyncIterator()
+            // Published after the feed started: delivered even if LISTEN was not yet on.
+            await publisher.publish(.listChanged(.tool))
+            #expect(await changes.next() == .listChanged(.tool))
+            // Cut the listener's connection (the only one that reads the feed table); it listens
+            // again after a pause, and this change is published meanwhile.
+            var cut = false
+            let rows = try await publisher.client.query(
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE pid <> pg_backend_pid() AND datname = current_database() AND query LIKE '%FROM mcp_changes WHERE seq >%'
+                """, logger: Logger(label: "test.postgres"))
+            for try await row in rows where try row.decode(Bool.self) { cut = true }
+            #expect(cut)
+            await publisher.publish(.resourceUpdated(uri: "file:///while-away.txt"))
+            #expect(await changes.next() == .resourceUpdated(uri: "file:///while-away.txt"))
         }
     }
 #endif

@@ -11,9 +11,11 @@
 
     /// Tasks and the change feed on PostgreSQL, for servers on several machines
     /// (`TASK_STORE=postgres://…`; built only with the `PostgreSQL` package trait). The same rows
-    /// and conditional updates as ``SQLiteTaskStore``; the server's ``ChangeFeed`` is
-    /// LISTEN/NOTIFY on the channel `mcp_changes`, so a change reaches every replica at once,
-    /// with no table to poll.
+    /// and conditional updates as ``SQLiteTaskStore``. The server's ``ChangeFeed`` is the table
+    /// `mcp_changes` plus LISTEN/NOTIFY on the channel of that name: a published change is a row,
+    /// and its NOTIFY (carrying the row's number) wakes every replica at once to read the rows it
+    /// has not seen, so no replica polls, and one that lost its LISTEN connection catches up from
+    /// the table when it listens again.
     public final class PostgresTaskStore: TaskStore, ChangeFeed, Sendable {
         let client: PostgresClient
         let origin: String
@@ -83,6 +85,12 @@
                     "CREATE INDEX IF NOT EXISTS mcp_tasks_by_lease ON mcp_tasks (status, lease_until)", logger: logger)
                 try await connection.query(
                     "CREATE INDEX IF NOT EXISTS mcp_tasks_by_expiry ON mcp_tasks (expires_at)", logger: logger)
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS mcp_changes (
+                        seq BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, change TEXT NOT NULL,
+                        origin TEXT NOT NULL)
+                    """, logger: logger)
             }
         }
 
@@ -232,6 +240,11 @@
                     """, logger: logger))
             let expired = try await Self.count(
                 client.query("DELETE FROM mcp_tasks WHERE expires_at <= \(now) RETURNING 1", logger: logger))
+            let oldest = now - SQLiteTaskStore.feedRetention
+            let kept = Int64(SQLiteTaskStore.feedRows)
+            try await client.query(
+                "DELETE FROM mcp_changes WHERE at < \(oldest) OR seq <= (SELECT max(seq) FROM mcp_changes) - \(kept)",
+                logger: logger)
             return TaskSweep(orphaned: orphaned, expired: expired)
         }
 
@@ -245,14 +258,19 @@
 
         // MARK: ChangeFeed
 
-        /// Sends `change` to every replica on this database with `pg_notify`. When PostgreSQL
-        /// cannot take it (unreachable, or a payload over NOTIFY's 8,000 bytes), this process's
-        /// own subscribers still hear of it.
+        /// Adds `change` to the feed table and wakes every replica on this database with
+        /// `pg_notify` (in the same statement, so the row is there when the notification
+        /// arrives). When PostgreSQL cannot take it, this process's own subscribers still hear of it.
         public func publish(_ change: ServerChange) async {
             let text = String(decoding: JSONWriter.bytes(change.json), as: UTF8.self)
+            let now = Date().timeIntervalSince1970
             do {
-                guard text.utf8.count < 7900 else { throw StoreError("change too large for NOTIFY") }
-                try await client.query("SELECT pg_notify(\(Self.channel), \(text))", logger: logger)
+                try await client.query(
+                    """
+                    WITH added AS (
+                        INSERT INTO mcp_changes (at, change, origin) VALUES (\(now), \(text), \(origin)) RETURNING seq)
+                    SELECT pg_notify(\(Self.channel), seq::text) FROM added
+                    """, logger: logger)
             } catch {
                 logger.warning(
                     "change not sent to other replicas", metadata: ["error": "\(String(reflecting: error))"])
@@ -260,8 +278,9 @@
             }
         }
 
-        /// What any replica published, this one included, while a LISTEN connection is open: a
-        /// change published while the listener reconnects (after a lost connection) is missed.
+        /// What any replica published (this one included) since this process began to listen,
+        /// in order; a change published while the LISTEN connection was lost is read from the
+        /// table when it is back.
         public func changes() -> AsyncStream<ServerChange> {
             // The "read" is one LISTEN that lasts until it fails; the interval is the pause
             // before listening again.
@@ -272,18 +291,47 @@
             do {
                 try await client.withConnection { connection in
                     try await connection.listen(on: Self.channel) { notifications in
-                        for try await notification in notifications {
-                            guard let value = try? JSONParser.parse(notification.payload),
-                                let change = ServerChange(json: value)
-                            else { continue }
-                            feed.deliver(change)
-                        }
+                        // Listening: first what was published while nobody listened, then
+                        // whatever each notification announces.
+                        try await readNewChanges(on: connection)
+                        for try await _ in notifications { try await readNewChanges(on: connection) }
                     }
                 }
             } catch {
                 if !Task.isCancelled {
                     logger.warning("change feed listener lost; listening again", metadata: ["error": "\(error)"])
                 }
+            }
+        }
+
+        /// Delivers the rows after the feed's cursor, oldest first, and moves the cursor past
+        /// them. The first read starts at the last row published before the feed started.
+        private func readNewChanges(on connection: PostgresConnection) async throws {
+            var cursor: Int64
+            if let known = feed.cursor {
+                cursor = known
+            } else {
+                cursor = 0
+                let rows = try await connection.query(
+                    "SELECT coalesce(max(seq), 0) FROM mcp_changes WHERE at < \(feed.since)", logger: logger)
+                for try await row in rows { cursor = try row.makeRandomAccess()[0].decode(Int64.self) }
+                feed.cursor = cursor
+            }
+            while true {
+                var read = 0
+                let rows = try await connection.query(
+                    "SELECT seq, change FROM mcp_changes WHERE seq > \(cursor) ORDER BY seq LIMIT 1000", logger: logger)
+                for try await row in rows {
+                    let columns = row.makeRandomAccess()
+                    cursor = try columns[0].decode(Int64.self)
+                    feed.cursor = cursor
+                    read += 1
+                    guard let value = try? JSONParser.parse(try columns[1].decode(String.self)),
+                        let change = ServerChange(json: value)
+                    else { continue }
+                    feed.deliver(change)
+                }
+                if read < 1000 { return }
             }
         }
 
