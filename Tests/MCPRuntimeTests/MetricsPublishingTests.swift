@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import Synchronization
 import Testing
 
 @testable import MCPRuntime
@@ -31,5 +32,14 @@ struct MetricsPublishingTests {
         #expect(after.contains("demo_total 5"))
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)
         #expect(!files.contains { $0.contains(".tmp-") })
+    }
+
+    @Test func observedGaugesAreReadAtEachRender() {
+        let store = MetricsStore(directory: nil, worker: nil)
+        let running = Mutex(2)
+        store.observe(gauge: "demo_running") { running.withLock { $0 } }
+        #expect(String(decoding: store.renderAll(), as: UTF8.self).contains("demo_running 2"))
+        running.withLock { $0 = 0 }
+        #expect(String(decoding: store.renderAll(), as: UTF8.self).contains("demo_running 0"))
     }
 }

@@ -140,9 +140,8 @@ struct DefaultWorkspaceTests {
         let notice = try #require(choice.notice)
         #expect(notice.contains("/home/ada/.local/share/demo/workspace cannot be created (/home/ada: Read-only"))
         #expect(notice.contains(choice.path))
-        var status = stat()
-        #expect(stat("\(temporary)/demo-user-\(getuid())", &status) == 0)
-        #expect(status.st_mode & 0o777 == 0o700)
+        let attributes = try FileManager.default.attributesOfItem(atPath: "\(temporary)/demo-user-\(getuid())")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
 
         let withoutHome = try DefaultWorkspace.choose(name: "demo", environment: ["TMPDIR": temporary])
         #expect(withoutHome.path == choice.path)

@@ -4,7 +4,8 @@ import Synchronization
 /// Requests the server sends to clients (handshake era: `elicitation/create`,
 /// `sampling/createMessage`, `roots/list`, `ping`), and the matching of the clients' answers.
 ///
-/// Each request gets a server-minted id (`mcp-s-<n>`, never reused in this process), and waits
+/// Each request gets a server-minted id (`mcp-s-<n>`, or `mcp-s-<instance>.<n>` when this
+/// process is one of several workers, never reused), and waits
 /// under (conversation, id). An answer is delivered only to the call that waits under the same
 /// conversation and principal; an answer for an unknown id, from another conversation or from
 /// another principal is dropped and counted (`mcp_client_responses_dropped_total`), never handed
@@ -22,12 +23,13 @@ public final class ClientRequests: Sendable {
         var early: Result<JSONValue, JSONRPCError>?
     }
 
+    /// This process's name among sibling workers (``SiblingRelay/instance``), part of every id
+    /// it mints so an answer that reaches another worker can be sent on to this one.
+    public let instance: String?
     private let waiters = Mutex<[Key: Waiter]>([:])
     private let nextID = Atomic<Int>(1)
     private let droppedCount = Atomic<Int>(0)
     private static let dropped = Counter(label: "mcp_client_responses_dropped_total")
-
-    init() {}
 
     /// Responses dropped so far (for tests; `/metrics` has the same count).
     public var droppedResponses: Int { droppedCount.load(ordering: .relaxed) }
@@ -35,13 +37,28 @@ public final class ClientRequests: Sendable {
     /// Calls waiting for a client's answer right now.
     public var waiting: Int { waiters.withLock { $0.count } }
 
+    /// - Parameter instance: this process's name among sibling workers; nil when it serves alone.
+    public init(instance: String? = nil) {
+        self.instance = instance
+    }
+
+    /// The instance that minted `id` (`mcp-s-<instance>.<n>`); nil for any other id.
+    static func owner(of id: RequestID) -> String? {
+        guard case .string(let text) = id, text.hasPrefix("mcp-s-"), let dot = text.lastIndex(of: ".") else {
+            return nil
+        }
+        let owner = text[text.index(text.startIndex, offsetBy: 6)..<dot]
+        return owner.isEmpty ? nil : String(owner)
+    }
+
     /// Sends `method` to the client of `conversation` through `sink` and waits for its answer.
     /// On timeout or cancellation the client is told with `notifications/cancelled` (TMO-1).
     func ask(
         _ method: String, params: JSONObject, conversation: Conversation, principal: String,
         sink: any NotificationSink, timeout: Duration
     ) async throws -> JSONValue {
-        let id = RequestID.string("mcp-s-\(nextID.wrappingAdd(1, ordering: .relaxed).oldValue)")
+        let number = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let id = RequestID.string(instance.map { "mcp-s-\($0).\(number)" } ?? "mcp-s-\(number)")
         let key = Key(conversation: conversation, id: id)
         let message = JSONRPCEncoding.request(id: id, method: method, params: params)
         waiters.withLock { $0[key] = Waiter(principal: principal) }

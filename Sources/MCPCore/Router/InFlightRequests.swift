@@ -49,7 +49,9 @@ final class InFlightRequests: Sendable {
     }
 
     /// Cancels the requests with this id in this conversation; unknown ids are ignored (CAN-1).
-    func cancel(_ key: Key) {
+    /// - Returns: false when no such request runs in this process.
+    @discardableResult
+    func cancel(_ key: Key) -> Bool {
         let actions = state.withLock { state -> [@Sendable () -> Void] in
             guard var entries = state.entries[key] else { return [] }
             for index in entries.indices { entries[index].cancelled = true }
@@ -57,6 +59,7 @@ final class InFlightRequests: Sendable {
             return entries.map(\.cancel)
         }
         for cancel in actions { cancel() }
+        return !actions.isEmpty
     }
 
     /// Cancels every request of a conversation (its stream or process ended), or of all.

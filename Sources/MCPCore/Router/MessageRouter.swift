@@ -19,11 +19,40 @@ public import Logging
 public final class MessageRouter: Sendable {
     public let server: MCPServer
     /// Requests the server sends to clients, and the matching of their answers.
-    public let clientRequests = ClientRequests()
+    public let clientRequests: ClientRequests
     let inFlight = InFlightRequests()
+    /// Sibling workers, for a client's answer or cancellation that belongs to work running there.
+    let relay: (any SiblingRelay)?
 
-    public init(server: MCPServer) {
+    /// - Parameter relay: the way to this process's sibling workers when several serve one
+    ///   port (handshake-era sessions land on any of them); nil when it serves alone.
+    public init(server: MCPServer, relay: (any SiblingRelay)? = nil) {
         self.server = server
+        self.relay = relay
+        clientRequests = ClientRequests(instance: relay?.instance)
+    }
+
+    /// A message a sibling worker relayed (``SiblingRelay``): a client's answer is delivered to
+    /// the call waiting here (or dropped and counted), a cancellation stops the call running
+    /// here (or is ignored). Never relayed again.
+    public func receive(relayed: RelayedMessage) {
+        guard
+            case .success(let message)? = relayed.message.withUnsafeBytes({ bytes in
+                (try? JSONParser.parse(bytes, maxDepth: server.configuration.maxJSONDepth)).map(JSONRPCMessage.decode)
+            })
+        else { return }
+        switch message {
+        case .response(let response):
+            clientRequests.deliver(response, conversation: relayed.conversation, principal: relayed.principal)
+        case .notification(let notification):
+            if notification.method == "notifications/cancelled", let raw = notification.params?["requestId"],
+                let id = RequestID(json: raw)
+            {
+                inFlight.cancel(InFlightRequests.Key(conversation: relayed.conversation, id: id))
+            }
+        case .request:
+            return
+        }
     }
 
     /// Parses one message (`-32700` with `id: null` when it is not JSON) and routes it.
@@ -205,7 +234,12 @@ public final class MessageRouter: Sendable {
                 let raw = notification.params?["requestId"], let id = RequestID(json: raw)
             {
                 // `initialize` is answered before anything else runs, so it cannot be cancelled (CAN-2).
-                inFlight.cancel(InFlightRequests.Key(conversation: conversation, id: id))
+                if !inFlight.cancel(InFlightRequests.Key(conversation: conversation, id: id)) {
+                    // Not running here: perhaps on a sibling worker serving the same session.
+                    relay?.send(
+                        RelayedMessage(cancelling: id, conversation: conversation, principal: origin.principal),
+                        to: nil)
+                }
             }
             // notifications/initialized, roots/list_changed, progress…: nothing to do.
             return .answer(.accepted, method: method, era: origin.sessionState == nil ? nil : .handshake)
@@ -220,7 +254,14 @@ public final class MessageRouter: Sendable {
             // No session, so no request of ours can be waiting for it (§1 step 6).
             return .rejected
         default:
-            clientRequests.deliver(response, conversation: origin.conversation, principal: origin.principal)
+            if let relay, let conversation = origin.conversation, let owner = ClientRequests.owner(of: response.id),
+                owner != relay.instance
+            {
+                // An answer to a request a sibling worker sent: the call waits there.
+                relay.send(RelayedMessage(response, conversation: conversation, principal: origin.principal), to: owner)
+            } else {
+                clientRequests.deliver(response, conversation: origin.conversation, principal: origin.principal)
+            }
             return .accepted
         }
     }

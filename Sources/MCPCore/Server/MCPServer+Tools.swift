@@ -1,5 +1,6 @@
 public import Logging
 import Metrics
+import Synchronization
 
 extension MCPServer {
     /// `tools/call`: protocol errors for a malformed request or an unknown tool (TOOL-7); tool
@@ -74,6 +75,8 @@ extension MCPServer {
         _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext, timeout: Duration?? = .none
     ) async -> ToolCallOutcome {
         let started = ContinuousClock.now
+        runningCalls.wrappingAdd(1, ordering: .relaxed)
+        defer { runningCalls.wrappingSubtract(1, ordering: .relaxed) }
         var result: ToolResult
         do throws(ToolInterruption) {
             result = try await runChecked(

@@ -15,10 +15,15 @@ public final class MCPServer: Sendable {
     /// Runs tool calls as tasks on a shared store; nil when this server offers no tasks.
     public let tasks: TaskRunner?
     private let catalogue: Mutex<ServedCatalogue>
+    let runningCalls = Atomic<Int>(0)
     /// The fingerprints of watched resources at the last look.
     let fingerprints = Mutex<[String: String]>([:])
     let discoverResult: [UInt8]
     let serverInfoMeta: JSONObject?
+
+    /// Tool calls running right now (ordinary calls and tasks); read when metrics are rendered
+    /// (`mcp_tool_calls_running`), so a cancelled call is seen to stop.
+    public var toolCallsRunning: Int { runningCalls.load(ordering: .relaxed) }
 
     /// - Parameter tasks: runs calls of task-capable tools as tasks (``TaskSupport``); without it
     ///   no task is offered and every tool runs as an ordinary call.

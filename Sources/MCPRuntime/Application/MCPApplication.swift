@@ -108,6 +108,7 @@ public struct MCPApplication: Sendable {
         case .streamableHTTP, .sse:
             let metrics = settings.enableMetrics ? MetricsStore(directory: nil, worker: nil) : nil
             metrics?.bootstrap()
+            observeWork(of: router, in: metrics)
             let http = httpService(
                 router, configuration: httpConfiguration(listener: .bind(host: settings.host, port: settings.port)),
                 sessions: nil, revocations: try settings.sessionRevocations(), metrics: metrics, logger: logger)
@@ -137,13 +138,18 @@ public struct MCPApplication: Sendable {
             path: directory, persistent: environment[WorkerChannel.persistentDirectoryVariable])
         var logger = Logger(label: "mcp.server")
         logger[metadataKey: "worker"] = "\(id)"
+        // Handshake-era sessions land on any worker: answers and cancellations reach the right one.
+        let relay = WorkerRelay(folder: runtime.relay, logger: logger)
+        defer { relay?.close() }
         let (router, tasks) = try await makeRouter(
-            registry: registry, instructions: instructions, runtimeFolder: directory, sharedFolder: true, logger: logger
-        )
+            registry: registry, instructions: instructions, runtimeFolder: directory, sharedFolder: true,
+            relay: relay, logger: logger)
+        relay?.start { [router] message in router.receive(relayed: message) }
         let sessions = try SharedSessionRegistry(
             path: runtime.sessionTable, capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
         let metrics = settings.enableMetrics ? MetricsStore(directory: runtime.metrics, worker: id) : nil
         metrics?.bootstrap()
+        observeWork(of: router, in: metrics)
         var listener = httpConfiguration(listener: .inheritedSocket(WorkerChannel.listeningSocket))
         if listener.sessionKey == nil {
             listener.sessionKey = environment[WorkerChannel.sessionKeyVariable].flatMap(WorkerChannel.bytes(fromHex:))
@@ -173,7 +179,8 @@ public struct MCPApplication: Sendable {
     /// folder is a supervisor's, which its workers share; a named store may be shared by other
     /// servers and replicas). No store, no tasks, no service with `TASK_STORE=off`.
     func makeRouter(
-        registry: Registry, instructions: String?, runtimeFolder: String, sharedFolder: Bool, logger: Logger
+        registry: Registry, instructions: String?, runtimeFolder: String, sharedFolder: Bool,
+        relay: (any SiblingRelay)? = nil, logger: Logger
     ) async throws -> (MessageRouter, TaskService?) {
         var configuration = serverConfiguration(instructions: instructions)
         let location = settings.tasks.store
@@ -181,17 +188,23 @@ public struct MCPApplication: Sendable {
             let store = try await location.open(
                 runtimeFolder: runtimeFolder, origin: TaskRunner.instance, logger: logger)
         else {
-            return (MessageRouter(server: MCPServer(registry: registry, configuration: configuration)), nil)
+            return (
+                MessageRouter(server: MCPServer(registry: registry, configuration: configuration), relay: relay), nil
+            )
         }
         if sharedFolder || location != .runtimeFolder { configuration.changeFeed = store }
         guard registry.tools.contains(where: { $0.taskSupport != .forbidden }) else {
-            return (MessageRouter(server: MCPServer(registry: registry, configuration: configuration)), nil)
+            return (
+                MessageRouter(server: MCPServer(registry: registry, configuration: configuration), relay: relay), nil
+            )
         }
         let runner = TaskRunner(
             store: store, configuration: settings.tasks.configuration, logger: Logger(label: "mcp.tasks"))
         logger.info("tasks on \(location.logDescription)", metadata: ["mcp.task.owner": "\(runner.owner)"])
         let server = MCPServer(registry: registry, configuration: configuration, tasks: runner)
-        return (MessageRouter(server: server), TaskService(runner: runner, gracefulTimeout: gracefulTimeout))
+        return (
+            MessageRouter(server: server, relay: relay), TaskService(runner: runner, gracefulTimeout: gracefulTimeout)
+        )
     }
 
     /// The task service, when there is one, listed before the transports so it stops after them.
@@ -223,6 +236,13 @@ public struct MCPApplication: Sendable {
     var eventLoopGroup: any EventLoopGroup {
         guard let threads = settings.workerThreads else { return MultiThreadedEventLoopGroup.singleton }
         return MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    }
+
+    /// The gauges that show work ending: tool calls running and requests waiting for a client's
+    /// answer (both back to 0 once cancelled, abandoned or timed-out work is released).
+    func observeWork(of router: MessageRouter, in metrics: MetricsStore?) {
+        metrics?.observe(gauge: "mcp_tool_calls_running") { router.server.toolCallsRunning }
+        metrics?.observe(gauge: "mcp_client_requests_waiting") { router.clientRequests.waiting }
     }
 
     func metricsEndpoint(_ store: MetricsStore) -> MetricsEndpoint {

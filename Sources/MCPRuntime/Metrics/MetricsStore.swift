@@ -69,8 +69,20 @@ public final class MetricsStore: Sendable {
     private let droppedCounted = Mutex<Int>(0)
     private var droppedLogLines: Metrics.Counter { Metrics.Counter(label: "mcp_log_lines_dropped_total") }
 
-    /// Refreshes this process's resource gauges (memory, CPU, descriptors).
+    /// Gauges read from the server each time metrics are rendered, instead of being kept up to
+    /// date on the request path.
+    private let observed = Mutex<[(gauge: Prometheus.Gauge, read: @Sendable () -> Int)]>([])
+
+    /// Reports `read()` as the gauge `name` at every scrape and snapshot.
+    public func observe(gauge name: String, _ read: @escaping @Sendable () -> Int) {
+        let gauge = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: ""))
+        gauge.set(Int64(read()))
+        observed.withLock { $0.append((gauge, read)) }
+    }
+
+    /// Refreshes this process's resource gauges (memory, CPU, descriptors) and the observed ones.
     public func refreshProcessGauges() {
+        for (gauge, read) in observed.withLock({ $0 }) { gauge.set(Int64(read())) }
         let usage = ProcessUsage.current()
         Gauge(label: "mcp_worker_resident_memory_bytes", dimensions: [("worker", workerLabel)]).record(
             Double(usage.residentBytes))

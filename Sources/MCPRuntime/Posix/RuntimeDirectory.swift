@@ -24,6 +24,8 @@ public struct RuntimeDirectory: Sendable {
 
     public var metrics: String { path + "/metrics" }
     public var sessionTable: String { path + "/sessions.table" }
+    /// The workers' relay sockets (``WorkerRelay``), one per process.
+    public var relay: String { path + "/relay" }
     public var revokedSessions: String { persistent + "/" + Self.revokedSessionsFile }
     static let revokedSessionsFile = "revoked-sessions.table"
 
@@ -52,8 +54,8 @@ public struct RuntimeDirectory: Sendable {
         }
         let path = String(cString: made)
         try verifyPrivate(path, name: "runtime folder")
-        guard mkdir(path + "/metrics", 0o700) == 0 else {
-            throw RuntimeError("cannot create \(path)/metrics (errno \(errno))")
+        for folder in ["metrics", "relay"] where mkdir(path + "/" + folder, 0o700) != 0 {
+            throw RuntimeError("cannot create \(path)/\(folder) (errno \(errno))")
         }
         return RuntimeDirectory(path: path, persistent: parent.flatMap { $0.isEmpty ? nil : $0 } ?? path)
     }
