@@ -6,7 +6,7 @@ body), REPS times, and appends one JSON line per run to OUT/results.jsonl:
 
     python3 bench/bench.py --server BIN --ceiling BIN --python VENV_PYTHON --out DIR
         [--duration S] [--warmup S] [--reps N] [--connections C]
-        [--only CONFIG,...] [--workloads NAME,...] [--sweep]
+        [--only CONFIG,...] [--workloads NAME,...] [--sweep] [--baseline BIN [--baseline-label TEXT]]
 
 Configurations (--only takes their names; `peers` selects every Python peer):
   production          the headline: what the Dockerfile runs (its ENV, the image entrypoint,
@@ -19,6 +19,8 @@ Configurations (--only takes their names; `peers` selects every Python peer):
   sessions            production with STATELESS_HTTP=false, for the session call
   single              one process (no supervisor), production logging and metrics
   peer-sdk, peer-sdk-json, peer-fastmcp-json   the Python peers, 2 uvicorn workers
+  baseline            with --baseline BIN: the production row's tools/call workloads on an
+                      earlier build, right after the production row (a change's before/after)
 With --sweep, the topology rows instead: workers x event-loop threads (see TOPOLOGIES).
 """
 
@@ -232,11 +234,13 @@ def start_swift(binary: str, config: dict, out: str, name: str) -> Tree:
     os.makedirs(bin_dir)
     os.symlink(os.path.abspath(binary), os.path.join(bin_dir, "mcp-server"))
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "/usr/bin:/bin")
+    # No .env is read (an earlier build may predate --env-file: the workspace has none anyway).
+    no_env_file = ["--env-file", "/dev/null"] if config.get("env_file_flag", True) else []
     if config.get("entrypoint", True):
         command = ["sh", os.path.join(ROOT, "deploy", "docker", "docker-entrypoint.sh"), "mcp-server", "serve",
-                   "--env-file", "/dev/null"]
+                   *no_env_file]
     else:
-        command = [binary, "serve", "--env-file", "/dev/null"]
+        command = [binary, "serve", *no_env_file]
     logfile = open(os.path.join(out, f"log-{name}.jsonl"), "wb")
     collector = None
     if config.get("logs", "pipe") == "pipe":
@@ -379,6 +383,13 @@ class Bench:
                 self.run_config(name, config["title"],
                                 lambda c=config, n=name: start_swift(args.server, c, args.out, n),
                                 config["workloads"], tuned=config.get("tuned", False), alternate=True, kind="swift")
+                if name == "production" and args.baseline:
+                    # The same configuration from an earlier build: a change's before and after in one run.
+                    title = f"production default, earlier build ({args.baseline_label})"
+                    self.run_config("baseline", title,
+                                    lambda c=dict(config, env_file_flag=False):
+                                        start_swift(args.baseline, c, args.out, "baseline"),
+                                    ["call_add_2026", "call_add"], tuned=False, alternate=True, kind="swift")
             for name, peer in PEERS.items():
                 if args.only and name not in args.only and "peers" not in args.only:
                     continue
@@ -402,6 +413,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--only", type=lambda text: [x for x in text.split(",") if x], default=[])
     parser.add_argument("--workloads", type=lambda text: [x for x in text.split(",") if x], default=[])
     parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--baseline", help="an earlier build of the server, measured as the production row is")
+    parser.add_argument("--baseline-label", default="baseline", help="what names the earlier build in the table")
     return parser.parse_args()
 
 

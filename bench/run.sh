@@ -11,6 +11,7 @@
 #   ONLY=peers WORKLOADS=call_add bench/run.sh    # only the Python peers, one workload
 #   SWEEP=1 bench/run.sh                          # the topology sweep (workers x event loops)
 #   CALLGRIND=1 bench/run.sh                      # also instructions per request (bench/callgrind.py)
+#   BASELINE=old/mcp-server BASELINE_LABEL=abc123 ONLY=production bench/run.sh   # before/after a change
 #
 # Settings: DURATION (s, default 10), WARMUP (s, 2), REPS (3), CONNS (64), ONLY, WORKLOADS,
 # STRICT=1 (exit 1 when a run served nothing or answered wrong: the CI smoke),
@@ -73,6 +74,7 @@ args=(--server "$SERVER" --ceiling "$CEILING" --python "$VENV/bin/python" --out 
 [[ -n ${ONLY:-} ]] && args+=(--only "$ONLY")
 [[ -n ${WORKLOADS:-} ]] && args+=(--workloads "$WORKLOADS")
 [[ -n ${SWEEP:-} ]] && args+=(--sweep)
+[[ -n ${BASELINE:-} ]] && args+=(--baseline "$BASELINE" --baseline-label "${BASELINE_LABEL:-earlier build}")
 context="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, load average before the run $(cut -d' ' -f1-3 /proc/loadavg); \`bench/run.sh\` with DURATION=$DURATION REPS=$REPS CONNS=$CONNS${ONLY:+ ONLY=$ONLY}${WORKLOADS:+ WORKLOADS=$WORKLOADS}${SWEEP:+ SWEEP=1}."
 step "load: $REPS x ${DURATION}s per row (after ${WARMUP}s of warm-up), $CONNS connections; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 "$VENV/bin/python" "$ROOT/bench/bench.py" "${args[@]}"

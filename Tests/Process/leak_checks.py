@@ -2,7 +2,8 @@
 under a thousand cancelled calls and a thousand abandoned input requests in both protocol eras.
 Afterwards the gauges of running work (`mcp_tool_calls_running`, `mcp_client_requests_waiting`,
 `mcp_sse_streams_active`) are back at 0, handshake sessions at their baseline once
-SESSION_IDLE_TTL has passed, and the workers' resident memory is flat. Each check prints its
+SESSION_IDLE_TTL has passed, and the workers' resident memory is flat: it is measured after a
+first round of the same work, and may not grow by 8 MB in the second. Each check prints its
 figures and PASS or FAIL; the script exits 1 if any check failed.
 
     python3 Tests/Process/leak_checks.py --binary .build/release/mcp-server [--only NAME ...] [--count N]
@@ -98,12 +99,13 @@ def verdict(name: str, server: Server, rss_before: int, sessions_baseline: float
     work_idle, sessions_back, values = settle(server, sessions_baseline)
     rss_after = worker_rss_kb(server)
     grew = (rss_after - rss_before) / 1024
-    ok = ok and work_idle is not None and sessions_back is not None and grew < 16
+    ok = ok and work_idle is not None and sessions_back is not None and grew < 8
     shown = ", ".join(f"{key} {value:.0f}" for key, value in values.items())
     report(name, ok, f"{figures}; work gauges at 0 after {work_idle if work_idle is None else round(work_idle, 1)} s, "
                      f"sessions back to {sessions_baseline:.0f} after "
                      f"{sessions_back if sessions_back is None else round(sessions_back, 1)} s ({shown}); "
-                     f"workers' RSS {rss_before / 1024:.1f} -> {rss_after / 1024:.1f} MB")
+                     f"workers' RSS after the first round {rss_before / 1024:.1f} MB, after the second "
+                     f"{rss_after / 1024:.1f} MB")
 
 
 def cancelled_modern(server: Server, count: int) -> None:
@@ -172,8 +174,9 @@ def abandoned_in_sessions(server: Server, count: int, per_session: int = 10) -> 
 
 
 def warmed_server(binary: str, warm_up) -> tuple[Server, int, float]:
-    """The server after a small round of the same work has settled: its RSS and session count
-    then are the baseline."""
+    """The server after a first full round of the same work has settled: its RSS and session
+    count then are the baseline, so the measured round shows growth, not the allocator's
+    high-water mark of the first peak (hundreds of calls waiting at once)."""
     server = Server(binary, free_port(), ENV)
     warm_up(server)
     settle(server, 0)
@@ -185,7 +188,7 @@ def check_cancelled(binary: str, count: int) -> None:
         cancelled_modern(server, calls // 2)
         return cancelled_in_sessions(server, calls // 2)
 
-    server, rss_before, sessions_baseline = warmed_server(binary, lambda server: work(server, 40))
+    server, rss_before, sessions_baseline = warmed_server(binary, lambda server: work(server, count))
     try:
         started = time.monotonic()
         answered = work(server, count)
@@ -201,7 +204,7 @@ def check_abandoned(binary: str, count: int) -> None:
     def work(server: Server, rounds: int) -> tuple[int, int]:
         return abandoned_modern(server, rounds), abandoned_in_sessions(server, rounds // 2)
 
-    server, rss_before, sessions_baseline = warmed_server(binary, lambda server: work(server, 40))
+    server, rss_before, sessions_baseline = warmed_server(binary, lambda server: work(server, count))
     try:
         started = time.monotonic()
         modern, in_sessions = work(server, count)
