@@ -20,7 +20,8 @@ Configurations (--only takes their names; `peers` selects every Python peer):
   single              one process (no supervisor), production logging and metrics
   peer-sdk, peer-sdk-json, peer-fastmcp-json   the Python peers, 2 uvicorn workers
   baseline            with --baseline BIN: the production row's tools/call workloads on an
-                      earlier build, right after the production row (a change's before/after)
+                      earlier build, and again on this one (production-again), the two
+                      measured rep by rep in turn, first one then the other (a change's before/after)
 With --sweep, the topology rows instead: workers x event-loop threads (see TOPOLOGIES).
 """
 
@@ -354,6 +355,39 @@ class Bench:
         finally:
             tree.stop()
 
+    def run_before_after(self, config: dict) -> None:
+        """The production row's `tools/call` workloads on this build and on an earlier one, both
+        servers up at once and measured rep by rep in turn (ceiling, this build, ceiling, the
+        earlier build), so neither always runs first on a machine whose speed drifts."""
+        args = self.args
+        title = f"production default, earlier build ({args.baseline_label})"
+        log(f"before/after: {title}")
+        trees = {"production-again": start_swift(args.server, config, args.out, "production-again"),
+                 "baseline": start_swift(args.baseline, dict(config, env_file_flag=False), args.out, "baseline")}
+        titles = {"production-again": config["title"] + ", measured in turn with the earlier build",
+                  "baseline": title}
+        try:
+            time.sleep(1)
+            for workload in [w for w in ("call_add_2026", "call_add") if not args.workloads or w in args.workloads]:
+                for rep in range(1, args.reps + 1):
+                    order = list(trees) if rep % 2 else list(reversed(trees))
+                    for name in order:
+                        ceiling = self.measure(self.ceiling, "ceiling")[0] if self.ceiling else None
+                        result = self.measure(trees[name], workload)[0]
+                        row = dict(config=name, title=titles[name], kind="swift", tuned=False, workload=workload,
+                                   workload_title=WORKLOADS[workload]["title"], rep=rep,
+                                   duration=args.duration, connections=args.connections, **result)
+                        if ceiling:
+                            row.update(ceiling_rps=ceiling["rps"], ceiling_p99_ms=ceiling["p99_ms"],
+                                       ceiling_pss_mib=ceiling["pss_mib"], ceiling_cpu_us=ceiling["cpu_us"])
+                        self.record(row)
+                        share = f", {row['rps'] / row['ceiling_rps']:.0%} of the ceiling" if ceiling else ""
+                        log(f"  {name} {workload} #{rep}: {row['rps']:,.0f} req/s, p99 {row['p99_ms']:.2f} ms, "
+                            f"{row['cpu_us']} CPU µs/request{share}")
+        finally:
+            for tree in trees.values():
+                tree.stop()
+
     def main(self) -> None:
         args = self.args
         if args.ceiling:
@@ -384,12 +418,7 @@ class Bench:
                                 lambda c=config, n=name: start_swift(args.server, c, args.out, n),
                                 config["workloads"], tuned=config.get("tuned", False), alternate=True, kind="swift")
                 if name == "production" and args.baseline:
-                    # The same configuration from an earlier build: a change's before and after in one run.
-                    title = f"production default, earlier build ({args.baseline_label})"
-                    self.run_config("baseline", title,
-                                    lambda c=dict(config, env_file_flag=False):
-                                        start_swift(args.baseline, c, args.out, "baseline"),
-                                    ["call_add_2026", "call_add"], tuned=False, alternate=True, kind="swift")
+                    self.run_before_after(config)
             for name, peer in PEERS.items():
                 if args.only and name not in args.only and "peers" not in args.only:
                     continue
