@@ -338,22 +338,26 @@ class Bench:
             session = open_session(tree.port) if "session_call" in workloads else None
             for workload in workloads:
                 for rep in range(1, self.args.reps + 1):
-                    ceiling = None
-                    if alternate and self.ceiling:
-                        ceiling, _, _ = self.measure(self.ceiling, "ceiling")
-                    result, _, _ = self.measure(tree, workload, session if WORKLOADS[workload].get("session") else None)
-                    row = dict(config=name, title=title, kind=kind, tuned=tuned, workload=workload,
-                               workload_title=WORKLOADS[workload]["title"], rep=rep, duration=self.args.duration,
-                               connections=self.args.connections, **result)
-                    if ceiling:
-                        row.update(ceiling_rps=ceiling["rps"], ceiling_p99_ms=ceiling["p99_ms"],
-                                   ceiling_pss_mib=ceiling["pss_mib"], ceiling_cpu_us=ceiling["cpu_us"])
-                    self.record(row)
-                    share = f", {row['rps'] / row['ceiling_rps']:.0%} of the ceiling" if ceiling else ""
-                    log(f"  {workload} #{rep}: {row['rps']:,.0f} req/s, p99 {row['p99_ms']:.2f} ms, "
-                        f"{row['cpu_us']} CPU µs/request, PSS {row['pss_mib']} MiB, bad {row['bad']}{share}")
+                    self.run_rep(name, title, kind, tuned, tree, workload, rep, alternate,
+                                 session if WORKLOADS[workload].get("session") else None)
         finally:
             tree.stop()
+
+    def run_rep(self, name: str, title: str, kind: str, tuned: bool, tree: Tree, workload: str, rep: int,
+                alternate: bool, session: str | None = None, label: str = "") -> None:
+        """One measured run of `tree` (after one of the ceiling when `alternate`), recorded and logged."""
+        ceiling = self.measure(self.ceiling, "ceiling")[0] if alternate and self.ceiling else None
+        result = self.measure(tree, workload, session)[0]
+        row = dict(config=name, title=title, kind=kind, tuned=tuned, workload=workload,
+                   workload_title=WORKLOADS[workload]["title"], rep=rep, duration=self.args.duration,
+                   connections=self.args.connections, **result)
+        if ceiling:
+            row.update(ceiling_rps=ceiling["rps"], ceiling_p99_ms=ceiling["p99_ms"],
+                       ceiling_pss_mib=ceiling["pss_mib"], ceiling_cpu_us=ceiling["cpu_us"])
+        self.record(row)
+        share = f", {row['rps'] / row['ceiling_rps']:.0%} of the ceiling" if ceiling else ""
+        log(f"  {label}{workload} #{rep}: {row['rps']:,.0f} req/s, p99 {row['p99_ms']:.2f} ms, "
+            f"{row['cpu_us']} CPU µs/request, PSS {row['pss_mib']} MiB, bad {row['bad']}{share}")
 
     def run_before_after(self, config: dict) -> None:
         """The production row's `tools/call` workloads on this build and on an earlier one, both
@@ -372,18 +376,8 @@ class Bench:
                 for rep in range(1, args.reps + 1):
                     order = list(trees) if rep % 2 else list(reversed(trees))
                     for name in order:
-                        ceiling = self.measure(self.ceiling, "ceiling")[0] if self.ceiling else None
-                        result = self.measure(trees[name], workload)[0]
-                        row = dict(config=name, title=titles[name], kind="swift", tuned=False, workload=workload,
-                                   workload_title=WORKLOADS[workload]["title"], rep=rep,
-                                   duration=args.duration, connections=args.connections, **result)
-                        if ceiling:
-                            row.update(ceiling_rps=ceiling["rps"], ceiling_p99_ms=ceiling["p99_ms"],
-                                       ceiling_pss_mib=ceiling["pss_mib"], ceiling_cpu_us=ceiling["cpu_us"])
-                        self.record(row)
-                        share = f", {row['rps'] / row['ceiling_rps']:.0%} of the ceiling" if ceiling else ""
-                        log(f"  {name} {workload} #{rep}: {row['rps']:,.0f} req/s, p99 {row['p99_ms']:.2f} ms, "
-                            f"{row['cpu_us']} CPU µs/request{share}")
+                        self.run_rep(name, titles[name], "swift", False, trees[name], workload, rep, alternate=True,
+                                     label=f"{name} ")
         finally:
             for tree in trees.values():
                 tree.stop()

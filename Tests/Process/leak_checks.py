@@ -122,27 +122,33 @@ def cancelled_modern(server: Server, count: int) -> None:
         list(pool.map(one, range(count)))
 
 
-def cancelled_in_sessions(server: Server, count: int, per_session: int = 10) -> int:
-    """Calls inside sessions stopped by notifications/cancelled; returns how many still answered."""
+def in_sessions(server: Server, count: int, call, per_session: int = 10, threads: int = 8) -> int:
+    """Runs `call(session_headers, index)` for index 0..count-1, `per_session` calls in each new
+    handshake-era session, sessions `threads` at a time; returns how many calls returned true."""
     def session_calls(offset: int) -> int:
         in_session = open_session(server)
-        answered = 0
-        for index in range(offset, min(offset + per_session, count)):
-            connection = raw_request(server.port, in_session, {
-                "jsonrpc": "2.0", "id": index, "method": "tools/call",
-                "params": dict(LONG_CALL, _meta={"progressToken": f"p{index}"})})
-            # Half before the first progress event (the answer is a bare 202), half after it (the
-            # SSE stream must end without an answer).
-            time.sleep(0.05 if index % 2 else 0.25)
-            server.post({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": index}},
-                        in_session)
-            answer = read_until(connection, None, 5)
-            connection.close()
-            answered += f'"id":{index}'.encode() in answer and b'"result"' in answer
-        return answered
+        return sum(bool(call(in_session, index)) for index in range(offset, min(offset + per_session, count)))
 
-    with ThreadPoolExecutor(8) as pool:
+    with ThreadPoolExecutor(threads) as pool:
         return sum(pool.map(session_calls, range(0, count, per_session)))
+
+
+def cancelled_in_sessions(server: Server, count: int) -> int:
+    """Calls inside sessions stopped by notifications/cancelled; returns how many still answered."""
+    def call(in_session: dict, index: int) -> bool:
+        connection = raw_request(server.port, in_session, {
+            "jsonrpc": "2.0", "id": index, "method": "tools/call",
+            "params": dict(LONG_CALL, _meta={"progressToken": f"p{index}"})})
+        # Half before the first progress event (the answer is a bare 202), half after it (the
+        # SSE stream must end without an answer).
+        time.sleep(0.05 if index % 2 else 0.25)
+        server.post({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": index}},
+                    in_session)
+        answer = read_until(connection, None, 5)
+        connection.close()
+        return f'"id":{index}'.encode() in answer and b'"result"' in answer
+
+    return in_sessions(server, count, call)
 
 
 def abandoned_modern(server: Server, count: int) -> int:
@@ -156,21 +162,17 @@ def abandoned_modern(server: Server, count: int) -> int:
         return sum(pool.map(one, range(count)))
 
 
-def abandoned_in_sessions(server: Server, count: int, per_session: int = 10) -> int:
+def abandoned_in_sessions(server: Server, count: int) -> int:
     """Calls inside sessions whose client leaves once asked for sampling; returns how many asked."""
-    def session_calls(offset: int) -> int:
-        in_session = open_session(server)
-        asked = 0
-        for index in range(offset, min(offset + per_session, count)):
-            connection = raw_request(server.port, in_session, {
-                "jsonrpc": "2.0", "id": index, "method": "tools/call",
-                "params": {"name": "summarize_text", "arguments": {"text": f"text {index}"}}})
-            asked += b"sampling/createMessage" in read_until(connection, b"sampling/createMessage", 5)
-            connection.close()
+    def call(in_session: dict, index: int) -> bool:
+        connection = raw_request(server.port, in_session, {
+            "jsonrpc": "2.0", "id": index, "method": "tools/call",
+            "params": {"name": "summarize_text", "arguments": {"text": f"text {index}"}}})
+        asked = b"sampling/createMessage" in read_until(connection, b"sampling/createMessage", 5)
+        connection.close()
         return asked
 
-    with ThreadPoolExecutor(8) as pool:
-        return sum(pool.map(session_calls, range(0, count, per_session)))
+    return in_sessions(server, count, call)
 
 
 def warmed_server(binary: str, warm_up) -> tuple[Server, int, float]:

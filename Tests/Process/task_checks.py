@@ -26,7 +26,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "Deploy"))
@@ -458,33 +457,30 @@ def check_session_answers(binary: str) -> None:
     """Handshake-era sessions with two workers: the client's answer to the server's sampling
     request is a new POST that either worker may accept; every call still gets its own answer,
     none is dropped (the workers relay answers to the one that asked)."""
-    from leak_checks import ENV, open_session, read_until
+    from leak_checks import ENV, in_sessions, read_until
     from protocol_checks import raw_request
 
     server = Server(binary, free_port(), ENV)
     try:
         dropped_before = server.metric("mcp_client_responses_dropped_total")
 
-        def session_calls(offset: int) -> int:
-            in_session = open_session(server)
-            completed = 0
-            for index in range(offset, offset + 10):
-                connection = raw_request(server.port, in_session, {
-                    "jsonrpc": "2.0", "id": index, "method": "tools/call",
-                    "params": {"name": "summarize_text", "arguments": {"text": f"text {index}"}}})
-                asked = read_until(connection, b"sampling/createMessage", 5)
-                found = re.search(rb'"id":"(mcp-s-[^"]+)"', asked)
-                if found:
-                    answer = {"role": "assistant", "content": {"type": "text", "text": f"SUMMARY of {index}"},
-                              "model": "check"}
-                    server.post({"jsonrpc": "2.0", "id": found.group(1).decode(), "result": answer}, in_session)
-                    rest = asked + read_until(connection, f"SUMMARY of {index}".encode(), 10)
-                    completed += f'"id":{index}'.encode() in rest and f"SUMMARY of {index}".encode() in rest
-                connection.close()
+        def call(in_session: dict, index: int) -> bool:
+            connection = raw_request(server.port, in_session, {
+                "jsonrpc": "2.0", "id": index, "method": "tools/call",
+                "params": {"name": "summarize_text", "arguments": {"text": f"text {index}"}}})
+            asked = read_until(connection, b"sampling/createMessage", 5)
+            found = re.search(rb'"id":"(mcp-s-[^"]+)"', asked)
+            completed = False
+            if found:
+                answer = {"role": "assistant", "content": {"type": "text", "text": f"SUMMARY of {index}"},
+                          "model": "check"}
+                server.post({"jsonrpc": "2.0", "id": found.group(1).decode(), "result": answer}, in_session)
+                rest = asked + read_until(connection, f"SUMMARY of {index}".encode(), 10)
+                completed = f'"id":{index}'.encode() in rest and f"SUMMARY of {index}".encode() in rest
+            connection.close()
             return completed
 
-        with ThreadPoolExecutor(4) as pool:
-            completed = sum(pool.map(session_calls, range(0, 100, 10)))
+        completed = in_sessions(server, 100, call, threads=4)
         dropped = server.metric("mcp_client_responses_dropped_total") - dropped_before
         ok = completed == 100 and dropped == 0
         report("session answers across workers", ok,

@@ -45,9 +45,7 @@ public final class MessageRouter: Sendable {
         case .response(let response):
             clientRequests.deliver(response, conversation: relayed.conversation, principal: relayed.principal)
         case .notification(let notification):
-            if notification.method == "notifications/cancelled", let raw = notification.params?["requestId"],
-                let id = RequestID(json: raw)
-            {
+            if let id = Self.cancelledID(notification) {
                 inFlight.cancel(InFlightRequests.Key(conversation: relayed.conversation, id: id))
             }
         case .request:
@@ -230,9 +228,7 @@ public final class MessageRouter: Sendable {
             }
             return .answer(.accepted, method: method, era: version.isModern ? .modern : .handshake)
         default:
-            if notification.method == "notifications/cancelled", let conversation = origin.conversation,
-                let raw = notification.params?["requestId"], let id = RequestID(json: raw)
-            {
+            if let conversation = origin.conversation, let id = Self.cancelledID(notification) {
                 // `initialize` is answered before anything else runs, so it cannot be cancelled (CAN-2).
                 if !inFlight.cancel(InFlightRequests.Key(conversation: conversation, id: id)) {
                     // Not running here: perhaps on a sibling worker serving the same session.
@@ -244,6 +240,14 @@ public final class MessageRouter: Sendable {
             // notifications/initialized, roots/list_changed, progress…: nothing to do.
             return .answer(.accepted, method: method, era: origin.sessionState == nil ? nil : .handshake)
         }
+    }
+
+    /// The request a `notifications/cancelled` names; nil for any other notification.
+    static func cancelledID(_ notification: JSONRPCNotification) -> RequestID? {
+        guard notification.method == "notifications/cancelled", let raw = notification.params?["requestId"] else {
+            return nil
+        }
+        return RequestID(json: raw)
     }
 
     func route(_ response: JSONRPCResponse, from origin: MessageOrigin) -> Answer {
