@@ -70,6 +70,7 @@ struct HandshakeEraHTTPTests {
                     headers: [accept, ("Mcp-Session-Id", "bogus")],
                     json: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
                 ).status == 404)
+            // Any change to the last character: a canonical decoder sees every one of them.
             let tampered = String(id.dropLast()) + (id.last == "A" ? "B" : "A")
             #expect(
                 try await client.send(

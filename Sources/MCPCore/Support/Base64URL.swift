@@ -18,6 +18,10 @@ public enum Base64URL {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The bytes `text` encodes, or nil unless it is canonical: only alphabet characters, a
+    /// length that ends on whole bytes, and zero unused bits in the last character (RFC 4648
+    /// §3.5) — so one byte string has exactly one spelling, and an id cannot be altered
+    /// without changing what it decodes to.
     public static func decode(_ text: String) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count * 3 / 4)
@@ -40,7 +44,7 @@ public enum Base64URL {
                 output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
             }
         }
-        guard bits < 6 else { return nil }
+        guard bits < 6, buffer & (UInt32(1) << UInt32(bits) - 1) == 0 else { return nil }
         return output
     }
 }
