@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "MCPHTTP", targets: ["MCPHTTP"]),
         .library(name: "MCPRuntime", targets: ["MCPRuntime"]),
         .library(name: "MCPStore", targets: ["MCPStore"]),
+        .library(name: "MCPOAuth", targets: ["MCPOAuth"]),
         .library(name: "MCPTesting", targets: ["MCPTesting"]),
         .library(name: "ExampleServer", targets: ["ExampleServer"]),
         .executable(name: "mcp-server", targets: ["mcp-server"]),
@@ -27,7 +28,10 @@ let package = Package(
     traits: [
         // Off by default, so the default build does not compile postgres-nio:
         // `swift build --traits PostgreSQL` for TASK_STORE=postgres://… (several machines).
-        .trait(name: "PostgreSQL", description: "Tasks and change events on PostgreSQL (postgres-nio)")
+        .trait(name: "PostgreSQL", description: "Tasks and change events on PostgreSQL (postgres-nio)"),
+        // Off by default for the same reason (jwt-kit, async-http-client):
+        // `swift build --traits OAuth` for OAUTH_ISSUER=… (an OAuth 2.1 resource server).
+        .trait(name: "OAuth", description: "OAuth access tokens checked against an authorization server"),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
@@ -114,12 +120,29 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The OAuth 2.1 resource server: JWT access tokens checked against the issuer's keys
+        // (the OAuth trait; without it the target is empty).
+        .target(
+            name: "MCPOAuth",
+            dependencies: [
+                "MCPCore",
+                "MCPHTTP",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "JWTKit", package: "jwt-kit", condition: .when(traits: ["OAuth"])),
+                .product(
+                    name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["OAuth"])),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Configuration, logging, metrics and the multi-process supervisor.
         .target(
             name: "MCPRuntime",
             dependencies: [
                 "MCPCore",
                 "MCPStore",
+                "MCPOAuth",
                 "MCPStdio",
                 "MCPHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -241,6 +264,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The OAuth resource server against keys served over HTTP (needs the OAuth trait).
+        .testTarget(
+            name: "MCPOAuthTests",
+            dependencies: [
+                "MCPOAuth",
+                "MCPHTTP",
+                "MCPCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit", condition: .when(traits: ["OAuth"])),
             ],
             swiftSettings: strictSettings
         ),

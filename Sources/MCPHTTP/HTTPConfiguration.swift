@@ -27,6 +27,10 @@ public struct HTTPConfiguration: Sendable {
     public var allowedHosts: [String] = []
     /// API key required on MCP and REST routes (`Authorization: Bearer` or `X-API-Key`); nil for none.
     public var apiKey: String?
+    /// This server as an OAuth protected resource: bearer tokens are validated on MCP and REST
+    /// routes and the metadata is served (``BearerAuth``); ``apiKey`` is accepted beside them.
+    /// Nil: no OAuth.
+    public var protectedResource: ProtectedResource?
     /// Whether `/metrics` needs the API key too.
     public var metricsRequireAuth = false
     /// Requests per window per client key; 0 turns rate limiting off.

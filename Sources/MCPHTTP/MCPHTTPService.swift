@@ -150,11 +150,18 @@ public final class MCPHTTPService: Service, Sendable {
                 allowedOrigins: configuration.allowedOrigins + configuration.corsOrigins,
                 allowedHosts: configuration.allowedHosts,
                 loopbackOnly: configuration.bindsLoopbackOnly))
-        if let apiKey = configuration.apiKey {
+        let openToEveryone = configuration.inspector ? InspectorRoutes.paths : []
+        if let resource = configuration.protectedResource {
+            router.add(
+                middleware: BearerAuth(
+                    resource: resource, mcpPath: configuration.mcpPath, apiKey: configuration.apiKey,
+                    metricsRequireAuth: configuration.metricsRequireAuth, openPaths: openToEveryone))
+            ProtectedResourceRoutes(resource: resource, mcpPath: configuration.mcpPath).register(on: router)
+        } else if let apiKey = configuration.apiKey {
             router.add(
                 middleware: APIKeyAuth(
                     apiKey: apiKey, metricsRequireAuth: configuration.metricsRequireAuth,
-                    openPaths: configuration.inspector ? InspectorRoutes.paths : []))
+                    openPaths: openToEveryone))
         }
         if configuration.rateLimitRequests > 0 {
             router.add(

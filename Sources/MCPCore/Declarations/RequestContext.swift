@@ -21,6 +21,9 @@ public struct RequestContext: Sendable {
     public let clientInfo: JSONObject?
     /// Logger with the request's metadata.
     public let logger: Logger
+    /// Who is calling, as the transport authenticated them: subject, client, scopes and the
+    /// token's claims under OAuth; ``Principal/anonymous`` when nobody was authenticated.
+    public internal(set) var principal = Principal.anonymous
     let progressToken: JSONValue?
     let logLevel: LoggingLevel?
     let sink: (any NotificationSink)?

@@ -73,18 +73,22 @@ public struct RoutedRequest: Sendable {
     public let progressToken: JSONValue?
     /// Where the request's id lives, for cancellation and server→client requests.
     public let conversation: Conversation?
-    public let principal: String
+    /// Who asks, as the transport authenticated them.
+    public let caller: Principal
     public var clientKey: String
     var mayRunLong = false
 
-    init(message: JSONRPCRequest, era: Era, conversation: Conversation?, principal: String) {
+    init(message: JSONRPCRequest, era: Era, conversation: Conversation?, caller: Principal) {
         self.message = message
         self.era = era
         self.progressToken = Self.progressToken(message.params?["_meta"]?["progressToken"])
         self.conversation = conversation
-        self.principal = principal
-        self.clientKey = principal
+        self.caller = caller
+        self.clientKey = caller.id
     }
+
+    /// The name the caller's state is bound to (``Principal/id``).
+    public var principal: String { caller.id }
 
     /// A legal progress token (string or number), or nil (PROG-1).
     static func progressToken(_ value: JSONValue?) -> JSONValue? {

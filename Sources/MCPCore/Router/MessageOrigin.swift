@@ -33,19 +33,33 @@ public struct MessageOrigin: Sendable {
     /// The scope request ids live in: `notifications/cancelled` and the client's responses are
     /// matched within it. Nil where nothing can be matched later (stateless HTTP).
     public var conversation: Conversation?
-    /// A stable, non-secret name of the authenticated caller; empty for anonymous callers.
-    public var principal: String
+    /// Who sent the message, as the transport authenticated it (``Principal/anonymous`` when
+    /// nobody was).
+    public var caller: Principal
+
+    /// A stable, non-secret name of the authenticated caller (``Principal/id``); empty for
+    /// anonymous callers. Sessions, `requestState`, tasks and answers are bound to it.
+    public var principal: String { caller.id }
 
     public init(
         session: Session = .none, sessionIsNamed: Bool = false, sessionless: Sessionless = .requiresInitialize,
         headers: RoutingHeaders? = nil, conversation: Conversation? = nil, principal: String = ""
+    ) {
+        self.init(
+            session: session, sessionIsNamed: sessionIsNamed, sessionless: sessionless, headers: headers,
+            conversation: conversation, caller: Principal(id: principal))
+    }
+
+    public init(
+        session: Session = .none, sessionIsNamed: Bool = false, sessionless: Sessionless = .requiresInitialize,
+        headers: RoutingHeaders? = nil, conversation: Conversation? = nil, caller: Principal
     ) {
         self.session = session
         self.sessionIsNamed = sessionIsNamed
         self.sessionless = sessionless
         self.headers = headers
         self.conversation = conversation
-        self.principal = principal
+        self.caller = caller
     }
 
     /// The state of the session, when one is open.

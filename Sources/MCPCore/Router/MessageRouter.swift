@@ -185,7 +185,7 @@ public final class MessageRouter: Sendable {
 
     private func exchange(_ request: JSONRPCRequest, _ era: Era, _ origin: MessageOrigin) -> Exchange {
         var routed = RoutedRequest(
-            message: request, era: era, conversation: origin.conversation, principal: origin.principal)
+            message: request, era: era, conversation: origin.conversation, caller: origin.caller)
         // Only modern requests are cancelled by a disconnect, so only they need the look-up.
         routed.mayRunLong = era.isModern && server.mayRunLong(request)
         return Exchange(work: .request(routed))

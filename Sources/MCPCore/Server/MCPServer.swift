@@ -222,6 +222,7 @@ public final class MCPServer: Sendable {
         )
         context.asker = asker
         context.server = self
+        context.principal = routed.caller
         context.maxResultBytes = configuration.maxResultBytes
         return context
     }

@@ -76,7 +76,7 @@ struct LegacySSETransport: Sendable {
         context.record.update { $0.era = .handshake }
         let origin = MessageOrigin(
             session: session.state.map { .open($0) } ?? .none, conversation: session.conversation,
-            principal: session.principal)
+            caller: context.caller ?? .anonymous)
         let routed = body.withUnsafeReadableBytes { router.route(parsing: $0, from: origin, logger: context.logger) }
         switch routed.decision {
         case .answer(.reply(let reply)):

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+public import MCPCore
 public import NIOCore
 import Synchronization
 
@@ -13,7 +14,7 @@ public struct MCPContextSource: RequestContextSource {
 }
 
 /// The context every route and middleware of the HTTP side receives.
-public struct MCPRequestContext: RequestContext {
+public struct MCPRequestContext: Hummingbird.RequestContext {
     public typealias Source = MCPContextSource
 
     public var coreContext: CoreRequestContextStorage
@@ -21,8 +22,11 @@ public struct MCPRequestContext: RequestContext {
     /// Filled in by the routes: what the access log and metrics report about this request.
     public let record: RequestRecord
     public let maxUploadSize: Int
+    /// Who the authentication middleware let in (an API key's holder, an access token's subject);
+    /// nil when authentication is off.
+    public var caller: Principal?
     /// A stable, non-secret identifier of the credential that authenticated the request.
-    public var principal: String?
+    public var principal: String? { caller?.id }
 
     public init(source: MCPContextSource) {
         coreContext = CoreRequestContextStorage(source: source)

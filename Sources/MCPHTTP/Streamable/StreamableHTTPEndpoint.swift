@@ -54,7 +54,7 @@ public struct StreamableHTTPEndpoint: Sendable {
             session: session, sessionIsNamed: true,
             sessionless: configuration.statelessHTTP ? .servedStatelessly : .requiresSession,
             headers: headers.routing, conversation: sealed.map { Conversation($0.token) },
-            principal: context.principal ?? "")
+            caller: context.caller ?? .anonymous)
         let routed = body.withUnsafeReadableBytes { router.route(parsing: $0, from: origin, logger: context.logger) }
         context.record.update { values in
             values.mcpMethod = routed.method

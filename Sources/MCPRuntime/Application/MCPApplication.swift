@@ -109,9 +109,11 @@ public struct MCPApplication: Sendable {
             let metrics = settings.enableMetrics ? MetricsStore(directory: nil, worker: nil) : nil
             metrics?.bootstrap()
             observeWork(of: router, in: metrics)
+            let configuration = httpConfiguration(listener: .bind(host: settings.host, port: settings.port))
+            warmUpOAuth(configuration, logger: logger)
             let http = httpService(
-                router, configuration: httpConfiguration(listener: .bind(host: settings.host, port: settings.port)),
-                sessions: nil, revocations: try settings.sessionRevocations(), metrics: metrics, logger: logger)
+                router, configuration: configuration, sessions: nil, revocations: try settings.sessionRevocations(),
+                metrics: metrics, logger: logger)
             checkDescriptorLimit(logger: logger)
             warnIfExposedWithoutKey(logger: logger)
             warnIfKeysAreMadeUp(logger: logger)
@@ -154,6 +156,7 @@ public struct MCPApplication: Sendable {
         if listener.sessionKey == nil {
             listener.sessionKey = environment[WorkerChannel.sessionKeyVariable].flatMap(WorkerChannel.bytes(fromHex:))
         }
+        warmUpOAuth(listener, logger: logger)
         let http = httpService(
             router, configuration: listener, sessions: sessions,
             revocations: try SharedSessionRevocations(path: runtime.revokedSessions), metrics: metrics, logger: logger)

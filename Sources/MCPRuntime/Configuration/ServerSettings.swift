@@ -129,6 +129,8 @@ public struct ServerSettings: Sendable {
     public var apiKey: String?
     /// Sealing keys, request-state lifetime, replicas.
     public var keys = KeySettings()
+    /// OAuth: the authorization server, this server's public URL, scopes.
+    public var oauth = OAuthSettings()
     /// Where tasks live and their limits.
     public var tasks = TaskSettings()
 
@@ -238,6 +240,7 @@ public struct ServerSettings: Sendable {
         sessionMaxAge = try settings.double("SESSION_MAX_AGE", default: sessionMaxAge, in: 1...31_536_000)
         apiKey = settings.secret("API_KEY")
         keys = try KeySettings(reading: settings)
+        oauth = try OAuthSettings(reading: settings, production: production)
         tasks = try TaskSettings(reading: settings)
         if corsOrigins.contains("*") && apiKey == nil {
             notices.append(

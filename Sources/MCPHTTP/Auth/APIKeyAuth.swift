@@ -2,6 +2,7 @@ import Crypto
 import HTTPTypes
 public import Hummingbird
 import Logging
+import MCPCore
 
 /// Optional API-key authentication: `Authorization: Bearer <key>` or `X-API-Key: <key>`,
 /// compared in constant time. Missing or wrong keys get 401 with `WWW-Authenticate`. Keys in
@@ -12,12 +13,12 @@ public struct APIKeyAuth: RouterMiddleware {
     public typealias Context = MCPRequestContext
 
     let expected: [UInt8]
-    let principal: String
+    let principal: Principal
     let openPaths: Set<String>
 
     public init(apiKey: String, metricsRequireAuth: Bool, openPaths extra: [String] = []) {
         expected = Array(apiKey.utf8)
-        principal = Self.principal(of: apiKey)
+        principal = Principal(id: Self.principal(of: apiKey))
         var open: Set<String> = Set(["/health", "/ready", "/"] + extra)
         if !metricsRequireAuth { open.insert("/metrics") }
         openPaths = open
@@ -47,7 +48,7 @@ public struct APIKeyAuth: RouterMiddleware {
             return unauthorized(request)
         }
         var context = context
-        context.principal = principal
+        context.caller = principal
         return try await next(request, context)
     }
 

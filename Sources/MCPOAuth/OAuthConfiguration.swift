@@ -1,0 +1,44 @@
+/// How this server checks OAuth access tokens (MCP authorization as a resource server).
+public struct OAuthConfiguration: Sendable {
+    /// The authorization server's issuer identifier (`OAUTH_ISSUER`): tokens must carry it as
+    /// `iss`, and its metadata (RFC 8414, else OpenID Connect discovery) names the keys.
+    public var issuer: String
+    /// The JWKS address, when configured (`OAUTH_JWKS_URL`) instead of discovered.
+    public var jwksURL: String?
+    /// The audience every token must name (RFC 8707): this server's canonical MCP URL.
+    public var resource: String
+    /// Signature algorithms accepted (`OAUTH_ALGORITHMS`); `none` and the HMAC family never are.
+    public var algorithms: Set<String> = OAuthConfiguration.asymmetricAlgorithms
+    /// Clock skew allowed on `exp`, `nbf` and `iat`.
+    public var leewaySeconds: Double = 30
+    /// How often the keys are fetched again while tokens keep arriving (`OAUTH_JWKS_REFRESH`).
+    public var refreshSeconds: Double = 300
+    /// The least time between two fetches caused by a token whose key is unknown.
+    public var unknownKeyRefetchSeconds: Double = 30
+    /// How long one fetch of the metadata or the keys may take.
+    public var fetchTimeoutSeconds: Double = 5
+    /// Validated tokens remembered (until they expire, at most ``cacheSeconds``), so a client's
+    /// next request costs a lookup instead of a signature check.
+    public var cacheCapacity = 10_000
+    public var cacheSeconds: Double = 60
+
+    /// Every asymmetric JWS algorithm jwt-kit verifies.
+    public static let asymmetricAlgorithms: Set<String> = [
+        "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+    ]
+
+    public init(issuer: String, jwksURL: String? = nil, resource: String) {
+        self.issuer = issuer
+        self.jwksURL = jwksURL
+        self.resource = resource
+    }
+}
+
+/// The authorization server or its documents cannot be used (unreachable, wrong, missing keys).
+public struct OAuthSetupError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

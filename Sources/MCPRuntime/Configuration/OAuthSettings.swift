@@ -1,0 +1,83 @@
+public import MCPHTTP
+import MCPOAuth
+
+/// OAuth 2.1: this server as a protected resource of an authorization server (MCP
+/// authorization). Needs a build with the `OAuth` trait (`swift build --traits OAuth`).
+///
+/// | key | meaning |
+/// | --- | --- |
+/// | `OAUTH_ISSUER` | the authorization server's issuer URL; set, every MCP and REST request needs a bearer token it issued for this server (`API_KEY` is still accepted beside it) |
+/// | `OAUTH_JWKS_URL` | where its signing keys are, when its metadata does not say (default: discovered from the issuer) |
+/// | `PUBLIC_URL` | the origin clients reach this server at (`https://mcp.example.com`): tokens must name `PUBLIC_URL` + `MCP_PATH` as audience; required in production |
+/// | `OAUTH_REQUIRED_SCOPES` | comma-separated scopes every request needs (403 `insufficient_scope` without them) |
+/// | `OAUTH_SCOPES_SUPPORTED` | comma-separated scopes named in the metadata, for clients to ask for |
+/// | `OAUTH_CLOCK_SKEW` | seconds of clock difference allowed on `exp`, `nbf` and `iat` (default 30) |
+/// | `OAUTH_ALGORITHMS` | comma-separated signature algorithms accepted (default: every asymmetric one; never `none` or HS*) |
+public struct OAuthSettings: Sendable {
+    public var issuer: String?
+    public var jwksURL: String?
+    public var publicURL: String?
+    public var requiredScopes: [String] = []
+    public var scopesSupported: [String] = []
+    public var algorithms = OAuthConfiguration.asymmetricAlgorithms
+    public var clockSkew = 30.0
+
+    public init() {}
+
+    /// - Parameter production: OAuth then needs `PUBLIC_URL`: behind a proxy, the server cannot
+    ///   tell its public address from a request without trusting the client's `Host` header.
+    public init(reading settings: SettingsReader, production: Bool) throws(ConfigurationError) {
+        issuer = try Self.url(settings, "OAUTH_ISSUER")
+        jwksURL = try Self.url(settings, "OAUTH_JWKS_URL")
+        publicURL = try Self.url(settings, "PUBLIC_URL")
+        requiredScopes = settings.list("OAUTH_REQUIRED_SCOPES", default: [])
+        scopesSupported = settings.list("OAUTH_SCOPES_SUPPORTED", default: requiredScopes)
+        let names = settings.list("OAUTH_ALGORITHMS", default: OAuthConfiguration.asymmetricAlgorithms.sorted())
+        guard !names.isEmpty, names.allSatisfy(OAuthConfiguration.asymmetricAlgorithms.contains) else {
+            throw ConfigurationError(
+                key: "OAUTH_ALGORITHMS", value: names.joined(separator: ","),
+                allowed: OAuthConfiguration.asymmetricAlgorithms.sorted().joined(separator: ", "))
+        }
+        algorithms = Set(names)
+        clockSkew = try settings.double("OAUTH_CLOCK_SKEW", default: clockSkew, in: 0...600)
+        guard let issuer else { return }
+        #if !OAuth
+            throw ConfigurationError(
+                key: "OAUTH_ISSUER", value: issuer,
+                allowed: "unset in a build without the OAuth trait (swift build --traits OAuth)")
+        #else
+            if production && publicURL == nil {
+                throw ConfigurationError(
+                    key: "PUBLIC_URL", value: "",
+                    allowed: "the origin clients reach this server at, required in production when OAUTH_ISSUER is set")
+            }
+        #endif
+    }
+
+    static func url(_ settings: SettingsReader, _ name: String) throws(ConfigurationError) -> String? {
+        guard let text = settings.string(name) else { return nil }
+        guard text.hasPrefix("https://") || text.hasPrefix("http://"), !text.contains(" ") else {
+            throw ConfigurationError(key: name, value: text, allowed: "an http:// or https:// URL")
+        }
+        return text
+    }
+
+    /// This server as a protected resource, when OAuth is configured: reached at `PUBLIC_URL`,
+    /// else at `fallbackURL` (the address it listens on, in development).
+    public func protectedResource(mcpPath: String, fallbackURL: String) -> ProtectedResource? {
+        #if OAuth
+            guard let issuer else { return nil }
+            let origin = publicURL ?? fallbackURL
+            var trimmed = origin
+            while trimmed.hasSuffix("/") { trimmed.removeLast() }
+            var configuration = OAuthConfiguration(issuer: issuer, jwksURL: jwksURL, resource: trimmed + mcpPath)
+            configuration.algorithms = algorithms
+            configuration.leewaySeconds = clockSkew
+            return ProtectedResource(
+                publicURL: origin, mcpPath: mcpPath, authorizationServers: [issuer], scopesSupported: scopesSupported,
+                requiredScopes: requiredScopes, validator: JWTAccessTokenValidator(configuration: configuration))
+        #else
+            return nil
+        #endif
+    }
+}
