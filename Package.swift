@@ -214,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPCoreTests",
-            dependencies: ["MCPCore", "MCPTesting", "MCPStore"],
+            dependencies: ["MCPCore", "MCPTesting", "MCPStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -30,6 +30,7 @@ public struct PromptMacro: PeerMacro {
         let argumentList =
             promptArguments.isEmpty
             ? "[]" : "[\n            " + promptArguments.joined(separator: ",\n            ") + "\n        ]"
+        let scoped = arguments.source("scopes").map { ".requiring(scopes: \($0))" } ?? ""
         return [
             """
             \(raw: function.memberKeyword) \(raw: function.name)Prompt: MCPCore.PromptDefinition {
@@ -43,7 +44,7 @@ public struct PromptMacro: PeerMacro {
                     \(raw: function.isAsync ? "render" : "perform"): { \(raw: function.captureList)arguments, context in
                         return \(raw: call)
                     }
-                )
+                )\(raw: scoped)
             }
             """
         ]

@@ -27,6 +27,7 @@ public struct ResourceMacro: PeerMacro {
         let call = function.callExpression { parameter in
             "variables.value(\(stringLiteral(parameter.publicName)))"
         }
+        let scoped = arguments.source("scopes").map { ".requiring(scopes: \($0))" } ?? ""
         return [
             """
             \(raw: function.memberKeyword) \(raw: function.name)Resource: MCPCore.ResourceDefinition {
@@ -41,7 +42,7 @@ public struct ResourceMacro: PeerMacro {
                     \(raw: function.isAsync ? "read" : "perform"): { \(raw: function.captureList)uri, variables, context in
                         return \(raw: call)
                     }
-                )
+                )\(raw: scoped)
             }
             """
         ]

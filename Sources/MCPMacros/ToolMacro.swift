@@ -45,6 +45,7 @@ public struct ToolMacro: PeerMacro {
         let parameterList =
             parameters.isEmpty
             ? "[]" : "[\n            " + parameters.joined(separator: ",\n            ") + "\n        ]"
+        let scoped = arguments.source("scopes").map { ".requiring(scopes: \($0))" } ?? ""
         return [
             """
             \(raw: function.memberKeyword) \(raw: function.name)Tool: MCPCore.ToolDefinition {
@@ -58,7 +59,7 @@ public struct ToolMacro: PeerMacro {
                     \(raw: function.isAsync ? "run" : "perform"): { \(raw: function.captureList)arguments, context in
                         \(raw: body)
                     }
-                )
+                )\(raw: scoped)
             }
             """
         ]

@@ -38,7 +38,10 @@
             let time = now()
             let due = fetchedAt.map { time - $0 >= configuration.refreshSeconds } ?? true
             let unknown = kid.map { !kids.contains($0) } ?? (kids.count != 1)
-            if due || (unknown && time - lastAttempt >= configuration.unknownKeyRefetchSeconds) {
+            // A token with a key not seen yet waits for a fetch already under way (it may bring
+            // that key) rather than be refused while it runs.
+            let mayFetch = fetching != nil || time - lastAttempt >= configuration.unknownKeyRefetchSeconds
+            if due || (unknown && mayFetch) {
                 do { try await refresh() } catch {
                     // Keys fetched before still verify the tokens they signed.
                     if fetchedAt == nil { throw error }

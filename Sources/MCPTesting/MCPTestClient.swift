@@ -42,7 +42,7 @@ public final class MCPTestClient: Sendable {
     public let mode: Mode
     public let transport: Transport
     let conversation: Conversation
-    let principal: String
+    let caller: Principal
     let session = Mutex<SessionState?>(nil)
     private let received = Mutex<[JSONValue]>([])
     private let handler = Mutex<RequestHandler?>(nil)
@@ -57,14 +57,18 @@ public final class MCPTestClient: Sendable {
     /// A client of `router`'s server. Clients made on one router share its tables of running
     /// requests and of requests to clients, as the clients of one real server do.
     ///
-    /// - Parameter principal: who the client is, as an authenticating transport would name it;
-    ///   state bound to a caller (sessions, `requestState`) is bound to it.
+    /// - Parameters:
+    ///   - principal: who the client is, as an authenticating transport would name it; state bound
+    ///     to a caller (sessions, `requestState`) is bound to it.
+    ///   - caller: the whole caller, as OAuth would authenticate it (subject, scopes, claims);
+    ///     overrides `principal`. Declarations its scopes do not allow are hidden from it.
     public init(
-        router: MessageRouter, mode: Mode = .modern, transport: Transport = .inProcess, principal: String = ""
+        router: MessageRouter, mode: Mode = .modern, transport: Transport = .inProcess, principal: String = "",
+        caller: Principal? = nil
     ) {
         self.server = router.server
         self.router = router
-        self.principal = principal
+        self.caller = caller ?? Principal(id: principal)
         self.mode = mode
         self.transport = transport
         var random = SystemRandomNumberGenerator()
@@ -147,7 +151,7 @@ public final class MCPTestClient: Sendable {
         if let live { return try await live.exchange(bytes, client: self) }
         let origin = MessageOrigin(
             session: session.withLock { $0 }.map { .open($0) } ?? .none, conversation: conversation,
-            principal: principal)
+            caller: caller)
         let routed = bytes.withUnsafeBytes { router.route(parsing: $0, from: origin, logger: logger) }
         switch routed.decision {
         case .answer(.reply(let reply)):
@@ -162,6 +166,8 @@ public final class MCPTestClient: Sendable {
             return try JSONParser.parse(reply.bytes)
         case .answer(.errorWithoutID(let error)):
             return try JSONParser.parse(JSONRPCEncoding.errorWithoutID(error))
+        case .answer(.insufficientScope(_, let reply)):
+            return try JSONParser.parse(reply.bytes)
         case .answer:
             return .null
         case .serve(let exchange):

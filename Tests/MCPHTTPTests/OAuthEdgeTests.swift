@@ -140,4 +140,43 @@ struct OAuthEdgeTests {
             #expect(modern.json?["result"]?["content"]?.arrayValue?.first?["text"] == "bob [mcp:read] -")
         }
     }
+
+    /// The example catalogue's workspace-changing tools need `mcp:write`: bob's token has only
+    /// `mcp:read`.
+    @Test func scopedToolsAreHiddenFromTokensWithoutTheirScopes() async throws {
+        try await withServer(configure()) { server in
+            let bob = ("Authorization", "Bearer bob-token")
+            let alice = ("Authorization", "Bearer alice-token")
+            func names(_ who: (String, String)) async throws -> [String] {
+                let list = try await server.client.send(
+                    headers: Modern.headers("tools/list") + [who], json: Modern.body("tools/list"))
+                return list.json?["result"]?["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            }
+            #expect(try await names(alice).contains("write_text_file"))
+            #expect(try await !names(bob).contains("write_text_file"))
+            #expect(try await names(bob).count == server.toolCount - 3)
+            let rest = try await server.client.send("GET", "/api/v1/tools", headers: [bob])
+            #expect(rest.json?["count"]?.intValue == server.toolCount - 3)
+            let call = try await server.client.send(
+                "POST", "/api/v1/tools/write_text_file", headers: [bob], json: #"{"file_path":"a.txt","content":"x"}"#)
+            #expect(call.status == 404, "hidden is unknown")
+        }
+    }
+
+    @Test func inChallengeModeAScopedToolAnswers403WithTheScopesToAskFor() async throws {
+        try await withServer(configure(), server: { $0.insufficientScope = .challenge }) { server in
+            let response = try await server.client.send(
+                headers: Modern.headers("tools/call", name: "write_text_file") + [
+                    ("Authorization", "Bearer bob-token")
+                ],
+                json: Modern.body(
+                    "tools/call", #"{"name":"write_text_file","arguments":{"file_path":"a","content":"x"}}"#))
+            #expect(response.status == 403)
+            #expect(
+                response.header("www-authenticate")
+                    == #"Bearer resource_metadata="\#(Self.metadataURL)", scope="mcp:read mcp:write", error="insufficient_scope", error_description="more scopes are needed""#
+            )
+            #expect(response.json?["error"]?["code"] != nil)
+        }
+    }
 }

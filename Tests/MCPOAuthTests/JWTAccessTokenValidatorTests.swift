@@ -182,6 +182,32 @@
             }
         }
 
+        /// Found by Tests/OAuth/resource_server_checks.py: right after a rotation, concurrent
+        /// requests with the new key were refused while the first one fetched it.
+        @Test func concurrentTokensWithANewKeyAllWaitForTheOneFetch() async throws {
+            let old = await SigningKey(kid: "k1")
+            let new = await SigningKey(kid: "k2")
+            try await withIssuer(keys: [old]) { server, validator, clock, good in
+                try await validator.warmUp()
+                server.keys.withLock { $0 = [new.jwk, old.jwk] }
+                clock.advance(31)
+                var fresh = good
+                fresh.exp = Int(clock.now) + 300
+                let token = try await new.sign(fresh)
+                let refused = await withTaskGroup(of: Bool.self) { group in
+                    for _ in 0..<32 {
+                        group.addTask {
+                            if case .valid = await validator.validate(token) { return false }
+                            return true
+                        }
+                    }
+                    return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+                }
+                #expect(refused == 0)
+                #expect(server.fetchCount == 2)
+            }
+        }
+
         @Test func madeUpKeyIDsCostOneFetchPerInterval() async throws {
             let key = await SigningKey(kid: "k1")
             try await withIssuer(keys: [key]) { server, validator, clock, good in

@@ -1,6 +1,8 @@
 public import MCPCore
 
 /// File tools confined to a ``Workspace``: nothing outside it can be read, written or listed.
+/// Under OAuth, the tools that change the workspace need the `mcp:write` scope: a token without
+/// it neither sees nor calls them (`OAUTH_INSUFFICIENT_SCOPE`).
 @Catalogue
 public struct FileTools: Sendable {
     let workspace: Workspace
@@ -41,7 +43,8 @@ public struct FileTools: Sendable {
     ///   - overwrite: Replace the file if it exists.
     @Tool(
         "write_text_file", title: "Write Text File",
-        annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false))
+        annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false),
+        scopes: ["mcp:write"])
     func writeTextFile(file_path path: String, content: String, overwrite: Bool = false) throws -> WriteResult {
         guard content.utf8.count <= workspace.maxWriteBytes else {
             throw ToolError("Content is larger than the \(workspace.maxWriteBytes)-byte write limit")
@@ -76,7 +79,8 @@ public struct FileTools: Sendable {
     ///   - indent: Spaces per indentation level (0 to 8).
     @Tool(
         "write_json_file", title: "Write JSON File",
-        annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false))
+        annotations: ToolAnnotations(readOnly: false, destructive: true, idempotent: true, openWorld: false),
+        scopes: ["mcp:write"])
     func writeJSONFile(
         file_path path: String, data: JSONValue, overwrite: Bool = false, indent: Int = 2
     ) throws
@@ -109,7 +113,8 @@ public struct FileTools: Sendable {
     /// - Parameter directory_path: Folder relative to the workspace.
     @Tool(
         "create_directory", title: "Create Directory",
-        annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false))
+        annotations: ToolAnnotations(readOnly: false, destructive: false, idempotent: true, openWorld: false),
+        scopes: ["mcp:write"])
     func createDirectory(directory_path path: String) throws -> DirectoryCreated {
         let created = try workspace.createFolder(path)
         let shown = Workspace.shown(path)

@@ -6,7 +6,8 @@
 /// The return type gives the output schema and `structuredContent`. A parameter of type
 /// ``RequestContext`` receives the request's context instead. `task: .optional` (or
 /// `.required`) lets an `async` tool run as a task (``TaskSupport``) when the server has a
-/// task store.
+/// task store. `scopes` are the OAuth scopes a caller needs to see and call the tool
+/// (``ScopedDeclaration``).
 ///
 /// ```swift
 /// @Catalogue struct Calculator {
@@ -21,7 +22,7 @@
 @attached(peer, names: suffixed(Tool))
 public macro Tool(
     _ name: String? = nil, title: String? = nil, description: String? = nil,
-    annotations: ToolAnnotations = ToolAnnotations(), task: TaskSupport = .forbidden
+    annotations: ToolAnnotations = ToolAnnotations(), task: TaskSupport = .forbidden, scopes: [String] = []
 ) = #externalMacro(module: "MCPMacros", type: "ToolMacro")
 
 /// Makes a function an MCP prompt. Its parameters are the prompt's arguments (strings on the
@@ -35,7 +36,7 @@ public macro Tool(
 @attached(peer, names: suffixed(Prompt))
 public macro Prompt(
     _ name: String? = nil, title: String? = nil, description: String? = nil,
-    completions: [String: CompletionSource] = [:]
+    completions: [String: CompletionSource] = [:], scopes: [String] = []
 ) = #externalMacro(module: "MCPMacros", type: "PromptMacro")
 
 /// Makes a function an MCP resource. A URI with `{variables}` declares a resource template
@@ -48,7 +49,7 @@ public macro Prompt(
 @attached(peer, names: suffixed(Resource))
 public macro Resource(
     _ uri: String, name: String? = nil, title: String? = nil, description: String? = nil,
-    mimeType: String? = nil, completions: [String: CompletionSource] = [:]
+    mimeType: String? = nil, completions: [String: CompletionSource] = [:], scopes: [String] = []
 ) = #externalMacro(module: "MCPMacros", type: "ResourceMacro")
 
 /// Derives ``JSONRepresentable`` (schema, validated reading, writing) for a struct from its

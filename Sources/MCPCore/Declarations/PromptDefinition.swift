@@ -125,6 +125,8 @@ public struct PromptDefinition: Sendable {
     public var description: String?
     public var arguments: [PromptArgument]
     public var completions: [String: CompletionSource]
+    /// OAuth scopes a caller needs to see and get the prompt (all of them); empty for none.
+    public var scopes: [String] = []
     public var render: @Sendable (PromptArguments, RequestContext) async throws -> [PromptMessage]
     /// For a synchronous function: the function itself, which the server runs off the
     /// concurrency pool (``BlockingWork``). Nil for `async` functions.

@@ -40,6 +40,8 @@ public struct ResourceDefinition: Sendable {
     /// Set when ``uri`` is a template.
     public let template: URITemplate?
     public var completions: [String: CompletionSource]
+    /// OAuth scopes a caller needs to see and read the resource (all of them); empty for none.
+    public var scopes: [String] = []
     public var read:
         @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) async throws -> [ResourceContents]
     /// For a synchronous function: the function itself, which the server runs off the

@@ -61,6 +61,8 @@ public struct ToolDefinition: Sendable {
     /// Whether the tool runs as a task (2025-11-25 `execution.taskSupport`; the 2026-07-28
     /// tasks extension). Only `async` tools can be task-capable.
     public var taskSupport: TaskSupport
+    /// OAuth scopes a caller needs to see and call the tool (all of them); empty for none.
+    public var scopes: [String] = []
     public var run: @Sendable (ToolArguments, RequestContext) async throws -> ToolResult
     /// For a synchronous function: the function itself, which the server runs on
     /// ``BlockingWork``'s threads (bounded, so slow calls cannot starve other requests), under

@@ -118,7 +118,7 @@ public final class MessageRouter: Sendable {
             if let version = origin.headers?.protocolVersion, let error = Self.versionProblem(version, in: session) {
                 return .answer(.reply(.error(error, id: id)), method: method, era: .handshake)
             }
-            return .serve(exchange(request, .handshake(session), origin))
+            return serve(request, .handshake(session), origin)
         default:
             break
         }
@@ -131,7 +131,7 @@ public final class MessageRouter: Sendable {
                 } else {
                     envelope = try Envelope.parse(params: request.params)
                 }
-                return .serve(exchange(request, .modern(envelope), origin))
+                return serve(request, .modern(envelope), origin)
             } catch {
                 return .answer(.reply(.error(error, id: id)), method: method, era: .modern)
             }
@@ -179,16 +179,24 @@ public final class MessageRouter: Sendable {
             }
             // Nothing from initialize is remembered: empty client capabilities, the header's version.
             let session = SessionState(version: version, clientCapabilities: [:], clientInfo: [:])
-            return .serve(exchange(request, .handshake(session), origin))
+            return serve(request, .handshake(session), origin)
         }
     }
 
-    private func exchange(_ request: JSONRPCRequest, _ era: Era, _ origin: MessageOrigin) -> Exchange {
+    /// A request to serve, unless it names a declaration the caller's scopes hide and the server
+    /// answers those with a scope challenge (``InsufficientScope/challenge``).
+    private func serve(_ request: JSONRPCRequest, _ era: Era, _ origin: MessageOrigin) -> Routed {
+        if let needed = server.scopeChallenge(request, caller: origin.caller) {
+            let error = JSONRPCError.invalidRequest("insufficient scope: needs \(needed.joined(separator: " "))")
+            return Routed(
+                decision: .answer(.insufficientScope(needed, .error(error, id: request.id))), method: request.method,
+                era: era.kind)
+        }
         var routed = RoutedRequest(
             message: request, era: era, conversation: origin.conversation, caller: origin.caller)
         // Only modern requests are cancelled by a disconnect, so only they need the look-up.
-        routed.mayRunLong = era.isModern && server.mayRunLong(request)
-        return Exchange(work: .request(routed))
+        routed.mayRunLong = era.isModern && server.mayRunLong(request, caller: origin.caller)
+        return .serve(Exchange(work: .request(routed)))
     }
 
     /// Inside a session, a version header must name the negotiated version (HTTP-L-4, R-12);

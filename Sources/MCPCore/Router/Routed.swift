@@ -39,6 +39,10 @@ public enum Answer: Sendable {
     case accepted
     /// The message named a session that does not exist: HTTP 404, nothing on stdio.
     case unknownSession
+    /// The request names a declaration the caller's scopes do not allow, and the server answers
+    /// with a scope challenge: HTTP 403 with `WWW-Authenticate: Bearer error="insufficient_scope",
+    /// scope="<these>"`; elsewhere the JSON-RPC error.
+    case insufficientScope([String], Reply)
     /// A message nobody answers in JSON-RPC (a stray response, a session-less notification
     /// where sessions are required): HTTP 400 with no body, nothing on stdio.
     case rejected

@@ -5,8 +5,11 @@ extension MCPServer {
     static let maxCompletionValues = 100
 
     /// `completion/complete` for prompt arguments and resource-template variables (CMP-1..3).
-    func complete(_ request: JSONRPCRequest, era: Era, logger: Logger) async -> Reply {
+    func complete(_ routed: RoutedRequest, logger: Logger) async -> Reply {
+        let request = routed.message
+        let era = routed.era
         let id = request.id
+        let registry = view(for: routed.caller).registry
         let source: CompletionSource?
         let value: String
         let context: JSONObject

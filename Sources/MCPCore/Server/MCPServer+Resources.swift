@@ -24,7 +24,9 @@ extension MCPServer {
         let notFound: JSONRPCError =
             era.isModern
             ? .invalidParams("Resource not found", data: ["uri": .string(uri)]) : .resourceNotFound(uri: uri)
-        guard let (resource, variables) = registry.resource(for: uri) else { return .error(notFound, id: id) }
+        guard let (resource, variables) = view(for: routed.caller).registry.resource(for: uri) else {
+            return .error(notFound, id: id)
+        }
         var context = context
         do throws(JSONRPCError) {
             context.answers = try inputAnswers(routed, name: uri)

@@ -16,7 +16,8 @@ extension MCPServer {
             guard case .string(let name) = params["name"] ?? .null else {
                 throw .invalidParams("tool name must be a string")
             }
-            guard let found = registry.tool(named: name) else {
+            // A tool the caller's scopes hide is unknown to it.
+            guard let found = view(for: routed.caller).registry.tool(named: name) else {
                 throw .invalidParams("Unknown tool: \(LogSafe.clip(name, to: 128))", data: ["name": .string(name)])
             }
             tool = found
@@ -152,14 +153,15 @@ extension MCPServer {
 
 extension MCPServer {
     /// Calls a tool outside JSON-RPC (the REST side door): the same validation, limits and
-    /// errors as `tools/call`. Nil when there is no such tool.
+    /// errors as `tools/call`. Nil when there is no such tool, or `caller`'s scopes hide it.
     ///
     /// - Throws: ``BlockingWork/Busy`` when every thread for tool work is busy and the queue is full.
     public func callTool(
-        named name: String, arguments: JSONObject, logger: Logger
+        named name: String, arguments: JSONObject, caller: Principal = .anonymous, logger: Logger
     ) async throws(BlockingWork.Busy) -> ToolResult? {
-        guard let tool = registry.tool(named: name) else { return nil }
+        guard let tool = view(for: caller).registry.tool(named: name) else { return nil }
         var context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
+        context.principal = caller
         context.maxResultBytes = configuration.maxResultBytes
         switch await run(tool, arguments: arguments, context: context) {
         case .completed(let result, _): return result

@@ -55,7 +55,22 @@ public final class MCPServer: Sendable {
     /// Every declaration, hidden ones included.
     public var declared: Registry { catalogue.withLock { $0 }.declared }
 
-    var lists: ListCache { catalogue.withLock { $0 }.lists }
+    /// What `caller` may see and use: the shown declarations its scopes allow.
+    public func registry(for caller: Principal) -> Registry { view(for: caller).registry }
+
+    /// The declarations and lists `caller`'s scopes allow (everything shown when it is not
+    /// limited by scopes, or no declaration needs one).
+    func view(for caller: Principal) -> CatalogueView { catalogue.withLock { $0 }.view(for: caller) }
+
+    /// Scope views kept now and built since start; nil when no declaration needs a scope.
+    public var scopeViewCounts: (kept: Int, built: Int)? { catalogue.withLock { $0 }.scoped?.counts }
+
+    /// The scopes `caller` lacks to use the shown declaration `key`; empty when it may use it,
+    /// or when nothing by that name is shown.
+    func missingScopes(_ key: DeclarationKey, for caller: Principal) -> [String] {
+        guard let scopes = caller.scopes, let scoped = catalogue.withLock({ $0 }).scoped else { return [] }
+        return scoped.scopes(of: key).filter { !scopes.contains($0) }
+    }
 
     /// Swaps in the catalogue with `key` shown or hidden; true when that changed anything.
     func setVisible(_ visible: Bool, _ key: DeclarationKey) -> Bool {
@@ -136,17 +151,17 @@ public final class MCPServer: Sendable {
         let version = era.version
         let id = request.id
         switch request.method {
-        case "tools/list": return (list(.tools, request, era), nil)
+        case "tools/list": return (list(.tools, routed), nil)
         case "tools/call":
             return (await callTool(routed, context: context(routed, sink, router, logger)), nil)
-        case "resources/list": return (list(.resources, request, era), nil)
-        case "resources/templates/list": return (list(.resourceTemplates, request, era), nil)
+        case "resources/list": return (list(.resources, routed), nil)
+        case "resources/templates/list": return (list(.resourceTemplates, routed), nil)
         case "resources/read":
             return (await readResource(routed, context: context(routed, sink, router, logger)), nil)
-        case "prompts/list": return (list(.prompts, request, era), nil)
+        case "prompts/list": return (list(.prompts, routed), nil)
         case "prompts/get":
             return (await getPrompt(routed, context: context(routed, sink, router, logger)), nil)
-        case "completion/complete": return (await complete(request, era: era, logger: logger), nil)
+        case "completion/complete": return (await complete(routed, logger: logger), nil)
         case "tasks/get", "tasks/result", "tasks/list", "tasks/cancel", "tasks/update":
             if let reply = await serveTask(routed, logger: logger) { return (reply, nil) }
         case "subscriptions/listen" where version.isModern:
@@ -175,11 +190,11 @@ public final class MCPServer: Sendable {
 
     /// True when serving `request` may take long enough that a transport should watch for the
     /// client going away: calls of `async` tools, resource reads and prompt renders.
-    func mayRunLong(_ request: JSONRPCRequest) -> Bool {
+    func mayRunLong(_ request: JSONRPCRequest, caller: Principal) -> Bool {
         switch request.method {
         case "tools/call":
             guard let name = request.params?["name"]?.stringValue else { return false }
-            return registry.tool(named: name)?.isAsync ?? false
+            return view(for: caller).registry.tool(named: name)?.isAsync ?? false
         case "resources/read", "prompts/get", "subscriptions/listen": return true
         default: return false
         }
@@ -227,7 +242,8 @@ public final class MCPServer: Sendable {
         return context
     }
 
-    private func list(_ kind: ListKind, _ request: JSONRPCRequest, _ era: Era) -> Reply {
+    private func list(_ kind: ListKind, _ routed: RoutedRequest) -> Reply {
+        let request = routed.message
         let cursor: String?
         do throws(JSONRPCError) {
             let params = try paramsObject(request)
@@ -239,7 +255,7 @@ public final class MCPServer: Sendable {
         } catch {
             return .error(error, id: request.id)
         }
-        guard let page = lists.page(kind, version: era.version, cursor: cursor) else {
+        guard let page = view(for: routed.caller).lists.page(kind, version: routed.era.version, cursor: cursor) else {
             return .error(.invalidParams("invalid or expired cursor"), id: request.id)
         }
         return Reply(bytes: JSONRPCEncoding.result(id: request.id, resultBytes: page))
@@ -247,25 +263,51 @@ public final class MCPServer: Sendable {
 }
 
 /// One immutable view of the catalogue: what is declared, what is hidden, and the lists of what
-/// is shown, encoded for every revision.
+/// is shown, encoded for every revision; and, when declarations need scopes, a view per scope
+/// combination (``ScopeViews``).
 final class ServedCatalogue: Sendable {
     let declared: Registry
     let hidden: Set<DeclarationKey>
     let visible: Registry
     let lists: ListCache
+    /// Nil when no declaration needs a scope.
+    let scoped: ScopeViews?
 
     init(declared: Registry, hidden: Set<DeclarationKey>, configuration: ServerConfiguration, tasks: Bool) {
         self.declared = declared
         self.hidden = hidden
-        self.visible = declared.without(hidden)
+        let visible = declared.without(hidden)
+        self.visible = visible
+        // Lists that differ by caller must not be shared between users' caches.
+        let cacheScope = visible.hasScopedDeclarations ? "private" : "public"
+        self.lists = Self.lists(of: visible, configuration: configuration, tasks: tasks, cacheScope: cacheScope)
+        self.scoped = ScopeViews(registry: visible, capacity: configuration.maxScopeViews) { hiddenByScope in
+            let registry = visible.without(hiddenByScope)
+            return CatalogueView(
+                registry: registry,
+                lists: Self.lists(of: registry, configuration: configuration, tasks: tasks, cacheScope: "private"))
+        }
+    }
+
+    /// What `caller` may see: everything shown, or the view its scopes allow.
+    func view(for caller: Principal) -> CatalogueView {
+        guard let scoped, let scopes = caller.scopes else { return CatalogueView(registry: visible, lists: lists) }
+        return scoped.view(granting: scopes)
+    }
+
+    static func lists(
+        of registry: Registry, configuration: ServerConfiguration, tasks: Bool, cacheScope: String
+    )
+        -> ListCache
+    {
         let meta: JSONObject? =
             configuration.serverInfoInResults
             ? [Envelope.serverInfoKey: .object(configuration.info.json(for: .v2026_07_28))] : nil
         let listTTL = configuration.listTTLMilliseconds
-        self.lists = ListCache(registry: visible, configuration: configuration, tasks: tasks) { result in
+        return ListCache(registry: registry, configuration: configuration, tasks: tasks) { result in
             result.append("resultType", "complete")
             result.append("ttlMs", .int(listTTL))
-            result.append("cacheScope", "public")
+            result.append("cacheScope", .string(cacheScope))
             if let meta { result.append("_meta", .object(meta)) }
         }
     }

@@ -94,6 +94,12 @@ public struct Registry: Sendable {
         return visible
     }
 
+    /// True when some declaration needs OAuth scopes, so what callers see depends on their token.
+    public var hasScopedDeclarations: Bool {
+        tools.contains { !$0.scopes.isEmpty } || prompts.contains { !$0.scopes.isEmpty }
+            || (resources + templates).contains { !$0.scopes.isEmpty }
+    }
+
     public func tool(named name: String) -> ToolDefinition? { toolIndex[name].map { tools[$0] } }
 
     public func prompt(named name: String) -> PromptDefinition? { promptIndex[name].map { prompts[$0] } }

@@ -17,6 +17,15 @@ public struct ServerInfo: Sendable, Hashable {
     }
 }
 
+/// How a declaration hidden by the caller's scopes answers a call, read or get that names it.
+public enum InsufficientScope: String, Sendable, CaseIterable {
+    /// Exactly like a declaration that does not exist: its existence does not leak (default).
+    case unknown
+    /// A scope challenge (HTTP 403 `insufficient_scope` naming the scopes needed), so a client
+    /// can ask its authorization server for more (step-up authorization).
+    case challenge
+}
+
 /// Protocol-level settings of an ``MCPServer``. Transport and runtime settings live elsewhere.
 public struct ServerConfiguration: Sendable {
     public var info: ServerInfo
@@ -53,6 +62,12 @@ public struct ServerConfiguration: Sendable {
     public var changeFeed: (any ChangeFeed)?
     /// How long a `requestState` stays valid (MRTR-4).
     public var requestStateTTL: Duration = .seconds(600)
+    /// What a caller whose scopes lack a declaration's ``ScopedDeclaration/scopes`` gets when it
+    /// names that declaration anyway.
+    public var insufficientScope = InsufficientScope.unknown
+    /// How many scope combinations keep their own pre-encoded lists (one per combination seen;
+    /// beyond it, the least recently built view is dropped).
+    public var maxScopeViews = 64
 
     public init(info: ServerInfo, instructions: String? = nil) {
         self.info = info

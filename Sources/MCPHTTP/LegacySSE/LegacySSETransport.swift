@@ -79,7 +79,7 @@ struct LegacySSETransport: Sendable {
             caller: context.caller ?? .anonymous)
         let routed = body.withUnsafeReadableBytes { router.route(parsing: $0, from: origin, logger: context.logger) }
         switch routed.decision {
-        case .answer(.reply(let reply)):
+        case .answer(.reply(let reply)), .answer(.insufficientScope(_, let reply)):
             session.deliver(reply.bytes)
             // A body that is not JSON at all was a bad POST too, as the reference server says.
             return HTTPMessages.empty(reply.errorCode == JSONRPCError.parseErrorCode ? .badRequest : .accepted)

@@ -27,9 +27,13 @@ public struct RESTRoutes: Sendable {
         router.get("/health") { _, _ in self.health() }
         router.get("/ready") { _, _ in self.ready() }
         router.get("/info") { _, _ in HTTPMessages.json(self.info()) }
-        router.get("/api/v1/tools") { _, _ in HTTPMessages.json(self.tools()) }
-        router.get("/api/v1/resources") { _, _ in HTTPMessages.json(self.resources()) }
-        router.get("/api/v1/prompts") { _, _ in HTTPMessages.json(self.prompts()) }
+        router.get("/api/v1/tools") { _, context in HTTPMessages.json(self.tools(for: context.caller ?? .anonymous)) }
+        router.get("/api/v1/resources") { _, context in
+            HTTPMessages.json(self.resources(for: context.caller ?? .anonymous))
+        }
+        router.get("/api/v1/prompts") { _, context in
+            HTTPMessages.json(self.prompts(for: context.caller ?? .anonymous))
+        }
         router.get("/api/v1/status") { _, _ in HTTPMessages.json(self.statusReport()) }
         router.post("/api/v1/tools/{name}") { request, context in await self.callTool(request, context: context) }
         router.get("/openapi.json") { _, _ in HTTPMessages.json(self.openAPI) }
@@ -76,13 +80,14 @@ public struct RESTRoutes: Sendable {
         ]
     }
 
-    func tools() -> JSONValue {
-        let tools = server.registry.tools.map { JSONValue.object($0.json(for: .v2026_07_28)) }
+    /// The tools `caller`'s scopes allow, as `tools/list` would list them.
+    func tools(for caller: Principal) -> JSONValue {
+        let tools = server.registry(for: caller).tools.map { JSONValue.object($0.json(for: .v2026_07_28)) }
         return ["tools": .array(tools), "count": .int(tools.count)]
     }
 
-    func resources() -> JSONValue {
-        let registry = server.registry
+    func resources(for caller: Principal) -> JSONValue {
+        let registry = server.registry(for: caller)
         return [
             "resources": .array(registry.resources.map { .object($0.json(for: .v2026_07_28)) }),
             "resource_templates": .array(registry.templates.map { .object($0.json(for: .v2026_07_28)) }),
@@ -90,8 +95,8 @@ public struct RESTRoutes: Sendable {
         ]
     }
 
-    func prompts() -> JSONValue {
-        let prompts = server.registry.prompts.map { JSONValue.object($0.json(for: .v2026_07_28)) }
+    func prompts(for caller: Principal) -> JSONValue {
+        let prompts = server.registry(for: caller).prompts.map { JSONValue.object($0.json(for: .v2026_07_28)) }
         return ["prompts": .array(prompts), "count": .int(prompts.count)]
     }
 
@@ -115,7 +120,10 @@ public struct RESTRoutes: Sendable {
         if let contentType = request.headers[.contentType], !StreamableHTTPEndpoint.isJSON(contentType) {
             return HTTPMessages.problem(.unsupportedMediaType, "Content-Type must be application/json")
         }
-        guard server.registry.tool(named: name) != nil else { return HTTPMessages.problem(.notFound, "no such tool") }
+        let caller = context.caller ?? .anonymous
+        guard server.registry(for: caller).tool(named: name) != nil else {
+            return HTTPMessages.problem(.notFound, "no such tool")
+        }
         let body: ByteBuffer
         switch await BodyReader.collect(
             request, limit: configuration.maxBodySize, timeout: configuration.bodyReadTimeout, channel: context.channel)
@@ -140,7 +148,8 @@ public struct RESTRoutes: Sendable {
         }
         let found: ToolResult?
         do {
-            found = try await server.callTool(named: name, arguments: arguments, logger: context.logger)
+            found = try await server.callTool(
+                named: name, arguments: arguments, caller: caller, logger: context.logger)
         } catch {
             return HTTPMessages.problem(.serviceUnavailable, "the server is busy; retry later")
         }

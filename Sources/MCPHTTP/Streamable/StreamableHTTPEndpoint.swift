@@ -85,6 +85,15 @@ public struct StreamableHTTPEndpoint: Sendable {
         case .accepted: return HTTPMessages.empty(.accepted)
         case .unknownSession: return HTTPMessages.empty(.notFound)
         case .rejected: return HTTPMessages.empty(.badRequest)
+        case .insufficientScope(let scopes, let reply):
+            guard let resource = configuration.protectedResource else { return jsonReply(reply, context: context) }
+            return HTTPMessages.json(
+                reply.bytes, status: .forbidden,
+                headers: [
+                    .wwwAuthenticate: resource.challenge(
+                        mcpPath: configuration.mcpPath, error: "insufficient_scope",
+                        description: "more scopes are needed", scope: scopes)
+                ])
         }
     }
 

@@ -57,6 +57,7 @@ public struct MCPApplication: Sendable {
         settings.applyLimits(to: &configuration)
         configuration.keyRing = keyRing
         configuration.requestStateTTL = .milliseconds(Int(settings.keys.requestStateTTL * 1000))
+        configuration.insufficientScope = settings.oauth.insufficientScope
         return configuration
     }
 

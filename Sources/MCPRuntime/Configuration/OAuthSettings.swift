@@ -1,3 +1,4 @@
+public import MCPCore
 public import MCPHTTP
 import MCPOAuth
 
@@ -11,6 +12,7 @@ import MCPOAuth
 /// | `PUBLIC_URL` | the origin clients reach this server at (`https://mcp.example.com`): tokens must name `PUBLIC_URL` + `MCP_PATH` as audience; required in production |
 /// | `OAUTH_REQUIRED_SCOPES` | comma-separated scopes every request needs (403 `insufficient_scope` without them) |
 /// | `OAUTH_SCOPES_SUPPORTED` | comma-separated scopes named in the metadata, for clients to ask for |
+/// | `OAUTH_INSUFFICIENT_SCOPE` | what a caller gets for a tool, resource or prompt its scopes do not allow (`scopes:` on the declaration): `unknown` (default: the same error as for one that does not exist) or `challenge` (HTTP 403 `insufficient_scope` naming the scopes, so the client can ask for them) |
 /// | `OAUTH_CLOCK_SKEW` | seconds of clock difference allowed on `exp`, `nbf` and `iat` (default 30) |
 /// | `OAUTH_ALGORITHMS` | comma-separated signature algorithms accepted (default: every asymmetric one; never `none` or HS*) |
 public struct OAuthSettings: Sendable {
@@ -21,6 +23,7 @@ public struct OAuthSettings: Sendable {
     public var scopesSupported: [String] = []
     public var algorithms = OAuthConfiguration.asymmetricAlgorithms
     public var clockSkew = 30.0
+    public var insufficientScope = InsufficientScope.unknown
 
     public init() {}
 
@@ -40,6 +43,7 @@ public struct OAuthSettings: Sendable {
         }
         algorithms = Set(names)
         clockSkew = try settings.double("OAUTH_CLOCK_SKEW", default: clockSkew, in: 0...600)
+        insufficientScope = try settings.choice("OAUTH_INSUFFICIENT_SCOPE", default: insufficientScope)
         guard let issuer else { return }
         #if !OAuth
             throw ConfigurationError(

@@ -1,0 +1,100 @@
+import Synchronization
+
+/// What one caller may see of the catalogue: the declarations its scopes allow and their lists,
+/// pre-encoded once per scope combination actually seen (SEC-6).
+struct CatalogueView: Sendable {
+    let registry: Registry
+    let lists: ListCache
+}
+
+/// The views of one catalogue by scope combination. A combination is the caller's scopes
+/// intersected with the scopes declarations need, so tokens that differ only in scopes nobody
+/// checks share a view. At most `capacity` views are kept; past it the oldest is dropped (and
+/// rebuilt if it is seen again), so memory stays bounded whatever scopes callers present.
+final class ScopeViews: Sendable {
+    /// Each declaration that needs scopes, with those scopes.
+    let gated: [(key: DeclarationKey, scopes: [String])]
+    /// Every scope some declaration needs.
+    let scopesInUse: Set<String>
+    let capacity: Int
+    private let build: @Sendable (Set<DeclarationKey>) -> CatalogueView
+    private let views = Mutex<(byKey: [String: CatalogueView], order: [String], built: Int)>(([:], [], 0))
+
+    /// Nil when no declaration of `registry` needs a scope: every caller sees everything.
+    init?(
+        registry: Registry, capacity: Int, build: @escaping @Sendable (Set<DeclarationKey>) -> CatalogueView
+    ) {
+        var gated: [(key: DeclarationKey, scopes: [String])] = []
+        for tool in registry.tools where !tool.scopes.isEmpty {
+            gated.append((DeclarationKey(kind: .tool, name: tool.name), tool.scopes))
+        }
+        for resource in registry.resources + registry.templates where !resource.scopes.isEmpty {
+            gated.append((DeclarationKey(kind: .resource, name: resource.uri), resource.scopes))
+        }
+        for prompt in registry.prompts where !prompt.scopes.isEmpty {
+            gated.append((DeclarationKey(kind: .prompt, name: prompt.name), prompt.scopes))
+        }
+        guard !gated.isEmpty else { return nil }
+        self.gated = gated
+        self.scopesInUse = Set(gated.flatMap(\.scopes))
+        self.capacity = max(1, capacity)
+        self.build = build
+    }
+
+    /// The view for a caller granted `scopes`.
+    func view(granting scopes: Set<String>) -> CatalogueView {
+        let relevant = scopes.intersection(scopesInUse).sorted()
+        let key = relevant.joined(separator: " ")
+        if let view = views.withLock({ $0.byKey[key] }) { return view }
+        let granted = Set(relevant)
+        let hidden = Set(gated.filter { !$0.scopes.allSatisfy(granted.contains) }.map(\.key))
+        let view = build(hidden)
+        views.withLock { views in
+            guard views.byKey[key] == nil else { return }
+            if views.order.count >= capacity {
+                views.byKey[views.order.removeFirst()] = nil
+            }
+            views.byKey[key] = view
+            views.order.append(key)
+            views.built += 1
+        }
+        return view
+    }
+
+    /// Views kept right now, and views built since start (for tests of the bound).
+    var counts: (kept: Int, built: Int) { views.withLock { ($0.byKey.count, $0.built) } }
+
+    /// The scopes the declaration `key` needs; empty when it needs none.
+    func scopes(of key: DeclarationKey) -> [String] {
+        gated.first { $0.key == key }?.scopes ?? []
+    }
+}
+
+extension MCPServer {
+    /// The scopes to ask for when `request` names a declaration `caller`'s scopes hide and the
+    /// server answers those with a challenge: what the declaration needs, plus what the caller
+    /// holds already (so a step-up does not lose them). Nil to serve the request as usual.
+    func scopeChallenge(_ request: JSONRPCRequest, caller: Principal) -> [String]? {
+        guard configuration.insufficientScope == .challenge, let granted = caller.scopes else { return nil }
+        let key: DeclarationKey
+        let params = request.params
+        switch request.method {
+        case "tools/call":
+            guard let name = params?["name"]?.stringValue else { return nil }
+            key = DeclarationKey(kind: .tool, name: name)
+        case "prompts/get":
+            guard let name = params?["name"]?.stringValue else { return nil }
+            key = DeclarationKey(kind: .prompt, name: name)
+        case "resources/read", "resources/subscribe":
+            guard let uri = params?["uri"]?.stringValue, let (resource, _) = registry.resource(for: uri) else {
+                return nil
+            }
+            key = DeclarationKey(kind: .resource, name: resource.uri)
+        default:
+            return nil
+        }
+        let missing = missingScopes(key, for: caller)
+        guard !missing.isEmpty else { return nil }
+        return granted.sorted() + missing
+    }
+}
