@@ -26,7 +26,9 @@ COPY Tests ./Tests
 #   needs only glibc, libstdc++, libgcc_s and libsqlite3 (the task store).
 # -Xlinker --strip-debug: drops the DWARF (about two thirds of the file); the symbol table
 #   stays, so crash backtraces still name functions.
-RUN swift build -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug \
+# --traits OAuth,PostgreSQL: the image serves every setting in env.example (OAUTH_ISSUER,
+#   TASK_STORE=postgres://…); `swift run` leaves both out for a faster first build.
+RUN swift build -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL \
     && install -D -m 0755 .build/release/mcp-server /out/mcp-server
 
 # ---- runtime
@@ -34,13 +36,14 @@ FROM debian:bookworm-slim AS runtime
 
 # The libraries ldd lists for the static binary, named so a slimmer base cannot drop them
 # unnoticed (libstdc++6 and libgcc-s1 are in bookworm-slim already; libsqlite3-0, the task
-# store's SQLite, adds about 1.5 MB). No ca-certificates:
-# the server makes no outgoing TLS connections. No tini: the server reaps children as PID 1.
+# store's SQLite, adds about 1.5 MB). ca-certificates: the trust roots for the server's only
+# outgoing TLS connections (the OAuth issuer's metadata and keys, PostgreSQL with sslmode).
+# No tini: the server reaps children as PID 1.
 # Fixed uid/gid 10001 so Kubernetes runAsUser/fsGroup and volume ownership can name them.
 # hadolint ignore=DL3008
 RUN set -eux; \
     apt-get update; \
-    apt-get install -y --no-install-recommends libstdc++6 libgcc-s1 libsqlite3-0; \
+    apt-get install -y --no-install-recommends libstdc++6 libgcc-s1 libsqlite3-0 ca-certificates; \
     rm -rf /var/lib/apt/lists/*; \
     groupadd --system --gid 10001 mcp; \
     useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin mcp; \

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTHON ?= python3
 VENV ?= .venv
-RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug
+RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL
 
 .PHONY: help init install dev inspect test lint format build run docker-build docker-run health info bench clean
 

@@ -22,6 +22,30 @@ public struct OAuthConfiguration: Sendable {
     public var cacheCapacity = 10_000
     public var cacheSeconds: Double = 60
 
+    /// Token introspection (RFC 7662), when configured: for tokens that are not JWTs, or for
+    /// every token (so a revoked one is refused before it expires).
+    public var introspection: Introspection?
+
+    /// Where and how to ask the authorization server whether a token is active.
+    public struct Introspection: Sendable {
+        /// `OAUTH_INTROSPECTION_URL`.
+        public var url: String
+        /// This server's client at the authorization server (`client_secret_basic`).
+        public var clientID: String
+        public var clientSecret: String
+        /// True: introspect JWTs too (`OAUTH_INTROSPECT=always`); false: only opaque tokens.
+        public var everyToken = false
+        /// How long an answer is remembered: an active token at most this long (and never past
+        /// its `exp`), an inactive one a fifth of it.
+        public var cacheSeconds: Double = 30
+
+        public init(url: String, clientID: String, clientSecret: String) {
+            self.url = url
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+        }
+    }
+
     /// Every asymmetric JWS algorithm jwt-kit verifies.
     public static let asymmetricAlgorithms: Set<String> = [
         "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",

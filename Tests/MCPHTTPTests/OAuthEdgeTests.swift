@@ -179,4 +179,19 @@ struct OAuthEdgeTests {
             #expect(response.json?["error"]?["code"] != nil)
         }
     }
+
+    @Test func theOpenAPIDocumentDeclaresTheTokenAndEachToolsScopes() async throws {
+        try await withServer(configure(apiKey: "service-key")) { server in
+            let document = try #require(
+                try await server.client.send("GET", "/openapi.json", headers: [("X-API-Key", "service-key")]).json)
+            let scheme = document["components"]?["securitySchemes"]?["oauth"]
+            #expect(scheme?["scheme"] == "bearer")
+            #expect(scheme?["description"]?.stringValue?.contains("https://mcp.example.com/mcp") == true)
+            let write = document["paths"]?["/api/v1/tools/write_text_file"]?["post"]?["security"]
+            #expect(write?.arrayValue?.first?["oauth"] == ["mcp:write"])
+            let add = document["paths"]?["/api/v1/tools/add"]?["post"]?["security"]
+            #expect(add?.arrayValue?.first?["oauth"] == [])
+            #expect(add?.arrayValue?.count == 3, "a token, or the API key as bearer or X-API-Key")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 #if OAuth
+    import Foundation
     import Hummingbird
     import Synchronization
 
@@ -8,6 +9,11 @@
         let keys: Mutex<[String]>
         let fetches = Mutex(0)
         let reachable = Mutex(true)
+        /// Introspection answers by token (RFC 7662); unknown tokens are inactive.
+        let introspection = Mutex<[String: String]>([:])
+        let introspections = Mutex(0)
+        /// `client_secret_basic` of the resource server's client.
+        static let clientAuthorization = "Basic " + Data("rs-client:rs-secret".utf8).base64EncodedString()
         private let boundPort = Mutex(0)
         private let running = Mutex<Task<Void, any Error>?>(nil)
 
@@ -30,6 +36,16 @@
                 guard self.reachable.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
                 self.fetches.withLock { $0 += 1 }
                 return self.json(#"{"keys":[\#(self.keys.withLock { $0 }.joined(separator: ","))]}"#)
+            }
+            router.post("/introspect") { request, context in
+                guard request.headers[.authorization] == Self.clientAuthorization else {
+                    return Response(status: .unauthorized)
+                }
+                self.introspections.withLock { $0 += 1 }
+                let form = String(buffer: try await request.body.collect(upTo: 65_536))
+                let token = form.split(separator: "&").first { $0.hasPrefix("token=") }.map { String($0.dropFirst(6)) }
+                let answer = token.flatMap { token in self.introspection.withLock { $0[token] } }
+                return self.json(answer ?? #"{"active":false}"#)
             }
             let (ports, gotPort) = AsyncStream.makeStream(of: Int.self)
             let app = Application(

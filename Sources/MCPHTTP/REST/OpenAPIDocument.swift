@@ -37,6 +37,12 @@ enum OpenAPIDocument {
             operation.append("summary", .string(tool.title ?? tool.name))
             if let description = tool.description { operation.append("description", .string(description)) }
             operation.append("tags", ["tools"])
+            if configuration.protectedResource != nil {
+                // OpenAPI 3.1 lets any scheme name the roles (here: OAuth scopes) an operation needs.
+                var security: [JSONValue] = [["oauth": .array(tool.scopes.map { .string($0) })]]
+                if configuration.apiKey != nil { security += [["bearer": []], ["apiKey": []]] }
+                operation.append("security", .array(security))
+            }
             operation.append(
                 "requestBody",
                 ["required": true, "content": ["application/json": ["schema": .object(tool.inputSchema.json)]]])
@@ -66,9 +72,13 @@ enum OpenAPIDocument {
                     .json,
             ],
             "paths": .object(paths),
-            "components": .object(components(auth: configuration.apiKey != nil)),
+            "components": .object(
+                components(auth: configuration.apiKey != nil, oauth: configuration.protectedResource, configuration)),
         ]
-        if configuration.apiKey != nil { document.append("security", [["bearer": []], ["apiKey": []]]) }
+        var security: [JSONValue] = []
+        if configuration.protectedResource != nil { security.append(["oauth": []]) }
+        if configuration.apiKey != nil { security += [["bearer": []], ["apiKey": []]] }
+        if !security.isEmpty { document.append("security", .array(security)) }
         return document
     }
 
@@ -85,7 +95,7 @@ enum OpenAPIDocument {
         ]
     }
 
-    static func components(auth: Bool) -> JSONObject {
+    static func components(auth: Bool, oauth: ProtectedResource?, _ configuration: HTTPConfiguration) -> JSONObject {
         var components: JSONObject = [
             "schemas": [
                 "Object": ["type": "object"],
@@ -107,14 +117,24 @@ enum OpenAPIDocument {
                 ],
             ]
         ]
-        if auth {
-            components.append(
-                "securitySchemes",
+        var schemes = JSONObject()
+        if let oauth {
+            let issuers = oauth.authorizationServers.joined(separator: ", ")
+            schemes.append(
+                "oauth",
                 [
-                    "bearer": ["type": "http", "scheme": "bearer"],
-                    "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
+                    "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                    "description": .string(
+                        "An OAuth 2.1 access token from \(issuers) with audience \(oauth.resource) "
+                            + "(metadata: \(oauth.metadataURL(mcpPath: configuration.mcpPath))). "
+                            + "An operation lists the scopes it needs."),
                 ])
         }
+        if auth {
+            schemes.append("bearer", ["type": "http", "scheme": "bearer"])
+            schemes.append("apiKey", ["type": "apiKey", "in": "header", "name": "X-API-Key"])
+        }
+        if !schemes.isEmpty { components.append("securitySchemes", .object(schemes)) }
         return components
     }
 }

@@ -48,7 +48,7 @@ extension MCPApplication {
     func warmUpOAuth(_ configuration: HTTPConfiguration, logger: Logger) {
         #if OAuth
             guard let resource = configuration.protectedResource,
-                let validator = resource.validator as? JWTAccessTokenValidator
+                let validator = resource.validator as? OAuthTokenValidator
             else { return }
             Task {
                 do {

@@ -13,6 +13,10 @@ import MCPOAuth
 /// | `OAUTH_REQUIRED_SCOPES` | comma-separated scopes every request needs (403 `insufficient_scope` without them) |
 /// | `OAUTH_SCOPES_SUPPORTED` | comma-separated scopes named in the metadata, for clients to ask for |
 /// | `OAUTH_INSUFFICIENT_SCOPE` | what a caller gets for a tool, resource or prompt its scopes do not allow (`scopes:` on the declaration): `unknown` (default: the same error as for one that does not exist) or `challenge` (HTTP 403 `insufficient_scope` naming the scopes, so the client can ask for them) |
+/// | `OAUTH_INTROSPECTION_URL` | the introspection endpoint (RFC 7662): tokens that are not JWTs are checked there |
+/// | `OAUTH_INTROSPECT` | `opaque` (default: only tokens that are not JWTs) or `always` (every token, so a revoked JWT is refused before it expires; one call per token per `OAUTH_INTROSPECTION_CACHE`) |
+/// | `OAUTH_CLIENT_ID`, `OAUTH_CLIENT_SECRET` | this server's client at the authorization server, for introspection (`client_secret_basic`) |
+/// | `OAUTH_INTROSPECTION_CACHE` | seconds an active answer is remembered (never past the token's `exp`; an inactive one a fifth of it; default 30) |
 /// | `OAUTH_CLOCK_SKEW` | seconds of clock difference allowed on `exp`, `nbf` and `iat` (default 30) |
 /// | `OAUTH_ALGORITHMS` | comma-separated signature algorithms accepted (default: every asymmetric one; never `none` or HS*) |
 public struct OAuthSettings: Sendable {
@@ -24,6 +28,16 @@ public struct OAuthSettings: Sendable {
     public var algorithms = OAuthConfiguration.asymmetricAlgorithms
     public var clockSkew = 30.0
     public var insufficientScope = InsufficientScope.unknown
+    public var introspectionURL: String?
+    public var introspectEveryToken = false
+    public var clientID: String?
+    public var clientSecret: String?
+    public var introspectionCache = 30.0
+
+    /// Which tokens the introspection endpoint is asked about.
+    public enum IntrospectedTokens: String, Sendable, CaseIterable {
+        case opaque, always
+    }
 
     public init() {}
 
@@ -44,6 +58,16 @@ public struct OAuthSettings: Sendable {
         algorithms = Set(names)
         clockSkew = try settings.double("OAUTH_CLOCK_SKEW", default: clockSkew, in: 0...600)
         insufficientScope = try settings.choice("OAUTH_INSUFFICIENT_SCOPE", default: insufficientScope)
+        introspectionURL = try Self.url(settings, "OAUTH_INTROSPECTION_URL")
+        introspectEveryToken = try settings.choice("OAUTH_INTROSPECT", default: IntrospectedTokens.opaque) == .always
+        clientID = settings.string("OAUTH_CLIENT_ID")
+        clientSecret = settings.secret("OAUTH_CLIENT_SECRET")
+        introspectionCache = try settings.double("OAUTH_INTROSPECTION_CACHE", default: introspectionCache, in: 0...3600)
+        if introspectionURL != nil && (clientID == nil || clientSecret == nil) {
+            throw ConfigurationError(
+                key: "OAUTH_CLIENT_ID", value: clientID ?? "",
+                allowed: "this server's client id, with OAUTH_CLIENT_SECRET, when OAUTH_INTROSPECTION_URL is set")
+        }
         guard let issuer else { return }
         #if !OAuth
             throw ConfigurationError(
@@ -77,9 +101,16 @@ public struct OAuthSettings: Sendable {
             var configuration = OAuthConfiguration(issuer: issuer, jwksURL: jwksURL, resource: trimmed + mcpPath)
             configuration.algorithms = algorithms
             configuration.leewaySeconds = clockSkew
+            if let introspectionURL, let clientID, let clientSecret {
+                var introspection = OAuthConfiguration.Introspection(
+                    url: introspectionURL, clientID: clientID, clientSecret: clientSecret)
+                introspection.everyToken = introspectEveryToken
+                introspection.cacheSeconds = introspectionCache
+                configuration.introspection = introspection
+            }
             return ProtectedResource(
                 publicURL: origin, mcpPath: mcpPath, authorizationServers: [issuer], scopesSupported: scopesSupported,
-                requiredScopes: requiredScopes, validator: JWTAccessTokenValidator(configuration: configuration))
+                requiredScopes: requiredScopes, validator: OAuthTokenValidator(configuration: configuration))
         #else
             return nil
         #endif

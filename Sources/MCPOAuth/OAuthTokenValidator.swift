@@ -11,13 +11,21 @@
     /// `oauth:<issuer>#<sub>`, with the client (`client_id`, else `azp`), the scopes (`scope`, else
     /// `scp`) and every claim.
     ///
+    /// With ``OAuthConfiguration/introspection``, tokens that are not JWTs (opaque ones), or every
+    /// token, are asked about at the introspection endpoint instead (RFC 7662): it must say
+    /// `active`, and the same claims must hold (the audience among them).
+    ///
     /// A token that validated is remembered until it expires (at most
-    /// ``OAuthConfiguration/cacheSeconds``, at most ``OAuthConfiguration/cacheCapacity`` tokens).
-    public final class JWTAccessTokenValidator: AccessTokenValidator {
+    /// ``OAuthConfiguration/cacheSeconds``, at most ``OAuthConfiguration/cacheCapacity`` tokens);
+    /// an introspection answer as long as the introspection settings say.
+    public final class OAuthTokenValidator: AccessTokenValidator {
         let configuration: OAuthConfiguration
         private let keys: SigningKeys
         private let now: @Sendable () -> Double
-        private let remembered = Mutex<[String: (principal: Principal, until: Double)]>([:])
+        private let remembered: ExpiringCache<Principal>
+        /// Tokens the introspection endpoint called inactive.
+        private let refused: ExpiringCache<Bool>
+        private let fetcher: DocumentFetcher
 
         public init(
             configuration: OAuthConfiguration, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
@@ -25,6 +33,9 @@
             self.configuration = configuration
             self.now = now
             self.keys = SigningKeys(configuration: configuration, now: now)
+            self.fetcher = DocumentFetcher(timeoutSeconds: configuration.fetchTimeoutSeconds)
+            self.remembered = ExpiringCache(capacity: configuration.cacheCapacity)
+            self.refused = ExpiringCache(capacity: configuration.cacheCapacity)
         }
 
         /// Fetches the issuer's metadata and keys now (at start-up), so the first request does not
@@ -35,11 +46,14 @@
 
         public func validate(_ token: String) async -> TokenValidation {
             let time = now()
-            if let known = remembered.withLock({ $0[token] }), known.until > time { return .valid(known.principal) }
+            if let known = remembered.value(token, at: time) { return .valid(known) }
             let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 3, let headerBytes = Base64URL.decode(String(parts[0])),
-                let header = try? JSONParser.parse(headerBytes), let alg = header["alg"]?.stringValue
-            else { return .invalid(reason: "not a JWT") }
+            let header =
+                parts.count == 3 ? Base64URL.decode(String(parts[0])).flatMap { try? JSONParser.parse($0) } : nil
+            if let introspection = configuration.introspection, header == nil || introspection.everyToken {
+                return await introspect(token, introspection, at: time)
+            }
+            guard let header, let alg = header["alg"]?.stringValue else { return .invalid(reason: "not a JWT") }
             guard configuration.algorithms.contains(alg) else {
                 return .invalid(reason: "algorithm \(alg) is not accepted")
             }
@@ -65,7 +79,39 @@
             switch check(claims, at: time) {
             case .failure(let refusal): return .invalid(reason: refusal.reason)
             case .success(let (principal, expiry)):
-                remember(token, principal, until: min(expiry, time + configuration.cacheSeconds))
+                remembered.store(
+                    principal, for: token, until: min(expiry, time + configuration.cacheSeconds), now: time)
+                return .valid(principal)
+            }
+        }
+
+        /// Asks the introspection endpoint about `token`, remembering the answer briefly.
+        private func introspect(
+            _ token: String, _ introspection: OAuthConfiguration.Introspection, at time: Double
+        ) async
+            -> TokenValidation
+        {
+            if refused.value(token, at: time) != nil { return .invalid(reason: "inactive (remembered)") }
+            let answer: JSONObject
+            do {
+                answer = try await fetcher.object(
+                    posting: [("token", token), ("token_type_hint", "access_token")], to: introspection.url,
+                    user: introspection.clientID, password: introspection.clientSecret)
+            } catch {
+                return .unavailable(reason: error.description)
+            }
+            var claims = answer
+            if claims["sub"] == nil, let client = claims["client_id"] { claims["sub"] = client }
+            let verdict: Result<(Principal, Double), Refusal> =
+                answer["active"] == .bool(true)
+                ? check(claims, at: time, requireExpiry: false) : .failure(Refusal(reason: "inactive"))
+            switch verdict {
+            case .failure(let refusal):
+                refused.store(true, for: token, until: time + introspection.cacheSeconds / 5, now: time)
+                return .invalid(reason: "introspection: " + refusal.reason)
+            case .success(let (principal, expiry)):
+                remembered.store(
+                    principal, for: token, until: min(expiry, time + introspection.cacheSeconds), now: time)
                 return .valid(principal)
             }
         }
@@ -75,9 +121,13 @@
         }
 
         /// The claims' verdict: the caller and when the token expires, or why it is refused.
-        func check(_ claims: JSONObject, at time: Double) -> Result<(Principal, Double), Refusal> {
+        func check(
+            _ claims: JSONObject, at time: Double, requireExpiry: Bool = true
+        ) -> Result<(Principal, Double), Refusal> {
             let leeway = configuration.leewaySeconds
-            guard claims["iss"]?.stringValue == configuration.issuer else {
+            // An introspection answer may leave `iss` and `exp` out (RFC 7662 §2.2); a JWT may not.
+            let issuer = claims["iss"]?.stringValue ?? (requireExpiry ? nil : configuration.issuer)
+            guard issuer == configuration.issuer else {
                 return .failure(
                     Refusal(reason: "issuer \(claims["iss"]?.stringValue ?? "none") is not \(configuration.issuer)"))
             }
@@ -90,7 +140,9 @@
             guard audiences.contains(configuration.resource) else {
                 return .failure(Refusal(reason: "audience \(audiences) does not name \(configuration.resource)"))
             }
-            guard let expiry = Self.seconds(claims["exp"]) else { return .failure(Refusal(reason: "no exp")) }
+            guard let expiry = Self.seconds(claims["exp"]) ?? (requireExpiry ? nil : .infinity) else {
+                return .failure(Refusal(reason: "no exp"))
+            }
             guard time < expiry + leeway else { return .failure(Refusal(reason: "expired")) }
             if let notBefore = Self.seconds(claims["nbf"]), time + leeway < notBefore {
                 return .failure(Refusal(reason: "not valid yet"))
@@ -121,23 +173,10 @@
             default: return nil
             }
         }
-
-        private func remember(_ token: String, _ principal: Principal, until: Double) {
-            let capacity = configuration.cacheCapacity
-            guard capacity > 0 else { return }
-            let time = now()
-            remembered.withLock { cache in
-                if cache.count >= capacity {
-                    cache = cache.filter { $0.value.until > time }
-                    if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
-                }
-                cache[token] = (principal, until)
-            }
-        }
     }
 
     /// jwt-kit checks the signature only; the claims are read from the verified payload and
-    /// checked by ``JWTAccessTokenValidator/check(_:at:)``, which can say which one failed.
+    /// checked by ``OAuthTokenValidator/check(_:at:requireExpiry:)``, which can say which one failed.
     private struct SignatureOnly: JWTPayload {
         init(from decoder: any Decoder) throws {}
         func encode(to encoder: any Encoder) throws {}

@@ -52,11 +52,11 @@
     /// discovered from the issuer and fetched over HTTP, every claim that must hold, keys that
     /// rotate, and an authorization server that is down.
     @Suite("JWT access tokens", .serialized)
-    struct JWTAccessTokenValidatorTests {
+    struct OAuthTokenValidatorTests {
         static let resource = "https://mcp.example.com/mcp"
 
         func withIssuer(
-            keys: [SigningKey], _ body: (KeyServer, JWTAccessTokenValidator, TestClock, Claims) async throws -> Void
+            keys: [SigningKey], _ body: (KeyServer, OAuthTokenValidator, TestClock, Claims) async throws -> Void
         ) async throws {
             let server = KeyServer(keys: keys.map(\.jwk))
             await server.start()
@@ -64,7 +64,7 @@
             let clock = TestClock()
             var configuration = OAuthConfiguration(issuer: server.issuer, resource: Self.resource)
             configuration.cacheCapacity = 0
-            let validator = JWTAccessTokenValidator(configuration: configuration, now: { clock.now })
+            let validator = OAuthTokenValidator(configuration: configuration, now: { clock.now })
             let now = Int(clock.now)
             let good = Claims(
                 iss: server.issuer, aud: [Self.resource], sub: "alice", exp: now + 300, nbf: now - 10, iat: now - 10,
@@ -249,6 +249,86 @@
                 fresh.exp = Int(clock.now) + 300
                 guard case .valid = await validator.validate(try await key.sign(fresh)) else {
                     Issue.record("known keys must keep working while the issuer is down")
+                    return
+                }
+            }
+        }
+
+        func withIntrospection(
+            everyToken: Bool = false,
+            _ body: (KeyServer, OAuthTokenValidator, TestClock, SigningKey, Claims) async throws -> Void
+        ) async throws {
+            let key = await SigningKey(kid: "k1")
+            let server = KeyServer(keys: [key.jwk])
+            await server.start()
+            defer { server.stop() }
+            let clock = TestClock()
+            var configuration = OAuthConfiguration(issuer: server.issuer, resource: Self.resource)
+            var introspection = OAuthConfiguration.Introspection(
+                url: "http://127.0.0.1:\(server.port)/introspect", clientID: "rs-client", clientSecret: "rs-secret")
+            introspection.everyToken = everyToken
+            configuration.introspection = introspection
+            configuration.fetchTimeoutSeconds = 1
+            let validator = OAuthTokenValidator(configuration: configuration, now: { clock.now })
+            let now = Int(clock.now)
+            let good = Claims(
+                iss: server.issuer, aud: [Self.resource], sub: "alice", exp: now + 300, nbf: now - 10, iat: now - 10,
+                scope: "mcp:read", client_id: "app")
+            try await body(server, validator, clock, key, good)
+        }
+
+        @Test func opaqueTokensAreIntrospectedAndTheAnswerRememberedBriefly() async throws {
+            try await withIntrospection { server, validator, clock, _, _ in
+                let now = Int(clock.now)
+                server.introspection.withLock {
+                    $0["opaque-1"] =
+                        #"{"active":true,"sub":"bob","client_id":"cli","scope":"mcp:read mcp:write","aud":"\#(Self.resource)","exp":\#(now + 600)}"#
+                    $0["other-audience"] = #"{"active":true,"sub":"bob","aud":"https://elsewhere.example.com/mcp"}"#
+                }
+                guard case .valid(let caller) = await validator.validate("opaque-1") else {
+                    Issue.record("an active opaque token was refused")
+                    return
+                }
+                #expect(caller.subject == "bob")
+                #expect(caller.scopes == ["mcp:read", "mcp:write"])
+                #expect(reason(await validator.validate("other-audience"))?.contains("audience") == true)
+                #expect(reason(await validator.validate("never-issued")) == "introspection: inactive")
+                #expect(server.introspections.withLock { $0 } == 3)
+                // Revoked at the authorization server: refused once the remembered answer ages out.
+                server.introspection.withLock { $0["opaque-1"] = #"{"active":false}"# }
+                guard case .valid = await validator.validate("opaque-1") else {
+                    Issue.record("remembered for 30 s")
+                    return
+                }
+                #expect(server.introspections.withLock { $0 } == 3)
+                clock.advance(31)
+                #expect(reason(await validator.validate("opaque-1")) == "introspection: inactive")
+                #expect(reason(await validator.validate("opaque-1")) == "inactive (remembered)")
+                #expect(server.introspections.withLock { $0 } == 4)
+            }
+        }
+
+        @Test func jwtsAreCheckedLocallyUnlessEveryTokenIsIntrospected() async throws {
+            try await withIntrospection { server, validator, _, key, good in
+                guard case .valid = await validator.validate(try await key.sign(good)) else {
+                    Issue.record("a good JWT was refused")
+                    return
+                }
+                #expect(server.introspections.withLock { $0 } == 0)
+            }
+            try await withIntrospection(everyToken: true) { server, validator, _, key, good in
+                let token = try await key.sign(good)
+                #expect(reason(await validator.validate(token)) == "introspection: inactive", "revoked")
+                #expect(server.introspections.withLock { $0 } == 1)
+            }
+        }
+
+        @Test func anIntrospectionEndpointThatIsDownIsUnavailable() async throws {
+            try await withIntrospection { server, validator, _, _, _ in
+                server.stop()
+                try await Task.sleep(for: .milliseconds(200))
+                guard case .unavailable = await validator.validate("opaque-2") else {
+                    Issue.record("expected unavailable")
                     return
                 }
             }
