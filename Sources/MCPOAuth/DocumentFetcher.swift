@@ -47,7 +47,7 @@
                 status = response.status.code
                 body = try await response.body.collect(upTo: Self.maxBytes)
             } catch {
-                throw OAuthSetupError("\(what) failed: \(error)")
+                throw OAuthSetupError("\(what) failed: \(error)", answered: false)
             }
             guard status == 200 else { throw OAuthSetupError("\(what) answered \(status)") }
             guard let value = try? JSONParser.parse(Array(body.readableBytesView)), case .object(let object) = value

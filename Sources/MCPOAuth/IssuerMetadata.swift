@@ -28,6 +28,8 @@
             for url in candidates(issuer: issuer) {
                 let document: JSONObject
                 do { document = try await fetcher.object(at: url) } catch {
+                    // The next address is on the same host: only a missing document is worth a retry.
+                    guard error.answered else { throw error }
                     failures.append(error.description)
                     continue
                 }

@@ -61,8 +61,12 @@ public struct OAuthConfiguration: Sendable {
 /// The authorization server or its documents cannot be used (unreachable, wrong, missing keys).
 public struct OAuthSetupError: Error, CustomStringConvertible {
     public let description: String
+    /// True when the server answered (with a wrong status or document); false when it could not
+    /// be reached at all.
+    public let answered: Bool
 
-    public init(_ description: String) {
+    public init(_ description: String, answered: Bool = true) {
         self.description = description
+        self.answered = answered
     }
 }
