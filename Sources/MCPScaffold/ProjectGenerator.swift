@@ -216,10 +216,15 @@ public struct ProjectGenerator: Sendable {
     static func context(_ options: ProjectOptions) -> [String: Any] {
         let identity = options.scaffoldIdentity
         let dependency: String
+        // The new package's OAuth and PostgreSQL traits switch on the scaffold's (the Dockerfile
+        // builds with both).
+        let traits =
+            "traits: [.defaults, .trait(name: \"OAuth\", condition: .when(traits: [\"OAuth\"])), "
+            + ".trait(name: \"PostgreSQL\", condition: .when(traits: [\"PostgreSQL\"]))]"
         switch options.dependency {
-        case .local(let path): dependency = ".package(path: \(swiftLiteral(path)))"
+        case .local(let path): dependency = ".package(path: \(swiftLiteral(path)), \(traits))"
         case .remote(let url, let version):
-            dependency = ".package(url: \(swiftLiteral(url)), from: \(swiftLiteral(version)))"
+            dependency = ".package(url: \(swiftLiteral(url)), from: \(swiftLiteral(version)), \(traits))"
         }
         let catalogues = options.catalogues.flatMap(\.expressions)
         return [

@@ -141,8 +141,8 @@ struct OAuthEdgeTests {
         }
     }
 
-    /// The example catalogue's workspace-changing tools need `mcp:write`: bob's token has only
-    /// `mcp:read`.
+    /// The example catalogue's workspace-changing tools (three file tools and `delete_file`) need
+    /// `mcp:write`: bob's token has only `mcp:read`.
     @Test func scopedToolsAreHiddenFromTokensWithoutTheirScopes() async throws {
         try await withServer(configure()) { server in
             let bob = ("Authorization", "Bearer bob-token")
@@ -154,9 +154,9 @@ struct OAuthEdgeTests {
             }
             #expect(try await names(alice).contains("write_text_file"))
             #expect(try await !names(bob).contains("write_text_file"))
-            #expect(try await names(bob).count == server.toolCount - 3)
+            #expect(try await names(bob).count == server.toolCount - 4)
             let rest = try await server.client.send("GET", "/api/v1/tools", headers: [bob])
-            #expect(rest.json?["count"]?.intValue == server.toolCount - 3)
+            #expect(rest.json?["count"]?.intValue == server.toolCount - 4)
             let call = try await server.client.send(
                 "POST", "/api/v1/tools/write_text_file", headers: [bob], json: #"{"file_path":"a.txt","content":"x"}"#)
             #expect(call.status == 404, "hidden is unknown")
@@ -177,6 +177,11 @@ struct OAuthEdgeTests {
                     == #"Bearer resource_metadata="\#(Self.metadataURL)", scope="mcp:read mcp:write", error="insufficient_scope", error_description="more scopes are needed""#
             )
             #expect(response.json?["error"]?["code"] != nil)
+            let rest = try await server.client.send(
+                "POST", "/api/v1/tools/write_text_file", headers: [("Authorization", "Bearer bob-token")],
+                json: #"{"file_path":"a","content":"x"}"#)
+            #expect(rest.status == 403)
+            #expect(rest.header("www-authenticate")?.contains(#"error="insufficient_scope""#) == true)
         }
     }
 

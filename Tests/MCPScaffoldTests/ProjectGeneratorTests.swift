@@ -28,7 +28,7 @@ struct ProjectGeneratorTests {
             #expect(files[path] != nil, "missing \(path)")
         }
         let manifest = try #require(files["Package.swift"]).contents
-        #expect(manifest.contains(#".package(path: "/src/scaffold-checkout")"#))
+        #expect(manifest.contains(#".package(path: "/src/scaffold-checkout", traits: [.defaults"#))
         #expect(manifest.contains(#".product(name: "MCPRuntime", package: "scaffold-checkout")"#))
         #expect(manifest.contains(#".product(name: "MCPTesting", package: "scaffold-checkout")"#))
         #expect(!manifest.contains("ExampleServer"))
@@ -44,7 +44,8 @@ struct ProjectGeneratorTests {
                 name: "weather",
                 dependency: .remote(url: "https://example.com/org/Scaffold-Swift.git", version: "1.2.0")))
         let manifest = try #require(files["Package.swift"]).contents
-        #expect(manifest.contains(#".package(url: "https://example.com/org/Scaffold-Swift.git", from: "1.2.0")"#))
+        #expect(
+            manifest.contains(#".package(url: "https://example.com/org/Scaffold-Swift.git", from: "1.2.0", traits: ["#))
         #expect(manifest.contains(#"package: "scaffold-swift""#))
     }
 

@@ -1,8 +1,8 @@
 public import MCPCore
 
 /// File tools confined to a ``Workspace``: nothing outside it can be read, written or listed.
-/// Under OAuth, the tools that change the workspace need the `mcp:write` scope: a token without
-/// it neither sees nor calls them (`OAUTH_INSUFFICIENT_SCOPE`).
+/// Under OAuth, the tools that change the workspace need the `mcp:write` scope (as does
+/// `delete_file`): a token without it neither sees nor calls them (`OAUTH_INSUFFICIENT_SCOPE`).
 @Catalogue
 public struct FileTools: Sendable {
     let workspace: Workspace

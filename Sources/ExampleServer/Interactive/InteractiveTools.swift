@@ -16,7 +16,7 @@ public struct InteractiveTools: Sendable {
     /// - Parameter file_path: File relative to the workspace.
     @Tool(
         "delete_file", title: "Delete File",
-        annotations: ToolAnnotations(readOnly: false, destructive: true, openWorld: false))
+        annotations: ToolAnnotations(readOnly: false, destructive: true, openWorld: false), scopes: ["mcp:write"])
     func deleteFile(file_path path: String, context: RequestContext) async throws -> DeletionOutcome {
         let status = try workspace.status(path)
         guard status.kind != .directory else { throw ToolError("Is a folder: '\(Workspace.shown(path))'") }

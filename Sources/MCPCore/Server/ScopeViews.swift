@@ -93,6 +93,17 @@ extension MCPServer {
         default:
             return nil
         }
+        return scopeChallenge(key, granted: granted, caller: caller)
+    }
+
+    /// The scopes to ask for when `caller` calls the tool `name` its scopes hide, in challenge
+    /// mode (the REST side door); nil to answer as usual.
+    public func scopeChallenge(toolNamed name: String, caller: Principal) -> [String]? {
+        guard configuration.insufficientScope == .challenge, let granted = caller.scopes else { return nil }
+        return scopeChallenge(DeclarationKey(kind: .tool, name: name), granted: granted, caller: caller)
+    }
+
+    private func scopeChallenge(_ key: DeclarationKey, granted: Set<String>, caller: Principal) -> [String]? {
         let missing = missingScopes(key, for: caller)
         guard !missing.isEmpty else { return nil }
         return granted.sorted() + missing

@@ -122,6 +122,17 @@ public struct RESTRoutes: Sendable {
         }
         let caller = context.caller ?? .anonymous
         guard server.registry(for: caller).tool(named: name) != nil else {
+            if let scopes = server.scopeChallenge(toolNamed: name, caller: caller),
+                let resource = configuration.protectedResource
+            {
+                return HTTPMessages.problem(
+                    .forbidden, "insufficient scope",
+                    headers: [
+                        .wwwAuthenticate: resource.challenge(
+                            mcpPath: configuration.mcpPath, error: "insufficient_scope",
+                            description: "more scopes are needed", scope: scopes)
+                    ])
+            }
             return HTTPMessages.problem(.notFound, "no such tool")
         }
         let body: ByteBuffer
