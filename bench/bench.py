@@ -7,6 +7,7 @@ body), REPS times, and appends one JSON line per run to OUT/results.jsonl:
     python3 bench/bench.py --server BIN --ceiling BIN --python VENV_PYTHON --out DIR
         [--duration S] [--warmup S] [--reps N] [--connections C]
         [--only CONFIG,...] [--workloads NAME,...] [--sweep] [--baseline BIN [--baseline-label TEXT]]
+        [--oauth-server BIN]
 
 Configurations (--only takes their names; `peers` selects every Python peer):
   production          the headline: what the Dockerfile runs (its ENV, the image entrypoint,
@@ -22,23 +23,38 @@ Configurations (--only takes their names; `peers` selects every Python peer):
   baseline            with --baseline BIN: the production row's tools/call workloads on an
                       earlier build, and again on this one (production-again), the two
                       measured rep by rep in turn, first one then the other (a change's before/after)
+  production-oauth    only when --only names it: the production default with OAuth on
+                      (OAUTH_ISSUER = a Glewlwyd started with Tests/OAuth/start.sh, PUBLIC_URL),
+                      every wrk request carrying a token: `production-oauth` with scope mcp:read
+                      (the write tools hidden), `production-oauth-write` with mcp:read mcp:write,
+                      against `production-oauth-off`, the same binary and settings without
+                      OAUTH_ISSUER and without a token; the three measured rep by rep in turn,
+                      each after a ceiling run, then the medians and the on/off ratio printed.
+                      Before and after the runs: OAuth is on (metadata, 401 without a token) and
+                      only the mcp:write token's tools/list shows write_text_file.
+                      The binary is --oauth-server (default --server); it needs the OAuth trait.
 With --sweep, the topology rows instead: workers x event-loop threads (see TOPOLOGIES).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import psutil
@@ -69,6 +85,9 @@ CONFIGS = {
     "single": dict(env={"ENVIRONMENT": "testing", "LOG_FORMAT": "json", "LOG_LEVEL": "info", "ACCESS_LOG": "true"},
                    entrypoint=False, tuned=True, title="one process, no supervisor (JSON access log, metrics)",
                    workloads=["call_add_2026", "list_tools_2026"]),
+    # opt-in (only when --only names it): see Bench.run_oauth
+    "production-oauth": dict(env={}, opt_in=True, title="production default with OAuth",
+                             workloads=["list_tools_2026", "call_add_2026"]),
 }
 PEERS = {
     "peer-sdk": dict(module="sdk_server", json="0", title="Python: official SDK FastMCP + uvicorn, SSE (its default)"),
@@ -91,9 +110,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(url: str, seconds: float = 60) -> None:
+def wait_for(url: str, seconds: float = 60, process: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode} before {url} answered")
         try:
             with urllib.request.urlopen(url, timeout=1) as answer:
                 if answer.status == 200:
@@ -221,10 +242,10 @@ def start_ceiling(binary: str) -> Tree:
     return Tree(process, port)
 
 
-def start_swift(binary: str, config: dict, out: str, name: str) -> Tree:
+def start_swift(binary: str, config: dict, out: str, name: str, port: int | None = None) -> Tree:
     """Starts the server the way the image does: the entrypoint script with the Dockerfile's ENV,
     stdout into a pipe drained by `cat` into a file (or straight into a file)."""
-    port = free_port()
+    port = port or free_port()
     workspace = tempfile.mkdtemp(prefix="bench-workspace-")
     env = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "TMPDIR")}
     env.update(DOCKER_ENV)
@@ -262,7 +283,7 @@ def start_swift(binary: str, config: dict, out: str, name: str) -> Tree:
 
     tree = Tree(process, port, cleanup)
     try:
-        wait_for(f"http://127.0.0.1:{port}/ready")
+        wait_for(f"http://127.0.0.1:{port}/ready", process=process)
     except RuntimeError:
         tree.stop()
         raise
@@ -298,6 +319,116 @@ def open_session(port: int) -> str:
     return session
 
 
+# --- production-oauth --------------------------------------------------------------------------
+
+OAUTH_DIR = os.path.join(ROOT, "Tests", "OAuth")
+# row -> the scopes of the token its requests carry (production-oauth-off carries none)
+OAUTH_SCOPES = {"production-oauth": "mcp:read", "production-oauth-write": "mcp:read mcp:write"}
+
+
+class AuthorizationServer:
+    """A Glewlwyd of its own (Tests/OAuth/start.sh and stop.sh, state in a temporary folder)."""
+
+    def __init__(self, resources: list[str]):
+        self.port = free_port()
+        self.state = tempfile.mkdtemp(prefix="bench-oauth-as-")
+        self.env = dict(os.environ, OAUTH_AS_STATE=self.state, OAUTH_AS_RESOURCES=" ".join(resources),
+                        OAUTH_AS_LOG_LEVEL="WARNING")
+        self.facts: dict[str, str] = {}
+        self.started = False
+
+    def script(self, name: str, *args: str) -> None:
+        run = subprocess.run(["bash", os.path.join(OAUTH_DIR, name), *args], env=self.env, capture_output=True,
+                             text=True, timeout=120, stdin=subprocess.DEVNULL)
+        if run.returncode != 0:
+            raise RuntimeError(f"Tests/OAuth/{name} exited {run.returncode}: {run.stderr.strip()[-400:]}")
+
+    def start(self) -> None:
+        self.started = True
+        self.script("start.sh", str(self.port))
+        with open(os.path.join(self.state, "env")) as handle:
+            for line in handle:
+                if "=" in line and not line.startswith("#"):
+                    key, value = line.rstrip("\n").split("=", 1)
+                    self.facts[key] = shlex.split(value)[0] if value else ""
+
+    @property
+    def issuer(self) -> str:
+        return self.facts["OAUTH_AS_ISSUER"]
+
+    def token(self, resource: str, scope: str) -> str:
+        """client_credentials with the static test client."""
+        credentials = base64.b64encode(
+            f"{self.facts['OAUTH_AS_CLIENT_ID']}:{self.facts['OAUTH_AS_CLIENT_SECRET']}".encode()).decode()
+        form = urllib.parse.urlencode({"grant_type": "client_credentials", "scope": scope, "resource": resource})
+        request = urllib.request.Request(self.facts["OAUTH_AS_TOKEN"], data=form.encode(), method="POST", headers={
+            "Authorization": f"Basic {credentials}", "Content-Type": "application/x-www-form-urlencoded"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())["access_token"]
+
+    def stop(self) -> None:
+        try:
+            if self.started:
+                self.script("stop.sh")
+        finally:
+            shutil.rmtree(self.state, ignore_errors=True)
+
+
+def post_list(port: int, token: str | None) -> tuple[int, str]:
+    workload = WORKLOADS["list_tools_2026"]
+    headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+    for line in workload["headers"].splitlines():
+        name, value = line.split(":", 1)
+        headers[name] = value.strip()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/mcp", data=workload["body"].encode(), method="POST",
+                                     headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def check_oauth(port: int, resource: str, tokens: dict[str, str]) -> None:
+    """Before measuring: OAuth is really on (metadata, 401 without a token), and tools/list differs
+    between the two tokens as the scopes say."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/oauth-protected-resource/mcp",
+                                    timeout=5) as answer:
+            metadata = json.loads(answer.read())
+    except (OSError, ValueError) as error:
+        raise RuntimeError(f"no protected-resource metadata ({error}): is the binary built with the OAuth trait?")
+    anonymous = post_list(port, None)[0]
+    listed = {scope: post_list(port, token) for scope, token in tokens.items()}
+    shows_write = {scope: '"name":"write_text_file"' in text for scope, (_, text) in listed.items()}
+    ok = (metadata.get("resource") == resource and anonymous == 401
+          and all(status == 200 for status, _ in listed.values())
+          and shows_write == {"mcp:read": False, "mcp:read mcp:write": True})
+    log(f"production-oauth: metadata resource {metadata.get('resource')}; tools/list without a token -> {anonymous}; "
+        + "; ".join(f"token {scope!r} -> {status}, write_text_file listed: {shows_write[scope]}"
+                    for scope, (status, _) in listed.items()))
+    if not ok:
+        raise RuntimeError("the OAuth server does not answer as expected (see the line above)")
+
+
+def summarise_oauth(workload: str, runs: dict[str, list[dict]]) -> None:
+    """Medians per row and the ratio of each OAuth row to the row without OAuth."""
+    def median(rows: list[dict], key: str) -> float:
+        return statistics.median(row[key] for row in rows) if rows else float("nan")
+
+    off = runs["production-oauth-off"]
+    base = median(off, "rps")
+    for name, rows in runs.items():
+        ratio = f", {median(rows, 'rps') / base:.1%} of OAuth off" if name != "production-oauth-off" and base else ""
+        shares = [row["rps"] / row["ceiling_rps"] for row in rows if row.get("ceiling_rps")]
+        share = f", {statistics.median(shares):.0%} of the ceiling" if shares else ""
+        log(f"  {workload} {name} (median of {len(rows)}): {median(rows, 'rps'):,.0f} req/s, p50 "
+            f"{median(rows, 'p50_ms'):.2f} ms, p99 {median(rows, 'p99_ms'):.2f} ms, "
+            f"{median(rows, 'cpu_us')} CPU µs/request{share}{ratio}")
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -308,8 +439,12 @@ class Bench:
         self.results.write(json.dumps(row) + "\n")
         self.results.flush()
 
-    def measure(self, tree: Tree, workload_name: str, session: str | None = None) -> tuple[dict, float, float]:
-        workload = WORKLOADS[workload_name]
+    def measure(self, tree: Tree, workload_name: str, session: str | None = None,
+                token: str | None = None) -> tuple[dict, float, float]:
+        """One measured run; `token` rides on every request (Authorization: Bearer)."""
+        workload = dict(WORKLOADS[workload_name])
+        if token:
+            workload["headers"] += f"\nAuthorization: Bearer {token}"
         url = f"http://127.0.0.1:{tree.port}/mcp"
         if self.args.warmup > 0:
             wrk(url, workload, self.args.warmup, self.args.connections, session)
@@ -344,10 +479,10 @@ class Bench:
             tree.stop()
 
     def run_rep(self, name: str, title: str, kind: str, tuned: bool, tree: Tree, workload: str, rep: int,
-                alternate: bool, session: str | None = None, label: str = "") -> None:
-        """One measured run of `tree` (after one of the ceiling when `alternate`), recorded and logged."""
+                alternate: bool, session: str | None = None, label: str = "", token: str | None = None) -> dict:
+        """One measured run of `tree` (after one of the ceiling when `alternate`), recorded, logged, returned."""
         ceiling = self.measure(self.ceiling, "ceiling")[0] if alternate and self.ceiling else None
-        result = self.measure(tree, workload, session)[0]
+        result = self.measure(tree, workload, session, token)[0]
         row = dict(config=name, title=title, kind=kind, tuned=tuned, workload=workload,
                    workload_title=WORKLOADS[workload]["title"], rep=rep, duration=self.args.duration,
                    connections=self.args.connections, **result)
@@ -358,6 +493,7 @@ class Bench:
         share = f", {row['rps'] / row['ceiling_rps']:.0%} of the ceiling" if ceiling else ""
         log(f"  {label}{workload} #{rep}: {row['rps']:,.0f} req/s, p99 {row['p99_ms']:.2f} ms, "
             f"{row['cpu_us']} CPU µs/request, PSS {row['pss_mib']} MiB, bad {row['bad']}{share}")
+        return row
 
     def run_before_after(self, config: dict) -> None:
         """The production row's `tools/call` workloads on this build and on an earlier one, both
@@ -381,6 +517,56 @@ class Bench:
         finally:
             for tree in trees.values():
                 tree.stop()
+
+    def run_oauth(self, config: dict) -> None:
+        """The production default with OAuth on against the same without it (see the module doc):
+        one Glewlwyd, two servers from the same binary, three rows measured rep by rep in turn."""
+        args = self.args
+        workloads = [w for w in config["workloads"] if not args.workloads or w in args.workloads]
+        if not workloads:
+            return
+        binary = args.oauth_server or args.server
+        port = free_port()
+        resource = f"http://127.0.0.1:{port}/mcp"
+        auth = AuthorizationServer([resource])
+        trees: dict[str, Tree] = {}
+        try:
+            auth.start()
+            tokens = {scope: auth.token(resource, scope) for scope in OAUTH_SCOPES.values()}
+            log(f"production-oauth: Glewlwyd {auth.issuer} (Tests/OAuth/start.sh), tokens for {resource} with "
+                f"scopes {list(tokens)}; binary {binary}")
+            trees["production-oauth-off"] = start_swift(binary, config, args.out, "production-oauth-off")
+            on_env = dict(config["env"], OAUTH_ISSUER=auth.issuer, PUBLIC_URL=f"http://127.0.0.1:{port}")
+            try:
+                trees["production-oauth"] = start_swift(binary, dict(config, env=on_env), args.out,
+                                                        "production-oauth", port=port)
+            except RuntimeError as error:
+                raise RuntimeError(f"{error}: with OAUTH_ISSUER set; is {binary} built with the OAuth trait? "
+                                   f"(see {os.path.join(args.out, 'log-production-oauth.jsonl')})") from None
+            trees["production-oauth-write"] = trees["production-oauth"]
+            time.sleep(1)
+            # Which tools each token sees is checked here, before and after the runs, not on every
+            # answer: wrk shares the machine, and scanning each 20 kB list for a name would cost
+            # one row more client CPU than another.
+            check_oauth(trees["production-oauth"].port, resource, tokens)
+            titles = {name: f"{config['title']}, " + (f"token with scope {OAUTH_SCOPES[name]}" if name in OAUTH_SCOPES
+                                                      else "OAuth off (same binary, no OAUTH_ISSUER, no token)")
+                      for name in trees}
+            for workload in workloads:
+                runs: dict[str, list[dict]] = {name: [] for name in trees}
+                for rep in range(1, args.reps + 1):
+                    order = list(trees) if rep % 2 else list(reversed(trees))
+                    for name in order:
+                        scope = OAUTH_SCOPES.get(name)
+                        runs[name].append(self.run_rep(
+                            name, titles[name], "swift", False, trees[name], workload, rep, alternate=True,
+                            label=f"{name} ", token=tokens.get(scope)))
+                summarise_oauth(workload, runs)
+                check_oauth(trees["production-oauth"].port, resource, tokens)  # the lists still differ
+        finally:
+            for tree in {id(tree): tree for tree in trees.values()}.values():
+                tree.stop()
+            auth.stop()
 
     def main(self) -> None:
         args = self.args
@@ -406,7 +592,10 @@ class Bench:
                                     ["call_add_2026"], tuned=True, alternate=True, kind="sweep")
                 return
             for name, config in CONFIGS.items():
-                if args.only and name not in args.only:
+                if (args.only or config.get("opt_in")) and name not in args.only:
+                    continue
+                if name == "production-oauth":
+                    self.run_oauth(config)
                     continue
                 self.run_config(name, config["title"],
                                 lambda c=config, n=name: start_swift(args.server, c, args.out, n),
@@ -438,6 +627,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--baseline", help="an earlier build of the server, measured as the production row is")
     parser.add_argument("--baseline-label", default="baseline", help="what names the earlier build in the table")
+    parser.add_argument("--oauth-server", help="the binary of the production-oauth rows (built with the OAuth trait; "
+                        "default --server)")
     return parser.parse_args()
 
 

@@ -129,6 +129,18 @@ def checks(summary) -> list[tuple[str, bool | None, str]]:
         if headline["share"] is not None and nometrics["share"] is not None:
             cost = 1 - headline["share"] / nometrics["share"]
         results.append(("metrics cost < 5% of peak req/s", cost < 0.05, f"{cost:.1%}"))
+    oauth_off = get("production-oauth-off", "list_tools_2026")
+    for row, scope in (("production-oauth", "mcp:read"), ("production-oauth-write", "mcp:read mcp:write")):
+        oauth_on = get(row, "list_tools_2026")
+        if oauth_on and oauth_off:
+            ratio = oauth_on["rps"] / oauth_off["rps"]
+            if oauth_on["share"] is not None and oauth_off["share"] is not None:
+                ratio = oauth_on["share"] / oauth_off["share"]  # each run against the ceiling run just before it
+            results.append((f"(issue 13) tools/list with OAuth on, token '{scope}', within 15% of OAuth off",
+                            ratio >= 0.85,
+                            f"{ratio:.1%} of off ({oauth_on['rps']:,.0f} vs {oauth_off['rps']:,.0f} req/s, "
+                            f"p50 {oauth_on['p50']:.2f} vs {oauth_off['p50']:.2f} ms, "
+                            f"p99 {oauth_on['p99']:.2f} vs {oauth_off['p99']:.2f} ms)"))
     for entry in summary.values():
         if entry["bad"] or entry["non2xx"]:
             results.append((f"{entry['config']} {entry['workload']}: every answer right", False,

@@ -12,10 +12,14 @@
 #   SWEEP=1 bench/run.sh                          # the topology sweep (workers x event loops)
 #   CALLGRIND=1 bench/run.sh                      # also instructions per request (bench/callgrind.py)
 #   BASELINE=old/mcp-server BASELINE_LABEL=abc123 ONLY=production bench/run.sh   # before/after a change
+#   ONLY=production-oauth WORKLOADS=list_tools_2026 bench/run.sh   # tools/list with OAuth on vs off (opt-in rows)
 #
 # Settings: DURATION (s, default 10), WARMUP (s, 2), REPS (3), CONNS (64), ONLY, WORKLOADS,
 # STRICT=1 (exit 1 when a run served nothing or answered wrong: the CI smoke),
 # SKIP_BUILD=1 (use the binaries already built), BENCH_OUT (default .build-bench),
+# OAUTH_BINARY (the binary of the production-oauth rows; default the release binary `make build`
+# made, which carries the OAuth trait: the Makefile builds with --traits OAuth,PostgreSQL; those
+# rows also start Glewlwyd through Tests/OAuth/start.sh, installed by Tests/OAuth/setup.sh as root),
 # DOC=0|1 (rewrite docs/PERFORMANCE.md's results section, or its sweep section with SWEEP=1, and
 # the chart; default 1 unless QUICK, ONLY or WORKLOADS is set). Needs: Swift 6, python3 with venv, wrk (installed with apt-get when
 # run as root).
@@ -66,6 +70,11 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
     --scratch-path "$ROOT/.build-ceiling" 2>&1 | progress
 fi
 [[ -x $SERVER && -x $CEILING ]] || { echo "binaries missing ($SERVER, $CEILING)" >&2; exit 2; }
+if [[ ,${ONLY:-}, == *,production-oauth,* ]]; then
+  step "production-oauth: Glewlwyd (Tests/OAuth/setup.sh) and a binary with the OAuth trait (${OAUTH_BINARY:-$SERVER})"
+  bash "$ROOT/Tests/OAuth/setup.sh"
+  [[ -x ${OAUTH_BINARY:-$SERVER} ]] || { echo "OAUTH_BINARY missing (${OAUTH_BINARY:-})" >&2; exit 2; }
+fi
 
 results="$OUT/results.jsonl"
 rm -f "$results"
@@ -75,6 +84,7 @@ args=(--server "$SERVER" --ceiling "$CEILING" --python "$VENV/bin/python" --out 
 [[ -n ${WORKLOADS:-} ]] && args+=(--workloads "$WORKLOADS")
 [[ -n ${SWEEP:-} ]] && args+=(--sweep)
 [[ -n ${BASELINE:-} ]] && args+=(--baseline "$BASELINE" --baseline-label "${BASELINE_LABEL:-earlier build}")
+[[ -n ${OAUTH_BINARY:-} ]] && args+=(--oauth-server "$OAUTH_BINARY")
 context="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, load average before the run $(cut -d' ' -f1-3 /proc/loadavg); \`bench/run.sh\` with DURATION=$DURATION REPS=$REPS CONNS=$CONNS${ONLY:+ ONLY=$ONLY}${WORKLOADS:+ WORKLOADS=$WORKLOADS}${SWEEP:+ SWEEP=1}."
 step "load: $REPS x ${DURATION}s per row (after ${WARMUP}s of warm-up), $CONNS connections; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 "$VENV/bin/python" "$ROOT/bench/bench.py" "${args[@]}"

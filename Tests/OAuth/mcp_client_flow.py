@@ -72,17 +72,27 @@ class MemoryStorage(TokenStorage):
 
 
 class HeadlessBrowser:
-    """Plays the user: login, consent, follow the authorization URL to the redirect."""
+    """Plays the user: login, consent, follow the authorization URL to the redirect.
 
-    def __init__(self, env: dict[str, str], log) -> None:
+    `consent` is what the user agrees to, one entry per authorization (the last one repeats;
+    None: whatever the client asks). Glewlwyd then issues the scopes both asked and agreed to,
+    as when a person unticks a scope on the consent page. `asked` records what each
+    authorization URL asked for."""
+
+    def __init__(self, env: dict[str, str], log, consent: list[str | None] | None = None) -> None:
         self.env = env
         self.log = log
         self.redirect: str | None = None
+        self.consent = list(consent or [None])
+        self.asked: list[str] = []
 
     async def redirect_handler(self, authorization_url: str) -> None:
         query = parse_qs(urlparse(authorization_url).query)
         client_id = query["client_id"][0]
-        scope = query.get("scope", [""])[0]
+        asked = query.get("scope", [""])[0]
+        self.asked.append(asked)
+        agreed = self.consent[min(len(self.asked), len(self.consent)) - 1]
+        scope = asked if agreed is None else agreed
         self.log(f"redirect_handler: authorize URL params: "
                  f"{ {k: v[0] for k, v in query.items() if k not in ('code_challenge', 'state')} }")
         async with httpx.AsyncClient(follow_redirects=False, timeout=10) as browser:

@@ -27,17 +27,39 @@ What it proves, one line per check (PASS/FAIL with figures):
     (deploy/nginx/nginx.conf rendered as Tests/Deploy/nginx_check.py does; PUBLIC_URL = nginx);
  7  with --workers 2, 200 requests all succeed while the workers fetch the JWKS once each; after
     a rotation, new-kid tokens reaching each worker cost at most one more fetch per worker;
- 8  ENVIRONMENT=production with OAUTH_ISSUER and no PUBLIC_URL exits 2 with a one-line error.
+ 8  ENVIRONMENT=production with OAUTH_ISSUER and no PUBLIC_URL exits 2 with a one-line error;
+ 9  scopes per declaration (the example catalogue's write_text_file, write_json_file,
+    create_directory and delete_file need mcp:write):
+    9a tools/list of an `mcp:read` token lacks exactly those four against an `mcp:read mcp:write`
+       token, in both eras, each caller's list the same bytes on every call, `cacheScope: private`
+       (2026-07-28), and an API_KEY caller sees everything;
+    9b calling write_text_file with the `mcp:read` token is the unknown-tool error (that of a made-up
+       name, name substituted) in both eras and writes nothing; with the full token it writes the file;
+    9c REST: GET /api/v1/tools counts 4 fewer for the `mcp:read` token, POST /api/v1/tools/write_text_file
+       with it is the 404 of an unknown tool;
+    9d with OAUTH_INSUFFICIENT_SCOPE=challenge (a server of its own): 403 + `WWW-Authenticate: Bearer
+       resource_metadata=..., scope="mcp:read mcp:write", error="insufficient_scope", ...` and a JSON-RPC
+       error for the `mcp:read` token, in both eras, and the same 403 from the REST side door;
+       made-up names stay the unknown-tool error;
+    9e the official client, its user consenting to `mcp:read` only, lists no write_text_file; consenting
+       to everything asked, it does (the client itself asks for what the 401 names: see check_sdk_scopes);
+    9f the official client's step-up on the challenge server: its user agrees to `mcp:read` first; it
+       lists (no write tools), calls write_text_file, gets the 403, is authorized again for
+       `mcp:read mcp:write` (the user agreeing now), and the retried call writes the file;
+10 introspection (OAUTH_INTROSPECT=always, OAUTH_INTROSPECTION_CACHE=1): a token that worked is
+   revoked at the authorization server and refused 401 invalid_token by the next request (its JWT
+   still verifies: only introspection sees the revocation); an opaque token nobody issued is 401.
 
 The server refetches keys for an unknown kid at most every 30 s (so made-up kids cannot make
 it hammer the authorization server); checks 4 and 7b therefore run last, once 30 s have passed
-since the servers fetched their keys, after one rotation. The whole run takes about 45 s.
+since the servers fetched their keys, after one rotation (checks 5 to 10 run in that wait).
+The whole run takes about 45 s.
 
 Usage (root, as CI runs it; MCP_PYTHON is the venv with mcp==2.3.0):
     "$MCP_PYTHON" Tests/OAuth/resource_server_checks.py --binary .build/debug/mcp-server
 
 The binary must be built with the OAuth trait. Needs glewlwyd (setup.sh installs it), nginx,
-openssl. Everything it starts (two Glewlwyd instances, the servers, nginx) is stopped at the end,
+openssl. Everything it starts (two Glewlwyd instances, eight servers, nginx) is stopped at the end,
 also on failure. Exits 1 if any check failed.
 """
 
@@ -162,12 +184,17 @@ def tool_result(reply: Reply) -> object:
 
 # --- the two MCP eras over raw HTTP -------------------------------------------------------------
 
-def modern_add(url: str, token: str | None, a: float, b: float, headers: dict[str, str] | None = None) -> Reply:
-    """A 2026-07-28 tools/call (stateless: everything the server needs rides on the request)."""
-    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-            "params": {"name": "add", "arguments": {"a": a, "b": b}, "_meta": MODERN_META}}
-    sent = dict(MODERN_HEADERS, **{"Mcp-Method": "tools/call", "Mcp-Name": "add"}, **bearer(token), **(headers or {}))
+def modern_request(url: str, token: str | None, method: str, params: dict, name: str | None = None,
+                   headers: dict[str, str] | None = None) -> Reply:
+    """A 2026-07-28 request (stateless: everything the server needs rides on the request)."""
+    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": dict(params, _meta=MODERN_META)}
+    sent = dict(MODERN_HEADERS, **{"Mcp-Method": method}, **({"Mcp-Name": name} if name else {}), **bearer(token),
+                **(headers or {}))
     return request("POST", url, body, sent)
+
+
+def modern_add(url: str, token: str | None, a: float, b: float, headers: dict[str, str] | None = None) -> Reply:
+    return modern_request(url, token, "tools/call", {"name": "add", "arguments": {"a": a, "b": b}}, "add", headers)
 
 
 HANDSHAKE_HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
@@ -192,10 +219,13 @@ def handshake_headers(token: str | None, session: str | None) -> dict[str, str]:
     return headers
 
 
-def handshake_add(url: str, token: str | None, session: str | None, a: float, b: float) -> Reply:
-    return request("POST", url, {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-                                 "params": {"name": "add", "arguments": {"a": a, "b": b}}},
+def handshake_request(url: str, token: str | None, session: str | None, method: str, params: dict) -> Reply:
+    return request("POST", url, {"jsonrpc": "2.0", "id": 1, "method": method, "params": params},
                    handshake_headers(token, session))
+
+
+def handshake_add(url: str, token: str | None, session: str | None, a: float, b: float) -> Reply:
+    return handshake_request(url, token, session, "tools/call", {"name": "add", "arguments": {"a": a, "b": b}})
 
 
 # --- tokens: the AS's, and forged ones ----------------------------------------------------------
@@ -421,16 +451,18 @@ def distinct_free_ports(count: int) -> list[int]:
 
 
 class Setup:
-    """Two authorization servers, six servers and (in check 6) nginx, all on free ports."""
+    """Two authorization servers, eight servers and (in check 6) nginx, all on free ports."""
 
     def __init__(self, binary: str):
         self.binary = binary
         self.cleanup: list = []
-        ports = distinct_free_ports(8)
+        ports = distinct_free_ports(10)
         self.nginx_port, self.main_port, self.scope_port, self.session_port = ports[:4]
-        self.edge_port, self.workers_port, self.expiry_port = ports[4:7]
-        self.other_resource = f"http://127.0.0.1:{ports[7]}/other"
+        self.edge_port, self.workers_port, self.expiry_port, self.challenge_port = ports[4:8]
+        self.other_resource = f"http://127.0.0.1:{ports[8]}/other"
+        self.introspection_port = ports[9]
         self.last_unknown_kid = 0.0  # when the main server last saw a kid it did not know
+        self.scope_tokens: dict[int, tuple[str, str]] = {}  # check 9: port -> (mcp:read, full) tokens
 
     def url(self, port: int) -> str:
         return f"http://127.0.0.1:{port}{MCP_PATH}"
@@ -439,7 +471,9 @@ class Setup:
         subprocess.run(["bash", os.path.join(HERE, "setup.sh")], check=True, capture_output=True,
                        stdin=subprocess.DEVNULL, timeout=600)
         resources = [self.url(port) for port in (self.main_port, self.scope_port, self.session_port,
-                                                 self.workers_port, self.nginx_port)] + [self.other_resource]
+                                                 self.workers_port, self.nginx_port, self.challenge_port,
+                                                 self.introspection_port)]
+        resources.append(self.other_resource)
         self.auth = self.own(AuthServer(resources))
         self.auth.start()
         self.short = self.own(AuthServer([self.url(self.expiry_port)], ttl=2))
@@ -458,6 +492,17 @@ class Setup:
         # behind nginx (check 6): the public origin is nginx's
         self.edge = self.own(MCPServer(self.binary, issuer, {"STATELESS_HTTP": "false", "SECRET_KEY": secrets.token_hex(32)},
                                        port=self.edge_port, public_url=f"http://127.0.0.1:{self.nginx_port}"))
+        # check 9d, 9f: a hidden declaration named anyway gets a scope challenge (step-up)
+        self.challenge = self.own(MCPServer(self.binary, issuer, {"OAUTH_INSUFFICIENT_SCOPE": "challenge"},
+                                            port=self.challenge_port,
+                                            public_url=f"http://127.0.0.1:{self.challenge_port}"))
+        # check 10: every token introspected (OAUTH_INTROSPECT=always), answers remembered 1 s
+        self.introspecting = self.own(MCPServer(self.binary, issuer, {
+            "OAUTH_INTROSPECTION_URL": self.auth.env["OAUTH_AS_INTROSPECT"],
+            "OAUTH_CLIENT_ID": self.auth.env["OAUTH_AS_CLIENT_ID"],
+            "OAUTH_CLIENT_SECRET": self.auth.env["OAUTH_AS_CLIENT_SECRET"],
+            "OAUTH_INTROSPECT": "always", "OAUTH_INTROSPECTION_CACHE": "1"},
+            port=self.introspection_port, public_url=f"http://127.0.0.1:{self.introspection_port}"))
         # minted before any rotation: its kid is the one every server loaded at start-up
         self.first_token = self.auth.client_token(self.main.resource)
         self.first_workers_token = self.auth.client_token(self.workers.resource)
@@ -622,11 +667,13 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         await self.net.aclose()
 
 
-async def sdk_flow(url: str, auth: AuthServer, mode: str) -> dict:
+async def sdk_flow(url: str, auth: AuthServer, mode: str, consent: list[str | None] | None = None,
+                   act=None) -> dict:
     """The official client, OAuth from nothing: a fresh token store, so it registers and asks the
-    user (headless) again; then one tools/call."""
+    user (headless) again; then one tools/call of add, or `act(client)` (its value is "acted").
+    `consent`: what the user agrees to at each authorization (HeadlessBrowser)."""
     storage = MemoryStorage()
-    browser = HeadlessBrowser(auth.env, lambda _: None)
+    browser = HeadlessBrowser(auth.env, lambda _: None, consent)
     provider = OAuthClientProvider(
         server_url=url,
         client_metadata=OAuthClientMetadata(client_name=USER_AGENT, redirect_uris=[REDIRECT_URI],
@@ -638,12 +685,15 @@ async def sdk_flow(url: str, auth: AuthServer, mode: str) -> dict:
     async with httpx.AsyncClient(auth=provider, transport=transport, timeout=20) as http_client:
         async with Client(streamable_http_client(url, http_client=http_client), mode=mode, client_info=info,
                           read_timeout_seconds=20) as client:
-            result = await client.call_tool("add", {"a": 2, "b": 40})
+            if act is None:
+                result = await client.call_tool("add", {"a": 2, "b": 40})
+                outcome = {"result": result.structured_content, "is_error": bool(result.is_error)}
+            else:
+                outcome = {"acted": await act(client)}
             protocol = client.protocol_version
     claims = jwt_part(storage.tokens.access_token, 1) if storage.tokens else {}
-    return {"protocol": protocol, "result": result.structured_content, "is_error": bool(result.is_error),
-            "client_id": storage.client_info.client_id if storage.client_info else None, "claims": claims,
-            "seen": transport.seen, "redirect": browser.redirect or ""}
+    return dict(outcome, protocol=protocol, claims=claims, seen=transport.seen, redirect=browser.redirect or "",
+                client_id=storage.client_info.client_id if storage.client_info else None, asked=browser.asked)
 
 
 def report_sdk(name: str, url: str, resource: str, auth: AuthServer, mode: str) -> None:
@@ -834,6 +884,274 @@ def check_workers_rotation(run: Setup) -> None:
            + (f"; refusals logged: {refused}" if refused else ""))
 
 
+# --- check 9: scopes per declaration -----------------------------------------------------------
+
+WRITE_TOOLS = {"write_text_file", "write_json_file", "create_directory", "delete_file"}  # need mcp:write
+READ_SCOPE = "mcp:read"
+
+
+def scope_tokens(run: Setup, server: MCPServer) -> tuple[str, str]:
+    """client_credentials tokens for `server`: (scope mcp:read, scope mcp:read mcp:write), minted once."""
+    if server.port not in run.scope_tokens:
+        run.scope_tokens[server.port] = (run.auth.client_token(server.resource, scope=READ_SCOPE),
+                                         run.auth.client_token(server.resource))
+    return run.scope_tokens[server.port]
+
+
+def rpc_error(reply: Reply) -> dict | None:
+    return (reply.body or {}).get("error") if isinstance(reply.body, dict) else None
+
+
+def rpc_result(reply: Reply) -> dict:
+    return ((reply.body or {}).get("result") or {}) if isinstance(reply.body, dict) else {}
+
+
+def tool_list(fetch) -> tuple[list[str], str, list[Reply]]:
+    """Every page of one tools/list (`fetch(params)` sends one request): names, bodies joined, replies."""
+    names: list[str] = []
+    replies: list[Reply] = []
+    cursor = None
+    while len(replies) < 20:
+        reply = fetch({"cursor": cursor} if cursor else {})
+        replies.append(reply)
+        result = rpc_result(reply)
+        names += [tool.get("name") for tool in result.get("tools", [])]
+        cursor = result.get("nextCursor")
+        if not cursor:
+            break
+    return names, "\n".join(reply.text for reply in replies), replies
+
+
+def era_callers(server: MCPServer, token: str) -> dict:
+    """era -> send(method, params, name): a 2026-07-28 request, or a handshake-era one after initialize."""
+    session = handshake_initialize(server.url, token)[1]
+    return {
+        "2026-07-28": lambda method, params, name=None: modern_request(server.url, token, method, params, name),
+        "handshake": lambda method, params, name=None: handshake_request(server.url, token, session, method, params),
+    }
+
+
+def check_scoped_lists(run: Setup) -> None:
+    server = run.main
+    read, full = scope_tokens(run, server)
+    callers = {READ_SCOPE: era_callers(server, read), SCOPES: era_callers(server, full)}
+    for era in ("2026-07-28", "handshake"):
+        seen: dict[str, dict] = {}
+        for label, send in callers.items():
+            calls = [tool_list(lambda params, send=send[era]: send("tools/list", params)) for _ in range(3)]
+            replies = [reply for call in calls for reply in call[2]]
+            seen[label] = dict(names=calls[0][0], stable=len({call[1] for call in calls}) == 1,
+                               ok=all(reply.status == 200 for reply in replies), pages=len(calls[0][2]),
+                               cache={rpc_result(reply).get("cacheScope") for reply in replies})
+        hidden = set(seen[SCOPES]["names"]) - set(seen[READ_SCOPE]["names"])
+        extra = set(seen[READ_SCOPE]["names"]) - set(seen[SCOPES]["names"])
+        cache_ok = era != "2026-07-28" or all(entry["cache"] == {"private"} for entry in seen.values())
+        ok = (hidden == WRITE_TOOLS and not extra and cache_ok
+              and all(entry["ok"] and entry["stable"] for entry in seen.values()))
+        report(f"9a tools/list by scope, {era}", ok,
+               f"token '{READ_SCOPE}': {len(seen[READ_SCOPE]['names'])} tools, token '{SCOPES}': "
+               f"{len(seen[SCOPES]['names'])}; listed only with mcp:write: {sorted(hidden)}"
+               + (f", only without it: {sorted(extra)}" if extra else "")
+               + "; same bytes on 3 calls each: " + ", ".join(f"'{label}' {entry['stable']}" for label, entry in seen.items())
+               + ("; cacheScope " + ", ".join(f"'{label}': {sorted(map(str, entry['cache']))}" for label, entry in seen.items())
+                  if era == "2026-07-28" else ""))
+        if era == "2026-07-28":
+            full_names = seen[SCOPES]["names"]
+    by_key = tool_list(lambda params: modern_request(server.url, API_KEY, "tools/list", params))[0]
+    report("9a API_KEY caller is not limited by scopes", by_key == full_names and WRITE_TOOLS <= set(by_key),
+           f"Bearer <API_KEY> lists {len(by_key)} tools, the '{SCOPES}' token {len(full_names)}; "
+           f"same list: {by_key == full_names}")
+
+
+def check_scoped_call(run: Setup) -> None:
+    server = run.main
+    read, full = scope_tokens(run, server)
+    refused = {"file_path": "9b-refused.txt", "content": "refused"}
+    made_up = "no_such_tool_9b"
+    ok, figures = True, []
+    for era, send in era_callers(server, read).items():
+        hidden = send("tools/call", {"name": "write_text_file", "arguments": refused}, "write_text_file")
+        unknown = send("tools/call", {"name": made_up, "arguments": refused}, made_up)
+        hidden_error, unknown_error = rpc_error(hidden), rpc_error(unknown)
+        same = (hidden.status == unknown.status and hidden_error is not None and unknown_error is not None
+                and json.dumps(hidden_error, sort_keys=True)
+                == json.dumps(unknown_error, sort_keys=True).replace(made_up, "write_text_file"))
+        ok = ok and same and hidden_error.get("code") == -32602
+        figures.append(f"{era}: write_text_file -> HTTP {hidden.status} {json.dumps(hidden_error)}, {made_up} -> "
+                       f"HTTP {unknown.status} {json.dumps(unknown_error)}")
+    refused_file = os.path.exists(os.path.join(server.workspace, refused["file_path"]))
+    content = "written with mcp:write"
+    written = modern_request(server.url, full, "tools/call", {"name": "write_text_file", "arguments": {
+        "file_path": "9b-written.txt", "content": content}}, "write_text_file")
+    path = os.path.join(server.workspace, "9b-written.txt")
+    on_disk = open(path).read() if os.path.exists(path) else None
+    wrote = written.status == 200 and rpc_result(written).get("isError") is False and on_disk == content
+    report("9b write_text_file: unknown to an mcp:read token, writes with mcp:write", ok and wrote and not refused_file,
+           "token 'mcp:read': " + "; ".join(figures) + f"; {refused['file_path']} in the workspace: {refused_file}; "
+           f"token '{SCOPES}': HTTP {written.status}, isError {rpc_result(written).get('isError')}, file "
+           f"{'holds the content' if on_disk == content else repr(on_disk)}"
+           + ("" if wrote else f"; body {written.text[:300]}"))
+
+
+def check_scoped_rest(run: Setup) -> None:
+    server = run.main
+    read, full = scope_tokens(run, server)
+    base = server.local_origin
+    listed = {label: request("GET", f"{base}/api/v1/tools", headers=bearer(token))
+              for label, token in ((READ_SCOPE, read), (SCOPES, full))}
+    counts = {label: (reply.body or {}).get("count") for label, reply in listed.items()}
+    names = {label: {tool.get("name") for tool in (reply.body or {}).get("tools", [])} for label, reply in listed.items()}
+    over_rpc = set(tool_list(lambda params: modern_request(server.url, read, "tools/list", params))[0])
+    headers = dict(bearer(read), **{"Content-Type": "application/json"})
+    body = {"file_path": "9c-refused.txt", "content": "refused"}
+    hidden = request("POST", f"{base}/api/v1/tools/write_text_file", body, headers)
+    unknown = request("POST", f"{base}/api/v1/tools/no_such_tool_9c", body, headers)
+    refused_file = os.path.exists(os.path.join(server.workspace, body["file_path"]))
+    difference = (counts[SCOPES] - counts[READ_SCOPE]) if None not in counts.values() else None
+    ok = (all(reply.status == 200 for reply in listed.values()) and difference == len(WRITE_TOOLS)
+          and names[SCOPES] - names[READ_SCOPE] == WRITE_TOOLS and names[READ_SCOPE] == over_rpc
+          and hidden.status == 404 and hidden.text == unknown.text and unknown.status == 404 and not refused_file)
+    report("9c REST by scope", ok,
+           f"GET /api/v1/tools: count {counts[READ_SCOPE]} for '{READ_SCOPE}', {counts[SCOPES]} for '{SCOPES}' "
+           f"(difference {difference}: {sorted(names[SCOPES] - names[READ_SCOPE])}); same names as tools/list: "
+           f"{names[READ_SCOPE] == over_rpc}; POST /api/v1/tools/write_text_file with '{READ_SCOPE}' -> {hidden.status} "
+           f"{hidden.text[:100]}, a made-up tool -> {unknown.status} {unknown.text[:100]}; file written: {refused_file}")
+
+
+def check_scope_challenge(run: Setup) -> None:
+    server = run.challenge
+    read, full = scope_tokens(run, server)
+    expected = {"resource_metadata": f"{server.public_url}/.well-known/oauth-protected-resource/mcp",
+                "scope": f"{READ_SCOPE} mcp:write", "error": "insufficient_scope",
+                "error_description": "more scopes are needed"}
+    refused = {"file_path": "9d-refused.txt", "content": "refused"}
+    for era, send in era_callers(server, read).items():
+        reply = send("tools/call", {"name": "write_text_file", "arguments": refused}, "write_text_file")
+        body = reply.body if isinstance(reply.body, dict) else {}
+        ok = (reply.status == 403 and challenge(reply) == expected and rpc_error(reply) is not None
+              and body.get("jsonrpc") == "2.0" and body.get("id") == 1)
+        report(f"9d scope challenge (OAUTH_INSUFFICIENT_SCOPE=challenge), {era}", ok,
+               f"write_text_file with an '{READ_SCOPE}' token -> HTTP {reply.status}, WWW-Authenticate: "
+               f"{reply.headers.get('www-authenticate')}; body {reply.text[:200]}")
+    made_up = modern_request(server.url, read, "tools/call", {"name": "no_such_tool_9d", "arguments": refused},
+                             "no_such_tool_9d")
+    # the same request to the main server (OAUTH_INSUFFICIENT_SCOPE left at unknown)
+    plain = modern_request(run.main.url, scope_tokens(run, run.main)[0], "tools/call",
+                           {"name": "no_such_tool_9d", "arguments": refused}, "no_such_tool_9d")
+    listed = set(tool_list(lambda params: modern_request(server.url, read, "tools/list", params))[0])
+    rest = request("POST", f"{server.local_origin}/api/v1/tools/write_text_file", refused,
+                   dict(bearer(read), **{"Content-Type": "application/json"}))
+    content = "written after asking for mcp:write"
+    written = modern_request(server.url, full, "tools/call", {"name": "write_text_file", "arguments": {
+        "file_path": "9d-written.txt", "content": content}}, "write_text_file")
+    path = os.path.join(server.workspace, "9d-written.txt")
+    on_disk = open(path).read() if os.path.exists(path) else None
+    refused_file = os.path.exists(os.path.join(server.workspace, refused["file_path"]))
+    ok = (made_up.status == plain.status and rpc_error(plain) is not None and rpc_error(made_up) == rpc_error(plain)
+          and "www-authenticate" not in made_up.headers and listed and not listed & WRITE_TOOLS
+          and written.status == 200 and on_disk == content and not refused_file
+          and rest.status == 403 and challenge(rest) == expected)
+    report("9d challenge server otherwise: made-up names unknown, lists still filtered, mcp:write writes", ok,
+           f"no_such_tool_9d with '{READ_SCOPE}' -> HTTP {made_up.status} {json.dumps(rpc_error(made_up))} (as on the "
+           f"main server: {made_up.status == plain.status and rpc_error(made_up) == rpc_error(plain)}); "
+           f"tools/list for '{READ_SCOPE}' shows write tools: {sorted(listed & WRITE_TOOLS)}; write_text_file with "
+           f"'{SCOPES}' -> HTTP {written.status}, file {'written' if on_disk == content else repr(on_disk)}; "
+           f"refused file written: {refused_file}; REST POST /api/v1/tools/write_text_file with '{READ_SCOPE}' -> "
+           f"{rest.status}, WWW-Authenticate: {rest.headers.get('www-authenticate')}")
+
+
+def check_introspection(run: Setup) -> None:
+    """10: a revoked token is refused through introspection (RFC 7662) while its JWT still verifies."""
+    server, auth = run.introspecting, run.auth
+    token = auth.client_token(server.resource)
+    before = modern_add(server.url, token, 1, 2)
+    service = auth.http.post(auth.env["OAUTH_AS_TOKEN"], auth=(auth.env["OAUTH_AS_CLIENT_ID"],
+                             auth.env["OAUTH_AS_CLIENT_SECRET"]),
+                             data={"grant_type": "client_credentials", "scope": "mcp:introspect"})
+    revoked = auth.http.post(auth.env["OAUTH_AS_REVOKE"], headers=bearer(service.json()["access_token"]),
+                             data={"token": token, "token_type_hint": "access_token"})
+    time.sleep(1.3)  # OAUTH_INTROSPECTION_CACHE=1: the remembered "active" answer ages out
+    index = len(server.log_lines)
+    after = modern_add(server.url, token, 1, 2)
+    reasons = server.refusals_since(index)
+    opaque = modern_add(server.url, "an-opaque-token-nobody-issued", 1, 2)
+    ok = (before.status == 200 and revoked.status_code == 200 and after.status == 401
+          and challenge(after).get("error") == "invalid_token" and any("inactive" in r for r in reasons)
+          and opaque.status == 401)
+    report("10 introspection: a revoked token is refused at once (OAUTH_INTROSPECT=always)", ok,
+           f"before revocation -> HTTP {before.status}; revoke -> {revoked.status_code}; after -> HTTP {after.status}, "
+           f"WWW-Authenticate: {after.headers.get('www-authenticate')}; logged reasons: {reasons}; "
+           f"an opaque token nobody issued -> HTTP {opaque.status}")
+
+
+async def sdk_tool_names(client) -> list[str]:
+    names: list[str] = []
+    cursor = None
+    for _ in range(20):
+        page = await client.list_tools(cursor=cursor)
+        names += [tool.name for tool in page.tools]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    return names
+
+
+def check_sdk_scopes(run: Setup) -> None:
+    """The official client asks for the scopes the 401 names (it overwrites client_metadata.scope
+    with them: the MCP scope-selection order), so what it may do is narrowed where a person would
+    narrow it: on the consent page. The user here agrees to `mcp:read` only, or to everything."""
+    server = run.main
+    for consent in (READ_SCOPE, None):
+        started = time.monotonic()
+        label = f"9e official client, user consents to {consent!r} only" if consent else             "9e official client, user consents to everything asked"
+        try:
+            flow = asyncio.run(sdk_flow(server.url, run.auth, "2026-07-28", consent=[consent], act=sdk_tool_names))
+        except Exception as error:
+            report(label, False, f"error: {error!r}")
+            continue
+        names = set(flow["acted"])
+        granted = set(str(flow["claims"].get("scope", "")).split())
+        if consent:
+            ok = granted == {READ_SCOPE} and bool(names) and not names & WRITE_TOOLS
+        else:
+            ok = granted == set(SCOPES.split()) and WRITE_TOOLS <= names
+        report(label, ok, f"asked for {flow['asked']}, token scope {flow['claims'].get('scope')!r}; list_tools(): "
+               f"{len(names)} tools, write_text_file listed: {'write_text_file' in names}, write tools listed: "
+               f"{sorted(names & WRITE_TOOLS)} (protocol {flow['protocol']}, {time.monotonic() - started:.1f} s)")
+
+
+def check_sdk_step_up(run: Setup) -> None:
+    server = run.challenge
+    content = "written after the official client's step-up"
+    file_path = "9f-step-up.txt"
+
+    async def write(client) -> dict:
+        # a request with the first token first: the client steps up on a 403 to a request that
+        # went out with a token, not on the retry that follows its first authorization
+        listed = await sdk_tool_names(client)
+        result = await client.call_tool("write_text_file", {"file_path": file_path, "content": content})
+        return {"listed": listed, "is_error": bool(result.is_error)}
+
+    started = time.monotonic()
+    flow = asyncio.run(sdk_flow(server.url, run.auth, "2026-07-28", consent=[READ_SCOPE, None], act=write))
+    path = os.path.join(server.workspace, file_path)
+    on_disk = open(path).read() if os.path.exists(path) else None
+    bearer_posts = [line for line in flow["seen"] if line.startswith("POST /mcp (Bearer)")]
+    forbidden = [index for index, line in enumerate(flow["seen"]) if line == "POST /mcp (Bearer) -> 403"]
+    retried = bool(forbidden) and "POST /mcp (Bearer) -> 200" in flow["seen"][forbidden[0]:]
+    granted = set(str(flow["claims"].get("scope", "")).split())
+    listed_first = set(flow["acted"]["listed"])
+    ok = (len(flow["asked"]) == 2 and "mcp:write" in flow["asked"][1].split() and retried
+          and granted == set(SCOPES.split()) and not flow["acted"]["is_error"] and on_disk == content
+          and bool(listed_first) and not listed_first & WRITE_TOOLS)
+    report("9f official client step-up on the challenge server", ok,
+           f"authorizations asked for {flow['asked']} (user agreed to '{READ_SCOPE}', then to everything); "
+           f"list_tools() before: {len(listed_first)} tools, write tools {sorted(listed_first & WRITE_TOOLS)}; "
+           f"POSTs with a token: {[line.split('-> ')[1] for line in bearer_posts]}; final token scope "
+           f"{flow['claims'].get('scope')!r}; write_text_file isError {flow['acted']['is_error']}, file "
+           f"{'written' if on_disk == content else repr(on_disk)} ({time.monotonic() - started:.1f} s)")
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 def main() -> None:
@@ -850,10 +1168,13 @@ def main() -> None:
     try:
         run.start()
         print(f"setup: Glewlwyd {run.auth.issuer} (+ 2-second tokens at {run.short.issuer}), "
-              f"6 servers started in {time.monotonic() - began:.1f} s", flush=True)
+              f"{len(run.cleanup) - 2} servers started in {time.monotonic() - began:.1f} s", flush=True)
         steps = [
             ("1", check_metadata), ("2", check_calls), ("3", check_rejections), ("5", check_sessions),
             ("6", check_sdk_direct), ("6 nginx", check_sdk_nginx), ("7a", check_workers_load), ("8", check_production),
+            ("9a", check_scoped_lists), ("9b", check_scoped_call), ("9c", check_scoped_rest),
+            ("9d", check_scope_challenge), ("9e", check_sdk_scopes), ("9f", check_sdk_step_up),
+            ("10", check_introspection),
         ]
         for name, check in steps:
             attempt(name, lambda: check(run))
