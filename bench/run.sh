@@ -10,6 +10,7 @@
 #   ONLY=production,tuned-no-access-log bench/run.sh     # some configurations (see bench/bench.py)
 #   ONLY=peers WORKLOADS=call_add bench/run.sh    # only the Python peers, one workload
 #   SWEEP=1 bench/run.sh                          # the topology sweep (workers x event loops)
+#   DOC=1 ONLY=production-oauth WORKLOADS=list_tools_2026 REPS=5 bench/run.sh   # OAuth on vs off
 #   CALLGRIND=1 bench/run.sh                      # also instructions per request (bench/callgrind.py)
 #   BASELINE=old/mcp-server BASELINE_LABEL=abc123 ONLY=production bench/run.sh   # before/after a change
 #   ONLY=production-oauth WORKLOADS=list_tools_2026 bench/run.sh   # tools/list with OAuth on vs off (opt-in rows)
@@ -99,6 +100,8 @@ if [[ -n ${CALLGRIND:-} ]]; then
 fi
 if [[ $DOC == 1 && -n ${SWEEP:-} ]]; then
   report+=(--doc "$ROOT/docs/PERFORMANCE.md" --section sweep --chart "$ROOT/docs/bench-sweep.svg")
+elif [[ $DOC == 1 && ${ONLY:-} == production-oauth ]]; then
+  report+=(--doc "$ROOT/docs/PERFORMANCE.md" --section oauth --chart "$ROOT/docs/bench-oauth.svg")
 elif [[ $DOC == 1 ]]; then
   report+=(--doc "$ROOT/docs/PERFORMANCE.md" --chart "$ROOT/docs/bench-chart.svg" --readme "$ROOT/README.md")
 else
