@@ -161,16 +161,19 @@ def peers_lines(summary) -> list[str]:
     return lines
 
 
-def chart(summary, path: str) -> None:
+def chart(summary, path: str) -> bool:
+    """Draws req/s and p99 of the tools/call rows (else of every row) against the ceiling; False
+    when there is nothing to draw."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     entries = [e for e in summary.values() if e["workload"] in ("call_add_2026", "call_add")
-               and not (e["kind"] == "swift" and e["workload"] == "call_add")]
+               and not (e["kind"] == "swift" and e["workload"] == "call_add")] or list(summary.values())
     if not entries:
-        return
+        return False
+    workloads = sorted({e["workload"] for e in entries})
     names = ["ceiling (Hummingbird, fixed body)"]
     rps = [median([e["ceiling"] for e in entries if e["ceiling"]])]
     p99 = [median([e["ceiling_p99"] for e in entries if e["ceiling_p99"]])]
@@ -185,7 +188,8 @@ def chart(summary, path: str) -> None:
     figure, (left, right) = plt.subplots(1, 2, figsize=(13, 0.55 * len(names) + 1.8), sharey=True)
     positions = range(len(names))
     left.barh(positions, rps, color=colours)
-    left.set_xlabel("requests per second (median), tools/call add")
+    left.set_xlabel("requests per second (median), " + (
+        "tools/call add" if set(workloads) <= {"call_add_2026", "call_add"} else ", ".join(workloads)))
     left.set_yticks(list(positions), names, fontsize=8)
     left.invert_yaxis()
     for position, value in zip(positions, rps):
@@ -202,6 +206,7 @@ def chart(summary, path: str) -> None:
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)
+    return True
 
 
 def replace_section(path: str, name: str, text: str) -> None:
@@ -252,8 +257,7 @@ def main() -> None:
     lines = []
     if args.context:
         lines += [args.context, ""]
-    if args.chart:
-        chart(summary, args.chart)
+    if args.chart and chart(summary, args.chart):
         relative = os.path.relpath(args.chart, os.path.dirname(args.doc) if args.doc else ".")
         lines += [f"![req/s and p99 per configuration]({relative})", ""]
     lines += table(summary)
@@ -269,7 +273,8 @@ def main() -> None:
     print(text)
     if args.doc:
         replace_section(args.doc, args.section, text)
-        print(f"\nwrote {args.doc}" + (f" and {args.chart}" if args.chart else ""), file=sys.stderr)
+        drawn = args.chart and os.path.exists(args.chart)
+        print(f"\nwrote {args.doc}" + (f" and {args.chart}" if drawn else ""), file=sys.stderr)
     if args.readme:
         write_headline(args.readme, summary, args.chart, args.context)
     if args.strict:
