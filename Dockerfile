@@ -36,14 +36,15 @@ FROM debian:bookworm-slim AS runtime
 
 # The libraries ldd lists for the static binary, named so a slimmer base cannot drop them
 # unnoticed (libstdc++6 and libgcc-s1 are in bookworm-slim already; libsqlite3-0, the task
-# store's SQLite, adds about 1.5 MB). ca-certificates: the trust roots for the server's only
+# store's SQLite, adds about 1.5 MB; zlib1g, async-http-client's decompression, is in the base
+# already). ca-certificates: the trust roots for the server's only
 # outgoing TLS connections (the OAuth issuer's metadata and keys, PostgreSQL with sslmode).
 # No tini: the server reaps children as PID 1.
 # Fixed uid/gid 10001 so Kubernetes runAsUser/fsGroup and volume ownership can name them.
 # hadolint ignore=DL3008
 RUN set -eux; \
     apt-get update; \
-    apt-get install -y --no-install-recommends libstdc++6 libgcc-s1 libsqlite3-0 ca-certificates; \
+    apt-get install -y --no-install-recommends libstdc++6 libgcc-s1 libsqlite3-0 zlib1g ca-certificates; \
     rm -rf /var/lib/apt/lists/*; \
     groupadd --system --gid 10001 mcp; \
     useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin mcp; \
