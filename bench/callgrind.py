@@ -22,6 +22,11 @@ Systems:
   single-no-access-log, single-no-metrics, single-bare
               the same without the access log, without metrics, without either (and at
               LOG_LEVEL=warning): what each costs is the difference to `single`
+  single-oauth, single-oauth-read
+              `single` with OAuth on (OAUTH_ISSUER = a Glewlwyd started with Tests/OAuth/start.sh,
+              as bench.py's production-oauth rows do) and a token on every request, scope
+              `mcp:read mcp:write` (the same tools listed as `single`) or `mcp:read`: what a
+              token costs per request is the difference to `single`. Needs the OAuth trait.
   ceiling     the Hummingbird ceiling (fixed body)
 """
 
@@ -55,6 +60,13 @@ SYSTEMS = {
     "production": dict(env={"ENVIRONMENT": "production", "WORKERS": "1", "WORKER_TIMEOUT": "600",
                             "MAX_REQUESTS": "0"}, children=True),
 }
+# OAuth systems: `single` plus an issuer and a token of these scopes on every request.
+OAUTH_SYSTEMS = {"single-oauth": "mcp:read mcp:write", "single-oauth-read": "mcp:read"}
+for _name in OAUTH_SYSTEMS:
+    SYSTEMS[_name] = dict(SYSTEMS["single"], oauth=True)
+# The resource the tokens are minted for; the server says it is this URL (PUBLIC_URL) whatever
+# port it listens on, so one token serves every run.
+OAUTH_PUBLIC_URL = "http://127.0.0.1:9"
 
 
 def free_port() -> int:
@@ -126,8 +138,10 @@ def run_once(command: list[str], env: dict, children: bool, port: int, workload:
     return total
 
 
-def measure(system: str, args, workload_name: str) -> float:
-    workload = WORKLOADS["ceiling" if system == "ceiling" else workload_name]
+def measure(system: str, args, workload_name: str, oauth: dict | None = None) -> float:
+    workload = dict(WORKLOADS["ceiling" if system == "ceiling" else workload_name])
+    if system in OAUTH_SYSTEMS:
+        workload["headers"] += f"\nAuthorization: Bearer {oauth['tokens'][system]}"
     totals = []
     for count in (args.low, args.high):
         port = free_port()
@@ -138,6 +152,8 @@ def measure(system: str, args, workload_name: str) -> float:
         else:
             workspace = tempfile.mkdtemp(prefix="callgrind-workspace-")
             env.update(SYSTEMS[system]["env"], HOST="127.0.0.1", PORT=str(port), WORKSPACE_DIR=workspace)
+            if system in OAUTH_SYSTEMS:
+                env.update(OAUTH_ISSUER=oauth["issuer"], PUBLIC_URL=OAUTH_PUBLIC_URL)
             command, children, ready = [args.server, "serve", "--env-file", "/dev/null"], SYSTEMS[system][
                 "children"], "/ready"
         started = time.monotonic()
@@ -162,15 +178,20 @@ def main() -> None:
     if not shutil.which("valgrind"):
         sys.exit("valgrind is missing: apt-get install valgrind")
     rows = []
-    for system in args.systems.split(","):
-        if system == "ceiling" and not args.ceiling:
-            continue
-        for workload in args.workloads.split(",") if system != "ceiling" else ["ceiling"]:
-            per_request = measure(system, args, workload)
-            name = system if system == "ceiling" else f"mcp-server {system}" + (f" ({args.label})" if args.label else "")
-            rows.append(dict(system=name, workload=workload, per_request=per_request, low=args.low, high=args.high,
-                             date=time.strftime("%Y-%m-%d", time.gmtime())))
-            print(f"{name} {workload}: {per_request:,.0f} instructions per request", flush=True)
+    systems = args.systems.split(",")
+    oauth, authorization_server = None, None
+    if any(system in OAUTH_SYSTEMS for system in systems):
+        from bench import AuthorizationServer  # Glewlwyd through Tests/OAuth/start.sh
+
+        authorization_server = AuthorizationServer([OAUTH_PUBLIC_URL + "/mcp"])
+        authorization_server.start()
+        oauth = dict(issuer=authorization_server.issuer, tokens={
+            system: authorization_server.token(OAUTH_PUBLIC_URL + "/mcp", scope) for system, scope in OAUTH_SYSTEMS.items()})
+    try:
+        measure_all(args, systems, rows, oauth)
+    finally:
+        if authorization_server:
+            authorization_server.stop()
     if args.json:
         previous = {}
         if os.path.exists(args.json):
@@ -183,6 +204,18 @@ def main() -> None:
             json.dump(dict(low=args.low, high=args.high, rows=rows), handle, indent=1)
     if args.doc:
         write_doc(args.doc, rows, args)
+
+
+def measure_all(args, systems: list[str], rows: list[dict], oauth: dict | None) -> None:
+    for system in systems:
+        if system == "ceiling" and not args.ceiling:
+            continue
+        for workload in args.workloads.split(",") if system != "ceiling" else ["ceiling"]:
+            per_request = measure(system, args, workload, oauth)
+            name = system if system == "ceiling" else f"mcp-server {system}" + (f" ({args.label})" if args.label else "")
+            rows.append(dict(system=name, workload=workload, per_request=per_request, low=args.low, high=args.high,
+                             date=time.strftime("%Y-%m-%d", time.gmtime())))
+            print(f"{name} {workload}: {per_request:,.0f} instructions per request", flush=True)
 
 
 def write_doc(path: str, rows: list[dict], args) -> None:

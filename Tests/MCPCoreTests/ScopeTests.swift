@@ -118,4 +118,17 @@ struct ScopeTests {
         }
         #expect(fresh.scopeViewCounts?.built == 1)
     }
+
+    @Test func scopeSetsRememberedWithTheirViewAreBounded() async throws {
+        let server = try server { $0.maxScopeViews = 2 }
+        for index in 0..<40 {
+            _ = try await toolNames(client(server, scopes: ["notes:write", "other-\(index)"]))
+        }
+        let counts = try #require(server.scopeViewCounts)
+        #expect(counts.grants <= 8, "at most four times the views kept")
+        #expect(counts.built == 1, "every one of those sets shares one view")
+        // A set seen before still gets its own view, not another's.
+        #expect(try await toolNames(client(server, scopes: ["notes:write", "notes:admin"])).contains("purge_notes"))
+        #expect(try await !toolNames(client(server, scopes: ["notes:write", "other-39"])).contains("purge_notes"))
+    }
 }

@@ -62,8 +62,9 @@ public final class MCPServer: Sendable {
     /// limited by scopes, or no declaration needs one).
     func view(for caller: Principal) -> CatalogueView { catalogue.withLock { $0 }.view(for: caller) }
 
-    /// Scope views kept now and built since start; nil when no declaration needs a scope.
-    public var scopeViewCounts: (kept: Int, built: Int)? { catalogue.withLock { $0 }.scoped?.counts }
+    /// Scope views kept now and built since start, and the callers' scope sets remembered with
+    /// their view; nil when no declaration needs a scope.
+    public var scopeViewCounts: (kept: Int, built: Int, grants: Int)? { catalogue.withLock { $0 }.scoped?.counts }
 
     /// The scopes `caller` lacks to use the shown declaration `key`; empty when it may use it,
     /// or when nothing by that name is shown.

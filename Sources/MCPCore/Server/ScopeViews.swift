@@ -18,7 +18,18 @@ final class ScopeViews: Sendable {
     let scopesInUse: Set<String>
     let capacity: Int
     private let build: @Sendable (Set<DeclarationKey>) -> CatalogueView
-    private let views = Mutex<(byKey: [String: CatalogueView], order: [String], built: Int)>(([:], [], 0))
+    private let views = Mutex(Views())
+
+    private struct Views {
+        /// The views kept, by the scopes that matter to them (sorted, space-separated).
+        var byKey: [String: CatalogueView] = [:]
+        /// `byKey`'s keys, oldest first.
+        var order: [String] = []
+        /// The key of each scope set callers presented lately, so a caller seen before costs one
+        /// lookup of its set; cleared when it holds `4 × capacity` sets.
+        var keyOfGrant: [Set<String>: String] = [:]
+        var built = 0
+    }
 
     /// Nil when no declaration of `registry` needs a scope: every caller sees everything.
     init?(
@@ -43,9 +54,14 @@ final class ScopeViews: Sendable {
 
     /// The view for a caller granted `scopes`.
     func view(granting scopes: Set<String>) -> CatalogueView {
+        let seen = views.withLock { views in views.keyOfGrant[scopes].flatMap { views.byKey[$0] } }
+        if let seen { return seen }
         let relevant = scopes.intersection(scopesInUse).sorted()
         let key = relevant.joined(separator: " ")
-        if let view = views.withLock({ $0.byKey[key] }) { return view }
+        if let view = views.withLock({ $0.byKey[key] }) {
+            remember(key, for: scopes)
+            return view
+        }
         let granted = Set(relevant)
         let hidden = Set(gated.filter { !$0.scopes.allSatisfy(granted.contains) }.map(\.key))
         let view = build(hidden)
@@ -58,11 +74,22 @@ final class ScopeViews: Sendable {
             views.order.append(key)
             views.built += 1
         }
+        remember(key, for: scopes)
         return view
     }
 
-    /// Views kept right now, and views built since start (for tests of the bound).
-    var counts: (kept: Int, built: Int) { views.withLock { ($0.byKey.count, $0.built) } }
+    private func remember(_ key: String, for scopes: Set<String>) {
+        views.withLock { views in
+            if views.keyOfGrant.count >= 4 * capacity { views.keyOfGrant.removeAll(keepingCapacity: true) }
+            views.keyOfGrant[scopes] = key
+        }
+    }
+
+    /// Views kept right now, views built since start, and the scope sets remembered with their
+    /// view (for tests of the bounds).
+    var counts: (kept: Int, built: Int, grants: Int) {
+        views.withLock { ($0.byKey.count, $0.built, $0.keyOfGrant.count) }
+    }
 
     /// The scopes the declaration `key` needs; empty when it needs none.
     func scopes(of key: DeclarationKey) -> [String] {
