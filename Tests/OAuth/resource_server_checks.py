@@ -14,7 +14,10 @@ What it proves, one line per check (PASS/FAIL with figures):
  3  refused with 401 + error="invalid_token": a malformed token, a token for another resource,
     one signed by a key the authorization server does not have (new kid, and the AS's kid),
     `alg: none`, HS256 keyed with the AS's public key, a tampered payload, an expired token
-    (from a second Glewlwyd with 2-second tokens and a server with OAUTH_CLOCK_SKEW=0);
+    (from a second Glewlwyd with 2-second tokens and a server with OAUTH_CLOCK_SKEW=0), and,
+    signed with the AS's own private key from its state folder (Glewlwyd never issues these),
+    a token not yet valid (`nbf` in an hour) and one naming another issuer — the same token
+    re-signed unchanged is accepted first;
     403 + error="insufficient_scope" for a token without a required scope;
  4  after rotate-key.sh, a token signed with the new key validates without a restart, and one
     minted before the rotation still does; 16 concurrent requests with the new kid reaching a
@@ -264,6 +267,18 @@ def forge_rs256(genuine: str, kid: str) -> str:
     """The genuine claims, RS256-signed with a key made here, naming `kid`."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return jwt.encode(jwt_part(genuine, 1), key, algorithm="RS256", headers={"kid": kid, "typ": "at+jwt"})
+
+
+def resign_with_issuer_key(genuine: str, state: str, **changes) -> str:
+    """The genuine token's header and claims with `changes`, signed again with the authorization
+    server's own private key (from its state folder, which our scripts wrote): a token the AS
+    could have issued, for the claims Glewlwyd never puts in one (a future `nbf`, another `iss`)."""
+    header = jwt_part(genuine, 0)
+    with open(os.path.join(state, "keys.jwks")) as handle:
+        key = next(k for k in json.load(handle)["keys"] if k.get("kid") == header["kid"])
+    private = RSAAlgorithm.from_jwk(json.dumps(key))
+    claims = dict(jwt_part(genuine, 1), **changes)
+    return jwt.encode(claims, private, algorithm=header["alg"], headers={k: v for k, v in header.items() if k != "alg"})
 
 
 def tamper(genuine: str) -> str:
@@ -607,6 +622,15 @@ def check_rejections(run: Setup) -> None:
     expect_invalid_token(server, "HS256 keyed with the AS's public key (PEM)",
                          forge_hs256_with_public_key(genuine, run.auth.jwks()))
     expect_invalid_token(server, "tampered payload (scope widened, signature kept)", tamper(genuine))
+    # Signed with the AS's own key: first the claims unchanged (accepted, so the signing is
+    # genuine), then the two claims Glewlwyd will not put in a token for us.
+    same = modern_add(server.url, resign_with_issuer_key(genuine, run.auth.state), 1, 2)
+    report("3 control: the genuine claims signed again with the AS's own key are accepted", same.status == 200,
+           f"HTTP {same.status}")
+    expect_invalid_token(server, "not yet valid (nbf in an hour, signed with the AS's key)",
+                         resign_with_issuer_key(genuine, run.auth.state, nbf=int(time.time()) + 3600))
+    expect_invalid_token(server, "wrong issuer (iss of another server, signed with the AS's key)",
+                         resign_with_issuer_key(genuine, run.auth.state, iss="http://127.0.0.1:9/other-issuer"))
 
     expiry = jwt_part(short_token, 1)["exp"]
     time.sleep(max(0.0, expiry + 1.2 - time.time()))
