@@ -60,10 +60,9 @@ SYSTEMS = {
     "production": dict(env={"ENVIRONMENT": "production", "WORKERS": "1", "WORKER_TIMEOUT": "600",
                             "MAX_REQUESTS": "0"}, children=True),
 }
-# OAuth systems: `single` plus an issuer and a token of these scopes on every request.
+# OAuth systems: `single` plus an issuer and a token of these scopes on every request (measure()).
 OAUTH_SYSTEMS = {"single-oauth": "mcp:read mcp:write", "single-oauth-read": "mcp:read"}
-for _name in OAUTH_SYSTEMS:
-    SYSTEMS[_name] = dict(SYSTEMS["single"], oauth=True)
+SYSTEMS.update({name: SYSTEMS["single"] for name in OAUTH_SYSTEMS})
 # The resource the tokens are minted for; the server says it is this URL (PUBLIC_URL) whatever
 # port it listens on, so one token serves every run.
 OAUTH_PUBLIC_URL = "http://127.0.0.1:9"
