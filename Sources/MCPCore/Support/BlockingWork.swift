@@ -25,6 +25,13 @@ import Synchronization
 /// `inlineLimit` at once (half the CPUs): a misprediction can hold those pool threads for one
 /// call, never all of them.
 ///
+/// The pool has two sets of threads under the one `threads` limit: a call predicted cheap that
+/// found no inline place runs on a thread of normal priority (it is request work, and under
+/// load a low-priority thread would make it wait behind the event loops: p99 of `add` doubled);
+/// every other call runs on a thread at nice 10, so heavy work uses idle CPU and never outruns
+/// the threads that answer requests and carry the heartbeat. A thread lowers its own priority
+/// once; an unprivileged process cannot raise it again, hence two sets rather than one.
+///
 /// ```swift
 /// let count = try await BlockingWork.run { expensiveCount(of: text) }
 /// ```
@@ -42,39 +49,55 @@ public final class BlockingWork: Sendable {
     public let slowCallNanoseconds: UInt64
     private let inlineRunning = Atomic<Int>(0)
     private let state = Mutex(State())
-    /// Counts jobs handed to the pool's threads and not yet taken by one.
-    private let wake = DispatchSemaphore(value: 0)
+    /// Per priority: counts jobs handed to that set of threads and not yet taken by one.
+    private let wakes = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
     private let threadsStarted = Atomic<Bool>(false)
 
     /// A queued call: runs its work and returns what resumes its caller (called once the
     /// thread's place is handed on, so a caller never finds its own place still taken).
     typealias Job = @Sendable () -> (@Sendable () -> Void)
 
+    /// Which set of threads runs a job.
+    enum Priority: Int, Sendable {
+        /// Request work predicted cheap: threads of normal priority.
+        case normal = 0
+        /// Everything else: threads at ``WorkerThread/niceness``.
+        case low = 1
+    }
+
+    private struct Queued {
+        let job: Job
+        let heavy: Bool
+        let priority: Priority
+    }
+
     private struct State {
+        /// Jobs holding one of the `threads` places, whichever set runs them.
         var running = 0
-        /// Jobs given a place (``running``) that a thread has not picked up yet.
-        var ready: [Job] = []
-        var waiting: [(job: Job, heavy: Bool)] = []
+        /// Per priority: jobs given a place (``running``) that a thread has not picked up yet.
+        var ready: [[Job]] = [[], []]
+        var waiting: [Queued] = []
         var head = 0
         var waitingHeavy = 0
 
         var waitingCount: Int { waiting.count - head }
 
-        mutating func popFirst() -> Job? {
+        mutating func popFirst() -> Queued? {
             guard head < waiting.count else { return nil }
-            let (job, heavy) = waiting[head]
+            let queued = waiting[head]
             head += 1
-            if heavy { waitingHeavy -= 1 }
+            if queued.heavy { waitingHeavy -= 1 }
             if head > 64 && head * 2 > waiting.count {
                 waiting.removeFirst(head)
                 head = 0
             }
-            return job
+            return queued
         }
     }
 
     /// - Parameters:
-    ///   - threads: items that run at once (at least 1).
+    ///   - threads: items that run at once (at least 1); each set of threads has this many, started
+    ///     on first use.
     ///   - queueLimit: heavy items (arguments over 16 KiB) that may wait for a thread; more are
     ///     refused with ``Busy``. Light items hold little while they wait: up to 16 times as many
     ///     of them (at least 256) may wait.
@@ -109,11 +132,11 @@ public final class BlockingWork: Sendable {
     public func run<T: Sendable>(
         cancellation: CancellationFlag? = nil, timeout: Duration? = nil, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        try await run(heavy: true, stats: nil, cancellation: cancellation, timeout: timeout, work)
+        try await run(heavy: true, priority: .low, stats: nil, cancellation: cancellation, timeout: timeout, work)
     }
 
     func run<T: Sendable>(
-        heavy: Bool, stats: CallStats?, cancellation: CancellationFlag?, timeout: Duration?,
+        heavy: Bool, priority: Priority, stats: CallStats?, cancellation: CancellationFlag?, timeout: Duration?,
         _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
         let flag = cancellation ?? CancellationFlag()
@@ -135,7 +158,9 @@ public final class BlockingWork: Sendable {
                         ? .failure(CancellationError()) : self.measured(stats) { Result { try work() } }
                     return { call.finish(outcome) }
                 }
-                if !self.submit(job, heavy: heavy) { call.finish(.failure(Busy())) }
+                if !self.submit(Queued(job: job, heavy: heavy, priority: priority)) {
+                    call.finish(.failure(Busy()))
+                }
             }
         } onCancel: {
             flag.cancel()
@@ -144,15 +169,18 @@ public final class BlockingWork: Sendable {
     }
 
     /// Runs a synchronous function for the server: inline when it is predicted cheap (`small`
-    /// arguments, `stats` not slow lately) and an inline place is free, else like
-    /// ``run(cancellation:timeout:_:)``. Either way the duration goes into `stats`, and the
+    /// arguments, `stats` not slow lately) and an inline place is free, else on the threads like
+    /// ``run(cancellation:timeout:_:)`` — of normal priority when predicted cheap. Either way the duration goes into `stats`, and the
     /// timeout sets `cancellation` (an inline call cannot be abandoned, only told to stop).
     func perform<T: Sendable>(
         stats: CallStats, small: Bool, cancellation: CancellationFlag, timeout: Duration?,
         _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        guard small, !stats.isSlow, takeInlinePlace() else {
-            return try await run(heavy: !small, stats: stats, cancellation: cancellation, timeout: timeout, work)
+        let cheap = small && !stats.isSlow
+        guard cheap, takeInlinePlace() else {
+            return try await run(
+                heavy: !small, priority: cheap ? .normal : .low, stats: stats, cancellation: cancellation,
+                timeout: timeout, work)
         }
         defer { inlineRunning.wrappingSubtract(1, ordering: .relaxed) }
         let timedOut = CancellationFlag()
@@ -196,75 +224,103 @@ public final class BlockingWork: Sendable {
         try await shared.run(work)
     }
 
-    /// Starts `job` now, queues it, or refuses it (false) when its queue is full.
-    private func submit(_ job: @escaping Job, heavy: Bool) -> Bool {
+    /// Starts `queued` now, queues it, or refuses it (false) when its queue is full.
+    private func submit(_ queued: Queued) -> Bool {
+        startThreads()
         let startNow = state.withLock { state -> Bool? in
             if state.running < threads {
                 state.running += 1
+                state.ready[queued.priority.rawValue].append(queued.job)
                 return true
             }
             let full =
-                heavy ? state.waitingHeavy >= queueLimit : state.waitingCount >= max(256, queueLimit * 16)
+                queued.heavy
+                ? state.waitingHeavy >= queueLimit : state.waitingCount >= max(256, queueLimit * 16)
             guard !full else { return nil }
-            state.waiting.append((job, heavy))
-            if heavy { state.waitingHeavy += 1 }
+            state.waiting.append(queued)
+            if queued.heavy { state.waitingHeavy += 1 }
             return false
         }
         guard let startNow else { return false }
-        if startNow { start(job) }
+        if startNow { wake(queued.priority) }
         return true
     }
 
-    /// Hands `job` (which has a place) to one of the pool's threads.
-    private func start(_ job: @escaping Job) {
-        if !threadsStarted.exchange(true, ordering: .acquiringAndReleasing) {
-            for _ in 0..<threads { WorkerThread.start(self) }
+    /// Wakes one thread of the set that runs `priority`'s jobs.
+    private func wake(_ priority: Priority) {
+        wakes[priority.rawValue].signal()
+    }
+
+    /// Starts both sets of threads, once, from a caller's thread: a new thread inherits its
+    /// creator's niceness, so one made by a low-priority thread could never run at normal priority.
+    private func startThreads() {
+        guard !threadsStarted.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for priority in [Priority.normal, .low] {
+            for _ in 0..<threads { WorkerThread.start(self, priority: priority) }
         }
-        state.withLock { $0.ready.append(job) }
-        wake.signal()
     }
 
     /// A pool thread: takes a job, then the jobs that waited, one after the other, in its place.
-    fileprivate func serve() {
+    /// A waiting job of the other priority gets the place and goes to a thread of its own set.
+    fileprivate func serve(_ priority: Priority) {
+        let own = priority.rawValue
         while true {
-            wake.wait()
-            var current = state.withLock { $0.ready.isEmpty ? nil : $0.ready.removeFirst() }
+            wakes[own].wait()
+            var current = state.withLock { $0.ready[own].isEmpty ? nil : $0.ready[own].removeFirst() }
             while let job = current {
                 let resume = job()
-                current = state.withLock { state -> Job? in
-                    if let next = state.popFirst() { return next }
-                    state.running -= 1
-                    return nil
+                let (next, handedTo) = state.withLock { state -> (Job?, Priority?) in
+                    guard let queued = state.popFirst() else {
+                        state.running -= 1
+                        return (nil, nil)
+                    }
+                    if queued.priority == priority { return (queued.job, nil) }
+                    state.ready[queued.priority.rawValue].append(queued.job)
+                    return (nil, queued.priority)
                 }
+                if let handedTo { wake(handedTo) }
+                current = next
                 resume()
             }
         }
     }
 }
 
-/// The pool's own threads (not Dispatch's, which Swift's concurrency pool and other work share):
-/// each lowers its own scheduling priority to nice 10, about a tenth of a normal thread's CPU
-/// share when both want the CPU, so heavy work uses idle CPU and the threads that answer
-/// requests and carry the heartbeat get the CPU first.
-private enum WorkerThread {
+/// The pool's own threads (not Dispatch's, which Swift's concurrency pool and other work share).
+/// A low-priority one lowers its own scheduling priority to nice 10, about a tenth of a normal
+/// thread's CPU share when both want the CPU, so heavy work uses idle CPU and the threads that
+/// answer requests and carry the heartbeat get the CPU first.
+enum WorkerThread {
     static let niceness: Int32 = 10
 
-    static func start(_ pool: BlockingWork) {
+    static func start(_ pool: BlockingWork, priority: BlockingWork.Priority) {
         #if canImport(Glibc) || canImport(Musl)
+            let context = Unmanaged.passRetained(Start(pool: pool, priority: priority)).toOpaque()
             var thread = pthread_t()
             let created = pthread_create(
                 &thread, nil,
                 { context in
-                    let pool = Unmanaged<BlockingWork>.fromOpaque(context!).takeRetainedValue()
+                    let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
                     // On Linux this sets the calling thread's niceness only.
                     #if canImport(Glibc)
-                        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, WorkerThread.niceness)
+                        if start.priority == .low {
+                            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, WorkerThread.niceness)
+                        }
                     #endif
-                    pool.serve()
+                    start.pool.serve(start.priority)
                     return nil
-                }, Unmanaged.passRetained(pool).toOpaque())
+                }, context)
             if created == 0 { pthread_detach(thread) }
         #endif
+    }
+
+    private final class Start {
+        let pool: BlockingWork
+        let priority: BlockingWork.Priority
+        init(pool: BlockingWork, priority: BlockingWork.Priority) {
+            self.pool = pool
+            self.priority = priority
+        }
     }
 }
 
