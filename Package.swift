@@ -66,11 +66,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The one place for platform calls, each with its Linux and Darwin branch: descriptors,
+        // sockets, processes, signals, threads, files, resource usage, host facts. Only the
+        // toolchain (C library, Dispatch, Synchronization); `.ci/check_platform_isolation.py`
+        // fails on a platform import or a platform-only symbol anywhere else.
+        .target(name: "MCPPlatform", swiftSettings: strictSettings),
         // Protocol core and declarations: JSON, JSON-RPC, both MCP eras, registry. No HTTP or NIO types.
         .target(
             name: "MCPCore",
             dependencies: [
                 "MCPMacros",
+                "MCPPlatform",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -82,6 +88,7 @@ let package = Package(
             name: "MCPStdio",
             dependencies: [
                 "MCPCore",
+                "MCPPlatform",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -91,6 +98,7 @@ let package = Package(
             name: "MCPHTTP",
             dependencies: [
                 "MCPCore",
+                "MCPPlatform",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Atomics", package: "swift-atomics"),
@@ -141,6 +149,7 @@ let package = Package(
             name: "MCPRuntime",
             dependencies: [
                 "MCPCore",
+                "MCPPlatform",
                 "MCPStore",
                 "MCPOAuth",
                 "MCPStdio",
@@ -165,6 +174,7 @@ let package = Package(
             name: "ExampleServer",
             dependencies: [
                 "MCPCore",
+                "MCPPlatform",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -302,7 +312,7 @@ let package = Package(
         .testTarget(
             name: "MCPRuntimeTests",
             dependencies: [
-                "MCPRuntime", "MCPHTTP", "MCPCore", "MCPStore", "MCPTesting", "InteropSupport",
+                "MCPRuntime", "MCPHTTP", "MCPCore", "MCPPlatform", "MCPStore", "MCPTesting", "InteropSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
