@@ -3,7 +3,8 @@
 // builds and runs them; docs/RELIABILITY.md has the figures.
 //
 // The code under test is the scaffold's own source, linked here (Sources/MCPCore is a link to
-// ../Sources/MCPCore; ExampleText links single files), so that only it is
+// ../Sources/MCPCore, Sources/MCPPlatform, which MCPCore uses, to ../Sources/MCPPlatform;
+// ExampleText links single files), so that only it is
 // built with the toolchain's fuzzer and address-sanitizer instrumentation: no NIO, no
 // Hummingbird, no macro plug-in in this build (MCPCore only declares the macros).
 import PackageDescription
@@ -23,9 +24,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
+        .target(name: "MCPPlatform", swiftSettings: fuzzed),
         .target(
             name: "MCPCore",
             dependencies: [
+                "MCPPlatform",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

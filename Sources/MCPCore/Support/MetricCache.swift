@@ -1,10 +1,5 @@
+import MCPPlatform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// swift-metrics handles made once per set of label values and reused. Building a `Counter` or
 /// `Timer` asks the backend every time (label sanitising, a registry lock, a lookup by label
@@ -18,7 +13,7 @@ public final class MetricCache<Key: Hashable & Sendable, Handle: Sendable>: Send
     private let shared = Mutex<[Key: Handle]>([:])
     private let make: @Sendable (Key) -> Handle
     /// The thread-specific slot of this cache's per-thread tables.
-    private let slot: pthread_key_t
+    private let slot = ThreadLocalSlot()
 
     /// One thread's handles. Only ever touched by the thread that owns it.
     @usableFromInline final class ThreadTable {
@@ -30,17 +25,6 @@ public final class MetricCache<Key: Hashable & Sendable, Handle: Sendable>: Send
     /// - Parameter make: builds the handle for a key the first time it is asked for.
     public init(_ make: @escaping @Sendable (Key) -> Handle) {
         self.make = make
-        var slot = pthread_key_t()
-        // The destructor runs when a thread ends and releases that thread's table.
-        let created = pthread_key_create(&slot) { table in
-            if let table { Unmanaged<AnyObject>.fromOpaque(table).release() }
-        }
-        precondition(created == 0, "pthread_key_create failed: \(created)")
-        self.slot = slot
-    }
-
-    deinit {
-        pthread_key_delete(slot)
     }
 
     /// The handle for `key`. Inlinable, so that callers in other modules look their key up in a
@@ -56,12 +40,13 @@ public final class MetricCache<Key: Hashable & Sendable, Handle: Sendable>: Send
     /// The calling thread's table, made on its first call.
     @usableFromInline
     func threadTable() -> ThreadTable {
-        if let pointer = pthread_getspecific(slot) {
+        if let pointer = slot.object {
             // Only this cache stores in its slot, and only a ThreadTable.
             return Unmanaged<ThreadTable>.fromOpaque(pointer).takeUnretainedValue()
         }
         let table = ThreadTable()
-        pthread_setspecific(slot, Unmanaged.passRetained(table).toOpaque())
+        // Released when this thread ends.
+        slot.store(table)
         return table
     }
 
