@@ -1,12 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MCPPlatform
 
 /// One unit read from stdin.
 enum InputLine: Sendable {
@@ -35,12 +28,12 @@ struct LineReader: Sendable {
             var chunk = [UInt8](repeating: 0, count: 64 * 1024)
             func emit(_ line: InputLine) {
                 // Back-pressure: wait while the consumer is 256 lines behind.
-                while case .dropped = continuation.yield(line) { usleep(1000) }
+                while case .dropped = continuation.yield(line) { PlatformThread.sleep(microseconds: 1000) }
             }
             readLoop: while true {
-                let count = chunk.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
+                let count = chunk.withUnsafeMutableBytes { Descriptors.read(fileDescriptor, $0.baseAddress, $0.count) }
                 if count < 0 {
-                    if errno == EINTR { continue }
+                    if SystemErrno.current == SystemErrno.interrupted { continue }
                     break readLoop
                 }
                 if count == 0 { break readLoop }

@@ -1,12 +1,5 @@
+import MCPPlatform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Writes whole messages, one per line, to a file descriptor. A lock keeps concurrent answers
 /// from interleaving; after the reader of the pipe went away, writes are dropped.
@@ -31,10 +24,12 @@ final class OutputWriter: Sendable {
             var offset = 0
             while offset < framed.count {
                 let written = framed.withUnsafeBytes { buffer in
-                    posixWrite(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    Descriptors.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 }
                 if written < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
+                    if SystemErrno.current == SystemErrno.interrupted || SystemErrno.current == SystemErrno.tryAgain {
+                        continue
+                    }
                     open = false
                     return false
                 }
@@ -43,14 +38,4 @@ final class OutputWriter: Sendable {
             return true
         }
     }
-}
-
-private func posixWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        return Glibc.write(fd, pointer, count)
-    #elseif canImport(Musl)
-        return Musl.write(fd, pointer, count)
-    #else
-        return Darwin.write(fd, pointer, count)
-    #endif
 }
