@@ -1,13 +1,6 @@
 import HTTPTypes
 import Hummingbird
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MCPPlatform
 
 /// The proxies whose `X-Forwarded-For` the server believes (`FORWARDED_ALLOW_IPS`, the name
 /// uvicorn and gunicorn use). Behind nginx every connection comes from nginx; without this, the
@@ -117,14 +110,8 @@ public struct TrustedProxies: Sendable, Equatable {
     /// The bytes of an IPv4 or IPv6 address; an IPv4-mapped IPv6 address gives its IPv4 bytes.
     static func parse(_ text: String) -> [UInt8]? {
         guard !text.isEmpty, text.utf8.count <= 64 else { return nil }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            return withUnsafeBytes(of: &v4) { Array($0) }
-        }
-        var v6 = in6_addr()
-        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+        guard let bytes = IPAddressText.bytes(text) else { return nil }
+        if bytes.count == 16 && bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
             return Array(bytes[12...])
         }
         return bytes

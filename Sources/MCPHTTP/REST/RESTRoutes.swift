@@ -3,6 +3,7 @@ import HTTPTypes
 public import Hummingbird
 import Logging
 public import MCPCore
+import MCPPlatform
 import NIOCore
 
 /// The REST side door for platforms without MCP, all answered from the live registry:
@@ -49,7 +50,8 @@ public struct RESTRoutes: Sendable {
         return HTTPMessages.json([
             "status": "healthy", "version": .string(info.version), "app_name": .string(info.name),
             "environment": .string(configuration.environmentName), "transport": .string(configuration.transportName),
-            "uptime_seconds": .double((status.uptimeSeconds * 1000).rounded() / 1000), "pid": .int(Int(getpid())),
+            "uptime_seconds": .double((status.uptimeSeconds * 1000).rounded() / 1000),
+            "pid": .int(Int(Processes.currentID)),
         ])
     }
 
@@ -106,7 +108,8 @@ public struct RESTRoutes: Sendable {
             "status": .string(status.phase == .draining ? "draining" : "running"), "app_name": .string(info.name),
             "version": .string(info.version), "environment": .string(configuration.environmentName),
             "transport": .string(configuration.transportName),
-            "uptime_seconds": .double((status.uptimeSeconds * 1000).rounded() / 1000), "pid": .int(Int(getpid())),
+            "uptime_seconds": .double((status.uptimeSeconds * 1000).rounded() / 1000),
+            "pid": .int(Int(Processes.currentID)),
             "requests_total": .int(status.requests), "errors_total": .int(status.errors),
             "mcp_requests_total": .int(status.mcpRequests),
         ]

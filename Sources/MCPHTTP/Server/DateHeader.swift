@@ -1,11 +1,6 @@
 import Atomics
 import HTTPTypes
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import MCPPlatform
 
 /// The `Date` header value (IMF-fixdate), formatted once a second instead of once a request.
 /// Reads are a lock-free atomic load.
@@ -18,20 +13,18 @@ final class DateHeader: Sendable {
 
         init(second: Int) {
             self.second = second
-            var time = time_t(second)
-            var parts = tm()
-            gmtime_r(&time, &parts)
+            let parts = UTCTime(secondsSince1970: second)
             let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
             let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
             text =
-                "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+                "\(days[parts.weekday]), \(two(parts.day)) \(months[parts.month]) \(parts.year) "
+                + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) GMT"
             field = HTTPField(name: .date, value: text)
         }
     }
 
-    private let current = ManagedAtomic(Value(second: time(nil)))
+    private let current = ManagedAtomic(Value(second: UTCTime.currentSecond))
 
     /// The header for now; formatted again when the second changed.
     var value: String { now.text }
@@ -40,7 +33,7 @@ final class DateHeader: Sendable {
     var field: HTTPField { now.field }
 
     private var now: Value {
-        let now = time(nil)
+        let now = UTCTime.currentSecond
         let cached = current.load(ordering: .acquiring)
         if cached.second == now { return cached }
         let fresh = Value(second: now)

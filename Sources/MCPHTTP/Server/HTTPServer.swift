@@ -1,19 +1,12 @@
 public import HummingbirdCore
 import HummingbirdTLS
 public import Logging
+import MCPPlatform
 public import NIOCore
 import NIOExtras
 import NIOPosix
 import NIOSSL
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The HTTP/1.1 server: NIO's bootstrap with Hummingbird's HTTP channel, on a socket it binds
 /// itself or on one it inherited (the multi-process runtime passes the listening socket down).
@@ -115,7 +108,7 @@ public final class HTTPServer: Sendable {
             do {
                 channel = try await bootstrap.bind(host: host, port: port).get()
             } catch let error as IOError {
-                throw ListenError(host: host, port: port, reason: String(cString: strerror(error.errnoCode)))
+                throw ListenError(host: host, port: port, reason: SystemErrno.message(error.errnoCode))
             } catch {
                 throw ListenError(host: host, port: port, reason: "\(error)")
             }

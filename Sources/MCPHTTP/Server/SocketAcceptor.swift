@@ -1,11 +1,6 @@
 import Foundation
+import MCPPlatform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// Accepts connections on a listening socket shared by several worker processes.
 /// The listening socket itself must be non-blocking (the acceptor sets that).
@@ -25,40 +20,36 @@ final class SocketAcceptor: Sendable {
 
     init(listening: Int32) throws {
         self.listening = listening
-        _ = fcntl(listening, F_SETFL, fcntl(listening, F_GETFL) | O_NONBLOCK)
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw AcceptorError() }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        wakeUp = (ends[0], ends[1])
+        Descriptors.setNonBlocking(listening)
+        guard let ends = Descriptors.makePipe() else { throw AcceptorError() }
+        wakeUp = ends
     }
 
     /// Starts accepting; `accepted` gets each new connection's descriptor (non-blocking,
     /// close-on-exec). `canAccept` is asked before each accept.
     func start(canAccept: @escaping @Sendable () -> Bool, accepted: @escaping @Sendable (Int32) -> Void) {
         let thread = Thread { [self] in
-            var fds = [
-                pollfd(fd: listening, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: wakeUp.read, events: Int16(POLLIN), revents: 0),
-            ]
             while !stopped.load(ordering: .relaxed) {
                 guard canAccept() else {
-                    usleep(5_000)
+                    PlatformThread.sleep(microseconds: 5_000)
                     continue
                 }
-                fds[0].revents = 0
-                fds[1].revents = 0
-                let ready = poll(&fds, 2, 1000)
-                if ready <= 0 || fds[1].revents != 0 { continue }
+                let ready = Descriptors.waitUntilReady([listening, wakeUp.read], for: .input, timeout: 1000)
+                // Nothing to accept (a timeout), or woken by stop().
+                guard ready[0], !ready[1] else { continue }
                 while !stopped.load(ordering: .relaxed) && canAccept() {
-                    let connection = accept(listening, nil, nil)
+                    let connection = ListeningSocket.acceptConnection(listening)
                     if connection >= 0 {
-                        _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
-                        _ = fcntl(connection, F_SETFL, fcntl(connection, F_GETFL) | O_NONBLOCK)
                         accepted(connection)
                         continue
                     }
-                    if errno == EINTR || errno == ECONNABORTED { continue }
-                    if errno == EMFILE || errno == ENFILE { usleep(10_000) }
+                    let failure = SystemErrno.current
+                    if failure == SystemErrno.interrupted || failure == SystemErrno.connectionAborted { continue }
+                    if failure == SystemErrno.processDescriptorsExhausted
+                        || failure == SystemErrno.systemDescriptorsExhausted
+                    {
+                        PlatformThread.sleep(microseconds: 10_000)
+                    }
                     break  // EAGAIN: a sibling took it, or the queue is empty.
                 }
             }
@@ -83,7 +74,7 @@ final class SocketAcceptor: Sendable {
     func stop() async {
         stopped.store(true, ordering: .relaxed)
         var byte: UInt8 = 1
-        _ = write(wakeUp.write, &byte, 1)
+        _ = Descriptors.write(wakeUp.write, &byte, 1)
         await withCheckedContinuation { continuation in
             let done = exit.withLock { exit -> Bool in
                 if !exit.done { exit.waiters.append(continuation) }
