@@ -1,4 +1,5 @@
 import Foundation
+import MCPPlatform
 import Prometheus
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import MCPCore
 import MCPHTTP
+import MCPPlatform
 import Testing
 
 @testable import MCPRuntime

@@ -2,18 +2,13 @@ import Foundation
 public import Logging
 public import MCPCore
 import MCPHTTP
+import MCPPlatform
 import MCPStdio
 import MCPStore
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import UnixSignals
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// Runs an MCP server built from a ``Registry`` in one process: on stdio, over HTTP, or as one
 /// worker of a multi-process server (see ``Supervisor``). Every long-running part is a
@@ -82,7 +77,7 @@ public struct MCPApplication: Sendable {
 
     /// Serves `registry` in this process until end of input (stdio) or a termination signal.
     public func run(registry: Registry, instructions: String? = nil) async throws {
-        signal(SIGPIPE, SIG_IGN)
+        Signals.ignore(Signals.brokenPipe)
         let logger = Logger(label: "mcp.server")
         // This process's own runtime folder (a supervisor's workers share the supervisor's).
         // A private folder (mkdtemp, 0700) like a supervisor's, so nobody can plant the store.
@@ -132,7 +127,7 @@ public struct MCPApplication: Sendable {
     /// Runs this process as worker `id` of a supervisor: serves the inherited socket (fd 3),
     /// shares sessions and metrics through the supervisor's runtime folder.
     public func runWorker(registry: Registry, instructions: String? = nil) async throws {
-        signal(SIGPIPE, SIG_IGN)
+        Signals.ignore(Signals.brokenPipe)
         let environment = ProcessInfo.processInfo.environment
         guard let id = environment[WorkerChannel.workerIDVariable].flatMap(Int.init),
             let directory = environment[WorkerChannel.runtimeDirectoryVariable]
@@ -263,7 +258,7 @@ public struct MCPApplication: Sendable {
     }
 
     func checkDescriptorLimit(logger: Logger) {
-        let descriptors = DescriptorLimit.raiseToHard()
+        let descriptors = Descriptors.raiseOpenFileLimit()
         if descriptors < settings.maxConnections + 64 {
             logger.warning(
                 "the open-file limit is below MAX_CONNECTIONS: connections beyond it are refused",

@@ -1,12 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MCPPlatform
 
 /// Where the file tools work when `WORKSPACE_DIR` is not set. Never relative to the working
 /// directory: desktop clients (Claude Desktop, for one) start stdio servers in `/`.
@@ -46,7 +39,8 @@ enum DefaultWorkspace {
         } else {
             let temporary = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
             let own =
-                (temporary.hasSuffix("/") ? String(temporary.dropLast()) : temporary) + "/\(name)-user-\(getuid())"
+                (temporary.hasSuffix("/") ? String(temporary.dropLast()) : temporary)
+                + "/\(name)-user-\(Processes.userID)"
             if let reason = ownPrivateFolder(own) {
                 throw ConfigurationError(
                     key: "WORKSPACE_DIR", value: "",
@@ -65,14 +59,16 @@ enum DefaultWorkspace {
     static func problem(creating path: String) -> String? {
         var candidate = path
         while true {
-            var status = stat()
-            if stat(candidate, &status) == 0 {
-                guard status.st_mode & S_IFMT == S_IFDIR else { return "\(candidate) is not a folder" }
-                if access(candidate, W_OK | X_OK) != 0 { return "\(candidate): \(String(cString: strerror(errno)))" }
+            if let status = FileSystem.status(candidate) {
+                guard status.kind == .directory else { return "\(candidate) is not a folder" }
+                if !FileSystem.canWriteAndSearch(candidate) { return "\(candidate): \(SystemErrno.currentMessage)" }
                 return nil
             }
-            guard errno == ENOENT || errno == ENOTDIR, let slash = candidate.lastIndex(of: "/") else {
-                return "\(candidate): \(String(cString: strerror(errno)))"
+            let failure = SystemErrno.current
+            guard failure == SystemErrno.notFound || failure == SystemErrno.notADirectory,
+                let slash = candidate.lastIndex(of: "/")
+            else {
+                return "\(candidate): \(SystemErrno.message(failure))"
             }
             candidate = slash == candidate.startIndex ? "/" : String(candidate[..<slash])
         }
@@ -82,12 +78,13 @@ enum DefaultWorkspace {
     /// that is already there must be this user's own and closed to others (nobody else can have
     /// prepared it in a shared temporary folder).
     static func ownPrivateFolder(_ path: String) -> String? {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            return "cannot be created: \(String(cString: strerror(errno)))"
+        if !FileSystem.makeDirectory(path, permissions: 0o700) && SystemErrno.current != SystemErrno.exists {
+            return "cannot be created: \(SystemErrno.currentMessage)"
         }
-        var status = stat()
-        guard lstat(path, &status) == 0 else { return "cannot be read: \(String(cString: strerror(errno)))" }
-        guard status.st_mode & S_IFMT == S_IFDIR, status.st_uid == getuid(), status.st_mode & 0o077 == 0 else {
+        guard let status = FileSystem.status(path, followingLinks: false) else {
+            return "cannot be read: \(SystemErrno.currentMessage)"
+        }
+        guard status.kind == .directory, status.owner == Processes.userID, status.permissions & 0o077 == 0 else {
             return "exists but is not a private folder of this user"
         }
         return nil

@@ -1,10 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import MCPPlatform
 
 /// Development mode: builds the server, runs it, and rebuilds and restarts it whenever a file
 /// under `Sources/` changes (the original scaffold's `--reload`). A failed build keeps the
@@ -103,7 +98,7 @@ final class StopFlag: @unchecked Sendable {
     private let pipe: SignalPipe?
 
     init() {
-        pipe = try? SignalPipe(trapping: [SIGINT, SIGTERM])
+        pipe = try? SignalPipe(trapping: [Signals.interrupt, Signals.terminate])
     }
 
     var stopped: Bool { !(pipe?.drain().isEmpty ?? true) }

@@ -1,13 +1,8 @@
 import Foundation
 public import Logging
 import MCPCore
+import MCPPlatform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// A swift-log handler writing one line per record to stdout or stderr: readable (optionally
 /// coloured) text for development, one JSON object per line for production. User-controlled
@@ -27,7 +22,7 @@ public struct ConsoleLogHandler: LogHandler {
         self.logLevel = level
         self.format = format
         self.stream = stream
-        self.colour = format == .text && isatty(stream == .standardError ? 2 : 1) == 1
+        self.colour = format == .text && Descriptors.isTerminal(stream == .standardError ? 2 : 1)
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -109,7 +104,7 @@ public struct ConsoleLogHandler: LogHandler {
         return quoted + "\""
     }
 
-    static let pid = getpid()
+    static let pid = Processes.currentID
 
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {

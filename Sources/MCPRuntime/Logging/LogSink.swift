@@ -1,11 +1,6 @@
 import Foundation
+import MCPPlatform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// Whole log lines on their way to one file descriptor (stdout or stderr), written in batches by
 /// a thread of their own so that a request never waits for a `write`.
@@ -61,14 +56,14 @@ final class LogSink: Sendable {
         self.descriptor = descriptor
         self.capacity = capacity
         // Pipes, FIFOs and sockets cannot seek; terminals are kept to small writes too.
-        let isFile = lseek(descriptor, 0, SEEK_CUR) >= 0 && isatty(descriptor) == 0
-        chunkBytes = isFile ? 1 << 20 : Int(PIPE_BUF)
+        let isFile = Descriptors.canSeek(descriptor) && !Descriptors.isTerminal(descriptor)
+        chunkBytes = isFile ? 1 << 20 : Descriptors.pipeAtomicWriteBytes
         state.withLock { $0.pending.reserveCapacity(Self.batchBytes * 2) }
         let first = Self.live.withLock { sinks in
             sinks.append(self)
             return sinks.count == 1
         }
-        if first { atexit { LogSink.flushAllAtExit() } }
+        if first { Processes.runAtExit { LogSink.flushAllAtExit() } }
         let thread = Thread { [self] in run() }
         thread.name = "log-writer-\(descriptor)"
         thread.start()
@@ -159,15 +154,15 @@ final class LogSink: Sendable {
     private func writeFully(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
         var offset = 0
         while offset < chunk.count {
-            let written = write(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
+            let written = Descriptors.write(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
             if written > 0 {
                 offset += written
                 continue
             }
-            if written < 0 && errno == EINTR { continue }
-            if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&ready, 1, 100)
+            let failure = SystemErrno.current
+            if written < 0 && failure == SystemErrno.interrupted { continue }
+            if written < 0 && (failure == SystemErrno.tryAgain || failure == SystemErrno.wouldBlock) {
+                _ = Descriptors.waitUntilReady([descriptor], for: .output, timeout: 100)
                 continue
             }
             return false
@@ -182,7 +177,7 @@ final class LogSink: Sendable {
             for _ in 0..<200 {
                 let done = sink.writing.withLockIfAvailable { _ in sink.writeBatch() } != nil
                 if done { break }
-                usleep(10_000)
+                PlatformThread.sleep(microseconds: 10_000)
             }
         }
     }

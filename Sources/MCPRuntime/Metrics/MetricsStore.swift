@@ -1,13 +1,8 @@
 import Foundation
+import MCPPlatform
 import Metrics
 public import Prometheus
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// Prometheus metrics of this process, and of its siblings when several workers serve one port.
 ///
@@ -54,7 +49,7 @@ public final class MetricsStore: Sendable {
         factory = RuntimeMetricsFactory(prometheus: prometheus)
         self.directory = directory
         self.workerLabel = worker.map(String.init) ?? "0"
-        self.ownFile = worker.map { "worker-\($0)-\(getpid()).prom" }
+        self.ownFile = worker.map { "worker-\($0)-\(Processes.currentID).prom" }
     }
 
     /// Makes this store the backend of swift-metrics (call once, at start-up).
@@ -166,35 +161,11 @@ public final class MetricsStore: Sendable {
         }
         let folded = (foldedFiles(in: previous).suffix(1000) + [file]).map { "# folded \($0)\n" }.joined()
         writeAtomically(folded + retired.rendered, to: retiredPath)
-        unlink(directory + "/" + file)
+        FileSystem.remove(directory + "/" + file)
         // A worker killed while writing leaves its temporary file behind.
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for leftover in leftovers where leftover.hasPrefix(file + ".tmp-") { unlink(directory + "/" + leftover) }
-    }
-}
-
-/// Resident memory, CPU time and open descriptors of this process, from /proc.
-struct ProcessUsage {
-    var residentBytes: Int
-    var cpuSeconds: Double
-    var openDescriptors: Int
-
-    static func current() -> ProcessUsage {
-        var usage = ProcessUsage(residentBytes: 0, cpuSeconds: 0, openDescriptors: 0)
-        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
-            for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-                usage.residentBytes =
-                    (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0)
-                    * 1024
-            }
+        for leftover in leftovers where leftover.hasPrefix(file + ".tmp-") {
+            FileSystem.remove(directory + "/" + leftover)
         }
-        var rusage = rusage()
-        if getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &rusage) == 0 {
-            usage.cpuSeconds =
-                Double(rusage.ru_utime.tv_sec) + Double(rusage.ru_utime.tv_usec) / 1e6
-                + Double(rusage.ru_stime.tv_sec) + Double(rusage.ru_stime.tv_usec) / 1e6
-        }
-        usage.openDescriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
-        return usage
     }
 }

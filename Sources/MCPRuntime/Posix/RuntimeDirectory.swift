@@ -1,10 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import MCPPlatform
 
 /// The private folder a multi-process server keeps its shared files in (the session table,
 /// the metrics files): created fresh for each run with an unpredictable name and mode 0700,
@@ -31,8 +26,8 @@ public struct RuntimeDirectory: Sendable {
 
     /// `RUNTIME_DIR` itself, created with mode 0700 when missing and checked to be private.
     static func persistent(_ path: String) throws -> String {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw RuntimeError("cannot create RUNTIME_DIR \(path) (errno \(errno))")
+        if !FileSystem.makeDirectory(path, permissions: 0o700) && SystemErrno.current != SystemErrno.exists {
+            throw RuntimeError("cannot create RUNTIME_DIR \(path) (errno \(SystemErrno.current))")
         }
         try verifyPrivate(path, name: "RUNTIME_DIR")
         return path
@@ -48,14 +43,12 @@ public struct RuntimeDirectory: Sendable {
             base = temporary.hasSuffix("/") ? String(temporary.dropLast()) : temporary
         }
         // mkdtemp: a name nobody can predict, created atomically (an existing one is an error), mode 0700.
-        var template = Array((base + "/mcp-server-XXXXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw RuntimeError("cannot create a runtime folder in \(base) (errno \(errno))")
+        guard let path = FileSystem.makeUniqueDirectory(base + "/mcp-server-XXXXXXXX") else {
+            throw RuntimeError("cannot create a runtime folder in \(base) (errno \(SystemErrno.current))")
         }
-        let path = String(cString: made)
         try verifyPrivate(path, name: "runtime folder")
-        for folder in ["metrics", "relay"] where mkdir(path + "/" + folder, 0o700) != 0 {
-            throw RuntimeError("cannot create \(path)/\(folder) (errno \(errno))")
+        for folder in ["metrics", "relay"] where !FileSystem.makeDirectory(path + "/" + folder, permissions: 0o700) {
+            throw RuntimeError("cannot create \(path)/\(folder) (errno \(SystemErrno.current))")
         }
         return RuntimeDirectory(path: path, persistent: parent.flatMap { $0.isEmpty ? nil : $0 } ?? path)
     }
@@ -80,7 +73,7 @@ public struct RuntimeDirectory: Sendable {
             throw RuntimeError("\(name) \(path) is not a folder (a link or a file); refusing it")
         }
         let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value
-        guard owner == geteuid() else {
+        guard owner == Processes.effectiveUserID else {
             throw RuntimeError(
                 "\(name) \(path) belongs to uid \(owner.map { "\($0)" } ?? "?"), not to this user; refusing it")
         }

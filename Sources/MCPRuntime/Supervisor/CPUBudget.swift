@@ -1,10 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import MCPPlatform
 
 /// How many CPUs this process may really use, and how many workers that makes.
 ///
@@ -25,7 +20,7 @@ public struct CPUBudget: Sendable, Equatable {
     /// Reads the budget from the cgroup files below `root` (`/sys/fs/cgroup` normally), falling
     /// back to the online core count.
     public static func detect(cgroupRoot root: String = "/sys/fs/cgroup", cores: Int? = nil) -> CPUBudget {
-        let online = cores ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let online = cores ?? Processors.online
         if let text = read(root + "/cpu.max") {
             let parts = text.split(separator: " ")
             if parts.count == 2, parts[0] != "max", let quota = Double(parts[0]), let period = Double(parts[1]),

@@ -1,12 +1,7 @@
 import Atomics
 public import MCPCore
 public import MCPHTTP
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import MCPPlatform
 
 /// The changing state of handshake-era sessions, in a memory-mapped table every worker process
 /// of one server shares: a session created by one worker is live, touched, given a log level
@@ -37,16 +32,12 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         self.idleTTL = idleTTL
         slots = max(16, capacity * 2)
         mappedBytes = Self.headerBytes + slots * Self.slotBytes
-        // O_NOFOLLOW: a link planted where the table goes must not redirect it onto another file.
-        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        // Never through a link planted where the table goes.
+        let descriptor = SharedMemory.openFile(path)
         guard descriptor >= 0 else { throw RuntimeError("cannot open the session table \(path)") }
-        defer { close(descriptor) }
-        // The file's size from lseek: `struct stat` is claimed by whichever C module included
-        // <sys/stat.h> first (CDispatch here), which strict member-import checking rejects.
-        if lseek(descriptor, 0, SEEK_END) < off_t(mappedBytes) { ftruncate(descriptor, off_t(mappedBytes)) }
-        guard let mapped = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
-            mapped != MAP_FAILED
-        else {
+        defer { Descriptors.close(descriptor) }
+        if SharedMemory.size(of: descriptor) < mappedBytes { SharedMemory.resize(descriptor, to: mappedBytes) }
+        guard let mapped = SharedMemory.map(descriptor, bytes: mappedBytes) else {
             throw RuntimeError("cannot map the session table")
         }
         base = mapped
@@ -57,7 +48,7 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         origin = String(originWord.load(ordering: .acquiring), radix: 36)
     }
 
-    deinit { munmap(base, mappedBytes) }
+    deinit { SharedMemory.unmap(base, bytes: mappedBytes) }
 
     private func word(_ offset: Int) -> UnsafeAtomic<UInt64> {
         UnsafeAtomic(at: (base + offset).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))

@@ -1,11 +1,6 @@
 import Atomics
 public import MCPHTTP
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import MCPPlatform
 
 /// Sessions ended by DELETE, in a memory-mapped file that every worker maps — and that outlives
 /// the server when it lies in `RUNTIME_DIR`, so a restarted server (another instance, for which
@@ -33,29 +28,27 @@ public final class SharedSessionRevocations: SessionRevocations, @unchecked Send
     /// Opens (creating when missing) the table at `path`; refuses a link or a file of another layout.
     public init(path: String) throws {
         mappedBytes = Self.headerBytes + Self.slots * Self.slotBytes
-        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let descriptor = SharedMemory.openFile(path)
         guard descriptor >= 0 else { throw RuntimeError("cannot open the revoked-session table \(path)") }
-        defer { close(descriptor) }
-        let size = lseek(descriptor, 0, SEEK_END)
-        if size == 0 { ftruncate(descriptor, off_t(mappedBytes)) }
-        guard size == 0 || size == off_t(mappedBytes) else {
+        defer { Descriptors.close(descriptor) }
+        let size = SharedMemory.size(of: descriptor)
+        if size == 0 { SharedMemory.resize(descriptor, to: mappedBytes) }
+        guard size == 0 || size == mappedBytes else {
             throw RuntimeError("\(path) is not a revoked-session table of this version; remove it")
         }
-        guard let mapped = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
-            mapped != MAP_FAILED
-        else {
+        guard let mapped = SharedMemory.map(descriptor, bytes: mappedBytes) else {
             throw RuntimeError("cannot map the revoked-session table")
         }
         base = mapped
         let header = word(8)
         _ = header.compareExchange(expected: 0, desired: Self.magic, ordering: .acquiringAndReleasing)
         guard header.load(ordering: .acquiring) == Self.magic else {
-            munmap(mapped, mappedBytes)
+            SharedMemory.unmap(mapped, bytes: mappedBytes)
             throw RuntimeError("\(path) is not a revoked-session table of this version; remove it")
         }
     }
 
-    deinit { munmap(base, mappedBytes) }
+    deinit { SharedMemory.unmap(base, bytes: mappedBytes) }
 
     private func word(_ offset: Int) -> UnsafeAtomic<UInt64> {
         UnsafeAtomic(at: (base + offset).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))

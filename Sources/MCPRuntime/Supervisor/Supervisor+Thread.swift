@@ -1,13 +1,8 @@
 import Dispatch
 import Foundation
 public import Logging
+import MCPPlatform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 extension Supervisor.Configuration: @unchecked Sendable {}
 // @unchecked: every stored property is a String, Int, Double or [String: String] — value
@@ -40,12 +35,7 @@ extension Supervisor {
     /// The path of the running executable (a binary replaced on disk at that path is what the
     /// next worker runs: zero-downtime upgrade by SIGHUP).
     public static func executablePath() -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return CommandLine.arguments[0] }
-        var path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if path.hasSuffix(" (deleted)") { path.removeLast(" (deleted)".count) }
-        return path
+        Processes.executablePath() ?? CommandLine.arguments[0]
     }
 }
 

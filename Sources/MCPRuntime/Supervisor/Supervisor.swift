@@ -1,11 +1,6 @@
 import Foundation
 public import Logging
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import MCPPlatform
 
 /// The process at the top of a multi-process server: it owns the listening socket, starts N
 /// worker processes that serve it, and keeps N of them running.
@@ -99,12 +94,14 @@ public final class Supervisor {
         sessions = try SharedSessionRegistry(
             path: runtime.sessionTable, capacity: configuration.maxSessions,
             idleTTL: configuration.sessionIdleTTL)
-        signals = try SignalPipe(trapping: [SIGTERM, SIGINT, SIGHUP, SIGTTIN, SIGTTOU])
+        signals = try SignalPipe(trapping: [
+            Signals.terminate, Signals.interrupt, Signals.hangUp, Signals.terminalInput, Signals.terminalOutput,
+        ])
     }
 
     /// Runs until stopped; returns the exit status.
     public func run() throws -> Int32 {
-        signal(SIGPIPE, SIG_IGN)
+        Signals.ignore(Signals.brokenPipe)
         listener = try ListeningSocket.open(host: configuration.host, port: configuration.port)
         defer { cleanUp() }
         logger.info(
@@ -135,10 +132,9 @@ public final class Supervisor {
 
     private func waitForEvents(timeout: Int32) {
         let watched = processes.filter(\.value.reportsOpen).map(\.key)
-        var fds = [pollfd(fd: signals.readEnd, events: Int16(POLLIN), revents: 0)]
-        fds += watched.map { pollfd(fd: processes[$0]!.reports, events: Int16(POLLIN), revents: 0) }
-        _ = poll(&fds, nfds_t(fds.count), timeout)
-        for (index, descriptor) in fds.enumerated().dropFirst() where descriptor.revents != 0 {
+        let descriptors = [signals.readEnd] + watched.map { processes[$0]!.reports }
+        let ready = Descriptors.waitUntilReady(descriptors, for: .input, timeout: timeout)
+        for (index, isReady) in ready.enumerated().dropFirst() where isReady {
             readReports(from: watched[index - 1])
         }
     }
@@ -146,9 +142,12 @@ public final class Supervisor {
     private func readReports(from pid: Int32) {
         guard var process = processes[pid] else { return }
         var buffer = [UInt8](repeating: 0, count: 512)
-        let count = buffer.withUnsafeMutableBytes { read(process.reports, $0.baseAddress, $0.count) }
+        let count = buffer.withUnsafeMutableBytes { Descriptors.read(process.reports, $0.baseAddress, $0.count) }
         if count <= 0 {
-            if count == 0 || (errno != EINTR && errno != EAGAIN) { process.reportsOpen = false }
+            let failure = SystemErrno.current
+            if count == 0 || (failure != SystemErrno.interrupted && failure != SystemErrno.tryAgain) {
+                process.reportsOpen = false
+            }
             processes[pid] = process
             return
         }
@@ -167,16 +166,16 @@ public final class Supervisor {
     private func handleSignals() {
         for signal in signals.drain() {
             switch signal {
-            case SIGTERM, SIGINT:
-                perform(policy.handle(.stop(signal: signal == SIGTERM ? "SIGTERM" : "SIGINT", now: now)))
-            case SIGHUP:
+            case Signals.terminate, Signals.interrupt:
+                perform(policy.handle(.stop(signal: signal == Signals.terminate ? "SIGTERM" : "SIGINT", now: now)))
+            case Signals.hangUp:
                 let fresh = reload()
                 if let fresh { configuration = fresh }
                 perform(policy.handle(.reload(fresh?.policySettings, now: now)))
-            case SIGTTIN:
+            case Signals.terminalInput:
                 configuration.workers += 1
                 perform(policy.handle(.addWorker))
-            case SIGTTOU:
+            case Signals.terminalOutput:
                 configuration.workers = max(1, configuration.workers - 1)
                 perform(policy.handle(.removeWorker))
             default:
@@ -187,13 +186,10 @@ public final class Supervisor {
 
     /// Collects every exited child (workers and, as PID 1, orphans); workers become events.
     private func reap() {
-        while true {
-            var status: Int32 = 0
-            let pid = waitpid(-1, &status, WNOHANG)
-            guard pid > 0 else { return }
+        while let (pid, status) = Processes.reapExitedChild() {
             guard let process = processes.removeValue(forKey: pid) else { continue }
-            close(process.reports)
-            close(process.supervisorAlive)
+            Descriptors.close(process.reports)
+            Descriptors.close(process.supervisorAlive)
             perform(policy.handle(.exited(pid: pid, SupervisorPolicy.ExitStatus(waitStatus: status), now: now)))
         }
     }
@@ -210,9 +206,9 @@ public final class Supervisor {
                     perform(policy.handle(.spawnFailed(now: now)))
                 }
             case .terminate(let pid):
-                kill(pid, SIGTERM)
+                Processes.send(Signals.terminate, to: pid)
             case .kill(let pid):
-                kill(pid, SIGKILL)
+                Processes.send(Signals.kill, to: pid)
             case .retireMetrics(let slot, let pid):
                 MetricsStore.retire(workerFile: "worker-\(slot)-\(pid).prom", in: runtime.metrics)
             case .releaseStartupCode:
@@ -228,7 +224,7 @@ public final class Supervisor {
 
     /// Starts a worker process in `slot`; its pid, or nil (logged) when it could not start.
     private func spawn(slot: Int) -> Int32? {
-        guard let reports = Pipe.make(), let alive = Pipe.make() else { return nil }
+        guard let reports = Descriptors.makePipe(), let alive = Descriptors.makePipe() else { return nil }
         var environment = configuration.environment
         environment[WorkerChannel.workerIDVariable] = String(slot)
         environment[WorkerChannel.runtimeDirectoryVariable] = runtime.path
@@ -242,12 +238,12 @@ public final class Supervisor {
                     (listener, WorkerChannel.listeningSocket), (reports.write, WorkerChannel.reports),
                     (alive.read, WorkerChannel.supervisorAlive),
                 ])
-            close(reports.write)
-            close(alive.read)
+            Descriptors.close(reports.write)
+            Descriptors.close(alive.read)
             processes[pid] = Process(slot: slot, reports: reports.read, supervisorAlive: alive.write)
             return pid
         } catch {
-            for descriptor in [reports.read, reports.write, alive.read, alive.write] { close(descriptor) }
+            for descriptor in [reports.read, reports.write, alive.read, alive.write] { Descriptors.close(descriptor) }
             logger.error("cannot start a worker", metadata: ["error": "\(error)"])
             return nil
         }
@@ -269,7 +265,7 @@ public final class Supervisor {
     }
 
     private func cleanUp() {
-        if listener >= 0 { close(listener) }
+        if listener >= 0 { Descriptors.close(listener) }
         runtime.remove()
     }
 }

@@ -1,10 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import MCPPlatform
 
 /// The descriptors and environment a supervisor hands to each worker (systemd-style):
 /// fd 3 is the listening socket, fd 4 the pipe the worker reports on, fd 5 a pipe whose end
@@ -34,7 +29,7 @@ public enum WorkerChannel {
     @discardableResult
     public static func send(_ report: Report) -> Bool {
         let line = Array((report.rawValue + "\n").utf8)
-        return line.withUnsafeBytes { write(reports, $0.baseAddress, $0.count) } == line.count
+        return line.withUnsafeBytes { Descriptors.write(reports, $0.baseAddress, $0.count) } == line.count
     }
 
     /// Calls `onEnd` (on a thread of its own) when the supervisor's end of fd 5 closes.
@@ -42,8 +37,8 @@ public enum WorkerChannel {
         let thread = Thread {
             var byte: UInt8 = 0
             while true {
-                let count = read(supervisorAlive, &byte, 1)
-                if count == 0 || (count < 0 && errno != EINTR) { break }
+                let count = Descriptors.read(supervisorAlive, &byte, 1)
+                if count == 0 || (count < 0 && SystemErrno.current != SystemErrno.interrupted) { break }
             }
             onEnd()
         }

@@ -1,13 +1,8 @@
 import Foundation
 import Logging
 import MCPCore
+import MCPPlatform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// The ``SiblingRelay`` of a worker: one Unix datagram socket per process in the runtime
 /// folder's `relay/` (mode 0700, named by the process id). A message for one sibling goes to its
@@ -31,7 +26,7 @@ final class WorkerRelay: SiblingRelay, Sendable {
     /// Binds this process's socket in `folder`; nil (logged) when the folder is not private or
     /// the socket cannot be made, in which case the worker serves on without a relay.
     /// - Parameter instance: this process's name among its siblings (its process id).
-    init?(folder: String, instance: String = String(getpid()), logger: Logger) {
+    init?(folder: String, instance: String = String(Processes.currentID), logger: Logger) {
         do {
             try RuntimeDirectory.verifyPrivate(folder, name: "relay folder")
         } catch {
@@ -42,22 +37,21 @@ final class WorkerRelay: SiblingRelay, Sendable {
         self.folder = folder
         path = folder + "/" + instance
         self.logger = logger
-        guard path.utf8.count < MemoryLayout.size(ofValue: sockaddr_un().sun_path) else {
+        guard path.utf8.count < UnixDatagramSocket.pathCapacity else {
             logger.warning(
                 "no relay between workers: the runtime folder's path is too long", metadata: ["path": "\(path)"])
             return nil
         }
-        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        unlink(path)
-        guard descriptor >= 0, Self.withAddress(path, { bind(descriptor, $0, $1) }) == 0 else {
-            logger.warning("no relay between workers", metadata: ["path": "\(path)", "errno": "\(errno)"])
-            if descriptor >= 0 { closeSocket(descriptor) }
+        descriptor = UnixDatagramSocket.make()
+        FileSystem.remove(path)
+        guard descriptor >= 0, UnixDatagramSocket.bindAddress(descriptor, path: path) else {
+            logger.warning(
+                "no relay between workers", metadata: ["path": "\(path)", "errno": "\(SystemErrno.current)"])
+            if descriptor >= 0 { Descriptors.close(descriptor) }
             return nil
         }
         // Room for one message of the largest size in the receive queue.
-        var size = Int32(Self.maxMessageBytes * 4)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        UnixDatagramSocket.setBufferSizes(descriptor, bytes: Self.maxMessageBytes * 4)
     }
 
     /// Receives what siblings send, on a thread of its own, until ``close()``.
@@ -65,11 +59,11 @@ final class WorkerRelay: SiblingRelay, Sendable {
         let descriptor = descriptor
         receiving.store(true, ordering: .relaxed)
         let thread = Thread {
-            defer { closeSocket(descriptor) }
+            defer { Descriptors.close(descriptor) }
             var buffer = [UInt8](repeating: 0, count: Self.maxMessageBytes + 1)
             while true {
-                let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                if count < 0 && errno == EINTR { continue }
+                let count = buffer.withUnsafeMutableBytes { UnixDatagramSocket.receive(descriptor, into: $0) }
+                if count < 0 && SystemErrno.current == SystemErrno.interrupted { continue }
                 guard count > 0 else { return }  // closed
                 if let message = RelayedMessage(bytes: Array(buffer[0..<count])) { deliver(message) }
             }
@@ -105,46 +99,24 @@ final class WorkerRelay: SiblingRelay, Sendable {
     }
 
     private func deliver(_ bytes: [UInt8], to target: String) {
-        let sent = Self.withAddress(target) { address, length in
-            bytes.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, 0, address, length) }
-        }
+        let sent = bytes.withUnsafeBytes { UnixDatagramSocket.sendMessage(descriptor, $0, toPath: target) }
         guard sent < 0 else { return }
-        switch errno {
-        case ECONNREFUSED:
-            unlink(target)  // its process is gone
-        case ENOENT:
+        let failure = SystemErrno.current
+        switch failure {
+        case SystemErrno.connectionRefused:
+            FileSystem.remove(target)  // its process is gone
+        case SystemErrno.notFound:
             return
         default:
-            logger.warning("message not relayed to a sibling worker", metadata: ["errno": "\(errno)"])
+            logger.warning("message not relayed to a sibling worker", metadata: ["errno": "\(failure)"])
         }
     }
 
     /// Stops receiving and removes this process's socket.
     func close() {
-        unlink(path)
+        FileSystem.remove(path)
         // Ends the receiving thread's recv (which then closes the socket).
-        shutdown(descriptor, Int32(SHUT_RDWR))
-        if !receiving.load(ordering: .relaxed) { closeSocket(descriptor) }
+        UnixDatagramSocket.shutDown(descriptor)
+        if !receiving.load(ordering: .relaxed) { Descriptors.close(descriptor) }
     }
-
-    private static func withAddress<Result>(
-        _ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result
-    ) -> Result {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let utf8 = Array(path.utf8.prefix(capacity - 1))
-            raw.copyBytes(from: utf8)
-            raw[utf8.count] = 0
-        }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-    }
-}
-
-/// The C function, which the relay's own `close()` hides inside the class.
-private func closeSocket(_ descriptor: Int32) {
-    _ = close(descriptor)
 }

@@ -1,6 +1,7 @@
 import Logging
 import MCPCore
 import MCPHTTP
+import MCPPlatform
 
 /// What a worker does between binding and serving: it warms the hot path up, so the first real
 /// request is not the one that pays for cold caches (the original's `--preload`), then tells
