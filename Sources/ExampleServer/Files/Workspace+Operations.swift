@@ -1,12 +1,5 @@
 public import MCPCore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MCPPlatform
 
 /// What `stat` says about one entry, in client terms.
 public struct EntryStatus: Sendable {
@@ -19,17 +12,17 @@ public struct EntryStatus: Sendable {
     public var modifiedNanoseconds: Int
     public var permissions: Int
 
-    init(_ info: stat) {
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: kind = .file
-        case S_IFDIR: kind = .directory
-        case S_IFLNK: kind = .symlink
-        default: kind = .other
+    init(_ status: FileStatus) {
+        switch status.kind {
+        case .regular: kind = .file
+        case .directory: kind = .directory
+        case .symbolicLink: kind = .symlink
+        case .other: kind = .other
         }
-        size = Int(info.st_size)
-        modifiedSeconds = Int(info.st_mtim.tv_sec)
-        modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
-        permissions = Int(info.st_mode & 0o7777)
+        size = status.size
+        modifiedSeconds = status.modifiedSeconds
+        modifiedNanoseconds = status.modifiedNanoseconds
+        permissions = status.permissions
     }
 }
 
@@ -38,35 +31,36 @@ extension Workspace {
     /// size is checked before anything is read).
     public func read(_ path: String, resultLimit: Int = .max) throws(ToolError) -> [UInt8] {
         let (folder, name) = try openParent(of: path)
-        let descriptor = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        let failure = errno
-        close(folder)
+        let descriptor = Directories.openForReading(name, in: folder)
+        let failure = SystemErrno.current
+        Descriptors.close(folder)
         guard descriptor >= 0 else { throw Self.error(failure, path) }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw Self.error(errno, path) }
-        guard info.st_mode & S_IFMT == S_IFREG else {
+        defer { Descriptors.close(descriptor) }
+        guard let info = Directories.status(ofDescriptor: descriptor) else {
+            throw Self.error(SystemErrno.current, path)
+        }
+        guard info.kind == .regular else {
             throw ToolError(
-                info.st_mode & S_IFMT == S_IFDIR
+                info.kind == .directory
                     ? "Is a folder: '\(Self.shown(path))'" : "Not a regular file: '\(Self.shown(path))'")
         }
-        guard info.st_nlink == 1 else {
+        guard info.linkCount == 1 else {
             throw ToolError("Files with several hard links are not read: '\(Self.shown(path))'")
         }
-        guard Int(info.st_size) <= maxReadBytes else {
+        guard info.size <= maxReadBytes else {
             throw ToolError("File is larger than the \(maxReadBytes)-byte read limit: '\(Self.shown(path))'")
         }
-        guard Int(info.st_size) <= resultLimit else {
+        guard info.size <= resultLimit else {
             throw ToolError(
                 "File is larger than the \(resultLimit)-byte result limit (MAX_RESULT_SIZE): '\(Self.shown(path))'")
         }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var bytes = [UInt8](repeating: 0, count: info.size)
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeMutableBytes {
-                pread(descriptor, $0.baseAddress! + offset, $0.count - offset, off_t(offset))
+                Descriptors.read(descriptor, $0.baseAddress! + offset, $0.count - offset, at: offset)
             }
-            if count < 0 && errno == EINTR { continue }
+            if count < 0 && SystemErrno.current == SystemErrno.interrupted { continue }
             guard count > 0 else { break }
             offset += count
         }
@@ -80,47 +74,48 @@ extension Workspace {
             throw ToolError("Content is larger than the \(maxWriteBytes)-byte write limit")
         }
         let (folder, name) = try openParent(of: path)
-        defer { close(folder) }
-        var existing = stat()
+        defer { Descriptors.close(folder) }
         var replacedBytes = 0
-        if fstatat(folder, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
-            guard existing.st_mode & S_IFMT == S_IFREG else {
+        if let existing = Directories.status(of: name, in: folder) {
+            guard existing.kind == .regular else {
                 throw ToolError("Not a regular file, not replaced: '\(Self.shown(path))'")
             }
             guard overwrite else {
                 throw ToolError("File already exists: '\(Self.shown(path))' (pass overwrite=true to replace it)")
             }
-            replacedBytes = Int(existing.st_size)
+            replacedBytes = existing.size
         }
         try checkQuota(adding: bytes.count - replacedBytes)
         var generator = SystemRandomNumberGenerator()
         let temporary = ".tmp-\(String(generator.next(), radix: 36))"
-        let descriptor = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw Self.error(errno, path) }
+        let descriptor = Directories.createFile(temporary, in: folder, permissions: 0o644)
+        guard descriptor >= 0 else { throw Self.error(SystemErrno.current, path) }
         var offset = 0
         var failure: Int32 = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let count = bytes.withUnsafeBytes {
+                Descriptors.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+            }
             if count < 0 {
-                if errno == EINTR { continue }
-                failure = errno
+                if SystemErrno.current == SystemErrno.interrupted { continue }
+                failure = SystemErrno.current
                 break
             }
             offset += count
         }
-        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
-        close(descriptor)
+        if failure == 0 && Descriptors.synchronize(descriptor) != 0 { failure = SystemErrno.current }
+        Descriptors.close(descriptor)
         if failure == 0 {
             if overwrite {
-                if renameat(folder, temporary, folder, name) != 0 { failure = errno }
+                if !Directories.rename(temporary, to: name, in: folder) { failure = SystemErrno.current }
             } else {
                 // link() fails if the name exists: no race between the check and the write.
-                if linkat(folder, temporary, folder, name, 0) != 0 { failure = errno }
+                if !Directories.link(temporary, as: name, in: folder) { failure = SystemErrno.current }
             }
         }
-        unlinkat(folder, temporary, 0)
+        Directories.remove(temporary, in: folder)
         guard failure == 0 else {
-            throw failure == EEXIST
+            throw failure == SystemErrno.exists
                 ? ToolError("File already exists: '\(Self.shown(path))' (pass overwrite=true to replace it)")
                 : Self.error(failure, path)
         }
@@ -129,22 +124,14 @@ extension Workspace {
     /// The entries of the folder at `path`, sorted by name.
     public func list(_ path: String) throws(ToolError) -> [(name: String, status: EntryStatus)] {
         let folder = try openFolder(path)
-        guard let stream = fdopendir(folder) else {
-            close(folder)
-            throw Self.error(errno, path)
-        }
-        defer { closedir(stream) }
         var entries: [(name: String, status: EntryStatus)] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." || name.hasPrefix(".tmp-") { continue }
-            var info = stat()
-            guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+        let opened = Directories.forEachEntry(in: folder) { name, folder in
+            if name == "." || name == ".." || name.hasPrefix(".tmp-") { return true }
+            guard let info = Directories.status(of: name, in: folder) else { return true }
             entries.append((name, EntryStatus(info)))
-            if entries.count >= 10_000 { break }
+            return entries.count < 10_000
         }
+        guard opened else { throw Self.error(SystemErrno.current, path) }
         return entries.sorted { $0.name < $1.name }
     }
 
@@ -152,14 +139,12 @@ extension Workspace {
     public func status(_ path: String) throws(ToolError) -> EntryStatus {
         let components = try Self.components(of: path)
         guard let name = components.last else {
-            var info = stat()
-            guard stat(root, &info) == 0 else { throw Self.error(errno, path) }
+            guard let info = FileSystem.status(root) else { throw Self.error(SystemErrno.current, path) }
             return EntryStatus(info)
         }
         let folder = try openFolders(components.dropLast(), from: try openRoot(), shownAs: path)
-        defer { close(folder) }
-        var info = stat()
-        guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { throw Self.error(errno, path) }
+        defer { Descriptors.close(folder) }
+        guard let info = Directories.status(of: name, in: folder) else { throw Self.error(SystemErrno.current, path) }
         return EntryStatus(info)
     }
 
@@ -172,13 +157,10 @@ extension Workspace {
         }
         try checkQuota(adding: components.count * Self.folderBytes)
         let parent = try openFolders(components.dropLast(), from: try openRoot(), create: true, shownAs: path)
-        defer { close(parent) }
-        if mkdirat(parent, components.last!, 0o755) == 0 { return true }
-        let failure = errno
-        var info = stat()
-        if failure == EEXIST, fstatat(parent, components.last!, &info, AT_SYMLINK_NOFOLLOW) == 0,
-            info.st_mode & S_IFMT == S_IFDIR
-        {
+        defer { Descriptors.close(parent) }
+        if Directories.makeFolder(components.last!, in: parent, permissions: 0o755) { return true }
+        let failure = SystemErrno.current
+        if failure == SystemErrno.exists, Directories.status(of: components.last!, in: parent)?.kind == .directory {
             return false
         }
         throw Self.error(failure, path)
@@ -213,34 +195,23 @@ extension Workspace {
 
     /// Adds up the folder `descriptor` (which it closes) and everything below it.
     private func walk(_ descriptor: Int32, total: inout Int, entries: inout Int) throws(ToolError) {
-        guard let stream = fdopendir(descriptor) else {
-            close(descriptor)
-            throw ToolError("Cannot read the workspace to check its quota")
-        }
-        defer { closedir(stream) }
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        let opened = try Directories.forEachEntry(in: descriptor) { name, folder throws(ToolError) -> Bool in
+            if name == "." || name == ".." { return true }
             entries += 1
             guard entries <= Self.maxQuotaEntries else {
                 throw ToolError("The workspace holds more than \(Self.maxQuotaEntries) entries; writes are refused")
             }
-            var info = stat()
-            guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: total += Int(info.st_size)
-            case S_IFDIR:
+            guard let info = Directories.status(of: name, in: folder) else { return true }
+            switch info.kind {
+            case .regular: total += info.size
+            case .directory:
                 total += Self.folderBytes
-                let child = openat(dirfd(stream), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                let child = Directories.openFolder(name, in: folder)
                 if child >= 0 { try walk(child, total: &total, entries: &entries) }
-            default: continue
+            default: break
             }
+            return true
         }
+        guard opened else { throw ToolError("Cannot read the workspace to check its quota") }
     }
-}
-
-private func systemWrite(_ descriptor: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, pointer, count)
 }

@@ -1,22 +1,14 @@
 public import MCPCore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MCPPlatform
 
 extension Workspace {
     /// Removes the regular file (or link) at `path`; the link itself, never what it points to.
     /// Folders are not removed.
     public func remove(_ path: String) throws(ToolError) {
         let (folder, name) = try openParent(of: path)
-        defer { close(folder) }
-        var info = stat()
-        guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { throw Self.error(errno, path) }
-        guard info.st_mode & S_IFMT != S_IFDIR else { throw Self.error(EISDIR, path) }
-        guard unlinkat(folder, name, 0) == 0 else { throw Self.error(errno, path) }
+        defer { Descriptors.close(folder) }
+        guard let info = Directories.status(of: name, in: folder) else { throw Self.error(SystemErrno.current, path) }
+        guard info.kind != .directory else { throw Self.error(SystemErrno.isADirectory, path) }
+        guard Directories.remove(name, in: folder) else { throw Self.error(SystemErrno.current, path) }
     }
 }

@@ -1,12 +1,5 @@
 public import MCPCore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MCPPlatform
 
 /// A folder that file tools are confined to.
 ///
@@ -35,15 +28,13 @@ public struct Workspace: Sendable {
     ) throws(ToolError) {
         if let failure = Self.makeFolders(path) {
             throw ToolError(
-                "cannot create the workspace folder \(failure.path): \(String(cString: strerror(failure.code)))")
+                "cannot create the workspace folder \(failure.path): \(SystemErrno.message(failure.code))")
         }
-        guard let resolved = realpath(path, nil) else {
-            throw ToolError("cannot open the workspace folder \(path): \(String(cString: strerror(errno)))")
+        guard let resolved = FileSystem.resolvedPath(path) else {
+            throw ToolError("cannot open the workspace folder \(path): \(SystemErrno.currentMessage)")
         }
-        root = String(cString: resolved)
-        free(resolved)
-        var status = stat()
-        guard stat(root, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+        root = resolved
+        guard FileSystem.status(root)?.kind == .directory else {
             throw ToolError("cannot use the workspace folder \(path): not a folder")
         }
         self.maxReadBytes = maxReadBytes
@@ -53,14 +44,20 @@ public struct Workspace: Sendable {
 
     /// `mkdir -p`: the folder that could not be made and why, or nil.
     static func makeFolders(_ path: String) -> (path: String, code: Int32)? {
-        if mkdir(path, 0o755) == 0 || errno == EEXIST { return nil }
-        guard errno == ENOENT else { return (path, errno) }
+        if FileSystem.makeDirectory(path, permissions: 0o755) || SystemErrno.current == SystemErrno.exists {
+            return nil
+        }
+        guard SystemErrno.current == SystemErrno.notFound else { return (path, SystemErrno.current) }
         var parent = Substring(path)
         while parent.count > 1 && parent.hasSuffix("/") { parent = parent.dropLast() }
-        guard let slash = parent.lastIndex(of: "/"), slash != parent.startIndex else { return (path, ENOENT) }
+        guard let slash = parent.lastIndex(of: "/"), slash != parent.startIndex else {
+            return (path, SystemErrno.notFound)
+        }
         if let failure = makeFolders(String(parent[..<slash])) { return failure }
-        if mkdir(path, 0o755) == 0 || errno == EEXIST { return nil }
-        return (path, errno)
+        if FileSystem.makeDirectory(path, permissions: 0o755) || SystemErrno.current == SystemErrno.exists {
+            return nil
+        }
+        return (path, SystemErrno.current)
     }
 
     // MARK: Path handling
@@ -85,7 +82,7 @@ public struct Workspace: Sendable {
 
     /// A descriptor of the root folder.
     func openRoot() throws(ToolError) -> Int32 {
-        let descriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let descriptor = Directories.openFolder(atPath: root)
         guard descriptor >= 0 else { throw ToolError("The workspace folder is not available") }
         return descriptor
     }
@@ -99,16 +96,18 @@ public struct Workspace: Sendable {
     {
         var current = descriptor
         for component in components {
-            var next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            if next < 0 && errno == ENOENT && create {
-                if mkdirat(current, component, 0o755) != 0 && errno != EEXIST {
-                    close(current)
+            var next = Directories.openFolder(component, in: current)
+            if next < 0 && SystemErrno.current == SystemErrno.notFound && create {
+                if !Directories.makeFolder(component, in: current, permissions: 0o755)
+                    && SystemErrno.current != SystemErrno.exists
+                {
+                    Descriptors.close(current)
                     throw ToolError("Cannot create folder '\(Self.shown(path))'")
                 }
-                next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                next = Directories.openFolder(component, in: current)
             }
-            let failure = errno
-            close(current)
+            let failure = SystemErrno.current
+            Descriptors.close(current)
             guard next >= 0 else { throw Self.error(failure, path) }
             current = next
         }
@@ -134,13 +133,14 @@ public struct Workspace: Sendable {
 
     static func error(_ code: Int32, _ path: String) -> ToolError {
         switch code {
-        case ENOENT: return ToolError("Not found: '\(shown(path))'")
-        case ELOOP, EMLINK: return ToolError("Symbolic links are not followed: '\(shown(path))'")
-        case ENOTDIR: return ToolError("Not a folder (or a link to one): '\(shown(path))'")
-        case EACCES, EPERM: return ToolError("Permission denied: '\(shown(path))'")
-        case EEXIST: return ToolError("Already exists: '\(shown(path))'")
-        case EISDIR: return ToolError("Is a folder: '\(shown(path))'")
-        case ENAMETOOLONG: return ToolError("Path is too long")
+        case SystemErrno.notFound: return ToolError("Not found: '\(shown(path))'")
+        case SystemErrno.symbolicLinkLoop, SystemErrno.tooManyLinks:
+            return ToolError("Symbolic links are not followed: '\(shown(path))'")
+        case SystemErrno.notADirectory: return ToolError("Not a folder (or a link to one): '\(shown(path))'")
+        case SystemErrno.accessDenied, SystemErrno.notPermitted: return ToolError("Permission denied: '\(shown(path))'")
+        case SystemErrno.exists: return ToolError("Already exists: '\(shown(path))'")
+        case SystemErrno.isADirectory: return ToolError("Is a folder: '\(shown(path))'")
+        case SystemErrno.nameTooLong: return ToolError("Path is too long")
         default: return ToolError("Cannot access '\(shown(path))' (errno \(code))")
         }
     }

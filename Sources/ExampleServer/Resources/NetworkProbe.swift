@@ -1,66 +1,34 @@
 import MCPCore
+import MCPPlatform
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
-
-/// Network interfaces (`getifaddrs`) and traffic counters (`/proc/net/dev`).
+/// Network interfaces and traffic counters, as the `system://network` resource shows them.
 enum NetworkProbe {
+    /// Each interface's IPv4 and IPv6 addresses, interfaces in the order the system lists them.
     static func interfaces() -> JSONObject {
-        var result = JSONObject()
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return result }
-        defer { freeifaddrs(list) }
         var grouped: [(String, [JSONValue])] = []
-        var cursor: UnsafeMutablePointer<ifaddrs>? = first
-        while let entry = cursor {
-            cursor = entry.pointee.ifa_next
-            guard let address = entry.pointee.ifa_addr else { continue }
-            let family = Int32(address.pointee.sa_family)
-            guard family == AF_INET || family == AF_INET6 else { continue }
-            let name = String(cString: entry.pointee.ifa_name)
+        for entry in HostFacts.interfaceAddresses() {
             var item: JSONObject = [
-                "family": .string(family == AF_INET ? "AF_INET" : "AF_INET6"),
-                "address": text(of: address).map { .string($0) } ?? .null,
+                "family": .string(entry.isIPv6 ? "AF_INET6" : "AF_INET"),
+                "address": entry.address.map { .string($0) } ?? .null,
             ]
-            item.append("netmask", entry.pointee.ifa_netmask.flatMap { text(of: $0) }.map { .string($0) } ?? .null)
-            if let index = grouped.firstIndex(where: { $0.0 == name }) {
+            item.append("netmask", entry.netmask.map { .string($0) } ?? .null)
+            if let index = grouped.firstIndex(where: { $0.0 == entry.interface }) {
                 grouped[index].1.append(.object(item))
             } else {
-                grouped.append((name, [.object(item)]))
+                grouped.append((entry.interface, [.object(item)]))
             }
         }
+        var result = JSONObject()
         for (name, addresses) in grouped { result.append(name, .array(addresses)) }
         return result
     }
 
-    static func text(of address: UnsafeMutablePointer<sockaddr>) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        let length = socklen_t(
-            address.pointee.sa_family == AF_INET ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size)
-        guard getnameinfo(address, length, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 else {
-            return nil
-        }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    /// Sums over all interfaces of /proc/net/dev.
+    /// Sums over all interfaces since boot.
     static func counters() -> JSONObject {
-        var bytesReceived = 0, packetsReceived = 0, bytesSent = 0, packetsSent = 0
-        for line in (SystemProbe.read("/proc/net/dev") ?? "").split(separator: "\n").dropFirst(2) {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let numbers = line[line.index(after: colon)...].split(separator: " ").compactMap { Int($0) }
-            guard numbers.count >= 10 else { continue }
-            bytesReceived += numbers[0]
-            packetsReceived += numbers[1]
-            bytesSent += numbers[8]
-            packetsSent += numbers[9]
-        }
+        let traffic = HostFacts.traffic()
         return [
-            "bytes_sent": .int(bytesSent), "bytes_recv": .int(bytesReceived),
-            "packets_sent": .int(packetsSent), "packets_recv": .int(packetsReceived),
+            "bytes_sent": .int(traffic.bytesSent), "bytes_recv": .int(traffic.bytesReceived),
+            "packets_sent": .int(traffic.packetsSent), "packets_recv": .int(traffic.packetsReceived),
         ]
     }
 }

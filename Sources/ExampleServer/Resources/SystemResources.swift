@@ -1,11 +1,5 @@
-import Foundation
 public import MCPCore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import MCPPlatform
 
 /// Live facts about the machine, read from the OS on every request.
 @Catalogue
@@ -15,7 +9,7 @@ public struct SystemResources: Sendable {
     /// Operating system, kernel, architecture and host name.
     @Resource("system://info", name: "system_info", title: "System Information", mimeType: "application/json")
     static func systemInfo() -> JSONValue {
-        let name = SystemProbe.uname()
+        let name = HostFacts.systemName()
         return [
             "platform": .string("\(name.system)-\(name.release)-\(name.machine)"),
             "system": .string(name.system),
@@ -31,11 +25,11 @@ public struct SystemResources: Sendable {
     /// Physical memory and swap, in bytes.
     @Resource("system://memory", name: "memory_usage", title: "Memory Usage", mimeType: "application/json")
     static func memoryUsage() -> JSONValue {
-        let info = SystemProbe.memoryInfo()
-        let total = info["MemTotal"] ?? 0
-        let available = info["MemAvailable"] ?? info["MemFree"] ?? 0
-        let swapTotal = info["SwapTotal"] ?? 0
-        let swapFree = info["SwapFree"] ?? 0
+        let memory = HostFacts.memory()
+        let total = memory.total
+        let available = memory.available
+        let swapTotal = memory.swapTotal
+        let swapFree = memory.swapFree
         return [
             "virtual_memory": [
                 "total": .int(total), "available": .int(available), "used": .int(total - available),
@@ -52,24 +46,24 @@ public struct SystemResources: Sendable {
     /// CPU counts, utilisation over a short sample, frequency and load average.
     @Resource("system://cpu", name: "cpu_info", title: "CPU Information", mimeType: "application/json")
     static func cpuInfo() async throws -> JSONValue {
-        let first = SystemProbe.cpuTimes()
+        let first = HostFacts.processorTimes()
         try await Task.sleep(for: .milliseconds(200))
-        let second = SystemProbe.cpuTimes()
+        let second = HostFacts.processorTimes()
         var utilisation = 0.0
         if let first, let second {
             utilisation = SystemProbe.percent(second.busy - first.busy, of: second.total - first.total)
         }
-        let frequency = SystemProbe.cpuFrequency()
+        let frequency = HostFacts.frequency()
         return [
-            "cpu_count": .int(SystemProbe.physicalCores),
-            "cpu_count_logical": .int(SystemProbe.logicalCPUs),
+            "cpu_count": .int(HostFacts.physicalCores()),
+            "cpu_count_logical": .int(Processors.online),
             "cpu_percent": .double(utilisation),
             "cpu_freq": [
                 "current": frequency.current.map { .double($0) } ?? .null,
-                "min": frequency.min.map { .double($0) } ?? .null,
-                "max": frequency.max.map { .double($0) } ?? .null,
+                "min": frequency.minimum.map { .double($0) } ?? .null,
+                "max": frequency.maximum.map { .double($0) } ?? .null,
             ],
-            "load_average": SystemProbe.loadAverage().map { .array($0.map { .double($0) }) } ?? .null,
+            "load_average": HostFacts.loadAverage().map { .array($0.map { .double($0) }) } ?? .null,
             "timestamp": .string(SystemProbe.timestamp),
         ]
     }
@@ -77,16 +71,11 @@ public struct SystemResources: Sendable {
     /// Size and use of the root file system, in bytes.
     @Resource("system://disk", name: "disk_usage", title: "Disk Usage", mimeType: "application/json")
     static func diskUsage() throws -> JSONValue {
-        var info = statvfs()
-        guard statvfs("/", &info) == 0 else { throw ToolError("statvfs failed") }
-        let blockSize = Int(info.f_frsize)
-        let total = Int(info.f_blocks) * blockSize
-        let free = Int(info.f_bavail) * blockSize
-        let used = total - Int(info.f_bfree) * blockSize
+        guard let disk = HostFacts.diskSpace("/") else { throw ToolError("statvfs failed") }
         return [
             "disk_usage": [
-                "total": .int(total), "used": .int(used), "free": .int(free),
-                "percentage": .double(SystemProbe.percent(Double(used), of: Double(used + free))),
+                "total": .int(disk.total), "used": .int(disk.used), "free": .int(disk.free),
+                "percentage": .double(SystemProbe.percent(Double(disk.used), of: Double(disk.used + disk.free))),
             ],
             "timestamp": .string(SystemProbe.timestamp),
         ]
@@ -95,9 +84,9 @@ public struct SystemResources: Sendable {
     /// How many processes run, and the ten using the most memory.
     @Resource("system://processes", name: "running_processes", title: "Running Processes", mimeType: "application/json")
     static func runningProcesses() -> JSONValue {
-        let processes = ProcessTable.snapshot()
+        let processes = HostFacts.processes()
         let top = processes.sorted { $0.residentBytes > $1.residentBytes }.prefix(10)
-        let memoryTotal = Double(SystemProbe.memoryInfo()["MemTotal"] ?? 0)
+        let memoryTotal = Double(HostFacts.memory().total)
         return [
             "total_processes": .int(processes.count),
             "top_processes": .array(
