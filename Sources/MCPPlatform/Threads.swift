@@ -1,5 +1,6 @@
 #if canImport(Darwin)
     import Darwin
+    import Dispatch  // qos_class_t and QOS_CLASS_UTILITY, wherever the SDK declares them
 #elseif canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
