@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import os
+import re
 import statistics
 import sys
 from collections import OrderedDict
@@ -223,21 +224,38 @@ def replace_section(path: str, name: str, text: str) -> None:
 
 
 def write_headline(path: str, summary, chart: str | None, context: str) -> None:
+    """Rewrites the headline between the bench:headline markers of a README; a `*.zh-CN.md` one
+    gets the same figures in Chinese (its twin is kept in step by .ci/check_readme_parity.py)."""
     entry = summary.get(("production", "call_add_2026"))
     if not entry:
         return
-    share = f", {entry['share']:.0%} of the Hummingbird ceiling" if entry["share"] is not None else ""
+    chinese = path.endswith(".zh-CN.md")
     peers = [e for e in summary.values() if e["kind"] == "peer" and e["workload"] == "call_add"]
     ours = summary.get(("production", "call_add"))
-    against = ""
-    if peers and ours:
-        best = max(peers, key=lambda e: e["rps"])
-        against = f"; {ours['rps'] / best['rps']:.0f}× the fastest Python peer ({best['config']}, 2 uvicorn workers)"
-    picture = f"\n\n![req/s and p99 per configuration]({os.path.relpath(chart, os.path.dirname(path))})" if chart else ""
-    text = (f"Production default as the image runs it (access log and metrics on, supervisor + workers), "
-            f"2026-07-28 `tools/call`: **{entry['rps']:,.0f} req/s{share}, p99 {entry['p99']:.1f} ms, "
-            f"{entry['pss']:.0f} MiB summed PSS**{against} — median of {entry['reps']} runs "
-            f"({context.split(';')[0]}); details in `docs/PERFORMANCE.md`.{picture}")
+    best = max(peers, key=lambda e: e["rps"]) if peers and ours else None
+    when = context.split(";")[0]
+    chart_path = os.path.relpath(chart, os.path.dirname(path)) if chart else None
+    if chinese:
+        when = re.sub(r"\bcommit ", "提交 ", when)
+        when = re.sub(r"\b(\d+) CPUs\b", r"\1 个 CPU", when)
+        when = when.replace("load average before the run", "运行前的平均负载").replace(", ", "，")
+        share = f"，达到 Hummingbird 性能上限的 {entry['share']:.0%}" if entry["share"] is not None else ""
+        against = (f"；是最快的 Python 对照实现（{best['config']}，2 个 uvicorn 工作进程）的 "
+                   f"{ours['rps'] / best['rps']:.0f} 倍" if best else "")
+        picture = f"\n\n![每种配置的 req/s 和 p99]({chart_path})" if chart_path else ""
+        text = (f"按镜像的运行方式使用生产默认配置（访问日志和指标开启，监督进程 + 工作进程），"
+                f"2026-07-28 `tools/call`：**{entry['rps']:,.0f} req/s{share}，p99 {entry['p99']:.1f} ms，"
+                f"PSS 合计 {entry['pss']:.0f} MiB**{against}——{entry['reps']} 次运行的中位数"
+                f"（{when}）；详见 `docs/PERFORMANCE.md`。{picture}")
+    else:
+        share = f", {entry['share']:.0%} of the Hummingbird ceiling" if entry["share"] is not None else ""
+        against = (f"; {ours['rps'] / best['rps']:.0f}× the fastest Python peer ({best['config']}, "
+                   f"2 uvicorn workers)" if best else "")
+        picture = f"\n\n![req/s and p99 per configuration]({chart_path})" if chart_path else ""
+        text = (f"Production default as the image runs it (access log and metrics on, supervisor + workers), "
+                f"2026-07-28 `tools/call`: **{entry['rps']:,.0f} req/s{share}, p99 {entry['p99']:.1f} ms, "
+                f"{entry['pss']:.0f} MiB summed PSS**{against} — median of {entry['reps']} runs "
+                f"({when}); details in `docs/PERFORMANCE.md`.{picture}")
     replace_section(path, "headline", text)
 
 
@@ -248,7 +266,8 @@ def main() -> None:
     parser.add_argument("--chart")
     parser.add_argument("--context", default="")
     parser.add_argument("--section", default="results")
-    parser.add_argument("--readme", help="also rewrite the README's headline line (between bench:headline markers)")
+    parser.add_argument("--readme", action="append", default=[],
+                        help="also rewrite this README's headline (between bench:headline markers); repeatable")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when a run served no request or gave a wrong answer (the CI smoke)")
     args = parser.parse_args()
@@ -275,8 +294,8 @@ def main() -> None:
         replace_section(args.doc, args.section, text)
         drawn = args.chart and os.path.exists(args.chart)
         print(f"\nwrote {args.doc}" + (f" and {args.chart}" if drawn else ""), file=sys.stderr)
-    if args.readme:
-        write_headline(args.readme, summary, args.chart, args.context)
+    for readme in args.readme:
+        write_headline(readme, summary, args.chart, args.context)
     if args.strict:
         broken = [f"{r['config']} {r['workload']} #{r['rep']}" for r in rows
                   if r["rps"] <= 0 or r["bad"] != 0 or r["non2xx"] or r["errors"]]

@@ -103,7 +103,7 @@ if [[ $DOC == 1 && -n ${SWEEP:-} ]]; then
 elif [[ $DOC == 1 && ${ONLY:-} == production-oauth ]]; then
   report+=(--doc "$ROOT/docs/PERFORMANCE.md" --section oauth --chart "$ROOT/docs/bench-oauth.svg")
 elif [[ $DOC == 1 ]]; then
-  report+=(--doc "$ROOT/docs/PERFORMANCE.md" --chart "$ROOT/docs/bench-chart.svg" --readme "$ROOT/README.md")
+  report+=(--doc "$ROOT/docs/PERFORMANCE.md" --chart "$ROOT/docs/bench-chart.svg" --readme "$ROOT/README.md" --readme "$ROOT/README.zh-CN.md")
 else
   report+=(--chart "$OUT/bench-chart.svg")
 fi
