@@ -32,6 +32,7 @@ GOOD = textwrap.dedent("""\
         var buffer = [UInt8](repeating: 0, count: 16)
         let url = "https://example.com//not-a-comment"  /* Glibc.write, nested /* __rusage_who_t */ */
         _ = url
+        guard buffer.count > 0 else { fatalError("statvfs failed") }  // a word in a message is no call
         return buffer.withUnsafeMutableBytes { Descriptors.read(descriptor, $0.baseAddress, $0.count) }
     }
     /*
@@ -50,8 +51,9 @@ BAD = textwrap.dedent("""\
     let exe = "/proc/self/exe"  // the string counts, the comment does not
     var thread = pthread_t()
     let written = Glibc.write(1, nil, 0)
+    let cpus = sysconf(Int32(_SC_NPROCESSORS_ONLN))
     """)
-BAD_LINES = [1, 2, 4, 5, 6, 7]
+BAD_LINES = [1, 2, 4, 5, 6, 7, 8]
 
 # The platform layer itself may do all of that.
 PLATFORM = textwrap.dedent("""\
