@@ -1,11 +1,6 @@
 import Dispatch
+import MCPPlatform
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
 
 /// Runs synchronous, possibly CPU-heavy or blocking work off Swift's cooperative pool, a
 /// bounded number of items at a time, so slow work never starves the threads that serve other
@@ -294,33 +289,7 @@ enum WorkerThread {
     static let niceness: Int32 = 10
 
     static func start(_ pool: BlockingWork, priority: BlockingWork.Priority) {
-        #if canImport(Glibc) || canImport(Musl)
-            let context = Unmanaged.passRetained(Start(pool: pool, priority: priority)).toOpaque()
-            var thread = pthread_t()
-            let created = pthread_create(
-                &thread, nil,
-                { context in
-                    let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
-                    // On Linux this sets the calling thread's niceness only.
-                    #if canImport(Glibc)
-                        if start.priority == .low {
-                            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, WorkerThread.niceness)
-                        }
-                    #endif
-                    start.pool.serve(start.priority)
-                    return nil
-                }, context)
-            if created == 0 { pthread_detach(thread) }
-        #endif
-    }
-
-    private final class Start {
-        let pool: BlockingWork
-        let priority: BlockingWork.Priority
-        init(pool: BlockingWork, priority: BlockingWork.Priority) {
-            self.pool = pool
-            self.priority = priority
-        }
+        _ = PlatformThread.startDetached(niceness: priority == .low ? niceness : nil) { pool.serve(priority) }
     }
 }
 
@@ -386,11 +355,7 @@ private final class PendingCall<T: Sendable>: Sendable {
 /// The number of CPUs this process may use.
 enum ProcessorCount {
     static let online: Int = {
-        #if canImport(Glibc) || canImport(Musl)
-            let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-            return count > 0 ? count : 2
-        #else
-            return 2
-        #endif
+        let count = Processors.online
+        return count > 0 ? count : 2
     }()
 }
