@@ -9,9 +9,10 @@ public struct NewCommand: ParsableCommand {
         commandName: "new",
         abstract: "Create a new MCP server package built on this scaffold.",
         discussion: """
-            The package depends on the scaffold by URL and version (default), or on a local checkout
-            with --local PATH (offline use). Templates come from the scaffold checkout this binary
-            was built from, or from --templates PATH.
+            The package depends on the scaffold at --url URL (with --version), or on a local checkout
+            with --local PATH (offline use). Without either it depends on the checkout the templates
+            come from: by its origin URL and release tag when it has both, else by path. Templates
+            come from the scaffold checkout this binary was built from, or from --templates PATH.
             """)
 
     @Argument(help: "The server's name: lowercase letters, digits and dashes (e.g. weather-server).")
@@ -20,11 +21,11 @@ public struct NewCommand: ParsableCommand {
     @Option(help: "Depend on the scaffold checkout at this path (.package(path:)), for offline use.")
     var local: String?
 
-    @Option(help: "The scaffold's version to depend on (with the URL).")
+    @Option(help: "The scaffold's version to depend on (with --url).")
     var version: String = ScaffoldPackage.version
 
-    @Option(help: "The scaffold's package URL.")
-    var url: String = ScaffoldPackage.url
+    @Option(help: "The scaffold's package URL (default: the checkout's origin when it has a release tag).")
+    var url: String?
 
     @Option(help: "The default transport: http or stdio.")
     var transport: String = ProjectOptions.Transport.http.rawValue
@@ -44,15 +45,17 @@ public struct NewCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        _ = try options()
+        guard local == nil || url == nil else { throw ValidationError("--local and --url exclude each other") }
+        _ = try options(dependency: .local(path: "/"))
     }
 
     public func run() throws {
-        let options = try options()
-        let folder = URL(fileURLWithPath: Self.absolute(output ?? name))
         guard let root = scaffoldRoot() else {
             throw ValidationError("no scaffold templates found: pass --templates PATH (a checkout of the scaffold)")
         }
+        let dependency = chosenDependency() ?? ScaffoldOrigin.dependency(checkout: root)
+        let options = try options(dependency: dependency)
+        let folder = URL(fileURLWithPath: Self.absolute(output ?? name))
         do {
             try ProjectGenerator(scaffoldRoot: root).write(options, to: folder)
         } catch let error as ProjectError {
@@ -60,6 +63,15 @@ public struct NewCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let run = options.transport == .stdio ? "swift run \(name) --transport stdio" : "swift run \(name)"
+        if chosenDependency() == nil, case .local(let path) = dependency {
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    note: the package depends on the scaffold checkout at \(path) (it has no remote with a release \
+                    tag); pass --url URL --version X to depend on a published release instead.
+
+                    """.utf8))
+        }
         print(
             """
             Created \(folder.path)
@@ -69,7 +81,14 @@ public struct NewCommand: ParsableCommand {
             """)
     }
 
-    func options() throws -> ProjectOptions {
+    /// What `--local` or `--url` chose, if either was given.
+    func chosenDependency() -> ProjectOptions.Dependency? {
+        if let local { return .local(path: Self.absolute(local)) }
+        if let url { return .remote(url: url, version: version) }
+        return nil
+    }
+
+    func options(dependency: ProjectOptions.Dependency) throws -> ProjectOptions {
         guard let transport = ProjectOptions.Transport(rawValue: transport) else {
             throw ValidationError("--transport must be http or stdio, got '\(transport)'")
         }
@@ -83,8 +102,6 @@ public struct NewCommand: ParsableCommand {
             }
             if !chosen.contains(catalogue) { chosen.append(catalogue) }
         }
-        let dependency: ProjectOptions.Dependency =
-            local.map { .local(path: Self.absolute($0)) } ?? .remote(url: url, version: version)
         let options = ProjectOptions(name: name, dependency: dependency, transport: transport, catalogues: chosen)
         do {
             try options.validate()
@@ -111,10 +128,8 @@ public struct NewCommand: ParsableCommand {
     }
 }
 
-/// Where the scaffold's package is published, and the version new packages start on.
+/// The scaffold's release that `--url` depends on unless `--version` says otherwise.
 public enum ScaffoldPackage {
-    /// The package URL new servers depend on (override with `--url`, or use `--local`).
-    public static let url = "https://github.com/awesome-mcp-scaffold/awesome-mcp-scaffold-swift.git"
     /// The scaffold's release.
     public static let version = "1.0.0"
 }
