@@ -6,10 +6,11 @@ IMAGE ?= awesome-mcp-server:latest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTHON ?= python3
+DOCC ?= docc
 VENV ?= .venv
 RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL
 
-.PHONY: help init install dev inspect test lint format build run docker-build docker-run health info bench clean
+.PHONY: help init install dev inspect test lint format build run docker-build docker-run health info bench docs clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -62,6 +63,16 @@ info: ## What a running server is: /info and the worker count it would use here
 
 bench: ## Side-by-side load test against the Python peer (DURATION=seconds)
 	bench/run.sh
+
+docs: ## Render the DocC catalogue (API and the guide, English and Chinese) into .build/docs
+	swift build --target MCPCore
+	rm -rf .build/symbol-graphs && mkdir -p .build/symbol-graphs
+	swift symbolgraph-extract -module-name MCPCore -I "$$(swift build --show-bin-path)/Modules" \
+		-minimum-access-level public -output-dir .build/symbol-graphs
+	$(DOCC) convert Sources/MCPCore/MCPCore.docc --additional-symbol-graph-dir .build/symbol-graphs \
+		--output-path .build/docs
+	@echo "docs: .build/docs — python3 -m http.server -d .build/docs 8080, then open" \
+		"http://127.0.0.1:8080/documentation/mcpcore/"
 
 clean: ## Remove build products
 	swift package clean
