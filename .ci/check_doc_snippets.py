@@ -19,12 +19,14 @@ Tests/MCPRuntimeTests/DocumentationExamplesTests.swift (`swift build --build-tes
 - when the first two ```swift blocks of AddATool.md (a second tool and its test) are more than
   15 lines together;
 - when a ```json block of a page is not in the compiled file (a test compares the server's
-  answer with it).
+  answer with it);
+- when DeployIt.md does not give, in a ```bash block, the release build of the Dockerfile (its
+  `RUN swift build …` command, `mcp-server` renamed as `new` renames it in the kit it copies).
 
 It prints one line and exits 0 when all holds; otherwise one report per problem, exit 1.
 
 Usage:
-    python3 .ci/check_doc_snippets.py [--pages DIR] [--compiled FILE] [--templates DIR]
+    python3 .ci/check_doc_snippets.py [--pages DIR] [--compiled FILE] [--templates DIR] [--dockerfile FILE]
 
 Python 3 standard library only; the self-test is .ci/check_doc_snippets_test.py.
 """
@@ -43,6 +45,8 @@ PAGES_DIR = os.path.join(ROOT, "Sources", "MCPCore", "MCPCore.docc")
 PAGES = ("YourFirstServer.md", "AddATool.md", "TestIt.md", "DeployIt.md")
 COMPILED = os.path.join(ROOT, "Tests", "MCPRuntimeTests", "DocumentationExamplesTests.swift")
 TEMPLATES = os.path.join(ROOT, "Templates", "server")
+DOCKERFILE = os.path.join(ROOT, "Dockerfile")
+DEPLOY_PAGE = "DeployIt.md"
 ADD_A_TOOL_PAGE, ADD_A_TOOL_MAX_LINES = "AddATool.md", 15
 EXAMPLE_NAME = "weather-server"  # the server the guide generates
 
@@ -268,11 +272,35 @@ def check_region(region: tuple[int, str, list[str]], compiled: Compiled, templat
             " (whitespace, imports and docs:added spans aside):"] + ["  " + text for text in diff]
 
 
+def dockerfile_build(path: str) -> str | None:
+    """The Dockerfile's `RUN swift build …` command, up to its `&&` or line continuation."""
+    match = re.search(r"^RUN\s+(swift build\b[^\n]*?)\s*(?:\\\s*$|&&|$)", read(path), re.M)
+    return match.group(1).strip() if match else None
+
+
+def check_release_build(blocks: list[Block], dockerfile: str) -> list[str]:
+    """DeployIt.md's release build is the image's, for the generated server."""
+    try:
+        command = dockerfile_build(dockerfile)
+    except OSError as error:
+        return [f"{DEPLOY_PAGE}: cannot read {dockerfile} ({error.strerror})"]
+    if command is None:
+        return [f"{DEPLOY_PAGE}: {os.path.basename(dockerfile)} has no `RUN swift build …` line to compare with"]
+    expected = command.replace("mcp-server", EXAMPLE_NAME)
+    lines = [line.strip() for block in blocks if block.language in ("bash", "sh", "shell")
+             for line in block.text.split("\n")]
+    if expected in lines:
+        return []
+    return [f"{DEPLOY_PAGE}: no bash block gives the Dockerfile's release build, as `new` copies it for"
+            f" {EXAMPLE_NAME}:\n  {expected}\n  (change the page and its .zh-CN twin, and the prose about the traits)"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", default=PAGES_DIR, help="folder of the English pages (default: the catalogue)")
     parser.add_argument("--compiled", default=COMPILED, help="the compiled file the blocks must be in")
     parser.add_argument("--templates", default=TEMPLATES, help="Templates/server")
+    parser.add_argument("--dockerfile", default=DOCKERFILE, help="the Dockerfile new copies into the package")
     args = parser.parse_args(argv)
     try:
         compiled = parse_compiled(args.compiled)
@@ -295,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                                     f" {os.path.basename(args.compiled)}: no test compares the server's answer with it")
     for region in compiled.regions:
         problems += check_region(region, compiled, args.templates)
+    problems += check_release_build(pages[DEPLOY_PAGE], args.dockerfile)
     added = [block for block in pages[ADD_A_TOOL_PAGE] if block.language == "swift"][:2]
     added_lines = sum(len(normalized(block.text.split("\n"))) for block in added)
     if len(added) < 2:
@@ -309,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"Doc snippets: {swift_count} Swift blocks in {len(PAGES)} pages are in"
           f" {os.path.basename(args.compiled)}, {json_count} JSON blocks too; {len(compiled.regions)} template regions"
-          f" are what `new {EXAMPLE_NAME}` writes; a second tool and its test take {added_lines} lines")
+          f" are what `new {EXAMPLE_NAME}` writes; a second tool and its test take {added_lines} lines;"
+          f" {DEPLOY_PAGE} builds as the Dockerfile does")
     return 0
 
 

@@ -110,6 +110,21 @@ ADD_A_TOOL = textwrap.dedent("""\
 
 OTHER_PAGE = "# Other\n\nNo code.\n"
 
+DOCKERFILE = textwrap.dedent("""\
+    FROM swift:6.3-bookworm AS builder
+    RUN swift build -c release --product mcp-server --traits OAuth \\
+        && install -D -m 0755 .build/release/mcp-server /out/mcp-server
+    """)
+
+DEPLOY_PAGE = textwrap.dedent("""\
+    # Deploy it
+
+    ```bash
+    swift build -c release --product weather-server --traits OAuth
+    ENVIRONMENT=production .build/release/weather-server
+    ```
+    """)
+
 
 class DocSnippetsTest(unittest.TestCase):
     def setUp(self) -> None:
@@ -123,6 +138,8 @@ class DocSnippetsTest(unittest.TestCase):
         self.write(os.path.join(self.templates, "Sources", "__MODULE__", "__MODULE__Tools.swift.mustache"), TEMPLATE)
         self.compiled = os.path.join(self.root, "DocumentationExamplesTests.swift")
         self.write(self.compiled, COMPILED)
+        self.dockerfile = os.path.join(self.root, "Dockerfile")
+        self.write(self.dockerfile, DOCKERFILE)
         self.write_pages()
 
     @staticmethod
@@ -132,14 +149,15 @@ class DocSnippetsTest(unittest.TestCase):
 
     def write_pages(self, first: str = FIRST_PAGE, add: str = ADD_A_TOOL) -> None:
         for name, text in (("YourFirstServer.md", first), ("AddATool.md", add), ("TestIt.md", OTHER_PAGE),
-                           ("DeployIt.md", OTHER_PAGE)):
+                           ("DeployIt.md", DEPLOY_PAGE)):
             self.write(os.path.join(self.pages, name), text)
 
     def run_check(self) -> tuple[int, str]:
         output = io.StringIO()
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             status = check_doc_snippets.main(
-                ["--pages", self.pages, "--compiled", self.compiled, "--templates", self.templates])
+                ["--pages", self.pages, "--compiled", self.compiled, "--templates", self.templates,
+                 "--dockerfile", self.dockerfile])
         return status, output.getvalue()
 
     def assertFails(self, *expected: str) -> None:
@@ -153,7 +171,7 @@ class DocSnippetsTest(unittest.TestCase):
         self.assertEqual(status, 0, output)
         self.assertIn("3 Swift blocks in 4 pages are in DocumentationExamplesTests.swift, 1 JSON blocks too;"
                       " 1 template regions are what `new weather-server` writes;"
-                      " a second tool and its test take 5 lines", output)
+                      " a second tool and its test take 5 lines; DeployIt.md builds as the Dockerfile does", output)
 
     def test_changed_code_fails_naming_page_and_block(self) -> None:
         self.write_pages(add=ADD_A_TOOL.replace("a + b }", "a - b }"))
@@ -209,6 +227,13 @@ class DocSnippetsTest(unittest.TestCase):
         self.assertIn("AddATool.md: the second tool and its test take 16 lines (blocks at lines 3 and 19); at most 15",
                       output)
 
+    def test_release_build_other_than_the_dockerfiles_fails(self) -> None:
+        self.write(self.dockerfile, DOCKERFILE.replace("--traits OAuth", "--traits OAuth,TLS"))
+        self.assertFails("DeployIt.md: no bash block gives the Dockerfile's release build",
+                         "swift build -c release --product weather-server --traits OAuth,TLS")
+        self.write(self.dockerfile, "FROM debian\n")
+        self.assertFails("DeployIt.md: Dockerfile has no `RUN swift build …` line to compare with")
+
     def test_json_block_not_in_the_file_fails(self) -> None:
         self.write_pages(add=ADD_A_TOOL.replace('{"type":"number"}\n```', '{"type":"string"}\n```'))
         self.assertFails("AddATool.md:14: json block #1 is not in DocumentationExamplesTests.swift")
@@ -219,7 +244,8 @@ class DocSnippetsTest(unittest.TestCase):
 
     def test_command_line_exit_status(self) -> None:
         script = os.path.join(HERE, "check_doc_snippets.py")
-        arguments = ["--pages", self.pages, "--compiled", self.compiled, "--templates", self.templates]
+        arguments = ["--pages", self.pages, "--compiled", self.compiled, "--templates", self.templates,
+                     "--dockerfile", self.dockerfile]
         run = subprocess.run([sys.executable, script, *arguments], capture_output=True, text=True, check=False)
         self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
         self.write_pages(add=ADD_A_TOOL.replace("a + b }", "a * b }"))
