@@ -26,9 +26,9 @@ COPY Tests ./Tests
 #   needs only glibc, libstdc++, libgcc_s and libsqlite3 (the task store).
 # -Xlinker --strip-debug: drops the DWARF (about two thirds of the file); the symbol table
 #   stays, so crash backtraces still name functions.
-# --traits OAuth,PostgreSQL: the image serves every setting in env.example (OAUTH_ISSUER,
-#   TASK_STORE=postgres://…); `swift run` leaves both out for a faster first build.
-RUN swift build -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL \
+# --traits OAuth,PostgreSQL,TLS: the image serves every setting in env.example (OAUTH_ISSUER,
+#   TASK_STORE=postgres://…, TLS_CERT_FILE); `swift run` leaves the three out for a faster first build.
+RUN swift build -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS \
     && install -D -m 0755 .build/release/mcp-server /out/mcp-server
 
 # ---- runtime

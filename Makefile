@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTHON ?= python3
 DOCC ?= docc
 VENV ?= .venv
-RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL
+RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS
 
 .PHONY: help init install dev inspect test lint format build run docker-build docker-run health info bench docs clean
 

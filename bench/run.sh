@@ -19,7 +19,7 @@
 # STRICT=1 (exit 1 when a run served nothing or answered wrong: the CI smoke),
 # SKIP_BUILD=1 (use the binaries already built), BENCH_OUT (default .build-bench),
 # OAUTH_BINARY (the binary of the production-oauth rows; default the release binary `make build`
-# made, which carries the OAuth trait: the Makefile builds with --traits OAuth,PostgreSQL; those
+# made, which carries the OAuth trait: the Makefile builds with --traits OAuth,PostgreSQL,TLS; those
 # rows also start Glewlwyd through Tests/OAuth/start.sh, installed by Tests/OAuth/setup.sh as root),
 # DOC=0|1 (rewrite docs/PERFORMANCE.md's results section, or its sweep section with SWEEP=1, and
 # the chart; default 1 unless QUICK, ONLY or WORKLOADS is set). Needs: Swift 6, python3 with venv, wrk (installed with apt-get when

@@ -216,11 +216,12 @@ public struct ProjectGenerator: Sendable {
     static func context(_ options: ProjectOptions) -> [String: Any] {
         let identity = options.scaffoldIdentity
         let dependency: String
-        // The new package's OAuth and PostgreSQL traits switch on the scaffold's (the Dockerfile
-        // builds with both).
+        // The new package's OAuth, PostgreSQL and TLS traits switch on the scaffold's (the Dockerfile
+        // builds with all three).
         let traits =
             "traits: [.defaults, .trait(name: \"OAuth\", condition: .when(traits: [\"OAuth\"])), "
-            + ".trait(name: \"PostgreSQL\", condition: .when(traits: [\"PostgreSQL\"]))]"
+            + ".trait(name: \"PostgreSQL\", condition: .when(traits: [\"PostgreSQL\"])), "
+            + ".trait(name: \"TLS\", condition: .when(traits: [\"TLS\"]))]"
         switch options.dependency {
         case .local(let path): dependency = ".package(path: \(swiftLiteral(path)), \(traits))"
         case .remote(let url, let version):

@@ -2,8 +2,11 @@ public import MCPCore
 import NIOCore
 public import NIOHTTP1
 import NIOPosix
-public import NIOSSL
 import Synchronization
+
+#if TLS
+    public import NIOSSL
+#endif
 
 /// One HTTP response as a test sees it.
 public struct HTTPTestResponse: Sendable {
@@ -44,14 +47,23 @@ public struct HTTPTestResponse: Sendable {
 public struct HTTPTestClient: Sendable {
     public let host = "127.0.0.1"
     public let port: Int
-    public var tls: NIOSSLContext?
+    #if TLS
+        /// Speaks TLS with this context (a build with the `TLS` trait).
+        public var tls: NIOSSLContext?
+    #endif
 
     static let group = MultiThreadedEventLoopGroup.singleton
 
-    public init(port: Int, tls: NIOSSLContext? = nil) {
-        self.port = port
-        self.tls = tls
-    }
+    #if TLS
+        public init(port: Int, tls: NIOSSLContext? = nil) {
+            self.port = port
+            self.tls = tls
+        }
+    #else
+        public init(port: Int) {
+            self.port = port
+        }
+    #endif
 
     public func send(
         _ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], body: [UInt8] = [],
@@ -87,15 +99,19 @@ public struct HTTPTestClient: Sendable {
     ) async throws
         -> AsyncThrowingStream<HTTPClientResponsePart, any Error>
     {
-        let tls = tls
+        #if TLS
+            let tls = tls
+        #endif
         let host = host
         let channel = try await ClientBootstrap(group: Self.group)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: tls, serverHostname: nil))
-                    }
+                    #if TLS
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(
+                                try NIOSSLClientHandler(context: tls, serverHostname: nil))
+                        }
+                    #endif
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
                         wrappingChannelSynchronously: channel)

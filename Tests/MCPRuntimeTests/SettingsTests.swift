@@ -63,6 +63,20 @@ struct SettingsTests {
         }
     }
 
+    /// In-process TLS is the `TLS` trait's: a build without it refuses a certificate at start-up
+    /// (exit 2) instead of serving plain HTTP where HTTPS was asked for.
+    @Test func aCertificateNeedsTheTLSTrait() async throws {
+        let files = ["TLS_CERT_FILE": "/certs/server.crt", "TLS_KEY_FILE": "/certs/server.key"]
+        #if TLS
+            #expect(try await settings(environment: files).tlsCertificateFile == "/certs/server.crt")
+        #else
+            await #expect(throws: ConfigurationError.self) { try await settings(environment: files) }
+        #endif
+        await #expect(throws: ConfigurationError.self) {
+            try await settings(environment: ["TLS_CERT_FILE": "/certs/server.crt"])
+        }
+    }
+
     @Test func flagsBeatEnvironmentWhichBeatsDotEnv() async throws {
         let dotEnv = "PORT=7000\nHOST=10.0.0.1\nLOG_LEVEL=error\n"
         let fromFile = try await settings(dotEnv: dotEnv)

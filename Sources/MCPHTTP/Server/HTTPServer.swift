@@ -1,12 +1,15 @@
 public import HummingbirdCore
-import HummingbirdTLS
 public import Logging
 import MCPPlatform
 public import NIOCore
 import NIOExtras
 import NIOPosix
-import NIOSSL
 import Synchronization
+
+#if TLS
+    import HummingbirdTLS
+    import NIOSSL
+#endif
 
 /// The HTTP/1.1 server: NIO's bootstrap with Hummingbird's HTTP channel, on a socket it binds
 /// itself or on one it inherited (the multi-process runtime passes the listening socket down).
@@ -64,11 +67,16 @@ public final class HTTPServer: Sendable {
                     maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes,
                     maxHeaderFieldCount: configuration.maxHeaderCount)))
         if let certificate = configuration.tlsCertificateFile, let key = configuration.tlsKeyFile {
-            var tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            tls.minimumTLSVersion = .tlsv12
-            try await start(child: TLSChannel(http1, tlsConfiguration: tls))
+            #if TLS
+                var tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+                tls.minimumTLSVersion = .tlsv12
+                try await start(child: TLSChannel(http1, tlsConfiguration: tls))
+            #else
+                _ = (certificate, key)
+                throw TLSNotBuilt()
+            #endif
         } else {
             try await start(child: http1)
         }
@@ -230,4 +238,12 @@ public struct ListenError: Error, CustomStringConvertible {
     public let reason: String
 
     public var description: String { "cannot listen on \(host):\(port): \(reason)" }
+}
+
+/// A certificate was configured in a build without the `TLS` trait (`swift build --traits TLS`).
+public struct TLSNotBuilt: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String {
+        "this build serves no TLS: build with `--traits TLS` (make build does), or terminate TLS in a proxy"
+    }
 }

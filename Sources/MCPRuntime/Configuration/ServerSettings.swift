@@ -212,6 +212,13 @@ public struct ServerSettings: Sendable {
                 key: tlsCertificateFile == nil ? "TLS_CERT_FILE" : "TLS_KEY_FILE", value: "",
                 allowed: "both TLS_CERT_FILE and TLS_KEY_FILE, or neither")
         }
+        #if !TLS
+            if let certificate = tlsCertificateFile {
+                throw ConfigurationError(
+                    key: "TLS_CERT_FILE", value: certificate,
+                    allowed: "unset in a build without the TLS trait (swift build --traits TLS; make build has it)")
+            }
+        #endif
         sessionIdleTTL = try settings.double("SESSION_IDLE_TTL", default: sessionIdleTTL, in: 1...86_400)
         maxSessions = try settings.int("MAX_SESSIONS", default: maxSessions, in: 1...10_000_000)
         replayBufferSize = try settings.int("REPLAY_BUFFER_SIZE", default: replayBufferSize, in: 1...100_000)

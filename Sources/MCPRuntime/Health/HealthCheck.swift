@@ -1,8 +1,12 @@
 import Foundation
+import MCPHTTP
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import NIOSSL
+
+#if TLS
+    import NIOSSL
+#endif
 
 /// `mcp-server healthcheck`: one GET, no curl needed in the image.
 public enum HealthCheck {
@@ -62,12 +66,16 @@ public enum HealthCheck {
         let channel = try await ClientBootstrap(group: group).connect(host: host, port: port) { channel in
             channel.eventLoop.makeCompletedFuture {
                 if tls {
-                    var configuration = TLSConfiguration.makeClientConfiguration()
-                    // A probe of this very server on loopback: the certificate may name another host.
-                    configuration.certificateVerification = .none
-                    let context = try NIOSSLContext(configuration: configuration)
-                    try channel.pipeline.syncOperations.addHandler(
-                        try NIOSSLClientHandler(context: context, serverHostname: nil))
+                    #if TLS
+                        var configuration = TLSConfiguration.makeClientConfiguration()
+                        // A probe of this very server on loopback: the certificate may name another host.
+                        configuration.certificateVerification = .none
+                        let context = try NIOSSLContext(configuration: configuration)
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: context, serverHostname: nil))
+                    #else
+                        throw TLSNotBuilt()
+                    #endif
                 }
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
                 return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
