@@ -94,7 +94,8 @@ public final class MCPHTTPService: Service, Sendable {
                 do { try await gracefulShutdown() } catch { return }
                 self.logger.info("draining", metadata: ["connections": "\(self.openConnections)"])
                 await self.beginDraining()
-                try? await Task.sleep(for: self.drainTimeout)
+                // Cancelled when every connection closed first: a clean drain, nothing to say.
+                do { try await Task.sleep(for: self.drainTimeout) } catch { return }
                 self.logger.warning(
                     "graceful timeout reached; closing", metadata: ["connections": "\(self.openConnections)"])
             }

@@ -149,10 +149,42 @@ def check_sigterm(binary: str) -> None:
         caller.join()
     code = server.process.wait(timeout=30)
     took = time.time() - started
+    server.reader.join(timeout=5)
     server.stop()
     completed = sum(outcomes)
     report("SIGTERM", completed == 20 and code == 0,
            f"20 slow calls in flight: {completed}/20 completed, exit status {code} after {took:.2f} s")
+    # The drain ended well inside GRACEFUL_TIMEOUT (10 s): no worker may claim it ran out.
+    spurious = server.messages("graceful timeout reached; closing")
+    report("SIGTERM: a drain that finishes in time logs no timeout", not spurious,
+           f"{len(spurious)} 'graceful timeout reached' lines")
+
+
+def check_sigterm_timeout(binary: str) -> None:
+    """A call longer than GRACEFUL_TIMEOUT: the worker says it ran out of time and closes."""
+    server = Server(binary, free_port(), {"ENABLE_DEMO_TOOLS": "true", "GRACEFUL_TIMEOUT": "1"}, workers=1)
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "long_task", "arguments": {"steps": 50, "step_ms": 100}, "_meta": ENVELOPE}}
+    headers = dict(MODERN_HEADERS, **{"Mcp-Method": "tools/call", "Mcp-Name": "long_task"})
+    def call() -> None:
+        try:
+            server.post(body, headers, timeout=15)
+        except OSError:
+            pass  # the worker closes the connection at the timeout: that is the point
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    time.sleep(0.5)
+    started = time.time()
+    server.process.send_signal(signal.SIGTERM)
+    code = server.process.wait(timeout=30)
+    took = time.time() - started
+    caller.join()
+    server.reader.join(timeout=5)
+    server.stop()
+    warned = server.messages("graceful timeout reached; closing")
+    report("SIGTERM past GRACEFUL_TIMEOUT: the worker logs the timeout and stops", len(warned) == 1 and took < 10,
+           f"{len(warned)} 'graceful timeout reached' lines, exit status {code} after {took:.2f} s")
 
 
 def check_sighup(binary: str) -> None:
@@ -282,6 +314,7 @@ CHECKS = {
     "recycling": check_recycling,
     "crash": check_crash_isolation,
     "sigterm": check_sigterm,
+    "sigterm-timeout": check_sigterm_timeout,
     "sighup": check_sighup,
     "sessions": check_sessions_across_workers,
 }
