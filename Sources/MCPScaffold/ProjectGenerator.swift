@@ -244,13 +244,15 @@ public struct ProjectGenerator: Sendable {
     }
 
     /// The example server's names in the kit, and what they become: the image, the Kubernetes
-    /// labels, the Compose project, the binary, its job and dashboard.
+    /// labels, the Compose project, the binary, its job and dashboard, and `APP_NAME` (the name
+    /// the server reports).
     static func kitReplacements(name: String) -> [(String, String)] {
         [
             (
                 "Awesome MCP Scaffold for Swift: the example MCP server",
                 "\(name): an MCP server built with Awesome MCP Scaffold for Swift"
             ),
+            ("APP_NAME=\"Awesome MCP Server\"", "APP_NAME=\"\(name)\""),
             ("awesome-mcp-server", name),
             ("awesome-mcp-scaffold", name),
             ("name: awesome-mcp\n", "name: \(name)\n"),

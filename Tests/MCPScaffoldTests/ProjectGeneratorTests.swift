@@ -64,6 +64,9 @@ struct ProjectGeneratorTests {
             #expect(!stray.contains("awesome-mcp"), "\(path) still names the example image or project")
         }
         #expect(files["docker-compose.yml"]?.contents.contains("name: weather-mcp-server\n") == true)
+        let environment = try #require(files[".env.example"]).contents
+        #expect(environment.contains("APP_NAME=\"weather-mcp-server\""), "the server reports its own name")
+        #expect(!environment.contains("Awesome MCP Server"))
     }
 
     @Test func optionsChooseTransportAndExampleCatalogues() throws {
