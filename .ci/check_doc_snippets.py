@@ -40,6 +40,8 @@ import re
 import sys
 from dataclasses import dataclass
 
+from check_readme_parity import parse as parse_page
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAGES_DIR = os.path.join(ROOT, "Sources", "MCPCore", "MCPCore.docc")
 PAGES = ("YourFirstServer.md", "AddATool.md", "TestIt.md", "DeployIt.md")
@@ -50,7 +52,6 @@ DEPLOY_PAGE = "DeployIt.md"
 ADD_A_TOOL_PAGE, ADD_A_TOOL_MAX_LINES = "AddATool.md", 15
 EXAMPLE_NAME = "weather-server"  # the server the guide generates
 
-FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)[^\n]*$")
 IMPORT = re.compile(r"^(?:@\w+\s+)?(?:(?:public|package|internal|fileprivate|private)\s+)?import\s+(?:\w+\s+)?([\w.]+)\s*$")
 MARKER = re.compile(r"^\s*// docs:([\w-]+)(?:\s+(\S+))?")
 
@@ -70,25 +71,13 @@ def read(path: str) -> str:
 
 
 def blocks_of(path: str) -> list[Block]:
-    """The fenced code blocks of a Markdown page, with their language."""
+    """The fenced code blocks of a Markdown page, with their language (the parity check's parser)."""
     found: list[Block] = []
     counts: dict[str, int] = {}
-    fence: tuple[str, int, int, str] | None = None
-    body: list[str] = []
-    for number, line in enumerate(read(path).split("\n"), 1):
-        if fence:
-            closing = line.strip()
-            if closing and set(closing) == {fence[0]} and len(closing) >= fence[1]:
-                language = fence[3]
-                counts[language] = counts.get(language, 0) + 1
-                found.append(Block(os.path.basename(path), fence[2], counts[language], language, "\n".join(body)))
-                fence = None
-            else:
-                body.append(line)
-            continue
-        opening = FENCE.match(line)
-        if opening:
-            fence, body = (opening.group(2)[0], len(opening.group(2)), number, opening.group(3).lower()), []
+    for block in parse_page(path).blocks:
+        language = block.info.split()[0].lower() if block.info.split() else ""
+        counts[language] = counts.get(language, 0) + 1
+        found.append(Block(os.path.basename(path), block.line, counts[language], language, block.content))
     return found
 
 
