@@ -35,15 +35,7 @@
         /// heavy call frees, and still runs at normal priority; the heavy one behind it, at nice 10.
         @Test func waitingCallsKeepTheirPriorityWhenAPlaceFrees() async throws {
             let pool = BlockingWork(threads: 1, queueLimit: 4, inlineLimit: 0, slowCall: .seconds(3600))
-            let release = Latch()
-            let started = Latch()
-            let blocker = Task {
-                try await pool.run {
-                    started.open()
-                    _ = release.block()
-                }
-            }
-            #expect(await started.wait())
+            let held = await HeldThread(of: pool)
             let stats = CallStats()
             let cheap = Task {
                 try await pool.perform(
@@ -56,8 +48,7 @@
             }
             while pool.waiting < 2 { await Task.yield() }
             #expect(pool.running == 1, "the one place is held; both wait")
-            release.open()
-            try await blocker.value
+            try await held.release()
             #expect(try await cheap.value == 0)
             #expect(try await heavy.value == WorkerThread.niceness)
             #expect(pool.running == 0 && pool.waiting == 0)

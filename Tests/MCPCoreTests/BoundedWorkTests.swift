@@ -19,6 +19,31 @@ final class Latch: Sendable {
     }
 }
 
+/// One of a pool's threads held by heavy work until ``release()``: what makes later calls wait.
+struct HeldThread {
+    private let latch = Latch()
+    private let task: Task<Void, any Error>
+
+    /// Returns once the work holds its thread.
+    init(of pool: BlockingWork) async {
+        let latch = latch
+        let started = Latch()
+        task = Task {
+            try await pool.run {
+                started.open()
+                _ = latch.block()
+            }
+        }
+        #expect(await started.wait())
+    }
+
+    /// Lets the work end and waits until it has.
+    func release() async throws {
+        latch.open()
+        try await task.value
+    }
+}
+
 /// Tools for the limits: one of a given output size, one that blocks, one that spins until cancelled.
 final class LimitTools: Sendable {
     let started = Latch()
@@ -201,22 +226,13 @@ struct BlockingWorkTests {
 
     @Test func aCallCancelledWhileQueuedNeverStarts() async throws {
         let pool = BlockingWork(threads: 1, queueLimit: 4, inlineLimit: 0)
-        let release = Latch()
-        let started = Latch()
         let ran = Atomic<Bool>(false)
-        let blocker = Task {
-            try await pool.run {
-                started.open()
-                _ = release.block()
-            }
-        }
-        #expect(await started.wait())
+        let held = await HeldThread(of: pool)
         let queued = Task { try await pool.run { ran.store(true, ordering: .relaxed) } }
         while pool.waiting == 0 { await Task.yield() }
         queued.cancel()
         await #expect(throws: CancellationError.self) { try await queued.value }
-        release.open()
-        try await blocker.value
+        try await held.release()
         // The queued job got the thread after the blocker and saw it was cancelled.
         let after = try await pool.run { 7 }
         #expect(after == 7)
@@ -297,15 +313,7 @@ extension InlineCallTests {
     /// cheap calls is not refused because a few heavy ones fill their queue.
     @Test func manyLightCallsWaitWhereFewHeavyOnesMay() async throws {
         let pool = BlockingWork(threads: 1, queueLimit: 1, inlineLimit: 0)
-        let release = Latch()
-        let started = Latch()
-        let blocker = Task {
-            try await pool.run {
-                started.open()
-                _ = release.block()
-            }
-        }
-        #expect(await started.wait())
+        let held = await HeldThread(of: pool)
         let stats = CallStats()
         let light = (0..<200).map { index in
             Task {
@@ -322,8 +330,7 @@ extension InlineCallTests {
         await #expect(throws: BlockingWork.Busy.self) {
             try await pool.perform(stats: stats, small: false, cancellation: CancellationFlag(), timeout: nil) { -2 }
         }
-        release.open()
-        try await blocker.value
+        try await held.release()
         var sum = 0
         for task in light { sum += try await task.value }
         #expect(sum == (0..<200).reduce(0, +))
