@@ -249,7 +249,10 @@ public final class BlockingWork: Sendable {
     /// Starts both sets of threads, once, from a caller's thread: a new thread inherits its
     /// creator's niceness, so one made by a low-priority thread could never run at normal priority.
     private func startThreads() {
-        guard !threadsStarted.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        // A plain load first: after the first call, no write to a line every caller shares.
+        guard !threadsStarted.load(ordering: .acquiring),
+            !threadsStarted.exchange(true, ordering: .acquiringAndReleasing)
+        else { return }
         for priority in [Priority.normal, .low] {
             for _ in 0..<threads { WorkerThread.start(self, priority: priority) }
         }
