@@ -11,7 +11,7 @@ struct DeclaredFunction {
         var type: TypeSyntax
         var defaultValue: ExprSyntax?
         var documentation: String?
-        /// True for the `RequestContext` parameter, which is passed by the server, not the client.
+        /// True for the `HandlerContext` parameter, which is passed by the server, not the client.
         var isContext: Bool
 
         var isOptionalType: Bool {
@@ -53,7 +53,7 @@ struct DeclaredFunction {
             let internalName = parameter.secondName?.text ?? label
             let publicName = label == "_" ? internalName : label
             let typeText = parameter.type.trimmedDescription
-            let isContext = typeText == "RequestContext" || typeText == "MCPCore.RequestContext"
+            let isContext = typeText == "HandlerContext" || typeText == "MCPCore.HandlerContext"
             let docs = documentation.parameters[publicName] ?? documentation.parameters[internalName]
             parameters.append(
                 Parameter(

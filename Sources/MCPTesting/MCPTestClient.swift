@@ -133,7 +133,7 @@ public final class MCPTestClient: Sendable {
             if !fullMeta.isEmpty { params["_meta"] = .object(fullMeta) }
             try await handshake(version: version, capabilities: capabilities)
         }
-        let id = RequestID.int(nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
+        let id = JSONRPCID.int(nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
         let message: JSONValue = [
             "jsonrpc": "2.0", "id": id.json, "method": .string(method), "params": .object(params),
         ]

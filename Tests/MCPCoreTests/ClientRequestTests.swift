@@ -7,7 +7,7 @@ import Testing
 @Catalogue
 struct AskingCatalogue {
     /// Returns the first root the client names.
-    @Tool static func first_root(context: RequestContext) async throws -> String {
+    @Tool static func first_root(context: HandlerContext) async throws -> String {
         let answer = try await context.sendRequest("roots/list", timeout: .seconds(5))
         return answer["roots"]?.arrayValue?.first?["uri"]?.stringValue ?? "none"
     }

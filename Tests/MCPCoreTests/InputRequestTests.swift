@@ -13,7 +13,7 @@ struct Approval: Sendable {
 @Catalogue
 struct AskingTools {
     /// Asks for approval twice, then for a summary.
-    @Tool static func careful(topic: String, context: RequestContext) async throws -> String {
+    @Tool static func careful(topic: String, context: HandlerContext) async throws -> String {
         guard case .accepted(let first) = try await context.elicit("Start \(topic)?", as: Approval.self), first.approve
         else { return "not started" }
         guard case .accepted(let second) = try await context.elicit("Really?", as: Approval.self), second.approve
@@ -24,7 +24,7 @@ struct AskingTools {
     }
 
     /// Asks for approval once.
-    @Tool static func once(context: RequestContext) async throws -> String {
+    @Tool static func once(context: HandlerContext) async throws -> String {
         guard case .accepted(let answer) = try await context.elicit("Go?", as: Approval.self) else { return "no" }
         return answer.approve ? "yes" : "no"
     }

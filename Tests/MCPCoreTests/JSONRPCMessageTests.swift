@@ -46,7 +46,7 @@ struct JSONRPCMessageTests {
     }
 
     @Test(arguments: [
-        (#"{"jsonrpc":"1.0","id":1,"method":"m"}"#, RequestID?.some(.int(1))),
+        (#"{"jsonrpc":"1.0","id":1,"method":"m"}"#, JSONRPCID?.some(.int(1))),
         (#"{"id":1,"method":"m"}"#, .some(.int(1))),
         (#"{"jsonrpc":"2.0","id":1}"#, .some(.int(1))),
         (#"{"jsonrpc":"2.0","id":1,"method":42}"#, .some(.int(1))),
@@ -56,7 +56,7 @@ struct JSONRPCMessageTests {
         (#"{"jsonrpc":"2.0","id":1.5,"method":"m"}"#, nil),
         (#"{}"#, nil), (#"[]"#, nil), (#""string""#, nil), ("42", nil), ("true", nil),
     ])
-    func rejectsWrongShapesWithInvalidRequest(_ text: String, id: RequestID?) throws {
+    func rejectsWrongShapesWithInvalidRequest(_ text: String, id: JSONRPCID?) throws {
         guard case .failure(let invalid) = try decode(text) else {
             Issue.record("accepted \(text)")
             return

@@ -48,7 +48,7 @@ struct SampleCatalogue {
     @Tool static func explode() throws -> String { throw HiddenFailure() }
 
     /// Reports progress and logs.
-    @Tool static func work(steps: Int, context: RequestContext) async throws -> Int {
+    @Tool static func work(steps: Int, context: HandlerContext) async throws -> Int {
         for step in 1...steps {
             await context.reportProgress(Double(step), total: Double(steps))
             await context.reportProgress(Double(step) - 0.5, total: Double(steps))

@@ -28,7 +28,7 @@ final class Gates: Sendable {
 struct TaskTools {
     /// Reports progress, waits for its gate, then answers.
     @Tool(task: .optional)
-    static func gated(gate: String, context: RequestContext) async throws -> String {
+    static func gated(gate: String, context: HandlerContext) async throws -> String {
         await context.reportProgress(1, total: 2, message: "step 1 of 2")
         do {
             try await Gates.shared.wait(gate)
@@ -42,7 +42,7 @@ struct TaskTools {
 
     /// Only as a task.
     @Tool(task: .required)
-    static func only_task(context: RequestContext) async throws -> String { "done" }
+    static func only_task(context: HandlerContext) async throws -> String { "done" }
 
     /// Never a task.
     @Tool static func plain() async -> String { "plain" }

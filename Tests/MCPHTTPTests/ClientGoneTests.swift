@@ -12,7 +12,7 @@ struct Sleeper {
 
     /// Waits unless cancelled.
     /// - Parameter seconds: How long.
-    @Tool static func sleep(seconds: Int = 60, context: RequestContext) async throws -> String {
+    @Tool static func sleep(seconds: Int = 60, context: HandlerContext) async throws -> String {
         do {
             try await Task.sleep(for: .seconds(seconds))
         } catch {

@@ -3,11 +3,11 @@ import MCPHTTP
 import MCPTesting
 import Testing
 
-/// Tells who called: what a tool reads from ``RequestContext/principal``.
+/// Tells who called: what a tool reads from ``HandlerContext/principal``.
 @Catalogue
 struct WhoAmI {
     /// The caller's subject and scopes.
-    @Tool static func whoami(context: RequestContext) -> String {
+    @Tool static func whoami(context: HandlerContext) -> String {
         let scopes = (context.principal.scopes ?? []).sorted().joined(separator: " ")
         return "\(context.principal.subject ?? "-") [\(scopes)] \(context.principal.clientID ?? "-")"
     }

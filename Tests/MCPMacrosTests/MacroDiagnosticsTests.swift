@@ -78,6 +78,39 @@ struct MacroDiagnosticsTests {
             failureHandler: { failure in Issue.record(Comment(rawValue: failure.message)) })
     }
 
+    /// A `HandlerContext` parameter, bare or module-qualified, is passed by the server: it is
+    /// not in the input schema and the call hands it the closure's `context`.
+    @Test(arguments: ["HandlerContext", "MCPCore.HandlerContext"])
+    func theHandlerContextIsNotAnArgument(type: String) {
+        assertMacroExpansion(
+            """
+            /// Echoes.
+            @Tool static func echo(text: String, context: \(type)) -> String { text }
+            """,
+            expandedSource: """
+                /// Echoes.
+                static func echo(text: String, context: \(type)) -> String { text }
+
+                static var echoTool: MCPCore.ToolDefinition {
+                    MCPCore.ToolDefinition(
+                        name: "echo",
+                        title: nil,
+                        description: "Echoes.",
+                        parameters: [
+                            MCPCore.ToolParameter("text", (String).self, description: nil)
+                        ],
+                        output: (String).self,
+                        annotations: MCPCore.ToolAnnotations(),
+                        perform: { arguments, context in
+                            return try Self.echo(text: arguments.value("text"), context: context)
+                        }
+                    )
+                }
+                """,
+            macroSpecs: specs,
+            failureHandler: { failure in Issue.record(Comment(rawValue: failure.message)) })
+    }
+
     @Test func taskCapableToolsAreAsync() {
         expectDiagnostic(
             "@Tool(task: .optional) static func report() -> String { \"\" }",

@@ -34,7 +34,7 @@ public struct WeatherServerTools: Sendable {
 
     /// The first folder the client lets this server work in.
     @Tool("first_root")
-    static func firstRoot(context: RequestContext) async throws -> String {
+    static func firstRoot(context: HandlerContext) async throws -> String {
         try await context.roots().first ?? "none"
     }
     // docs:added-end

@@ -23,7 +23,7 @@ public func fuzzJSONRPC(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             }
             check(JSONRPCEncoding.result(id: request.id, result: ["method": .string(request.method)]))
         case .success(.notification(let notification)):
-            _ = notification.params?["requestId"].flatMap(RequestID.init(json:))
+            _ = notification.params?["requestId"].flatMap(JSONRPCID.init(json:))
         case .success(.response(let response)):
             _ = response.id.description
         }

@@ -24,4 +24,4 @@ public func fuzzRegex(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 let regex = BoundedRegex(timeout: .milliseconds(50))
-let context = RequestContext(requestID: .int(1), version: .v2026_07_28, logger: Logger(label: "fuzz"))
+let context = HandlerContext(requestID: .int(1), version: .v2026_07_28, logger: Logger(label: "fuzz"))

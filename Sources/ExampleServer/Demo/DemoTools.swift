@@ -14,7 +14,7 @@ public struct DemoTools: Sendable {
     ///   - enabled: true shows it, false hides it.
     @Tool("set_enabled", title: "Show or Hide a Declaration")
     static func setEnabled(
-        kind: DeclarationKindName, name: String, enabled: Bool, context: RequestContext
+        kind: DeclarationKindName, name: String, enabled: Bool, context: HandlerContext
     ) async throws -> String {
         guard let declaration = DeclarationKind(rawValue: kind.rawValue) else { throw ToolError("unknown kind") }
         do {
@@ -32,7 +32,7 @@ public struct DemoTools: Sendable {
     ///   - step_ms: Milliseconds per step (0 to 10,000).
     @Tool("long_task", title: "Long Task", annotations: .pure)
     static func longTask(
-        steps: Int = 5, step_ms stepMilliseconds: Int = 200, context: RequestContext
+        steps: Int = 5, step_ms stepMilliseconds: Int = 200, context: HandlerContext
     ) async throws
         -> LongTaskResult
     {

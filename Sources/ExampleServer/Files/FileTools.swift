@@ -26,7 +26,7 @@ public struct FileTools: Sendable {
     /// Read a UTF-8 text file from the workspace.
     /// - Parameter file_path: File relative to the workspace.
     @Tool("read_text_file", title: "Read Text File", annotations: .readOnlyLocal)
-    func readTextFile(file_path path: String, context: RequestContext) throws -> TextFileContent {
+    func readTextFile(file_path path: String, context: HandlerContext) throws -> TextFileContent {
         let bytes = try workspace.read(path, resultLimit: context.maxResultBytes)
         guard let content = String(validating: bytes, as: UTF8.self) else {
             throw ToolError("File \(Workspace.shown(path)) is not a valid UTF-8 text file")
@@ -60,7 +60,7 @@ public struct FileTools: Sendable {
     /// Read and parse a JSON file from the workspace.
     /// - Parameter file_path: File relative to the workspace.
     @Tool("read_json_file", title: "Read JSON File", annotations: .readOnlyLocal)
-    func readJSONFile(file_path path: String, context: RequestContext) throws -> JSONFileContent {
+    func readJSONFile(file_path path: String, context: HandlerContext) throws -> JSONFileContent {
         let bytes = try workspace.read(path, resultLimit: context.maxResultBytes)
         do {
             let data = try JSONParser.parse(bytes, maxDepth: 128)

@@ -17,7 +17,7 @@ public struct InteractiveTools: Sendable {
     @Tool(
         "delete_file", title: "Delete File",
         annotations: ToolAnnotations(readOnly: false, destructive: true, openWorld: false), scopes: ["mcp:write"])
-    func deleteFile(file_path path: String, context: RequestContext) async throws -> DeletionOutcome {
+    func deleteFile(file_path path: String, context: HandlerContext) async throws -> DeletionOutcome {
         let status = try workspace.status(path)
         guard status.kind != .directory else { throw ToolError("Is a folder: '\(Workspace.shown(path))'") }
         let answer = try await context.elicit("Delete '\(Workspace.shown(path))'?", as: Confirmation.self)
@@ -33,7 +33,7 @@ public struct InteractiveTools: Sendable {
     ///   - text: The text to summarize.
     ///   - max_words: About how many words the summary may have.
     @Tool("summarize_text", title: "Summarize Text", annotations: ToolAnnotations(readOnly: true, openWorld: true))
-    func summarizeText(text: String, max_words maxWords: Int = 50, context: RequestContext) async throws -> String {
+    func summarizeText(text: String, max_words maxWords: Int = 50, context: HandlerContext) async throws -> String {
         guard !text.isEmpty else { throw ToolError("text is empty") }
         guard (1...1000).contains(maxWords) else { throw ToolError("max_words must be between 1 and 1000") }
         return try await context.sample(

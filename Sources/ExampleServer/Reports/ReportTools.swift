@@ -16,7 +16,7 @@ public struct ReportTools: Sendable {
     ///   - section_ms: Milliseconds spent on each section (0 to 60,000).
     @Tool("generate_report", title: "Generate Report", annotations: .pure, task: .optional)
     static func generateReport(
-        topic: String, sections: Int = 3, section_ms sectionMilliseconds: Int = 500, context: RequestContext
+        topic: String, sections: Int = 3, section_ms sectionMilliseconds: Int = 500, context: HandlerContext
     ) async throws -> Report {
         let topic = topic.trimmed
         guard !topic.isEmpty, topic.utf8.count <= 200 else { throw ToolError("topic must be 1 to 200 characters") }

@@ -38,7 +38,7 @@ public struct BoundedRegex: Sendable {
     /// returns false, the deadline passes or the request is cancelled (ICU reports progress
     /// during long matches, so a catastrophic pattern is stopped too).
     func forEachMatch(
-        of expression: NSRegularExpression, in text: String, context: RequestContext,
+        of expression: NSRegularExpression, in text: String, context: HandlerContext,
         _ body: (NSTextCheckingResult) throws -> Void
     ) throws {
         let deadline = Date(timeIntervalSinceNow: seconds)
@@ -74,7 +74,7 @@ public struct BoundedRegex: Sendable {
 
     /// The matched substrings, first occurrence of each, in order; their total may not pass `limit` bytes.
     public func uniqueMatches(
-        of pattern: String, in text: String, limit: Int, context: RequestContext
+        of pattern: String, in text: String, limit: Int, context: HandlerContext
     ) throws -> [String] {
         let expression = try expression(pattern, for: text)
         let string = text as NSString
@@ -95,7 +95,7 @@ public struct BoundedRegex: Sendable {
     /// `text` with every match of `pattern` replaced, up to `limit` bytes of output.
     /// `replacement` uses Python's syntax (`\1`, `\g<name>`), as the original scaffold's clients expect.
     public func replace(
-        _ pattern: String, in text: String, with replacement: String, limit: Int, context: RequestContext
+        _ pattern: String, in text: String, with replacement: String, limit: Int, context: HandlerContext
     ) throws -> String {
         let pattern = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
         let template = Self.icuTemplate(fromPython: replacement, groups: Self.namedGroups(in: pattern))

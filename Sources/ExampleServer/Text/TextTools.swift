@@ -4,7 +4,7 @@ public import MCPCore
 /// Text tools: counting, case conversion, extraction, replacement, cleaning, slugs, statistics.
 ///
 /// Bounded work whatever the input: every tool works in one pass without copies that grow with
-/// the input (no arrays of words), checks ``RequestContext/isCancelled`` in its loops (so
+/// the input (no arrays of words), checks ``HandlerContext/isCancelled`` in its loops (so
 /// `TOOL_TIMEOUT` stops it), and a tool whose output grows with its input refuses an input or
 /// output larger than the result limit (`MAX_RESULT_SIZE`) before building it.
 @Catalogue
@@ -19,7 +19,7 @@ public struct TextTools: Sendable {
     /// Count words, characters and lines in a text. Words are runs of non-whitespace.
     /// - Parameter text: The text to count.
     @Tool("count_words", title: "Count Words", annotations: .pure)
-    static func countWords(text: String, context: RequestContext) throws -> WordCount {
+    static func countWords(text: String, context: HandlerContext) throws -> WordCount {
         var words = 0
         var inWord = false
         var steps = CancellationCheck(context)
@@ -45,7 +45,7 @@ public struct TextTools: Sendable {
     ///   - text: The text to convert.
     ///   - case_type: upper, lower, title (every word capitalized) or capitalize (first letter only).
     @Tool("convert_case", title: "Convert Case", annotations: .pure)
-    static func convertCase(text: String, case_type caseType: CaseType, context: RequestContext) throws -> String {
+    static func convertCase(text: String, case_type caseType: CaseType, context: HandlerContext) throws -> String {
         try refuseLarger(text, than: context)
         switch caseType {
         case .upper: return text.uppercased()
@@ -60,7 +60,7 @@ public struct TextTools: Sendable {
     /// Extract the email addresses in a text, each once, in order of appearance.
     /// - Parameter text: The text to search.
     @Tool("extract_emails", title: "Extract Emails", annotations: .pure)
-    func extractEmails(text: String, context: RequestContext) throws -> [String] {
+    func extractEmails(text: String, context: HandlerContext) throws -> [String] {
         try regex.uniqueMatches(
             of: #"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b"#, in: text, limit: context.maxResultBytes,
             context: context)
@@ -69,7 +69,7 @@ public struct TextTools: Sendable {
     /// Extract the http and https URLs in a text, each once, in order of appearance.
     /// - Parameter text: The text to search.
     @Tool("extract_urls", title: "Extract URLs", annotations: .pure)
-    func extractURLs(text: String, context: RequestContext) throws -> [String] {
+    func extractURLs(text: String, context: HandlerContext) throws -> [String] {
         let found = try regex.uniqueMatches(
             of: #"https?://[^\s<>"'`]+"#, in: text, limit: context.maxResultBytes, context: context)
         var seen = Set<String>()
@@ -86,7 +86,7 @@ public struct TextTools: Sendable {
     ///   - use_regex: Treat the pattern as a regular expression.
     @Tool("replace_text", title: "Replace Text", annotations: .pure)
     func replaceText(
-        text: String, pattern: String, replacement: String, use_regex useRegex: Bool = false, context: RequestContext
+        text: String, pattern: String, replacement: String, use_regex useRegex: Bool = false, context: HandlerContext
     ) throws -> String {
         guard !pattern.isEmpty else { throw ToolError("Pattern must not be empty") }
         if useRegex {
@@ -101,7 +101,7 @@ public struct TextTools: Sendable {
     /// `str.replace`, which compares code points: here, UTF-8 bytes). The output is built up to
     /// `limit` bytes and no further.
     static func replaceLiteral(
-        _ pattern: String, in text: String, with replacement: String, limit: Int, context: RequestContext
+        _ pattern: String, in text: String, with replacement: String, limit: Int, context: HandlerContext
     ) throws -> String {
         guard pattern.utf8.count <= LiteralSearch.maxPatternBytes else {
             throw ToolError("Pattern is longer than \(LiteralSearch.maxPatternBytes) bytes")
@@ -128,7 +128,7 @@ public struct TextTools: Sendable {
     /// Collapse every run of whitespace into one space and trim both ends.
     /// - Parameter text: The text to clean.
     @Tool("clean_text", title: "Clean Text", annotations: .pure)
-    static func cleanText(text: String, context: RequestContext) throws -> String {
+    static func cleanText(text: String, context: HandlerContext) throws -> String {
         try refuseLarger(text, than: context)
         var cleaned = ""
         cleaned.reserveCapacity(text.utf8.count)
@@ -150,7 +150,7 @@ public struct TextTools: Sendable {
     /// Make a URL-friendly slug: lower case, runs of anything but a-z and 0-9 become one hyphen.
     /// - Parameter text: The text to turn into a slug.
     @Tool("generate_slug", title: "Generate Slug", annotations: .pure)
-    static func generateSlug(text: String, context: RequestContext) throws -> String {
+    static func generateSlug(text: String, context: HandlerContext) throws -> String {
         try refuseLarger(text, than: context)
         var slug = ""
         var pendingHyphen = false
@@ -171,7 +171,7 @@ public struct TextTools: Sendable {
     /// Detailed statistics: characters, words, sentences, averages, unique words, reading time.
     /// - Parameter text: The text to analyse.
     @Tool("text_statistics", title: "Text Statistics", annotations: .pure)
-    static func textStatistics(text: String, context: RequestContext) throws -> TextStatistics {
+    static func textStatistics(text: String, context: HandlerContext) throws -> TextStatistics {
         var counter = StatisticsCounter()
         var steps = CancellationCheck(context)
         for character in text {
@@ -192,14 +192,14 @@ public struct TextTools: Sendable {
     }
 
     /// Refuses a text larger than the result limit, for tools whose output is as long as their input.
-    static func refuseLarger(_ text: String, than context: RequestContext) throws(ResultTooLarge) {
+    static func refuseLarger(_ text: String, than context: HandlerContext) throws(ResultTooLarge) {
         guard text.utf8.count <= context.maxResultBytes else { throw ResultTooLarge(limit: context.maxResultBytes) }
     }
 
     static func round2(_ value: Double) -> Double { (value * 100).rounded(.toNearestOrEven) / 100 }
 
     /// Python's `str.title()`: a letter after a non-letter is upper-cased, other letters lower-cased.
-    static func titleCased(_ text: String, context: RequestContext) throws -> String {
+    static func titleCased(_ text: String, context: HandlerContext) throws -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var previousIsLetter = false
@@ -321,10 +321,10 @@ struct StatisticsCounter {
 /// Checks for cancellation every 65,536 steps of a loop: often enough to stop within
 /// milliseconds, rarely enough to cost nothing.
 struct CancellationCheck {
-    let context: RequestContext
+    let context: HandlerContext
     var steps = 0
 
-    init(_ context: RequestContext) { self.context = context }
+    init(_ context: HandlerContext) { self.context = context }
 
     mutating func next() throws(CancellationError) {
         steps &+= 1

@@ -68,7 +68,7 @@ extension ServerChange {
     }
 }
 
-extension RequestContext {
+extension HandlerContext {
     /// Shows or hides a declared tool, resource or prompt of the server serving this request
     /// (see ``MCPServer/setEnabled(_:_:named:)``): a tool can reveal tools, for example.
     public func setEnabled(_ enabled: Bool, _ kind: DeclarationKind, named name: String) async throws {

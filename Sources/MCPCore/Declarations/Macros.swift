@@ -4,7 +4,7 @@
 /// summary; each parameter becomes a property of the input schema, typed by its Swift type,
 /// required unless it is optional or has a default, described by its `- Parameter` doc entry.
 /// The return type gives the output schema and `structuredContent`. A parameter of type
-/// ``RequestContext`` receives the request's context instead. `task: .optional` (or
+/// ``HandlerContext`` receives the request's context instead. `task: .optional` (or
 /// `.required`) lets an `async` tool run as a task (``TaskSupport``) when the server has a
 /// task store. `scopes` are the OAuth scopes a caller needs to see and call the tool
 /// (``ScopedDeclaration``).

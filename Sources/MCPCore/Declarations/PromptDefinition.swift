@@ -127,10 +127,10 @@ public struct PromptDefinition: Sendable {
     public var completions: [String: CompletionSource]
     /// OAuth scopes a caller needs to see and get the prompt (all of them); empty for none.
     public var scopes: [String] = []
-    public var render: @Sendable (PromptArguments, RequestContext) async throws -> [PromptMessage]
+    public var render: @Sendable (PromptArguments, HandlerContext) async throws -> [PromptMessage]
     /// For a synchronous function: the function itself, which the server runs off the
     /// concurrency pool (``BlockingWork``). Nil for `async` functions.
-    public var perform: (@Sendable (PromptArguments, RequestContext) throws -> [PromptMessage])?
+    public var perform: (@Sendable (PromptArguments, HandlerContext) throws -> [PromptMessage])?
     /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
     public let stats = CallStats()
 
@@ -141,7 +141,7 @@ public struct PromptDefinition: Sendable {
         arguments: [PromptArgument] = [],
         completions: [String: CompletionSource] = [:],
         output: Output.Type,
-        render: @escaping @Sendable (PromptArguments, RequestContext) async throws -> Output
+        render: @escaping @Sendable (PromptArguments, HandlerContext) async throws -> Output
     ) {
         self.name = name
         self.title = title
@@ -159,7 +159,7 @@ public struct PromptDefinition: Sendable {
         arguments: [PromptArgument] = [],
         completions: [String: CompletionSource] = [:],
         output: Output.Type,
-        perform: @escaping @Sendable (PromptArguments, RequestContext) throws -> Output
+        perform: @escaping @Sendable (PromptArguments, HandlerContext) throws -> Output
     ) {
         self.init(
             name: name, title: title, description: description, arguments: arguments, completions: completions,

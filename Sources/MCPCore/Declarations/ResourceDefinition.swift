@@ -43,11 +43,11 @@ public struct ResourceDefinition: Sendable {
     /// OAuth scopes a caller needs to see and read the resource (all of them); empty for none.
     public var scopes: [String] = []
     public var read:
-        @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) async throws -> [ResourceContents]
+        @Sendable (_ uri: String, _ variables: PromptArguments, HandlerContext) async throws -> [ResourceContents]
     /// For a synchronous function: the function itself, which the server runs off the
     /// concurrency pool (``BlockingWork``). Nil for `async` functions.
     public var perform:
-        (@Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) throws -> [ResourceContents])?
+        (@Sendable (_ uri: String, _ variables: PromptArguments, HandlerContext) throws -> [ResourceContents])?
     /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
     public let stats = CallStats()
     /// A cheap summary of what `uri` holds now (a file's size and modification time): when it
@@ -62,7 +62,7 @@ public struct ResourceDefinition: Sendable {
         mimeType: String? = nil,
         completions: [String: CompletionSource] = [:],
         output: Output.Type,
-        read: @escaping @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) async throws -> Output
+        read: @escaping @Sendable (_ uri: String, _ variables: PromptArguments, HandlerContext) async throws -> Output
     ) {
         self.uri = uri
         self.name = name
@@ -85,7 +85,7 @@ public struct ResourceDefinition: Sendable {
         mimeType: String? = nil,
         completions: [String: CompletionSource] = [:],
         output: Output.Type,
-        perform: @escaping @Sendable (_ uri: String, _ variables: PromptArguments, RequestContext) throws -> Output
+        perform: @escaping @Sendable (_ uri: String, _ variables: PromptArguments, HandlerContext) throws -> Output
     ) {
         self.init(
             uri: uri, name: name, title: title, description: description, mimeType: mimeType, completions: completions,

@@ -63,11 +63,11 @@ public struct ToolDefinition: Sendable {
     public var taskSupport: TaskSupport
     /// OAuth scopes a caller needs to see and call the tool (all of them); empty for none.
     public var scopes: [String] = []
-    public var run: @Sendable (ToolArguments, RequestContext) async throws -> ToolResult
+    public var run: @Sendable (ToolArguments, HandlerContext) async throws -> ToolResult
     /// For a synchronous function: the function itself, which the server runs on
     /// ``BlockingWork``'s threads (bounded, so slow calls cannot starve other requests), under
     /// `TOOL_TIMEOUT` like any call. Nil for `async` functions.
-    public var perform: (@Sendable (ToolArguments, RequestContext) throws -> ToolResult)?
+    public var perform: (@Sendable (ToolArguments, HandlerContext) throws -> ToolResult)?
     /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
     public let stats = CallStats()
 
@@ -80,7 +80,7 @@ public struct ToolDefinition: Sendable {
         annotations: ToolAnnotations = ToolAnnotations(),
         isAsync: Bool = false,
         taskSupport: TaskSupport = .forbidden,
-        run: @escaping @Sendable (ToolArguments, RequestContext) async throws -> Output
+        run: @escaping @Sendable (ToolArguments, HandlerContext) async throws -> Output
     ) {
         self.name = name
         self.title = title
@@ -105,7 +105,7 @@ public struct ToolDefinition: Sendable {
         parameters: [ToolParameter] = [],
         output: Output.Type,
         annotations: ToolAnnotations = ToolAnnotations(),
-        perform: @escaping @Sendable (ToolArguments, RequestContext) throws -> Output
+        perform: @escaping @Sendable (ToolArguments, HandlerContext) throws -> Output
     ) {
         self.init(
             name: name, title: title, description: description, parameters: parameters, output: ToolResult.self,

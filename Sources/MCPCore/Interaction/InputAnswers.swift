@@ -2,7 +2,7 @@ import Synchronization
 
 /// The answers a 2026-07-28 request brought with it — its `inputResponses`, and those of
 /// earlier rounds carried in its `requestState` — handed out in the order the code asks:
-/// the first ``RequestContext/ask(_:)`` of a run is `input-1`, the second `input-2`, and so on.
+/// the first ``HandlerContext/ask(_:)`` of a run is `input-1`, the second `input-2`, and so on.
 /// That is the re-execution model: a retried request runs again from the start, so whatever it
 /// does before it asks must be safe to repeat, and it must ask in the same order.
 final class InputAnswers: Sendable {

@@ -1,6 +1,6 @@
 /// Something a tool, prompt or resource asks of its client while it runs: the user fills a form
 /// or visits a page (elicitation), the client's model writes a completion (sampling), or the
-/// client names its roots. See ``RequestContext/ask(_:)``.
+/// client names its roots. See ``HandlerContext/ask(_:)``.
 public enum InputRequest: Sendable, Hashable {
     /// A form: `schema` is a flat object schema of primitive properties.
     case form(message: String, schema: JSONObject)

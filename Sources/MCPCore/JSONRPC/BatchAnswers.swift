@@ -24,7 +24,7 @@ public struct BatchAnswers: Sendable {
     public var isEmpty: Bool { answers.isEmpty }
 
     /// Adds an answer; one that would pass the limit becomes an error answer for `id`.
-    public mutating func append(_ answer: [UInt8], id: RequestID? = nil) {
+    public mutating func append(_ answer: [UInt8], id: JSONRPCID? = nil) {
         guard total + answer.count <= limit || answers.isEmpty else {
             total = limit
             return refuse(id)
@@ -35,7 +35,7 @@ public struct BatchAnswers: Sendable {
 
     /// Answers `id` with the error for a batch whose answers reached the limit (small; it is
     /// added whatever the total).
-    public mutating func refuse(_ id: RequestID?) {
+    public mutating func refuse(_ id: JSONRPCID?) {
         total = max(total, limit)
         answers.append(
             JSONRPCEncoding.error(

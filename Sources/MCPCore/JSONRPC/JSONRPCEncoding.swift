@@ -4,7 +4,7 @@
 /// around raw result bytes instead of building a tree and encoding it again.
 public enum JSONRPCEncoding {
     /// `{"jsonrpc":"2.0","id":<id>,"result":<result>}`
-    public static func result(id: RequestID, resultBytes: [UInt8]) -> [UInt8] {
+    public static func result(id: JSONRPCID, resultBytes: [UInt8]) -> [UInt8] {
         var writer = JSONWriter(capacity: resultBytes.count + 40)
         writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
         writer.write(id.json)
@@ -15,7 +15,7 @@ public enum JSONRPCEncoding {
     }
 
     /// `{"jsonrpc":"2.0","id":<id>,"result":<result>}`
-    public static func result(id: RequestID, result: JSONObject) -> [UInt8] {
+    public static func result(id: JSONRPCID, result: JSONObject) -> [UInt8] {
         var writer = JSONWriter(capacity: 256)
         writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
         writer.write(id.json)
@@ -26,7 +26,7 @@ public enum JSONRPCEncoding {
     }
 
     /// `{"jsonrpc":"2.0","id":<id or null>,"error":{…}}`
-    public static func error(id: RequestID?, error: JSONRPCError) -> [UInt8] {
+    public static func error(id: JSONRPCID?, error: JSONRPCError) -> [UInt8] {
         var writer = JSONWriter(capacity: 128)
         writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
         writer.write(id?.json ?? .null)
@@ -51,7 +51,7 @@ public enum JSONRPCEncoding {
     }
 
     /// A request (with an id) or a notification (without).
-    static func message(id: RequestID?, method: String, params: JSONObject) -> [UInt8] {
+    static func message(id: JSONRPCID?, method: String, params: JSONObject) -> [UInt8] {
         var writer = JSONWriter(capacity: 128)
         writer.writeRaw(#"{"jsonrpc":"2.0","#)
         if let id {
@@ -68,10 +68,10 @@ public enum JSONRPCEncoding {
     }
 
     /// `{"jsonrpc":"2.0","id":<id>,"method":<method>,"params":<params>}` (server→client requests).
-    public static func request(id: RequestID, method: String, params: JSONObject) -> [UInt8] {
+    public static func request(id: JSONRPCID, method: String, params: JSONObject) -> [UInt8] {
         message(id: id, method: method, params: params)
     }
 
     /// `{"jsonrpc":"2.0","id":<id>,"result":{}}` (`ping`, `logging/setLevel`).
-    public static func emptyResult(id: RequestID) -> [UInt8] { result(id: id, result: [:]) }
+    public static func emptyResult(id: JSONRPCID) -> [UInt8] { result(id: id, result: [:]) }
 }

@@ -1,11 +1,11 @@
 /// A JSON-RPC request: it has an id and expects exactly one answer.
 public struct JSONRPCRequest: Sendable {
-    public var id: RequestID
+    public var id: JSONRPCID
     public var method: String
     /// `params` as sent; MCP methods take an object, absent means `{}`.
     public var params: JSONValue?
 
-    public init(id: RequestID, method: String, params: JSONValue? = nil) {
+    public init(id: JSONRPCID, method: String, params: JSONValue? = nil) {
         self.id = id
         self.method = method
         self.params = params
@@ -25,7 +25,7 @@ public struct JSONRPCNotification: Sendable {
 
 /// A JSON-RPC response sent by the peer (handshake era: answers to server→client requests).
 public struct JSONRPCResponse: Sendable {
-    public var id: RequestID
+    public var id: JSONRPCID
     public var outcome: Result<JSONValue, JSONRPCError>
 }
 
@@ -42,7 +42,7 @@ public enum JSONRPCMessage: Sendable {
             return .failure(InvalidMessage(id: nil, error: .invalidRequest("expected a JSON-RPC object")))
         }
         let rawID = object["id"]
-        let id = rawID.flatMap(RequestID.init(json:))
+        let id = rawID.flatMap(JSONRPCID.init(json:))
         guard object["jsonrpc"] == .string("2.0") else {
             return .failure(InvalidMessage(id: id, error: .invalidRequest("\"jsonrpc\" must be \"2.0\"")))
         }
@@ -80,12 +80,12 @@ public enum JSONRPCMessage: Sendable {
 
 /// A message that is not valid JSON-RPC, with the id to answer to when one could be read.
 public struct InvalidMessage: Error, Sendable {
-    public var id: RequestID?
+    public var id: JSONRPCID?
     public var error: JSONRPCError
     /// The message looked like a response: it is dropped, never answered.
     public var isResponse = false
 
-    public init(id: RequestID?, error: JSONRPCError, isResponse: Bool = false) {
+    public init(id: JSONRPCID?, error: JSONRPCError, isResponse: Bool = false) {
         self.id = id
         self.error = error
         self.isResponse = isResponse

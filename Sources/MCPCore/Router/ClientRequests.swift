@@ -13,7 +13,7 @@ import Synchronization
 public final class ClientRequests: Sendable {
     struct Key: Hashable {
         var conversation: Conversation
-        var id: RequestID
+        var id: JSONRPCID
     }
 
     /// A call waiting for its answer; the answer may arrive before the call starts to wait.
@@ -43,7 +43,7 @@ public final class ClientRequests: Sendable {
     }
 
     /// The instance that minted `id` (`mcp-s-<instance>.<n>`); nil for any other id.
-    static func owner(of id: RequestID) -> String? {
+    static func owner(of id: JSONRPCID) -> String? {
         guard case .string(let text) = id, text.hasPrefix("mcp-s-"), let dot = text.lastIndex(of: ".") else {
             return nil
         }
@@ -58,7 +58,7 @@ public final class ClientRequests: Sendable {
         sink: any NotificationSink, timeout: Duration
     ) async throws -> JSONValue {
         let number = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
-        let id = RequestID.string(instance.map { "mcp-s-\($0).\(number)" } ?? "mcp-s-\(number)")
+        let id = JSONRPCID.string(instance.map { "mcp-s-\($0).\(number)" } ?? "mcp-s-\(number)")
         let key = Key(conversation: conversation, id: id)
         let message = JSONRPCEncoding.request(id: id, method: method, params: params)
         waiters.withLock { $0[key] = Waiter(principal: principal) }

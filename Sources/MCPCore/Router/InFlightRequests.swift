@@ -5,7 +5,7 @@ import Synchronization
 final class InFlightRequests: Sendable {
     struct Key: Hashable {
         var conversation: Conversation
-        var id: RequestID
+        var id: JSONRPCID
     }
 
     private struct Entry {

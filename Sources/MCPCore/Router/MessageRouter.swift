@@ -251,11 +251,11 @@ public final class MessageRouter: Sendable {
     }
 
     /// The request a `notifications/cancelled` names; nil for any other notification.
-    static func cancelledID(_ notification: JSONRPCNotification) -> RequestID? {
+    static func cancelledID(_ notification: JSONRPCNotification) -> JSONRPCID? {
         guard notification.method == "notifications/cancelled", let raw = notification.params?["requestId"] else {
             return nil
         }
-        return RequestID(json: raw)
+        return JSONRPCID(json: raw)
     }
 
     func route(_ response: JSONRPCResponse, from origin: MessageOrigin) -> Answer {

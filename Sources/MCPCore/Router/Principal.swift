@@ -3,10 +3,10 @@
 /// ``id`` is the stable, non-secret name that handshake-era sessions, `requestState` and the
 /// server's requests to the client are bound to (empty for anonymous callers). An OAuth access
 /// token also gives a subject, a client, scopes and its claims, which a tool can read from
-/// ``RequestContext/principal`` to authorize finer-grained work.
+/// ``HandlerContext/principal`` to authorize finer-grained work.
 ///
 /// ```swift
-/// @Tool static func delete_report(id: String, context: RequestContext) throws -> String {
+/// @Tool static func delete_report(id: String, context: HandlerContext) throws -> String {
 ///     guard context.principal.subject == owner(of: id) else { throw ToolError("not your report") }
 ///     …
 /// }

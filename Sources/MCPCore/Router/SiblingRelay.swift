@@ -38,7 +38,7 @@ public struct RelayedMessage: Sendable, Equatable {
     }
 
     /// `notifications/cancelled` for the client's request `id`.
-    init(cancelling id: RequestID, conversation: Conversation, principal: String) {
+    init(cancelling id: JSONRPCID, conversation: Conversation, principal: String) {
         let message = JSONRPCEncoding.notification(method: "notifications/cancelled", params: ["requestId": id.json])
         self.init(conversation: conversation, principal: principal, message: message)
     }

@@ -12,7 +12,7 @@ extension MCPServer {
     /// under the tool timeout, an `async` one (`run`) in this task.
     func invoke<T: Sendable>(
         _ perform: (@Sendable () throws -> T)?, orAsync run: () async throws -> T, stats: CallStats,
-        arguments: JSONValue, context: RequestContext
+        arguments: JSONValue, context: HandlerContext
     ) async throws -> T {
         guard let perform else { return try await run() }
         return try await configuration.blockingWork.perform(
@@ -22,7 +22,7 @@ extension MCPServer {
 
     /// The answer to what any function may run into at the server's limits — no thread free
     /// (busy), a result too large, the timeout (logged) — or nil for its own failures.
-    func limitError(_ error: any Error, what: String, context: RequestContext, logger: Logger) -> JSONRPCError? {
+    func limitError(_ error: any Error, what: String, context: HandlerContext, logger: Logger) -> JSONRPCError? {
         switch error {
         case is BlockingWork.Busy: return .serverBusy()
         case let error as ResultTooLarge: return .internalError(error.description)

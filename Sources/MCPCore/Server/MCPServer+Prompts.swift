@@ -3,7 +3,7 @@ import Logging
 extension MCPServer {
     /// `prompts/get`: unknown prompt, missing or unexpected arguments are -32602, a failure
     /// while rendering is -32603 (PR-2).
-    func getPrompt(_ routed: RoutedRequest, context: RequestContext) async -> Reply {
+    func getPrompt(_ routed: RoutedRequest, context: HandlerContext) async -> Reply {
         let request = routed.message
         let era = routed.era
         let id = request.id

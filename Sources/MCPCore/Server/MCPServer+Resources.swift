@@ -9,7 +9,7 @@ public struct ResourceNotFound: Error, Sendable {
 extension MCPServer {
     /// `resources/read`. Not found is -32602 in 2026-07-28 (RES-2) and -32002 in the handshake
     /// era (RES-3); never an empty `contents` (RES-4).
-    func readResource(_ routed: RoutedRequest, context: RequestContext) async -> Reply {
+    func readResource(_ routed: RoutedRequest, context: HandlerContext) async -> Reply {
         let request = routed.message
         let era = routed.era
         let id = request.id

@@ -5,7 +5,7 @@ import Synchronization
 extension MCPServer {
     /// `tools/call`: protocol errors for a malformed request or an unknown tool (TOOL-7); tool
     /// execution errors (`isError: true`) for bad arguments and failures inside the tool (TOOL-8).
-    func callTool(_ routed: RoutedRequest, context: RequestContext) async -> Reply {
+    func callTool(_ routed: RoutedRequest, context: HandlerContext) async -> Reply {
         let request = routed.message
         let era = routed.era
         let id = request.id
@@ -73,7 +73,7 @@ extension MCPServer {
     /// - Parameter timeout: the limit for `async` tools; `TOOL_TIMEOUT` unless given (tasks run
     ///   under their TTL instead).
     func run(
-        _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext, timeout: Duration?? = .none
+        _ tool: ToolDefinition, arguments: JSONObject, context: HandlerContext, timeout: Duration?? = .none
     ) async -> ToolCallOutcome {
         let started = ContinuousClock.now
         runningCalls.wrappingAdd(1, ordering: .relaxed)
@@ -106,7 +106,7 @@ extension MCPServer {
     }
 
     private func runChecked(
-        _ tool: ToolDefinition, arguments: JSONObject, context: RequestContext, timeout: Duration?
+        _ tool: ToolDefinition, arguments: JSONObject, context: HandlerContext, timeout: Duration?
     ) async throws(ToolInterruption) -> ToolResult {
         do {
             try tool.checkNoUnexpectedArguments(arguments)
@@ -160,7 +160,7 @@ extension MCPServer {
         named name: String, arguments: JSONObject, caller: Principal = .anonymous, logger: Logger
     ) async throws(BlockingWork.Busy) -> ToolResult? {
         guard let tool = view(for: caller).registry.tool(named: name) else { return nil }
-        var context = RequestContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
+        var context = HandlerContext(requestID: .string("rest"), version: .v2026_07_28, logger: logger)
         context.principal = caller
         context.maxResultBytes = configuration.maxResultBytes
         switch await run(tool, arguments: arguments, context: context) {

@@ -220,13 +220,13 @@ public final class MCPServer: Sendable {
     /// What a tool, prompt or resource function sees of its request.
     func context(
         _ routed: RoutedRequest, _ sink: (any NotificationSink)?, _ router: MessageRouter?, _ logger: Logger
-    ) -> RequestContext {
+    ) -> HandlerContext {
         var asker: ClientAsker?
         if !routed.era.isModern, let conversation = routed.conversation, let sink, let router {
             asker = ClientAsker(
                 requests: router.clientRequests, conversation: conversation, principal: routed.principal, sink: sink)
         }
-        var context = RequestContext(
+        var context = HandlerContext(
             requestID: routed.message.id,
             version: routed.era.version,
             clientCapabilities: routed.era.clientCapabilities,

@@ -15,7 +15,7 @@ public struct Reply: Sendable {
         self.toolFailed = toolFailed
     }
 
-    public static func error(_ error: JSONRPCError, id: RequestID?) -> Reply {
+    public static func error(_ error: JSONRPCError, id: JSONRPCID?) -> Reply {
         Reply(bytes: JSONRPCEncoding.error(id: id, error: error), errorCode: error.code)
     }
 }

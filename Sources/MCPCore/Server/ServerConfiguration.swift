@@ -44,7 +44,7 @@ public struct ServerConfiguration: Sendable {
     /// Serve the handshake era (`initialize`) as well as 2026-07-28.
     public var handshakeEraEnabled: Bool = true
     /// Upper bound for one tool call, synchronous or `async`; nil for none. Synchronous work is
-    /// stopped through ``RequestContext/isCancelled``; the client gets its answer at the deadline.
+    /// stopped through ``HandlerContext/isCancelled``; the client gets its answer at the deadline.
     public var toolTimeout: Duration? = .seconds(60)
     /// The largest result a tool call, resource read or prompt may answer with, in bytes of its
     /// JSON (`MAX_RESULT_SIZE`); larger ones are refused with an error that says so.

@@ -30,7 +30,7 @@ public final class Subscriptions: Sendable {
 
     struct Listen {
         var key: String
-        var id: RequestID?
+        var id: JSONRPCID?
         var filter = Filter()
         var sink: (any NotificationSink)?
     }
@@ -82,7 +82,7 @@ public final class Subscriptions: Sendable {
     }
 
     /// From now on the listen `token` hears the changes `filter` wants, through `sink`.
-    func attach(_ token: Int, id: RequestID, filter: Filter, sink: any NotificationSink) {
+    func attach(_ token: Int, id: JSONRPCID, filter: Filter, sink: any NotificationSink) {
         state.withLock { state in
             state.open[token]?.id = id
             state.open[token]?.filter = filter
@@ -93,7 +93,7 @@ public final class Subscriptions: Sendable {
     /// Sends `change` to every listen that asked for it, tagged with its subscription id (SUB-3).
     func deliver(_ change: ServerChange) async {
         let targets = state.withLock { state in
-            state.open.values.compactMap { listen -> (RequestID, any NotificationSink)? in
+            state.open.values.compactMap { listen -> (JSONRPCID, any NotificationSink)? in
                 guard let id = listen.id, let sink = listen.sink, listen.filter.wants(change) else { return nil }
                 return (id, sink)
             }

@@ -83,7 +83,7 @@ extension MCPServer {
 
     /// Creates the task, starts the tool in it, and answers with the task (CreateTaskResult).
     /// The work runs with no stream back to the client: its progress lands in the task, and it
-    /// cannot ask the client anything (``RequestContext/ask(_:)`` throws `unavailable`).
+    /// cannot ask the client anything (``HandlerContext/ask(_:)`` throws `unavailable`).
     func startTask(
         _ tool: ToolDefinition, arguments: JSONObject, routed: RoutedRequest, ttl: Duration?, runner: TaskRunner,
         logger: Logger
@@ -95,7 +95,7 @@ extension MCPServer {
                 [self] reporter in
                 var taskLogger = logger
                 taskLogger[metadataKey: "mcp.task.id"] = "\(reporter.id)"
-                var context = RequestContext(
+                var context = HandlerContext(
                     requestID: id, version: era.version, clientCapabilities: era.clientCapabilities,
                     clientInfo: era.clientInfo, logger: taskLogger)
                 context.taskReporter = reporter

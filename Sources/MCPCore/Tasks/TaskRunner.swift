@@ -190,7 +190,7 @@ struct TaskOutcome: Sendable {
     var error: JSONRPCError?
 }
 
-/// Lands a task's progress (``RequestContext/reportProgress(_:total:message:)``) in its row,
+/// Lands a task's progress (``HandlerContext/reportProgress(_:total:message:)``) in its row,
 /// strictly increasing.
 struct TaskReporter: Sendable {
     let id: String

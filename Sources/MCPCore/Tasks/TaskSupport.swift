@@ -4,7 +4,7 @@
 ///
 /// ```swift
 /// @Tool(task: .optional)
-/// static func generate_report(topic: String, sections: Int, context: RequestContext) async throws -> String { … }
+/// static func generate_report(topic: String, sections: Int, context: HandlerContext) async throws -> String { … }
 /// ```
 public enum TaskSupport: String, Sendable, CaseIterable {
     /// Never a task (the default).

@@ -13,7 +13,9 @@ public struct MCPContextSource: RequestContextSource {
     public let maxUploadSize: Int
 }
 
-/// The context every route and middleware of the HTTP side receives.
+/// Hummingbird's per-request context: what every route and middleware of the HTTP side receives.
+/// Not the ``MCPCore/HandlerContext`` a tool, resource or prompt function receives: the server
+/// builds that one for each JSON-RPC request, with the ``caller`` found here as its principal.
 public struct MCPRequestContext: Hummingbird.RequestContext {
     public typealias Source = MCPContextSource
 

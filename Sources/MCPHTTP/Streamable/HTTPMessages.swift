@@ -26,7 +26,7 @@ public enum HTTPMessages {
 
     /// A JSON-RPC error answer with the status of HTTP-10 (or the one given).
     public static func error(
-        _ error: JSONRPCError, id: MCPCore.RequestID? = nil, status: HTTPResponse.Status? = nil,
+        _ error: JSONRPCError, id: JSONRPCID? = nil, status: HTTPResponse.Status? = nil,
         headers: HTTPFields = [:]
     )
         -> Response

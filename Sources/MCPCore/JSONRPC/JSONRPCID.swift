@@ -1,6 +1,6 @@
 /// A JSON-RPC request id: a string or an integer, echoed exactly as it came
 /// (`"1"` stays a string, `1` stays a number).
-public enum RequestID: Sendable, Hashable, CustomStringConvertible {
+public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
     case int(Int)
     case string(String)
 
@@ -28,7 +28,7 @@ public enum RequestID: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension RequestID: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
+extension JSONRPCID: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(stringLiteral value: String) { self = .string(value) }
 }

@@ -1,4 +1,4 @@
-extension RequestContext {
+extension HandlerContext {
     /// Asks the client for input and returns its answer (an `ElicitResult`, a
     /// `CreateMessageResult` or a `ListRootsResult`, as JSON).
     ///

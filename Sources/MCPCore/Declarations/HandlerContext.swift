@@ -7,13 +7,13 @@ import Synchronization
 /// input schema.
 ///
 /// ```swift
-/// @Tool static func longTask(steps: Int, context: RequestContext) async throws -> String {
+/// @Tool static func longTask(steps: Int, context: HandlerContext) async throws -> String {
 ///     for step in 1...steps { await context.reportProgress(Double(step), total: Double(steps)) }
 ///     return "done"
 /// }
 /// ```
-public struct RequestContext: Sendable {
-    public let requestID: RequestID
+public struct HandlerContext: Sendable {
+    public let requestID: JSONRPCID
     /// The revision the request is served under.
     public let version: ProtocolVersion
     /// Capabilities the client declared: on this request (2026-07-28) or in `initialize`.
@@ -46,7 +46,7 @@ public struct RequestContext: Sendable {
     public internal(set) var maxResultBytes = Int.max
 
     public init(
-        requestID: RequestID,
+        requestID: JSONRPCID,
         version: ProtocolVersion,
         clientCapabilities: JSONObject = [:],
         clientInfo: JSONObject? = nil,
@@ -109,7 +109,7 @@ public struct RequestContext: Sendable {
     }
 }
 
-extension RequestContext {
+extension HandlerContext {
     /// True when this request can send requests to its client: a handshake-era request inside a
     /// session (or on stdio / legacy SSE) whose answers can come back to this server.
     public var canAskClient: Bool { asker != nil }
