@@ -9,17 +9,19 @@ func exampleRegistry(_ settings: ServerSettings) throws -> Registry {
     appSettings.appName = settings.appName
     appSettings.version = settings.appVersion
     appSettings.environment = settings.environment.rawValue
-    appSettings.host = settings.host
-    appSettings.port = settings.port
+    appSettings.host = settings.http.host
+    appSettings.port = settings.http.port
     appSettings.transport = settings.transport.rawValue
-    appSettings.mcpPath = settings.mcpPath
-    appSettings.statelessHTTP = settings.statelessHTTP
-    appSettings.logLevel = settings.logLevel.rawValue
+    appSettings.mcpPath = settings.http.mcpPath
+    appSettings.statelessHTTP = settings.http.statelessHTTP
+    appSettings.logLevel = settings.logging.level.rawValue
     appSettings.secretsPresent = settings.secretsPresent
     let workspace = try Workspace(
-        path: settings.workspaceDirectory, maxReadBytes: settings.maxFileSize, maxWriteBytes: settings.maxFileSize,
-        maxTotalBytes: settings.workspaceMaxBytes > 0 ? settings.workspaceMaxBytes : nil)
+        path: settings.tools.workspaceDirectory, maxReadBytes: settings.tools.maxFileSize,
+        maxWriteBytes: settings.tools.maxFileSize,
+        maxTotalBytes: settings.tools.workspaceMaxBytes > 0 ? settings.tools.workspaceMaxBytes : nil)
     return try ExampleCatalogue.registry(
-        settings: appSettings, workspace: workspace, regexTimeout: .milliseconds(Int(settings.regexTimeout * 1000)),
-        demoTools: settings.enableDemoTools)
+        settings: appSettings, workspace: workspace,
+        regexTimeout: .milliseconds(Int(settings.tools.regexTimeout * 1000)),
+        demoTools: settings.tools.enableDemoTools)
 }

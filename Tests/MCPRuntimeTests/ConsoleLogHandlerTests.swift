@@ -9,7 +9,7 @@ struct ConsoleLogHandlerTests {
     struct Refused: Error {}
 
     func render(
-        _ format: ServerSettings.LogFormat, _ message: String, metadata: Logger.Metadata = [:],
+        _ format: LoggingSettings.Format, _ message: String, metadata: Logger.Metadata = [:],
         error: (any Error)? = nil
     ) -> String {
         let handler = ConsoleLogHandler(label: "mcp.test", level: .info, format: format, stream: .standardError)

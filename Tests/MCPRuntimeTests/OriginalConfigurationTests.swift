@@ -46,20 +46,20 @@ struct OriginalConfigurationTests {
         #expect(read.appVersion == "1.0.0")
         #expect(read.environment == .development)
         #expect(read.transport == .streamableHTTP)
-        #expect(read.mcpPath == "/mcp")
-        #expect(read.logLevel == .info)
-        #expect(read.logFormat == .text)
+        #expect(read.http.mcpPath == "/mcp")
+        #expect(read.logging.level == .info)
+        #expect(read.logging.format == .text)
         #expect(read.apiKey == "your-api-key-here")
         #expect(read.keys.secretKey == "your-secret-key-here")
-        #expect(read.corsOrigins == ["*"])
-        #expect(read.rateLimitRequests == 100)
-        #expect(read.rateLimitWindow == 60)
-        #expect(read.maxFileSize == 10_485_760)
-        #expect(read.metricsPath == "/metrics")
-        #expect(read.workers == 2)
-        #expect(read.maxRequests == 1000)
-        #expect(read.maxRequestsJitter == 100)
-        #expect(read.keepAliveTimeout == 2)
+        #expect(read.edge.corsOrigins == ["*"])
+        #expect(read.edge.rateLimitRequests == 100)
+        #expect(read.edge.rateLimitWindow == 60)
+        #expect(read.tools.maxFileSize == 10_485_760)
+        #expect(read.metrics.path == "/metrics")
+        #expect(read.processes.workers == 2)
+        #expect(read.processes.maxRequests == 1000)
+        #expect(read.processes.maxRequestsJitter == 100)
+        #expect(read.http.keepAliveTimeout == 2)
 
         let notices = read.notices
         for (old, new) in OriginalNames.aliases {
@@ -83,13 +83,13 @@ struct OriginalConfigurationTests {
         #expect(read.appVersion == "2.0.0")
         #expect(read.notices.contains { $0.hasPrefix("VERSION in ") && $0.contains("APP_VERSION is set too") })
         let fromEnvironment = try await settings(environment: ["HOME": "/", "UVICORN_WORKERS": "3"])
-        #expect(fromEnvironment.workers == 3)
+        #expect(fromEnvironment.processes.workers == 3)
         #expect(fromEnvironment.notices.contains { $0.hasPrefix("UVICORN_WORKERS in the environment") })
     }
 
     @Test func unknownKeysGetADidYouMean() async throws {
         let read = try await settings(dotEnv: "LOG_LEVL=debug\nPROT=9000\nSOMETHING_ELSE=1\nPORT=8100\n")
-        #expect(read.port == 8100)
+        #expect(read.http.port == 8100)
         #expect(
             read.notices.contains {
                 $0.hasPrefix("unknown key LOG_LEVL in ") && $0.hasSuffix("did you mean LOG_LEVEL?")
@@ -101,13 +101,13 @@ struct OriginalConfigurationTests {
 
     @Test func anyOriginForCORSIsAcceptedAndWarnedAboutWithoutAKey() async throws {
         let open = try await settings(dotEnv: "CORS_ORIGINS=*\n")
-        #expect(open.corsOrigins == ["*"])
+        #expect(open.edge.corsOrigins == ["*"])
         #expect(open.notices.contains { $0.hasPrefix("CORS_ORIGINS=* lets a page of any web site") })
         #expect(try await settings(dotEnv: "CORS_ORIGINS=*\nAPI_KEY=k\n").notices.isEmpty)
     }
 
     @Test func logFormatKeepsItsOwnValues() async throws {
-        #expect(try await settings(dotEnv: "LOG_FORMAT=json\n").logFormat == .json)
+        #expect(try await settings(dotEnv: "LOG_FORMAT=json\n").logging.format == .json)
         await #expect(throws: ConfigurationError.self) { try await settings(dotEnv: "LOG_FORMAT=xml\n") }
     }
 }

@@ -19,12 +19,12 @@ struct SettingsTests {
 
     @Test func defaultsAreSafe() async throws {
         let defaults = try await settings()
-        #expect(defaults.host == "127.0.0.1")
-        #expect(defaults.port == 8000)
+        #expect(defaults.http.host == "127.0.0.1")
+        #expect(defaults.http.port == 8000)
         #expect(defaults.transport == .streamableHTTP)
         #expect(defaults.environment == .development)
-        #expect(defaults.statelessHTTP)
-        #expect(defaults.maxBodySize == 4 * 1024 * 1024)
+        #expect(defaults.http.statelessHTTP)
+        #expect(defaults.http.maxBodySize == 4 * 1024 * 1024)
         #expect(defaults.apiKey == nil)
     }
 
@@ -68,7 +68,7 @@ struct SettingsTests {
     @Test func aCertificateNeedsTheTLSTrait() async throws {
         let files = ["TLS_CERT_FILE": "/certs/server.crt", "TLS_KEY_FILE": "/certs/server.key"]
         #if TLS
-            #expect(try await settings(environment: files).tlsCertificateFile == "/certs/server.crt")
+            #expect(try await settings(environment: files).http.tlsCertificateFile == "/certs/server.crt")
         #else
             await #expect(throws: ConfigurationError.self) { try await settings(environment: files) }
         #endif
@@ -80,13 +80,13 @@ struct SettingsTests {
     @Test func flagsBeatEnvironmentWhichBeatsDotEnv() async throws {
         let dotEnv = "PORT=7000\nHOST=10.0.0.1\nLOG_LEVEL=error\n"
         let fromFile = try await settings(dotEnv: dotEnv)
-        #expect(fromFile.port == 7000)
-        #expect(fromFile.logLevel == .error)
+        #expect(fromFile.http.port == 7000)
+        #expect(fromFile.logging.level == .error)
         let fromEnvironment = try await settings(environment: ["PORT": "7100"], dotEnv: dotEnv)
-        #expect(fromEnvironment.port == 7100)
-        #expect(fromEnvironment.host == "10.0.0.1")
+        #expect(fromEnvironment.http.port == 7100)
+        #expect(fromEnvironment.http.host == "10.0.0.1")
         let fromFlags = try await settings(flags: ["PORT": "7200"], environment: ["PORT": "7100"], dotEnv: dotEnv)
-        #expect(fromFlags.port == 7200)
+        #expect(fromFlags.http.port == 7200)
     }
 
     @Test func dotEnvReadsLikeComposeAndShells() async throws {
@@ -102,23 +102,23 @@ struct SettingsTests {
             """
         let read = try await settings(dotEnv: dotEnv)
         #expect(read.appName == "Awesome MCP Server")
-        #expect(read.host == "10.0.0.2")
-        #expect(read.port == 7301, "the last line for a key wins")
-        #expect(read.logLevel == .warning)
-        #expect(read.allowedOrigins == ["https://a.example", "https://b.example"])
+        #expect(read.http.host == "10.0.0.2")
+        #expect(read.http.port == 7301, "the last line for a key wins")
+        #expect(read.logging.level == .warning)
+        #expect(read.edge.allowedOrigins == ["https://a.example", "https://b.example"])
         #expect(read.appVersion == "\"unterminated", "unmatched quotes are kept")
     }
 
     @Test func productionDefaultsToJSONLogs() async throws {
         let production = try await settings(environment: ["ENVIRONMENT": "production"])
-        #expect(production.logFormat == .json)
-        #expect(production.logLevel == .info)
+        #expect(production.logging.format == .json)
+        #expect(production.logging.level == .info)
         let development = try await settings()
-        #expect(development.logFormat == .text)
-        #expect(development.logLevel == .debug)
+        #expect(development.logging.format == .text)
+        #expect(development.logging.level == .debug)
         let overridden = try await settings(environment: ["ENVIRONMENT": "PRODUCTION", "LOG_FORMAT": "text"])
         #expect(overridden.environment == .production)
-        #expect(overridden.logFormat == .text)
+        #expect(overridden.logging.format == .text)
     }
 
     @Test(arguments: [

@@ -94,7 +94,7 @@ transport=$(lower "$(setting TRANSPORT)")
 transport=${transport:-streamable-http}
 workers_given=$(setting WORKERS)
 
-# Defaults as in Sources/MCPRuntime/Configuration/ServerSettings.swift (display only).
+# Defaults as in Sources/MCPRuntime/Configuration/LoggingSettings.swift and ProcessSettings.swift (display only).
 if [ "$environment" = production ]; then
     default_format=json default_level=info default_max=50000 default_jitter=5000
 else

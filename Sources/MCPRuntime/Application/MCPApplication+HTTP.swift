@@ -7,37 +7,37 @@ extension MCPApplication {
     public func httpConfiguration(listener: HTTPConfiguration.Listener) -> HTTPConfiguration {
         var http = HTTPConfiguration()
         http.listener = listener
-        http.mcpPath = settings.mcpPath
+        http.mcpPath = settings.http.mcpPath
         http.legacySSE = settings.transport == .sse
-        http.statelessHTTP = settings.statelessHTTP
+        http.statelessHTTP = settings.http.statelessHTTP
         http.inspector = settings.inspector && settings.transport != .stdio
-        http.allowedOrigins = settings.allowedOrigins
-        http.allowedHosts = settings.allowedHosts
-        http.corsOrigins = settings.corsOrigins
-        http.trustedProxies = (try? TrustedProxies(settings.forwardedAllowIPs)) ?? .none
+        http.allowedOrigins = settings.edge.allowedOrigins
+        http.allowedHosts = settings.edge.allowedHosts
+        http.corsOrigins = settings.edge.corsOrigins
+        http.trustedProxies = (try? TrustedProxies(settings.edge.forwardedAllowIPs)) ?? .none
         http.apiKey = settings.apiKey
-        let scheme = settings.tlsCertificateFile == nil ? "http" : "https"
-        let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        let scheme = settings.http.tlsCertificateFile == nil ? "http" : "https"
+        let host = settings.http.host.contains(":") ? "[\(settings.http.host)]" : settings.http.host
         http.protectedResource = settings.oauth.protectedResource(
-            mcpPath: settings.mcpPath, fallbackURL: "\(scheme)://\(host):\(settings.port)")
-        http.metricsRequireAuth = settings.metricsRequireAuth
-        http.rateLimitRequests = settings.rateLimitRequests
-        http.rateLimitWindowSeconds = settings.rateLimitWindow
-        http.maxBodySize = settings.maxBodySize
-        http.maxHeaderBytes = settings.maxHeaderBytes
-        http.maxHeaderCount = settings.maxHeaderCount
-        http.keepAliveTimeout = settings.keepAliveTimeout
-        http.maxConnections = settings.maxConnections
-        http.bodyReadTimeout = .milliseconds(Int(settings.bodyTimeout * 1000))
-        http.sseKeepAliveInterval = settings.sseKeepAliveInterval
-        http.sessionIdleTTL = settings.sessionIdleTTL
-        http.maxSessions = settings.maxSessions
-        http.replayBufferSize = settings.replayBufferSize
+            mcpPath: settings.http.mcpPath, fallbackURL: "\(scheme)://\(host):\(settings.http.port)")
+        http.metricsRequireAuth = settings.metrics.requireAuth
+        http.rateLimitRequests = settings.edge.rateLimitRequests
+        http.rateLimitWindowSeconds = settings.edge.rateLimitWindow
+        http.maxBodySize = settings.http.maxBodySize
+        http.maxHeaderBytes = settings.http.maxHeaderBytes
+        http.maxHeaderCount = settings.http.maxHeaderCount
+        http.keepAliveTimeout = settings.http.keepAliveTimeout
+        http.maxConnections = settings.http.maxConnections
+        http.bodyReadTimeout = .milliseconds(Int(settings.http.bodyTimeout * 1000))
+        http.sseKeepAliveInterval = settings.http.sseKeepAliveInterval
+        http.sessionIdleTTL = settings.sessions.idleTTL
+        http.maxSessions = settings.sessions.maxSessions
+        http.replayBufferSize = settings.sessions.replayBufferSize
         http.sessionKey = settings.keys.secretKey.map(SessionSealer.key(fromSecret:))
         http.sealingKeyConfigured = settings.keys.secretKey != nil
-        settings.applySessionLifetime(to: &http)
-        http.tlsCertificateFile = settings.tlsCertificateFile
-        http.tlsKeyFile = settings.tlsKeyFile
+        http.sessionMaxAge = settings.sessions.maxAge
+        http.tlsCertificateFile = settings.http.tlsCertificateFile
+        http.tlsKeyFile = settings.http.tlsKeyFile
         http.environmentName = settings.environment.rawValue
         http.transportName = settings.transport.rawValue
         return http

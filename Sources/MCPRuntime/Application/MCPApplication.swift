@@ -27,8 +27,8 @@ public struct MCPApplication: Sendable {
     /// stdout otherwise. Workers add their number to every line. Call once, before anything logs.
     public func bootstrapLogging(worker: Int? = nil) {
         let stream: ConsoleLogHandler.Stream = settings.transport == .stdio ? .standardError : .standardOutput
-        let level = settings.logLevel.level
-        let format = settings.logFormat
+        let level = settings.logging.level.loggerLevel
+        let format = settings.logging.format
         LoggingSystem.bootstrap { label in
             var handler = ConsoleLogHandler(label: label, level: level, format: format, stream: stream)
             if let worker { handler.metadata["worker"] = "\(worker)" }
@@ -47,9 +47,9 @@ public struct MCPApplication: Sendable {
     public func serverConfiguration(instructions: String? = nil) -> ServerConfiguration {
         var configuration = ServerConfiguration(
             info: ServerInfo(name: settings.appName, version: settings.appVersion), instructions: instructions)
-        configuration.maxJSONDepth = settings.maxJSONDepth
-        configuration.toolTimeout = settings.toolTimeout > 0 ? .milliseconds(Int(settings.toolTimeout * 1000)) : nil
-        settings.applyLimits(to: &configuration)
+        configuration.maxJSONDepth = settings.http.maxJSONDepth
+        configuration.toolTimeout = settings.tools.timeout > 0 ? .milliseconds(Int(settings.tools.timeout * 1000)) : nil
+        settings.tools.applyLimits(to: &configuration)
         configuration.keyRing = keyRing
         configuration.requestStateTTL = .milliseconds(Int(settings.keys.requestStateTTL * 1000))
         configuration.insufficientScope = settings.oauth.insufficientScope
@@ -87,7 +87,7 @@ public struct MCPApplication: Sendable {
             registry: registry, instructions: instructions, runtimeFolder: folder, sharedFolder: false, logger: logger)
         switch settings.transport {
         case .stdio:
-            let stdio = StdioServer(router: router, logger: logger, maxLineBytes: settings.maxBodySize)
+            let stdio = StdioServer(router: router, logger: logger, maxLineBytes: settings.http.maxBodySize)
             logger.info(
                 "serving MCP on stdio",
                 metadata: [
@@ -102,10 +102,10 @@ public struct MCPApplication: Sendable {
                 ],
                 logger: logger)
         case .streamableHTTP, .sse:
-            let metrics = settings.enableMetrics ? MetricsStore(directory: nil, worker: nil) : nil
+            let metrics = settings.metrics.enabled ? MetricsStore(directory: nil, worker: nil) : nil
             metrics?.bootstrap()
             observeWork(of: router, in: metrics)
-            let configuration = httpConfiguration(listener: .bind(host: settings.host, port: settings.port))
+            let configuration = httpConfiguration(listener: .bind(host: settings.http.host, port: settings.http.port))
             warmUpOAuth(configuration, logger: logger)
             let http = httpService(
                 router, configuration: configuration, sessions: nil, revocations: try settings.sessionRevocations(),
@@ -144,8 +144,8 @@ public struct MCPApplication: Sendable {
             relay: relay, logger: logger)
         relay?.start { [router] message in router.receive(relayed: message) }
         let sessions = try SharedSessionRegistry(
-            path: runtime.sessionTable, capacity: settings.maxSessions, idleTTL: settings.sessionIdleTTL)
-        let metrics = settings.enableMetrics ? MetricsStore(directory: runtime.metrics, worker: id) : nil
+            path: runtime.sessionTable, capacity: settings.sessions.maxSessions, idleTTL: settings.sessions.idleTTL)
+        let metrics = settings.metrics.enabled ? MetricsStore(directory: runtime.metrics, worker: id) : nil
         metrics?.bootstrap()
         observeWork(of: router, in: metrics)
         var listener = httpConfiguration(listener: .inheritedSocket(WorkerChannel.listeningSocket))
@@ -157,7 +157,8 @@ public struct MCPApplication: Sendable {
             router, configuration: listener, sessions: sessions,
             revocations: try SharedSessionRevocations(path: runtime.revokedSessions), metrics: metrics, logger: logger)
         let duties = WorkerDuties(
-            http: http, quota: settings.requestQuota(), metrics: metrics, eventLoopGroup: eventLoopGroup, logger: logger
+            http: http, quota: settings.processes.requestQuota(), metrics: metrics, eventLoopGroup: eventLoopGroup,
+            logger: logger
         )
         checkDescriptorLimit(logger: logger)
         try await runGroup(
@@ -219,21 +220,21 @@ public struct MCPApplication: Sendable {
         logger.info("stopped")
     }
 
-    var gracefulTimeout: Duration { .milliseconds(Int(settings.gracefulTimeout * 1000)) }
+    var gracefulTimeout: Duration { .milliseconds(Int(settings.processes.gracefulTimeout * 1000)) }
 
     func httpService(
         _ router: MessageRouter, configuration: HTTPConfiguration, sessions: (any SessionRegistry)?,
         revocations: (any SessionRevocations)?, metrics: MetricsStore?, logger: Logger
     ) -> MCPHTTPService {
         MCPHTTPService(
-            server: router.server, configuration: configuration, logger: logger, accessLog: settings.accessLog,
+            server: router.server, configuration: configuration, logger: logger, accessLog: settings.logging.accessLog,
             sessionRegistry: sessions, metrics: metrics.map { metricsEndpoint($0) }, eventLoopGroup: eventLoopGroup,
             router: router, drainTimeout: gracefulTimeout, sessionRevocations: revocations)
     }
 
     /// The event loops HTTP runs on: `WORKER_THREADS` of them, or one per CPU.
     var eventLoopGroup: any EventLoopGroup {
-        guard let threads = settings.workerThreads else { return MultiThreadedEventLoopGroup.singleton }
+        guard let threads = settings.processes.workerThreads else { return MultiThreadedEventLoopGroup.singleton }
         return MultiThreadedEventLoopGroup(numberOfThreads: threads)
     }
 
@@ -245,24 +246,24 @@ public struct MCPApplication: Sendable {
     }
 
     func metricsEndpoint(_ store: MetricsStore) -> MetricsEndpoint {
-        MetricsEndpoint(path: settings.metricsPath) { store.renderAll() }
+        MetricsEndpoint(path: settings.metrics.path) { store.renderAll() }
     }
 
     /// Warns once per server (the supervisor, or a single process) when it listens beyond
     /// loopback with no API key.
     public func warnIfExposedWithoutKey(logger: Logger) {
-        guard !["127.0.0.1", "localhost", "::1"].contains(settings.host), settings.apiKey == nil else { return }
+        guard !["127.0.0.1", "localhost", "::1"].contains(settings.http.host), settings.apiKey == nil else { return }
         logger.warning(
             "listening on a non-loopback address without API_KEY: anyone who can reach this port can call every tool",
-            metadata: ["host": "\(settings.host)"])
+            metadata: ["host": "\(settings.http.host)"])
     }
 
     func checkDescriptorLimit(logger: Logger) {
         let descriptors = Descriptors.raiseOpenFileLimit()
-        if descriptors < settings.maxConnections + 64 {
+        if descriptors < settings.http.maxConnections + 64 {
             logger.warning(
                 "the open-file limit is below MAX_CONNECTIONS: connections beyond it are refused",
-                metadata: ["limit": "\(descriptors)", "max_connections": "\(settings.maxConnections)"])
+                metadata: ["limit": "\(descriptors)", "max_connections": "\(settings.http.maxConnections)"])
         }
     }
 }
@@ -294,9 +295,9 @@ struct ServingHTTP: Service, CustomStringConvertible {
             logger.info(
                 "serving MCP over HTTP",
                 metadata: [
-                    "address": "\(http.localAddress.map { "\($0)" } ?? "\(settings.host):\(settings.port)")",
-                    "path": "\(settings.mcpPath)", "transport": "\(settings.transport.rawValue)",
-                    "stateless": "\(settings.statelessHTTP)", "tools": "\(http.server.registry.tools.count)",
+                    "address": "\(http.localAddress.map { "\($0)" } ?? "\(settings.http.host):\(settings.http.port)")",
+                    "path": "\(settings.http.mcpPath)", "transport": "\(settings.transport.rawValue)",
+                    "stateless": "\(settings.http.statelessHTTP)", "tools": "\(http.server.registry.tools.count)",
                     "environment": "\(settings.environment.rawValue)",
                 ])
         }

@@ -19,7 +19,8 @@ struct HealthCheckCommand: AsyncParsableCommand {
                 print("healthy: nothing to probe (TRANSPORT=stdio)")
                 return
             }
-            target = HealthCheck.url(host: settings.host, port: settings.port, tls: settings.tlsCertificateFile != nil)
+            target = HealthCheck.url(
+                host: settings.http.host, port: settings.http.port, tls: settings.http.tlsCertificateFile != nil)
         }
         let healthy = await HealthCheck.check(url: target!, timeout: .milliseconds(Int(timeout * 1000)))
         print(healthy.message)
@@ -45,11 +46,12 @@ struct WorkersCommand: AsyncParsableCommand {
             print(count)
             return
         }
+        let processes = settings.processes
         let rule =
             settings.transport == .sse
             ? "TRANSPORT=sse keeps its sessions in one process"
-            : settings.workers.map { "WORKERS=\($0)" }
-                ?? "ceil(\(budget.cpus) CPUs x \(settings.workersPerCPU)) + \(settings.workersExtra), within \(settings.workersMin)..\(settings.workersMax)"
+            : processes.workers.map { "WORKERS=\($0)" }
+                ?? "ceil(\(budget.cpus) CPUs x \(processes.workersPerCPU)) + \(processes.workersExtra), within \(processes.workersMin)..\(processes.workersMax)"
         print("\(count) workers: \(rule) (CPUs from \(budget.source))")
     }
 }

@@ -47,10 +47,10 @@ struct ServeCommand: AsyncParsableCommand {
     ) -> Supervisor.Configuration {
         Supervisor.Configuration(
             executable: Supervisor.executablePath(), workerArguments: [WorkerCommand.name] + options.arguments,
-            environment: ProcessInfo.processInfo.environment, host: settings.host, port: settings.port,
-            workers: settings.workerCount(budget: budget), gracefulTimeout: settings.gracefulTimeout,
-            workerTimeout: settings.workerTimeout, maxSessions: settings.maxSessions,
-            sessionIdleTTL: settings.sessionIdleTTL, runtimeDirectory: settings.runtimeDirectory)
+            environment: ProcessInfo.processInfo.environment, host: settings.http.host, port: settings.http.port,
+            workers: settings.workerCount(budget: budget), gracefulTimeout: settings.processes.gracefulTimeout,
+            workerTimeout: settings.processes.workerTimeout, maxSessions: settings.sessions.maxSessions,
+            sessionIdleTTL: settings.sessions.idleTTL, runtimeDirectory: settings.processes.runtimeDirectory)
     }
 }
 

@@ -13,11 +13,11 @@ public struct ConsoleLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     let label: String
-    let format: ServerSettings.LogFormat
+    let format: LoggingSettings.Format
     let stream: Stream
     let colour: Bool
 
-    public init(label: String, level: Logger.Level, format: ServerSettings.LogFormat, stream: Stream) {
+    public init(label: String, level: Logger.Level, format: LoggingSettings.Format, stream: Stream) {
         self.label = label
         self.logLevel = level
         self.format = format

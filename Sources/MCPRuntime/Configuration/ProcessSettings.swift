@@ -1,0 +1,62 @@
+/// The process model: how many worker processes a supervisor runs, when it replaces them, and
+/// how long a process may take to stop.
+///
+/// | key | meaning |
+/// | --- | --- |
+/// | `WORKERS` | worker processes; set, a supervisor runs them in any environment (default: from the CPU budget, in production) |
+/// | `WORKERS_PER_CPU`, `WORKERS_EXTRA` | without `WORKERS`: ceil(CPUs × `WORKERS_PER_CPU`) + `WORKERS_EXTRA` (default 1 and 0) … |
+/// | `WORKERS_MIN`, `WORKERS_MAX` | … clamped to this range (default 2 to 8) |
+/// | `WORKER_THREADS` | event-loop threads per process (default: one per CPU) |
+/// | `MAX_REQUESTS` | requests after which a worker is replaced; 0 never (default 50000 in production, else 0) |
+/// | `MAX_REQUESTS_JITTER` | up to this many more, at random per worker, so workers do not recycle together (default 5000 in production, else 0) |
+/// | `WORKER_TIMEOUT` | seconds without a heartbeat after which a worker is killed and replaced (default 30) |
+/// | `GRACEFUL_TIMEOUT` | seconds in-flight work may take to finish after SIGTERM (default 30) |
+/// | `RUNTIME_DIR` | private folder (mode 0700) each run makes its runtime folder in; it also keeps the sessions ended by DELETE across restarts (default: a fresh folder in the temporary folder each run) |
+public struct ProcessSettings: Sendable {
+    /// Worker processes; nil lets the CPU budget decide (``CPUBudget``).
+    public var workers: Int?
+    /// Workers per CPU of the budget, when ``workers`` is nil.
+    public var workersPerCPU = 1.0
+    /// Workers added to the per-CPU count.
+    public var workersExtra = 0
+    /// The fewest workers the budget may give.
+    public var workersMin = 2
+    /// The most workers the budget may give.
+    public var workersMax = 8
+    /// Event-loop threads per worker; nil for one per CPU.
+    public var workerThreads: Int?
+    /// Requests after which a worker is replaced; 0 never.
+    public var maxRequests = 0
+    /// Up to this many more requests, at random per worker, so workers do not recycle together.
+    public var maxRequestsJitter = 0
+    /// Seconds without a heartbeat after which a worker is killed and replaced.
+    public var workerTimeout = 30.0
+    /// Seconds in-flight work may take to finish after SIGTERM.
+    public var gracefulTimeout = 30.0
+    /// Private folder for the runtime files of a multi-process server; nil for a fresh one in the temporary folder.
+    public var runtimeDirectory: String?
+
+    public init() {}
+
+    /// - Parameter production: workers are then recycled by default (`MAX_REQUESTS`).
+    public init(reading settings: SettingsReader, production: Bool) throws(ConfigurationError) {
+        workers = try settings.optionalInt("WORKERS", in: 1...256)
+        workersPerCPU = try settings.double("WORKERS_PER_CPU", default: workersPerCPU, in: 0.1...16)
+        workersExtra = try settings.int("WORKERS_EXTRA", default: workersExtra, in: 0...64)
+        workersMin = try settings.int("WORKERS_MIN", default: workersMin, in: 1...256)
+        workersMax = try settings.int("WORKERS_MAX", default: workersMax, in: workersMin...256)
+        workerThreads = try settings.optionalInt("WORKER_THREADS", in: 1...256)
+        maxRequests = try settings.int("MAX_REQUESTS", default: production ? 50_000 : 0, in: 0...1_000_000_000)
+        maxRequestsJitter = try settings.int(
+            "MAX_REQUESTS_JITTER", default: production ? 5_000 : 0, in: 0...1_000_000_000)
+        workerTimeout = try settings.double("WORKER_TIMEOUT", default: workerTimeout, in: 1...3600)
+        gracefulTimeout = try settings.double("GRACEFUL_TIMEOUT", default: gracefulTimeout, in: 0...3600)
+        runtimeDirectory = settings.string("RUNTIME_DIR")
+    }
+
+    /// This worker's request quota: `MAX_REQUESTS` plus a random share of the jitter; nil for none.
+    public func requestQuota() -> Int? {
+        guard maxRequests > 0 else { return nil }
+        return maxRequests + (maxRequestsJitter > 0 ? Int.random(in: 0...maxRequestsJitter) : 0)
+    }
+}
