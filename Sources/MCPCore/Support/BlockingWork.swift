@@ -298,7 +298,7 @@ enum WorkerThread {
 
 /// Set when the request that started some work was cancelled or timed out. Synchronous work
 /// running off the task (see ``BlockingWork``) cannot see `Task.isCancelled`; it checks this,
-/// through ``RequestContext/isCancelled`` or ``RequestContext/checkCancellation()``.
+/// through ``HandlerContext/isCancelled`` or ``HandlerContext/checkCancellation()``.
 public final class CancellationFlag: Sendable {
     private let flag = Atomic<Bool>(false)
 
