@@ -10,7 +10,7 @@ DOCC ?= docc
 VENV ?= .venv
 RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS
 
-.PHONY: help init install dev inspect test lint format build run docker-build docker-run health info bench docs clean
+.PHONY: help init install dev inspect test lint format build ceiling run docker-build docker-run health info bench docs clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,6 +42,9 @@ format: ## Format the Swift sources in place
 
 build: ## Release binary, built like the Docker image builds it
 	swift build $(RELEASE_FLAGS)
+
+ceiling: ## The benchmark's Hummingbird ceiling, with the release binary's flags (reuses its build)
+	swift build $(subst --product mcp-server,--product HBCeiling,$(RELEASE_FLAGS))
 
 run: build ## Run the release binary in production mode (workers, JSON logs)
 	ENVIRONMENT=production HOST=$(HOST) PORT=$(PORT) .build/release/mcp-server

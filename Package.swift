@@ -223,6 +223,14 @@ let package = Package(
             path: "Examples/MinimalServer",
             swiftSettings: strictSettings
         ),
+        // The benchmark's ceiling (bench/run.sh): Hummingbird answering POST /mcp with a fixed body,
+        // no MCP work. Here rather than in a package of its own so that it is built with the
+        // server's flags and Hummingbird configuration, from the same build (seconds, not minutes).
+        .executableTarget(
+            name: "HBCeiling",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "bench/ceiling"
+        ),
         // Shared by the test targets: where the built binary and the interop clients are.
         .target(
             name: "InteropSupport",

@@ -1,7 +1,7 @@
 """Instructions per request, counted by valgrind's callgrind: a figure that does not drift with
 the machine's load, for watching the hot path while optimising.
 
-    python3 bench/callgrind.py --server .build/release/mcp-server --ceiling .build-ceiling/release/HBCeiling
+    python3 bench/callgrind.py --server .build/release/mcp-server --ceiling .build/release/HBCeiling
         [--low 500] [--high 2500] [--workloads call_add_2026,list_tools_2026] [--systems single,production,ceiling]
         [--label NAME] [--json RESULTS.json] [--doc docs/PERFORMANCE.md]
 

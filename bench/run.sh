@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark, from a clone: builds the server exactly as the Dockerfile does
-# (`make build`) and the Hummingbird ceiling (bench/ceiling), sets up the pinned Python peers
+# (`make build`) and the Hummingbird ceiling (bench/ceiling, `make ceiling`), sets up the pinned Python peers
 # (bench/requirements.txt) in a venv, then runs bench/bench.py — every measured run of our server
 # right after a run of the ceiling, REPS times — and writes the table and the chart of
 # docs/PERFORMANCE.md with bench/report.py. Everything it needs is in bench/.
@@ -61,14 +61,13 @@ fi
 "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/bench/requirements.txt"
 
 SERVER="$ROOT/.build/release/mcp-server"
-CEILING="$ROOT/.build-ceiling/release/HBCeiling"
+CEILING="$ROOT/.build/release/HBCeiling"
 if [[ -z ${SKIP_BUILD:-} ]]; then
   step "release build of mcp-server, as the Dockerfile builds it (make build; first build 5-15 min)"
   make -s -C "$ROOT" build 2>&1 | progress
-  step "release build of the ceiling (bench/ceiling)"
+  step "release build of the ceiling (bench/ceiling: make ceiling, a target of this package built from the same build)"
   # The server's release flags (static stdlib, no DWARF: valgrind 3.19 cannot read the DWARF 5 swift emits).
-  swift build -c release --static-swift-stdlib -Xlinker --strip-debug --package-path "$ROOT/bench/ceiling" \
-    --scratch-path "$ROOT/.build-ceiling" 2>&1 | progress
+  make -s -C "$ROOT" ceiling 2>&1 | progress
 fi
 [[ -x $SERVER && -x $CEILING ]] || { echo "binaries missing ($SERVER, $CEILING)" >&2; exit 2; }
 if [[ ,${ONLY:-}, == *,production-oauth,* ]]; then
