@@ -70,6 +70,40 @@ package struct ProcessUsage: Sendable, Equatable {
     #endif
 }
 
+/// What the calling thread has used so far: CPU time and the times it gave up its CPU to wait
+/// (voluntary context switches: I/O, a lock, a sleep). Tells a call that was slow because it
+/// worked or waited from one that was only preempted on a busy machine.
+package struct ThreadUsage: Sendable, Equatable {
+    package var cpuNanoseconds: UInt64
+    package var voluntarySwitches: Int
+
+    package init(cpuNanoseconds: UInt64, voluntarySwitches: Int) {
+        self.cpuNanoseconds = cpuNanoseconds
+        self.voluntarySwitches = voluntarySwitches
+    }
+
+    /// Now, for the calling thread: `getrusage(RUSAGE_THREAD)` on Linux. Nil where the platform
+    /// has no per-thread figures (Darwin) or the call fails.
+    package static func current() -> ThreadUsage? {
+        #if canImport(Darwin)
+            return nil
+        #else
+            var times = rusage()
+            // RUSAGE_THREAD (Linux 2.6.26+) is 1; Glibc declares it only under _GNU_SOURCE.
+            #if canImport(Glibc)
+                guard getrusage(__rusage_who_t(1), &times) == 0 else { return nil }
+            #else
+                guard getrusage(1, &times) == 0 else { return nil }
+            #endif
+            let microseconds =
+                (Int64(times.ru_utime.tv_sec) + Int64(times.ru_stime.tv_sec)) * 1_000_000
+                + Int64(times.ru_utime.tv_usec) + Int64(times.ru_stime.tv_usec)
+            return ThreadUsage(
+                cpuNanoseconds: UInt64(max(0, microseconds)) * 1000, voluntarySwitches: Int(times.ru_nvcsw))
+        #endif
+    }
+}
+
 /// The machine's processors.
 package enum Processors {
     /// `sysconf(_SC_NPROCESSORS_ONLN)`: the processors online (the same call on Linux and

@@ -16,7 +16,8 @@ import Synchronization
 ///
 /// The hop to another thread costs more than a cheap call itself (a quarter of the request
 /// rate of `add`), so a call predicted cheap — small arguments, and no call of the same
-/// function slower than 2 ms in the last 30 s (``CallStats``) — runs inline instead, at most
+/// function slower than 2 ms in the last 30 s by its own doing, not by preemption
+/// (``CallStats``) — runs inline instead, at most
 /// `inlineLimit` at once (half the CPUs): a misprediction can hold those pool threads for one
 /// call, never all of them.
 ///
@@ -194,11 +195,24 @@ public final class BlockingWork: Sendable {
     }
 
     /// `body`'s result, its duration noted in `stats` (the work's own time, not its wait in the queue).
+    /// What the thread used is read only when the call took longer than the threshold (one
+    /// `getrusage` before every call, a second after a long one).
     private func measured<R>(_ stats: CallStats?, _ body: () throws -> R) rethrows -> R {
         guard let stats else { return try body() }
+        let usage = ThreadUsage.current()
         let started = DispatchTime.now().uptimeNanoseconds
         defer {
-            stats.record(nanoseconds: DispatchTime.now().uptimeNanoseconds &- started, threshold: slowCallNanoseconds)
+            let elapsed = DispatchTime.now().uptimeNanoseconds &- started
+            if elapsed > slowCallNanoseconds {
+                let after = usage == nil ? nil : ThreadUsage.current()
+                if let usage, let after {
+                    stats.record(
+                        nanoseconds: elapsed, cpuNanoseconds: after.cpuNanoseconds &- usage.cpuNanoseconds,
+                        waited: after.voluntarySwitches > usage.voluntarySwitches, threshold: slowCallNanoseconds)
+                } else {
+                    stats.record(nanoseconds: elapsed, threshold: slowCallNanoseconds)
+                }
+            }
         }
         return try body()
     }

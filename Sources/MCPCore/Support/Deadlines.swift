@@ -66,6 +66,12 @@ final class Deadlines: Sendable {
 /// How a synchronous function's recent calls went: one that took longer than the pool's
 /// slow-call threshold (2 ms by default) is treated as slow for ``memory``, so its calls go to
 /// ``BlockingWork``'s threads instead of running inline.
+///
+/// "Took longer" means the call's own doing, not the machine's: where the platform reports per
+/// thread (Linux), a call over the threshold counts only when it used that much CPU or waited
+/// (I/O, a lock, a sleep). A cheap call that was merely preempted on a saturated machine does
+/// not count — otherwise, under load, every cheap function would soon count as slow and all of
+/// its calls would pay for the hop (p99 of `add` doubled).
 public final class CallStats: Sendable {
     /// How long a slow call is remembered, in nanoseconds.
     public static let memory: UInt64 = 30_000_000_000
@@ -81,5 +87,23 @@ public final class CallStats: Sendable {
     public func record(nanoseconds: UInt64, threshold: UInt64) {
         guard nanoseconds > threshold else { return }
         slowUntil.store(DispatchTime.now().uptimeNanoseconds &+ Self.memory, ordering: .relaxed)
+    }
+
+    /// Notes a call's wall-clock duration and, when known, what its thread used meanwhile: the
+    /// function counts as slow only when the call took longer than `threshold` and, with the
+    /// usage known, used more than `threshold` of CPU or waited at least once.
+    func record(nanoseconds: UInt64, cpuNanoseconds: UInt64?, waited: Bool, threshold: UInt64) {
+        guard
+            Self.isSlowCall(
+                nanoseconds: nanoseconds, cpuNanoseconds: cpuNanoseconds, waited: waited, threshold: threshold)
+        else { return }
+        slowUntil.store(DispatchTime.now().uptimeNanoseconds &+ Self.memory, ordering: .relaxed)
+    }
+
+    /// The rule of ``record(nanoseconds:cpuNanoseconds:waited:threshold:)``.
+    static func isSlowCall(nanoseconds: UInt64, cpuNanoseconds: UInt64?, waited: Bool, threshold: UInt64) -> Bool {
+        guard nanoseconds > threshold else { return false }
+        guard let cpuNanoseconds else { return true }
+        return cpuNanoseconds > threshold || waited
     }
 }
