@@ -194,25 +194,22 @@ public final class BlockingWork: Sendable {
         }
     }
 
-    /// `body`'s result, its duration noted in `stats` (the work's own time, not its wait in the queue).
-    /// What the thread used is read only when the call took longer than the threshold (one
-    /// `getrusage` before every call, a second after a long one).
+    /// `body`'s result, its duration noted in `stats` (the work's own time, not its wait in the
+    /// queue), with what its thread used when the call ran past the threshold: one `getrusage`
+    /// before every call, a second only after a long one.
     private func measured<R>(_ stats: CallStats?, _ body: () throws -> R) rethrows -> R {
         guard let stats else { return try body() }
-        let usage = ThreadUsage.current()
+        let before = ThreadUsage.current()
         let started = DispatchTime.now().uptimeNanoseconds
         defer {
             let elapsed = DispatchTime.now().uptimeNanoseconds &- started
-            if elapsed > slowCallNanoseconds {
-                let after = usage == nil ? nil : ThreadUsage.current()
-                if let usage, let after {
-                    stats.record(
-                        nanoseconds: elapsed, cpuNanoseconds: after.cpuNanoseconds &- usage.cpuNanoseconds,
-                        waited: after.voluntarySwitches > usage.voluntarySwitches, threshold: slowCallNanoseconds)
-                } else {
-                    stats.record(nanoseconds: elapsed, threshold: slowCallNanoseconds)
-                }
+            var cpu: UInt64?
+            var waited = false
+            if elapsed > slowCallNanoseconds, let before, let after = ThreadUsage.current() {
+                cpu = after.cpuNanoseconds &- before.cpuNanoseconds
+                waited = after.voluntarySwitches > before.voluntarySwitches
             }
+            stats.record(nanoseconds: elapsed, cpuNanoseconds: cpu, waited: waited, threshold: slowCallNanoseconds)
         }
         return try body()
     }

@@ -85,8 +85,7 @@ public final class CallStats: Sendable {
 
     /// Notes a call's duration: longer than `threshold`, the function counts as slow for ``memory``.
     public func record(nanoseconds: UInt64, threshold: UInt64) {
-        guard nanoseconds > threshold else { return }
-        slowUntil.store(DispatchTime.now().uptimeNanoseconds &+ Self.memory, ordering: .relaxed)
+        record(nanoseconds: nanoseconds, cpuNanoseconds: nil, waited: false, threshold: threshold)
     }
 
     /// Notes a call's wall-clock duration and, when known, what its thread used meanwhile: the
