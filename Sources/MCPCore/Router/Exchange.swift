@@ -77,14 +77,18 @@ public struct RoutedRequest: Sendable {
     public let caller: Principal
     public var clientKey: String
     var mayRunLong = false
+    /// What `caller` may see and use, resolved once when the request is routed: every handler
+    /// of this request reads the same catalogue, and the scope look-up is not repeated.
+    let view: CatalogueView
 
-    init(message: JSONRPCRequest, era: Era, conversation: Conversation?, caller: Principal) {
+    init(message: JSONRPCRequest, era: Era, conversation: Conversation?, caller: Principal, view: CatalogueView) {
         self.message = message
         self.era = era
         self.progressToken = Self.progressToken(message.params?["_meta"]?["progressToken"])
         self.conversation = conversation
         self.caller = caller
         self.clientKey = caller.id
+        self.view = view
     }
 
     /// The name the caller's state is bound to (``Principal/id``).

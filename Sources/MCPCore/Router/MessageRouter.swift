@@ -193,9 +193,10 @@ public final class MessageRouter: Sendable {
                 era: era.kind)
         }
         var routed = RoutedRequest(
-            message: request, era: era, conversation: origin.conversation, caller: origin.caller)
+            message: request, era: era, conversation: origin.conversation, caller: origin.caller,
+            view: server.view(for: origin.caller))
         // Only modern requests are cancelled by a disconnect, so only they need the look-up.
-        routed.mayRunLong = era.isModern && server.mayRunLong(request, caller: origin.caller)
+        routed.mayRunLong = era.isModern && server.mayRunLong(request, in: routed.view)
         return .serve(Exchange(work: .request(routed)))
     }
 

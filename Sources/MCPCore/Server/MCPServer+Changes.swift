@@ -77,7 +77,7 @@ extension MCPServer {
             return .error(.invalidRequest("resources/subscribe needs a session (STATELESS_HTTP=false)"), id: id)
         }
         if subscribed {
-            guard view(for: routed.caller).registry.resource(for: uri) != nil else {
+            guard routed.view.registry.resource(for: uri) != nil else {
                 return .error(.resourceNotFound(uri: uri), id: id)
             }
             guard changes.setSubscribed(true, conversation: conversation, uri: uri) else {

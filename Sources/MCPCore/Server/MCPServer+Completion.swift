@@ -9,7 +9,7 @@ extension MCPServer {
         let request = routed.message
         let era = routed.era
         let id = request.id
-        let registry = view(for: routed.caller).registry
+        let registry = routed.view.registry
         let source: CompletionSource?
         let value: String
         let context: JSONObject

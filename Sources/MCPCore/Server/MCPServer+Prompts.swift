@@ -14,7 +14,7 @@ extension MCPServer {
             guard case .string(let name) = params["name"] ?? .null else {
                 throw .invalidParams("prompt name must be a string")
             }
-            guard let found = view(for: routed.caller).registry.prompt(named: name) else {
+            guard let found = routed.view.registry.prompt(named: name) else {
                 throw .invalidParams("Unknown prompt: \(LogSafe.clip(name, to: 128))", data: ["name": .string(name)])
             }
             prompt = found

@@ -24,7 +24,7 @@ extension MCPServer {
         let notFound: JSONRPCError =
             era.isModern
             ? .invalidParams("Resource not found", data: ["uri": .string(uri)]) : .resourceNotFound(uri: uri)
-        guard let (resource, variables) = view(for: routed.caller).registry.resource(for: uri) else {
+        guard let (resource, variables) = routed.view.registry.resource(for: uri) else {
             return .error(notFound, id: id)
         }
         var context = context

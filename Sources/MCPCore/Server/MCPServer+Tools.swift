@@ -17,7 +17,7 @@ extension MCPServer {
                 throw .invalidParams("tool name must be a string")
             }
             // A tool the caller's scopes hide is unknown to it.
-            guard let found = view(for: routed.caller).registry.tool(named: name) else {
+            guard let found = routed.view.registry.tool(named: name) else {
                 throw .invalidParams("Unknown tool: \(LogSafe.clip(name, to: 128))", data: ["name": .string(name)])
             }
             tool = found

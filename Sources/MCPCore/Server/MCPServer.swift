@@ -191,11 +191,11 @@ public final class MCPServer: Sendable {
 
     /// True when serving `request` may take long enough that a transport should watch for the
     /// client going away: calls of `async` tools, resource reads and prompt renders.
-    func mayRunLong(_ request: JSONRPCRequest, caller: Principal) -> Bool {
+    func mayRunLong(_ request: JSONRPCRequest, in view: CatalogueView) -> Bool {
         switch request.method {
         case "tools/call":
             guard let name = request.params?["name"]?.stringValue else { return false }
-            return view(for: caller).registry.tool(named: name)?.isAsync ?? false
+            return view.registry.tool(named: name)?.isAsync ?? false
         case "resources/read", "prompts/get", "subscriptions/listen": return true
         default: return false
         }
@@ -256,7 +256,7 @@ public final class MCPServer: Sendable {
         } catch {
             return .error(error, id: request.id)
         }
-        guard let page = view(for: routed.caller).lists.page(kind, version: routed.era.version, cursor: cursor) else {
+        guard let page = routed.view.lists.page(kind, version: routed.era.version, cursor: cursor) else {
             return .error(.invalidParams("invalid or expired cursor"), id: request.id)
         }
         return Reply(bytes: JSONRPCEncoding.result(id: request.id, resultBytes: page))
