@@ -4,14 +4,18 @@
 /// JSON parsers. Objects in MCP messages are small; a linear scan beats hashing there.
 /// Equality ignores key order.
 public struct JSONObject: Sendable {
+    /// The keys in insertion order, repeated keys from parsed text included.
     public private(set) var keys: [String]
+    /// The values, in the same order as ``keys``.
     public private(set) var values: [JSONValue]
 
+    /// An empty object.
     public init() {
         keys = []
         values = []
     }
 
+    /// An empty object with room for `minimumCapacity` keys.
     public init(minimumCapacity: Int) {
         keys = []
         values = []
@@ -19,12 +23,15 @@ public struct JSONObject: Sendable {
         values.reserveCapacity(minimumCapacity)
     }
 
+    /// An object of `pairs` in order; for a repeated key the later value replaces the earlier in place.
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
         self.init()
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// The number of keys, repeated keys included.
     public var count: Int { keys.count }
+    /// True when the object has no keys.
     public var isEmpty: Bool { keys.isEmpty }
 
     /// The value for `key`, or nil. Setting nil removes the key; setting a value for a new key
@@ -55,6 +62,7 @@ public struct JSONObject: Sendable {
         values.append(value)
     }
 
+    /// True when the object has `key`, whatever its value (`null` included).
     public func contains(_ key: String) -> Bool { index(of: key) != nil }
 
     private func index(of key: String) -> Int? {
@@ -68,6 +76,7 @@ public struct JSONObject: Sendable {
 }
 
 extension JSONObject: Sequence {
+    /// The key–value pairs in order, repeated keys included.
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
         var index = 0
         let keys = keys
@@ -81,12 +90,14 @@ extension JSONObject: Sequence {
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// An object of the literal's pairs in order; a repeated key keeps its first position and last value.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }
 }
 
 extension JSONObject: Hashable {
+    /// Equal when both have the same keys with equal values, in any order (repeated keys folded to the last).
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         let left = lhs.uniqued()
         let right = rhs.uniqued()
@@ -95,6 +106,7 @@ extension JSONObject: Hashable {
         return true
     }
 
+    /// Hashes the keys and values regardless of order, consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         let unique = uniqued()
         hasher.combine(unique.count)

@@ -1,12 +1,20 @@
 /// Why a JSON text was rejected.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of problem the parser met.
     public enum Reason: Sendable, Equatable {
+        /// The text ended inside a value.
         case unexpectedEnd
+        /// A byte that cannot start or continue a value at that point.
         case unexpectedByte(UInt8)
+        /// A number that does not follow the JSON grammar (`1.`, `1e`, `-`).
         case invalidNumber
+        /// A backslash escape that JSON does not define, or a bad `\u` sequence.
         case invalidEscape
+        /// Bytes that are not valid UTF-8.
         case invalidUTF8
+        /// Arrays and objects nested deeper than `limit` levels.
         case tooDeep(limit: Int)
+        /// Something other than whitespace after the value.
         case trailingData
         /// An integer (no fraction, no exponent) outside the 64-bit range: refused rather than
         /// silently turned into an approximate floating-point number.
@@ -16,15 +24,18 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case tooLarge(limit: Int)
     }
 
+    /// What went wrong.
     public let reason: Reason
     /// Byte offset at which the problem was found.
     public let offset: Int
 
+    /// A parse error of `reason` at byte `offset`.
     public init(reason: Reason, offset: Int) {
         self.reason = reason
         self.offset = offset
     }
 
+    /// The problem in words, with its byte offset where it has one.
     public var description: String {
         switch reason {
         case .unexpectedEnd: return "unexpected end of JSON text"

@@ -3,8 +3,10 @@
 /// Compact output matters: stdio frames messages by newline, and SSE `data:` lines must not
 /// break. Non-ASCII text is written as UTF-8; control characters are escaped.
 public struct JSONWriter: Sendable {
+    /// The JSON written so far, as UTF-8.
     public var bytes: [UInt8]
 
+    /// An empty writer with room for `capacity` bytes.
     public init(capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
@@ -24,6 +26,7 @@ public struct JSONWriter: Sendable {
         return writer.bytes
     }
 
+    /// Appends `value` as compact JSON.
     public mutating func write(_ value: JSONValue) {
         switch value {
         case .null: writeRaw("null")
@@ -45,6 +48,7 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Appends `object` with its keys in order; repeated keys are written as they are.
     public mutating func write(_ object: JSONObject) {
         bytes.append(UInt8(ascii: "{"))
         let keys = object.keys
@@ -68,6 +72,7 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: raw)
     }
 
+    /// Appends `number` in decimal.
     public mutating func writeInt(_ number: Int) {
         if number >= 0 && number < 10 {
             bytes.append(UInt8(ascii: "0") + UInt8(number))
@@ -86,6 +91,7 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: number.description.utf8)
     }
 
+    /// Appends `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
     public mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text

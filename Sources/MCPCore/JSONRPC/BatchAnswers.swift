@@ -11,16 +11,19 @@
 /// send(answers.bytes)
 /// ```
 public struct BatchAnswers: Sendable {
+    /// The total size of the answers in bytes; the first answer is kept whatever its size.
     public let limit: Int
     private var answers: [[UInt8]] = []
     private var total = 0
 
+    /// An empty set of answers that may total `limit` bytes.
     public init(limit: Int) {
         self.limit = limit
     }
 
     /// True once the answers so far reach the limit: serve nothing more.
     public var isFull: Bool { total >= limit }
+    /// True when no answer has been added (a batch of notifications only: send nothing).
     public var isEmpty: Bool { answers.isEmpty }
 
     /// Adds an answer; one that would pass the limit becomes an error answer for `id`.

@@ -3,18 +3,24 @@
 /// Errors render themselves: ``code``, ``message`` and optional ``data`` go on the wire as is,
 /// so a message must never carry internals (paths, stack traces, `localizedDescription`).
 public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The error code: a JSON-RPC standard code, an MCP code or one of this server's (see the constants below).
     public var code: Int
+    /// A short sentence the client sees as it is.
     public var message: String
+    /// Structured detail for the client (a missing capability, the supported versions); nil for none.
     public var data: JSONValue?
 
+    /// An error with any code; prefer the named factories below.
     public init(code: Int, message: String, data: JSONValue? = nil) {
         self.code = code
         self.message = message
         self.data = data
     }
 
+    /// `JSON-RPC error <code>: <message>`, for logs.
     public var description: String { "JSON-RPC error \(code): \(message)" }
 
+    /// The error object as it goes on the wire: `code`, `message` and `data` when present.
     public var json: JSONValue {
         var object: JSONObject = ["code": .int(code), "message": .string(message)]
         if let data { object.append("data", data) }
@@ -23,10 +29,15 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
 
     // MARK: Standard JSON-RPC 2.0 codes
 
+    /// -32700: the text is not JSON.
     public static let parseErrorCode = -32700
+    /// -32600: the JSON is not a valid JSON-RPC request.
     public static let invalidRequestCode = -32600
+    /// -32601: no such method (or not in this era or state).
     public static let methodNotFoundCode = -32601
+    /// -32602: the method's parameters are missing or wrong.
     public static let invalidParamsCode = -32602
+    /// -32603: the server failed; the message says no more than it must.
     public static let internalErrorCode = -32603
 
     // MARK: MCP codes
@@ -45,34 +56,42 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Every thread for tool work is busy and the wait queue is full: retry later (HTTP 503).
     public static let serverBusyCode = -32010
 
+    /// A parse error (-32700): `Parse error: <detail>`.
     public static func parseError(_ detail: String) -> JSONRPCError {
         JSONRPCError(code: parseErrorCode, message: "Parse error: \(detail)")
     }
 
+    /// An invalid-request error (-32600): `Invalid Request: <detail>`.
     public static func invalidRequest(_ detail: String) -> JSONRPCError {
         JSONRPCError(code: invalidRequestCode, message: "Invalid Request: \(detail)")
     }
 
+    /// A method-not-found error (-32601) naming `method`, clipped to 100 characters.
     public static func methodNotFound(_ method: String) -> JSONRPCError {
         JSONRPCError(code: methodNotFoundCode, message: "Method not found: \(LogSafe.clip(method, to: 100))")
     }
 
+    /// An invalid-params error (-32602): `Invalid params: <detail>`, with optional `data`.
     public static func invalidParams(_ detail: String, data: JSONValue? = nil) -> JSONRPCError {
         JSONRPCError(code: invalidParamsCode, message: "Invalid params: \(detail)", data: data)
     }
 
+    /// An internal error (-32603): `Internal error: <detail>`; `detail` must not carry internals.
     public static func internalError(_ detail: String = "internal error") -> JSONRPCError {
         JSONRPCError(code: internalErrorCode, message: "Internal error: \(detail)")
     }
 
+    /// Resource not found (-32002, handshake era), with the URI in `data.uri`.
     public static func resourceNotFound(uri: String) -> JSONRPCError {
         JSONRPCError(code: resourceNotFoundCode, message: "Resource not found", data: ["uri": .string(uri)])
     }
 
+    /// A routing header is missing or disagrees with the body (-32020): `Header mismatch: <detail>`.
     public static func headerMismatch(_ detail: String) -> JSONRPCError {
         JSONRPCError(code: headerMismatchCode, message: "Header mismatch: \(detail)")
     }
 
+    /// The request needs client capabilities it did not declare (-32021); `data.requiredCapabilities` lists them.
     public static func missingRequiredClientCapability(_ capabilities: JSONObject) -> JSONRPCError {
         JSONRPCError(
             code: missingRequiredClientCapabilityCode,
@@ -88,6 +107,7 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
             data: ["retryAfterSeconds": .int(seconds)])
     }
 
+    /// The requested protocol version is not served here (-32022); `data` has `supported` and `requested`.
     public static func unsupportedProtocolVersion(requested: JSONValue, supported: [String]) -> JSONRPCError {
         JSONRPCError(
             code: unsupportedProtocolVersionCode,

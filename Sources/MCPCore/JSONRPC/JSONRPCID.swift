@@ -1,7 +1,9 @@
 /// A JSON-RPC request id: a string or an integer, echoed exactly as it came
 /// (`"1"` stays a string, `1` stays a number).
 public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
+    /// An integer id.
     case int(Int)
+    /// A string id.
     case string(String)
 
     /// The id of a JSON value, or nil when the value cannot be an id (null, fractions, objects…).
@@ -13,6 +15,7 @@ public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The id as a JSON integer or string.
     public var json: JSONValue {
         switch self {
         case .int(let value): return .int(value)
@@ -20,6 +23,7 @@ public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The id for logs: integers bare, strings in double quotes.
     public var description: String {
         switch self {
         case .int(let value): return String(value)
@@ -29,6 +33,8 @@ public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension JSONRPCID: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
+    /// An integer literal as an ``int(_:)`` id.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// A string literal as a ``string(_:)`` id.
     public init(stringLiteral value: String) { self = .string(value) }
 }

@@ -1,10 +1,13 @@
 /// A JSON-RPC request: it has an id and expects exactly one answer.
 public struct JSONRPCRequest: Sendable {
+    /// The id the answer must carry.
     public var id: JSONRPCID
+    /// The method name, such as `tools/call`.
     public var method: String
     /// `params` as sent; MCP methods take an object, absent means `{}`.
     public var params: JSONValue?
 
+    /// A request; `params` defaults to none.
     public init(id: JSONRPCID, method: String, params: JSONValue? = nil) {
         self.id = id
         self.method = method
@@ -14,9 +17,12 @@ public struct JSONRPCRequest: Sendable {
 
 /// A JSON-RPC notification: no id, never answered.
 public struct JSONRPCNotification: Sendable {
+    /// The method name, such as `notifications/cancelled`.
     public var method: String
+    /// `params` as sent; MCP methods take an object, absent means `{}`.
     public var params: JSONValue?
 
+    /// A notification; `params` defaults to none.
     public init(method: String, params: JSONValue? = nil) {
         self.method = method
         self.params = params
@@ -25,14 +31,19 @@ public struct JSONRPCNotification: Sendable {
 
 /// A JSON-RPC response sent by the peer (handshake era: answers to server→client requests).
 public struct JSONRPCResponse: Sendable {
+    /// The id of the request this answers.
     public var id: JSONRPCID
+    /// The `result` value, or the `error` object read into a ``JSONRPCError``.
     public var outcome: Result<JSONValue, JSONRPCError>
 }
 
 /// One decoded JSON-RPC message.
 public enum JSONRPCMessage: Sendable {
+    /// A message with a method and an id.
     case request(JSONRPCRequest)
+    /// A message with a method and no id.
     case notification(JSONRPCNotification)
+    /// A message with a `result` or an `error` and an id.
     case response(JSONRPCResponse)
 
     /// Classifies a parsed JSON value (§1 step 1 of MCP-REQUIREMENTS): anything that is not one
@@ -80,11 +91,14 @@ public enum JSONRPCMessage: Sendable {
 
 /// A message that is not valid JSON-RPC, with the id to answer to when one could be read.
 public struct InvalidMessage: Error, Sendable {
+    /// The message's id when it could be read; nil when it had none or it was invalid.
     public var id: JSONRPCID?
+    /// The `-32600` error to answer with.
     public var error: JSONRPCError
     /// The message looked like a response: it is dropped, never answered.
     public var isResponse = false
 
+    /// An invalid message; `isResponse` defaults to false.
     public init(id: JSONRPCID?, error: JSONRPCError, isResponse: Bool = false) {
         self.id = id
         self.error = error

@@ -13,24 +13,31 @@ public protocol JSONRepresentable: Sendable {
 }
 
 extension String: JSONRepresentable {
+    /// `{"type": "string"}`.
     public static var jsonSchema: JSONSchema { .string }
+    /// Reads a JSON string; throws ``SchemaMismatch`` for any other JSON type.
     public init(json: JSONValue) throws(SchemaMismatch) {
         guard case .string(let value) = json else { throw .expected("string", got: json) }
         self = value
     }
+    /// The string as a JSON string.
     public var json: JSONValue { .string(self) }
 }
 
 extension Bool: JSONRepresentable {
+    /// `{"type": "boolean"}`.
     public static var jsonSchema: JSONSchema { .boolean }
+    /// Reads `true` or `false`; throws ``SchemaMismatch`` for any other JSON type.
     public init(json: JSONValue) throws(SchemaMismatch) {
         guard case .bool(let value) = json else { throw .expected("boolean", got: json) }
         self = value
     }
+    /// The value as JSON `true` or `false`.
     public var json: JSONValue { .bool(self) }
 }
 
 extension Int: JSONRepresentable {
+    /// `{"type": "integer"}`.
     public static var jsonSchema: JSONSchema { .integer }
     /// Accepts whole numbers, also when written with a fraction of zero (`2.0`), as JSON Schema does.
     public init(json: JSONValue) throws(SchemaMismatch) {
@@ -40,20 +47,26 @@ extension Int: JSONRepresentable {
         default: throw .expected("integer", got: json)
         }
     }
+    /// The value as a JSON integer.
     public var json: JSONValue { .int(self) }
 }
 
 extension Double: JSONRepresentable {
+    /// `{"type": "number"}`.
     public static var jsonSchema: JSONSchema { .number }
+    /// Reads any JSON number, integer or not; throws ``SchemaMismatch`` for any other JSON type.
     public init(json: JSONValue) throws(SchemaMismatch) {
         guard let value = json.doubleValue else { throw .expected("number", got: json) }
         self = value
     }
+    /// The value as a JSON number; NaN and the infinities, which JSON cannot hold, become `null`.
     public var json: JSONValue { isFinite ? .double(self) : .null }
 }
 
 extension Array: JSONRepresentable where Element: JSONRepresentable {
+    /// An array schema whose items are the element's schema.
     public static var jsonSchema: JSONSchema { .array(of: Element.jsonSchema) }
+    /// Reads a JSON array element by element; a mismatch names the failing index (`[3]`).
     public init(json: JSONValue) throws(SchemaMismatch) {
         guard case .array(let elements) = json else { throw .expected("array", got: json) }
         var result: [Element] = []
@@ -67,11 +80,14 @@ extension Array: JSONRepresentable where Element: JSONRepresentable {
         }
         self = result
     }
+    /// The elements as a JSON array.
     public var json: JSONValue { .array(map(\.json)) }
 }
 
 extension Dictionary: JSONRepresentable where Key == String, Value: JSONRepresentable {
+    /// An object schema whose `additionalProperties` are the value's schema.
     public static var jsonSchema: JSONSchema { .dictionary(of: Value.jsonSchema) }
+    /// Reads a JSON object value by value; a mismatch names the failing key.
     public init(json: JSONValue) throws(SchemaMismatch) {
         guard case .object(let object) = json else { throw .expected("object", got: json) }
         var result: [String: Value] = [:]
@@ -84,31 +100,40 @@ extension Dictionary: JSONRepresentable where Key == String, Value: JSONRepresen
         }
         self = result
     }
+    /// The dictionary as a JSON object with its keys sorted, so the output is stable.
     public var json: JSONValue { .object(JSONObject(sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) })) }
 }
 
 extension JSONValue: JSONRepresentable {
+    /// The empty schema: any JSON value.
     public static var jsonSchema: JSONSchema { .any }
+    /// Takes any JSON value as it is; never throws.
     public init(json: JSONValue) throws(SchemaMismatch) { self = json }
+    /// The value itself.
     public var json: JSONValue { self }
 }
 
 extension JSONObject: JSONRepresentable {
+    /// `{"type": "object"}` with any properties.
     public static var jsonSchema: JSONSchema { JSONSchema(["type": "object"]) }
+    /// Reads a JSON object; throws ``SchemaMismatch`` for any other JSON type.
     public init(json: JSONValue) throws(SchemaMismatch) {
         guard case .object(let object) = json else { throw .expected("object", got: json) }
         self = object
     }
+    /// The object as a JSON object.
     public var json: JSONValue { .object(self) }
 }
 
 /// Marks `Optional` for declarations: an optional parameter is not required, and a missing
 /// argument reads as nil.
 public protocol OptionalRepresentable {
+    /// The value a missing argument reads as (`nil`).
     static var absentValue: Self { get }
 }
 
 extension Optional: OptionalRepresentable {
+    /// `nil`.
     public static var absentValue: Self { nil }
 }
 
@@ -118,7 +143,9 @@ func absentValue<T>(of type: T.Type) -> T? {
 }
 
 extension Optional: JSONRepresentable where Wrapped: JSONRepresentable {
+    /// The wrapped type's schema; optionality is expressed by leaving the property out of `required`.
     public static var jsonSchema: JSONSchema { Wrapped.jsonSchema }
+    /// Reads `null` as `nil`, anything else as the wrapped type.
     public init(json: JSONValue) throws(SchemaMismatch) {
         if case .null = json {
             self = .none
@@ -126,6 +153,7 @@ extension Optional: JSONRepresentable where Wrapped: JSONRepresentable {
             self = .some(try Wrapped(json: json))
         }
     }
+    /// The wrapped value as JSON, or `null` for `nil`.
     public var json: JSONValue { self?.json ?? .null }
 }
 
@@ -138,8 +166,10 @@ extension Optional: JSONRepresentable where Wrapped: JSONRepresentable {
 public protocol JSONStringEnum: JSONRepresentable, CaseIterable, RawRepresentable where RawValue == String {}
 
 extension JSONStringEnum {
+    /// A string schema whose `enum` lists every case's raw value.
     public static var jsonSchema: JSONSchema { .enumeration(allCases.map(\.rawValue)) }
 
+    /// Reads a string that is one of the raw values; the mismatch lists the allowed values.
     public init(json: JSONValue) throws(SchemaMismatch) {
         guard case .string(let text) = json else { throw .expected("string", got: json) }
         guard let value = Self(rawValue: text) else {
@@ -149,5 +179,6 @@ extension JSONStringEnum {
         self = value
     }
 
+    /// The raw value as a JSON string.
     public var json: JSONValue { .string(rawValue) }
 }

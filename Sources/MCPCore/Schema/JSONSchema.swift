@@ -3,17 +3,24 @@
 /// Declarations derive their schemas through ``JSONRepresentable/jsonSchema``; the builders
 /// here are what those derivations are made of.
 public struct JSONSchema: Sendable, Hashable {
+    /// The schema document as a JSON object.
     public var json: JSONObject
 
+    /// Wraps a schema document as it is, without checking it.
     public init(_ json: JSONObject) { self.json = json }
 
+    /// `{"type": "string"}`.
     public static let string = JSONSchema(["type": "string"])
+    /// `{"type": "number"}`: any JSON number, integer or not.
     public static let number = JSONSchema(["type": "number"])
+    /// `{"type": "integer"}`.
     public static let integer = JSONSchema(["type": "integer"])
+    /// `{"type": "boolean"}`.
     public static let boolean = JSONSchema(["type": "boolean"])
     /// Any JSON value.
     public static let any = JSONSchema([:])
 
+    /// An array whose elements all follow `items`.
     public static func array(of items: JSONSchema) -> JSONSchema {
         JSONSchema(["type": "array", "items": .object(items.json)])
     }
