@@ -1,9 +1,14 @@
 /// Where a tool call that runs as a task lives: a row every worker and replica reaches.
 public enum TaskStatus: String, Sendable, CaseIterable {
+    /// The tool is still running.
     case working
+    /// The task needs input from the client (the protocol's `input_required`); this server never sets it.
     case inputRequired = "input_required"
+    /// The tool returned a result; terminal.
     case completed
+    /// The call failed (under 2025-11-25 also on a tool error), or its worker died; terminal.
     case failed
+    /// The client cancelled the task; terminal.
     case cancelled
 
     /// `completed`, `failed` and `cancelled` never change again (TASK-4).
@@ -22,23 +27,35 @@ public struct TaskRecord: Sendable, Equatable {
     public var id: String
     /// Who created it; every read, list and cancel is checked against it.
     public var principal: String
+    /// The name of the tool being called.
     public var tool: String
+    /// Where the task is in its life; a terminal status never changes again.
     public var status: TaskStatus
+    /// A human-readable note on the status (the last progress message, or why it failed); nil for none.
     public var statusMessage: String?
+    /// When the task was created, in seconds since 1970.
     public var createdAt: Double
+    /// When the task last changed, in seconds since 1970.
     public var updatedAt: Double
     /// When the task (and its result) may be deleted.
     public var expiresAt: Double
+    /// How long a client should wait between `tasks/get` polls, in milliseconds.
     public var pollIntervalMilliseconds: Int
+    /// The last progress the tool reported; nil before any.
     public var progress: Double?
+    /// The total that `progress` counts towards; nil when unknown.
     public var total: Double?
+    /// The final `CallToolResult` as JSON text, once the tool returned one; nil before.
     public var result: String?
+    /// The JSON-RPC error object as JSON text, when the call ended in one; nil otherwise.
     public var error: String?
     /// The instance running it (`host:pid:random`) and until when its lease holds: a task whose
     /// lease lapses while it is not terminal is failed by whichever instance sweeps first.
     public var owner: String
+    /// When the owner's lease ends, in seconds since 1970, unless renewed.
     public var leaseUntil: Double
 
+    /// A task record; `updatedAt` defaults to `createdAt`.
     public init(
         id: String, principal: String, tool: String, status: TaskStatus = .working, statusMessage: String? = nil,
         createdAt: Double, updatedAt: Double? = nil, expiresAt: Double, pollIntervalMilliseconds: Int,
@@ -73,6 +90,7 @@ public struct TaskSweep: Sendable, Equatable {
     /// Tasks deleted because their TTL passed.
     public var expired: Int
 
+    /// A sweep result; both counts default to zero.
     public init(orphaned: Int = 0, expired: Int = 0) {
         self.orphaned = orphaned
         self.expired = expired
@@ -126,9 +144,12 @@ public protocol TaskStore: Sendable {
 
 /// Where a page of `tasks/list` ends: the last task's creation time and id.
 public struct TaskCursor: Sendable, Equatable {
+    /// When the page's last task was created, in seconds since 1970.
     public var createdAt: Double
+    /// The page's last task's id, which breaks ties between tasks created at the same time.
     public var id: String
 
+    /// The position just after the task created at `createdAt` with `id`.
     public init(createdAt: Double, id: String) {
         self.createdAt = createdAt
         self.id = id
@@ -139,6 +160,7 @@ public struct TaskCursor: Sendable, Equatable {
         Base64URL.encode(Array(JSONWriter.bytes(["c": .double(createdAt), "i": .string(id)])))
     }
 
+    /// Reads a cursor from its ``encoded`` form; nil for text that is not one (or longer than 512 bytes).
     public init?(encoded text: String) {
         guard text.utf8.count <= 512, let bytes = Base64URL.decode(text), let value = try? JSONParser.parse(bytes),
             let createdAt = value["c"]?.doubleValue, let id = value["i"]?.stringValue
