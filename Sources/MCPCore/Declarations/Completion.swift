@@ -22,6 +22,7 @@ public struct CompletionSource: Sendable {
 }
 
 extension CompletionSource: ExpressibleByArrayLiteral {
+    /// A fixed list of suggestions, as ``values(_:)``.
     public init(arrayLiteral elements: String...) {
         self = .values(elements)
     }

@@ -1,5 +1,6 @@
 /// One block of content in a tool result or a prompt message.
 public enum ContentBlock: Sendable, Hashable {
+    /// Plain text.
     case text(String)
     /// Base64-encoded image data.
     case image(base64: String, mimeType: String)
@@ -33,15 +34,21 @@ public enum ContentBlock: Sendable, Hashable {
 
 /// The contents of a resource: text or a base64 blob.
 public struct ResourceContents: Sendable, Hashable {
+    /// The resource's URI.
     public var uri: String
+    /// The content's MIME type; nil when unknown.
     public var mimeType: String?
+    /// The content as text; nil for a blob.
     public var text: String?
+    /// The content as base64-encoded bytes; nil for text.
     public var blob: String?
 
+    /// Text contents of `uri`; the MIME type defaults to `text/plain`.
     public static func text(_ text: String, uri: String, mimeType: String? = "text/plain") -> ResourceContents {
         ResourceContents(uri: uri, mimeType: mimeType, text: text, blob: nil)
     }
 
+    /// Binary contents of `uri`, already base64-encoded; the MIME type defaults to `application/octet-stream`.
     public static func blob(
         base64: String, uri: String, mimeType: String? = "application/octet-stream"
     )
@@ -50,6 +57,7 @@ public struct ResourceContents: Sendable, Hashable {
         ResourceContents(uri: uri, mimeType: mimeType, text: nil, blob: base64)
     }
 
+    /// The wire form: `uri`, and `mimeType`, `text` and `blob` when present.
     public var json: JSONValue {
         var object: JSONObject = ["uri": .string(uri)]
         if let mimeType { object.append("mimeType", .string(mimeType)) }

@@ -8,6 +8,7 @@
 /// let tool = ToolDefinition(…).requiring(scopes: ["files:write"])
 /// ```
 public protocol ScopedDeclaration: Sendable {
+    /// OAuth scopes a caller needs, all of them, to see and use the declaration; empty for none.
     var scopes: [String] { get set }
 }
 

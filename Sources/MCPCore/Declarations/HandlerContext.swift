@@ -13,11 +13,13 @@ import Synchronization
 /// }
 /// ```
 public struct HandlerContext: Sendable {
+    /// The id of the request being served.
     public let requestID: JSONRPCID
     /// The revision the request is served under.
     public let version: ProtocolVersion
     /// Capabilities the client declared: on this request (2026-07-28) or in `initialize`.
     public let clientCapabilities: JSONObject
+    /// The client's `clientInfo` (`name`, `version`…): from this request's `_meta` (2026-07-28) or `initialize`.
     public let clientInfo: JSONObject?
     /// Logger with the request's metadata.
     public let logger: Logger
@@ -45,6 +47,8 @@ public struct HandlerContext: Sendable {
     /// server checks every result against it anyway.
     public internal(set) var maxResultBytes = Int.max
 
+    /// A context for one request; the server makes these, tests may too. Without `progressToken`, `logLevel`
+    /// and `sink`, progress and log messages go nowhere.
     public init(
         requestID: JSONRPCID,
         version: ProtocolVersion,

@@ -66,14 +66,20 @@ public macro Catalogue() = #externalMacro(module: "MCPMacros", type: "CatalogueM
 
 /// A group of declarations a server offers, made by `@Catalogue`.
 public protocol Catalogue: Sendable {
+    /// The tools, from the type's `@Tool` functions.
     var tools: [ToolDefinition] { get }
+    /// The prompts, from the type's `@Prompt` functions.
     var prompts: [PromptDefinition] { get }
+    /// The resources and resource templates, from the type's `@Resource` functions.
     var resources: [ResourceDefinition] { get }
 }
 
 extension Catalogue {
+    /// None, unless `@Catalogue` or the type declares some.
     public var tools: [ToolDefinition] { [] }
+    /// None, unless `@Catalogue` or the type declares some.
     public var prompts: [PromptDefinition] { [] }
+    /// None, unless `@Catalogue` or the type declares some.
     public var resources: [ResourceDefinition] { [] }
 }
 

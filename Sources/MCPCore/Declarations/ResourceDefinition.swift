@@ -5,14 +5,17 @@ public protocol ResourceOutput: Sendable {
 }
 
 extension ResourceContents: ResourceOutput {
+    /// The contents themselves; the declared MIME type is not applied.
     public func resourceContents(uri: String, mimeType: String?) -> [ResourceContents] { [self] }
 }
 
 extension Array: ResourceOutput where Element == ResourceContents {
+    /// The contents themselves; the declared MIME type is not applied.
     public func resourceContents(uri: String, mimeType: String?) -> [ResourceContents] { self }
 }
 
 extension String: ResourceOutput {
+    /// One text content: the string, with the declared MIME type or `text/plain`.
     public func resourceContents(uri: String, mimeType: String?) -> [ResourceContents] {
         [.text(self, uri: uri, mimeType: mimeType ?? "text/plain")]
     }
@@ -20,6 +23,7 @@ extension String: ResourceOutput {
 
 /// Structured values are served as JSON text.
 extension ResourceOutput where Self: JSONRepresentable {
+    /// One text content: the value as compact JSON, with the declared MIME type or `application/json`.
     public func resourceContents(uri: String, mimeType: String?) -> [ResourceContents] {
         [.text(JSONWriter.string(json), uri: uri, mimeType: mimeType ?? "application/json")]
     }
@@ -32,16 +36,23 @@ extension JSONObject: ResourceOutput {}
 /// function; a URI with `{variables}` makes a template whose variables are the function's
 /// parameters.
 public struct ResourceDefinition: Sendable {
+    /// The resource's URI, or for a template the URI template (`{name}`, `{+name}`; see ``URITemplate``).
     public var uri: String
+    /// The name clients see in `resources/list`; unique in a registry.
     public var name: String
+    /// A human-readable title, sent only to clients whose protocol version has titles; nil for none.
     public var title: String?
+    /// What the resource holds (from the function's doc comment); nil for none.
     public var description: String?
+    /// The MIME type of the contents, when declared; nil lets the output type choose.
     public var mimeType: String?
     /// Set when ``uri`` is a template.
     public let template: URITemplate?
+    /// Completion sources for template variables, by variable name (`completion/complete`).
     public var completions: [String: CompletionSource]
     /// OAuth scopes a caller needs to see and read the resource (all of them); empty for none.
     public var scopes: [String] = []
+    /// Reads the contents for a concrete URI, given the variables a template matched (empty for a plain resource).
     public var read:
         @Sendable (_ uri: String, _ variables: PromptArguments, HandlerContext) async throws -> [ResourceContents]
     /// For a synchronous function: the function itself, which the server runs off the
@@ -54,6 +65,7 @@ public struct ResourceDefinition: Sendable {
     /// changes, subscribers hear `notifications/resources/updated`. Nil: not watched.
     public var fingerprint: (@Sendable (_ uri: String) -> String?)?
 
+    /// A resource whose function may be `async`; a `uri` with `{variables}` makes a template.
     public init<Output: ResourceOutput>(
         uri: String,
         name: String,

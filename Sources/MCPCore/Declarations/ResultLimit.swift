@@ -7,11 +7,13 @@ public struct ResultTooLarge: Error, Sendable, Equatable, CustomStringConvertibl
     /// What was limited, for the message ("result", "file").
     public let what: String
 
+    /// The error for passing `limit` bytes; `what` names the limited thing in the message.
     public init(limit: Int, what: String = "result") {
         self.limit = limit
         self.what = what
     }
 
+    /// The message the client sees, naming the limit (and `MAX_RESULT_SIZE` for results).
     public var description: String {
         what == "result"
             ? "The result would be larger than the server's \(limit)-byte limit (MAX_RESULT_SIZE); ask for less"
@@ -28,10 +30,13 @@ public struct ResultTooLarge: Error, Sendable, Equatable, CustomStringConvertibl
 /// return output.string
 /// ```
 public struct BoundedText: Sendable {
+    /// The UTF-8 bytes appended so far.
     public private(set) var bytes: [UInt8] = []
+    /// The most bytes the text may take.
     public let limit: Int
     let what: String
 
+    /// Empty text limited to `limit` bytes; `what` names it in the ``ResultTooLarge`` message.
     public init(limit: Int, what: String = "result") {
         self.limit = limit
         self.what = what
@@ -46,6 +51,7 @@ public struct BoundedText: Sendable {
         bytes.append(contentsOf: piece)
     }
 
+    /// Appends `text` as UTF-8, or throws when it would pass the limit.
     public mutating func append(_ text: some StringProtocol) throws(ResultTooLarge) {
         try append(text.utf8)
     }

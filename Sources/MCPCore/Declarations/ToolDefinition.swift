@@ -1,8 +1,10 @@
 /// One parameter of a declared tool: its JSON name and the schema derived from its Swift type.
 public struct ToolParameter: Sendable {
+    /// The argument's name in JSON, a key of the input schema's `properties`.
     public let name: String
     /// The parameter's schema, with its description and default.
     public let schema: JSONSchema
+    /// Whether the input schema lists the parameter in `required`.
     public let isRequired: Bool
 
     /// A parameter of type `T`. It is required unless it has a default or `T` is optional.
@@ -17,8 +19,10 @@ public struct ToolParameter: Sendable {
 
 /// The arguments of one tool call, read parameter by parameter into Swift values.
 public struct ToolArguments: Sendable {
+    /// The `arguments` object as the client sent it.
     public let object: JSONObject
 
+    /// Wraps the `arguments` object of one call.
     public init(_ object: JSONObject) { self.object = object }
 
     /// The argument `name` as a `T`. A missing argument is nil for optional `T`, an error otherwise.
@@ -48,12 +52,19 @@ public struct ToolArguments: Sendable {
 /// A tool as the registry serves it. Built by `@Tool` from a Swift function; the schemas come
 /// from the function's parameter and return types.
 public struct ToolDefinition: Sendable {
+    /// The name clients call the tool by; unique in a registry.
     public var name: String
+    /// A human-readable title, sent only to clients whose protocol version has titles; nil for none.
     public var title: String?
+    /// What the tool does (from the function's doc comment): the text the model reads.
     public var description: String?
+    /// The parameters in declaration order.
     public var parameters: [ToolParameter]
+    /// The object schema of `arguments`, built from ``parameters``; unknown arguments are rejected.
     public var inputSchema: JSONSchema
+    /// The schema of `structuredContent`, when the return type has one (a `@Schema` type); nil otherwise.
     public var outputSchema: JSONSchema?
+    /// Hints to the client (read-only, destructive, idempotent, open-world); empty for none.
     public var annotations: ToolAnnotations
     /// True for `async` functions, which run in the request's task. Synchronous ones run off
     /// the concurrency pool (``perform``).
@@ -63,6 +74,7 @@ public struct ToolDefinition: Sendable {
     public var taskSupport: TaskSupport
     /// OAuth scopes a caller needs to see and call the tool (all of them); empty for none.
     public var scopes: [String] = []
+    /// Runs the tool on one call's arguments; throws ``ArgumentError``, ``ToolError`` or the function's own errors.
     public var run: @Sendable (ToolArguments, HandlerContext) async throws -> ToolResult
     /// For a synchronous function: the function itself, which the server runs on
     /// ``BlockingWork``'s threads (bounded, so slow calls cannot starve other requests), under
@@ -71,6 +83,7 @@ public struct ToolDefinition: Sendable {
     /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
     public let stats = CallStats()
 
+    /// A tool whose function may be `async`; `taskSupport` applies only when `isAsync` is true.
     public init<Output: ToolOutput>(
         name: String,
         title: String? = nil,

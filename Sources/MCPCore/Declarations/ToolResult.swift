@@ -1,11 +1,13 @@
 /// What a tool call answers: content blocks, optional structured content, and whether it failed.
 public struct ToolResult: Sendable, Hashable {
+    /// The content blocks, in order; those the client's protocol version does not know are dropped.
     public var content: [ContentBlock]
     /// Structured result; present when the tool declares an output schema.
     public var structuredContent: JSONValue?
     /// True for a tool execution error: the model sees the message and may correct itself.
     public var isError: Bool
 
+    /// A result; no structured content and not an error unless given.
     public init(content: [ContentBlock], structuredContent: JSONValue? = nil, isError: Bool = false) {
         self.content = content
         self.structuredContent = structuredContent
@@ -42,7 +44,9 @@ public protocol ToolOutput: Sendable {
 }
 
 extension ToolResult: ToolOutput {
+    /// Nil: a ``ToolResult`` declares no output schema.
     public static var outputSchema: JSONSchema? { nil }
+    /// The result itself.
     public var toolResult: ToolResult { self }
 }
 
@@ -50,12 +54,14 @@ extension ToolResult: ToolOutput {
 /// values are wrapped as `{"result": value}` so that every era can carry them (the handshake era
 /// requires an object), the way FastMCP does.
 extension ToolOutput where Self: JSONRepresentable {
+    /// The type's schema when it is an object; otherwise an object with one `result` property of that schema.
     public static var outputSchema: JSONSchema? {
         let schema = Self.jsonSchema
         if schema.isObject { return schema }
         return .object(properties: [("result", schema)], required: ["result"], additionalProperties: true)
     }
 
+    /// One text block (a string as it is, anything else as compact JSON) and the value as structured content.
     public var toolResult: ToolResult {
         let value = json
         let text: String

@@ -11,6 +11,7 @@ public struct URITemplate: Sendable, Hashable, CustomStringConvertible {
         case variable(String, reserved: Bool)
     }
 
+    /// The template as written.
     public let template: String
     let parts: [Part]
 
@@ -38,6 +39,7 @@ public struct URITemplate: Sendable, Hashable, CustomStringConvertible {
         self.parts = parts
     }
 
+    /// The template as written.
     public var description: String { template }
 
     /// The variable names, in order.
