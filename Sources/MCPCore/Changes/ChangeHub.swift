@@ -18,6 +18,7 @@ public final class ChangeHub: Sendable {
     public let maxSessions: Int
     private let state = Mutex(State())
 
+    /// A hub that keeps the subscriptions of at most `maxSessions` sessions (default 10,000).
     public init(maxSessions: Int = 10_000) {
         self.maxSessions = maxSessions
     }

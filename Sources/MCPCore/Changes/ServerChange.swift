@@ -1,8 +1,10 @@
 /// Which kind of declaration a name belongs to.
 public enum DeclarationKind: String, Sendable, Hashable, CaseIterable {
+    /// A tool, by its name.
     case tool
     /// A resource (by its URI) or a resource template (by its URI template).
     case resource
+    /// A prompt, by its name.
     case prompt
 }
 

@@ -69,7 +69,10 @@ extension HandlerContext {
 
 /// What the user did with a form.
 public enum Elicited<Form: Sendable>: Sendable {
+    /// The user submitted the form; its values, read into `Form`.
     case accepted(Form)
+    /// The user explicitly declined to answer.
     case declined
+    /// The user dismissed the form without choosing (also any action the server does not know).
     case cancelled
 }

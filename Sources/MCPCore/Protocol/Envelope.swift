@@ -1,14 +1,23 @@
 /// The `_meta` fields a 2026-07-28 request carries instead of a session.
 public struct Envelope: Sendable {
+    /// The `_meta` key of the protocol version the request speaks (required).
     public static let protocolVersionKey = "io.modelcontextprotocol/protocolVersion"
+    /// The `_meta` key of the client's capabilities, an object (required).
     public static let clientCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities"
+    /// The `_meta` key of the client's `clientInfo` (optional).
     public static let clientInfoKey = "io.modelcontextprotocol/clientInfo"
+    /// The `_meta` key of the lowest log level the client wants as `notifications/message` (optional).
     public static let logLevelKey = "io.modelcontextprotocol/logLevel"
+    /// The `_meta` key under which results carry the server's `serverInfo`.
     public static let serverInfoKey = "io.modelcontextprotocol/serverInfo"
+    /// The `_meta` key that names a subscription stream's id.
     public static let subscriptionIDKey = "io.modelcontextprotocol/subscriptionId"
 
+    /// The revision the request speaks.
     public var version: ProtocolVersion
+    /// The capabilities the client declared on this request.
     public var clientCapabilities: JSONObject
+    /// The client's `clientInfo` (`name`, `version`…); nil when the request did not send it.
     public var clientInfo: JSONObject?
     /// The level from which `notifications/message` is wanted; nil means none (LOG-3).
     public var logLevel: LoggingLevel?

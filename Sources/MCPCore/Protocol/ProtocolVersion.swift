@@ -3,10 +3,15 @@
 /// Revisions up to 2025-11-25 belong to the handshake era (`initialize`, sessions); 2026-07-28 is
 /// the stateless era, where every request carries its own `_meta` envelope.
 public enum ProtocolVersion: String, Sendable, CaseIterable, Comparable {
+    /// The oldest revision served here (handshake era).
     case v2024_11_05 = "2024-11-05"
+    /// Adds tool annotations, audio content, progress messages and completions (handshake era).
     case v2025_03_26 = "2025-03-26"
+    /// Adds titles, structured content and resource links (handshake era).
     case v2025_06_18 = "2025-06-18"
+    /// The last handshake-era revision; adds the experimental tasks.
     case v2025_11_25 = "2025-11-25"
+    /// The stateless revision: no `initialize`, a `_meta` envelope on every request.
     case v2026_07_28 = "2026-07-28"
 
     /// The newest revision of the handshake era, the counter-offer to an unknown `initialize`.
@@ -16,8 +21,10 @@ public enum ProtocolVersion: String, Sendable, CaseIterable, Comparable {
     /// Every revision, newest first, as `server/discover` and `-32022` list them.
     public static let supportedNewestFirst: [String] = allCases.reversed().map(\.rawValue)
 
+    /// Older before newer (by release date).
     public static func < (lhs: ProtocolVersion, rhs: ProtocolVersion) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// True for the stateless 2026-07-28 revision, false for every handshake-era one.
     public var isModern: Bool { self == .v2026_07_28 }
 
     // Features gated by revision (VER-2).

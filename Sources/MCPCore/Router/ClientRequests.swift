@@ -147,6 +147,7 @@ public enum ClientRequestError: Error, Sendable, Equatable, CustomStringConverti
     /// The client answered with a JSON-RPC error.
     case refused(JSONRPCError)
 
+    /// The reason in words, safe to show to the client.
     public var description: String {
         switch self {
         case .unavailable: return "the client cannot be asked this (it did not declare the capability)"

@@ -66,7 +66,9 @@ public struct Exchange: Sendable {
 /// One request as the router routed it: the message, the era it is served under, and what
 /// the router read from it once for everyone (progress token, conversation, caller).
 public struct RoutedRequest: Sendable {
+    /// The request as it came.
     public let message: JSONRPCRequest
+    /// The era the request is served under, with its session or envelope.
     public let era: Era
     /// The request's `progressToken` when it is a valid one (a string or a number), echoed
     /// exactly in progress notifications; nil otherwise, and then no progress is sent (PROG-1).
@@ -75,6 +77,7 @@ public struct RoutedRequest: Sendable {
     public let conversation: Conversation?
     /// Who asks, as the transport authenticated them.
     public let caller: Principal
+    /// Who asks, for per-client limits (open listens): the principal's id unless the transport sets another key.
     public var clientKey: String
     var mayRunLong = false
     /// What `caller` may see and use, resolved once when the request is routed: every handler

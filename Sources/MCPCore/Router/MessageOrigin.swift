@@ -9,6 +9,7 @@ public struct MessageOrigin: Sendable {
         case none
         /// The client named a session that does not exist, expired or was ended (HTTP 404).
         case unknown
+        /// An open session, with what its `initialize` negotiated.
         case open(SessionState)
     }
 
@@ -22,11 +23,13 @@ public struct MessageOrigin: Sendable {
         case requiresSession
     }
 
+    /// The handshake-era session the message belongs to.
     public var session: Session
     /// True when the message itself names its session (HTTP `Mcp-Session-Id`): the session serves
     /// it even when it carries a 2026-07-28 envelope (§22 item 8). False for the implicit session
     /// of a process or stream (stdio, legacy SSE), where an enveloped request is stateless (STDIO-6).
     public var sessionIsNamed: Bool
+    /// How the message is treated when it has no session and no envelope.
     public var sessionless: Sessionless
     /// The routing headers (Streamable HTTP); nil where the transport has none (stdio, SSE).
     public var headers: RoutingHeaders?
@@ -41,6 +44,7 @@ public struct MessageOrigin: Sendable {
     /// anonymous callers. Sessions, `requestState`, tasks and answers are bound to it.
     public var principal: String { caller.id }
 
+    /// An origin whose caller is known only by `principal` (a ``Principal/id``; empty for anonymous).
     public init(
         session: Session = .none, sessionIsNamed: Bool = false, sessionless: Sessionless = .requiresInitialize,
         headers: RoutingHeaders? = nil, conversation: Conversation? = nil, principal: String = ""
@@ -50,6 +54,7 @@ public struct MessageOrigin: Sendable {
             conversation: conversation, caller: Principal(id: principal))
     }
 
+    /// An origin whose caller the transport authenticated as `caller`.
     public init(
         session: Session = .none, sessionIsNamed: Bool = false, sessionless: Sessionless = .requiresInitialize,
         headers: RoutingHeaders? = nil, conversation: Conversation? = nil, caller: Principal
@@ -72,11 +77,14 @@ public struct MessageOrigin: Sendable {
 /// The scope a client's request ids live in, and the server's ids of requests it sends back:
 /// one stdio process, one legacy SSE stream, one Streamable HTTP session, one test client.
 public struct Conversation: Sendable, Hashable, CustomStringConvertible {
+    /// The conversation's identifier, unique among the server's conversations.
     public let id: String
 
+    /// The conversation named `id`.
     public init(_ id: String) {
         self.id = id
     }
 
+    /// The identifier.
     public var description: String { id }
 }

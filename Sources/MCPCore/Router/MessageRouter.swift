@@ -17,6 +17,7 @@ public import Logging
 /// }
 /// ```
 public final class MessageRouter: Sendable {
+    /// The server whose declarations and rules the router applies.
     public let server: MCPServer
     /// Requests the server sends to clients, and the matching of their answers.
     public let clientRequests: ClientRequests

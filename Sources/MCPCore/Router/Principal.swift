@@ -25,6 +25,7 @@ public struct Principal: Sendable {
     /// Every claim of the token (JWT payload or introspection answer), as sent.
     public let claims: JSONObject
 
+    /// A caller known by `id`; the token's details default to none, `scopes` to unlimited.
     public init(
         id: String, subject: String? = nil, clientID: String? = nil, scopes: Set<String>? = nil,
         claims: JSONObject = [:]

@@ -1,6 +1,7 @@
 /// What the router decided for one incoming message, and what it learnt about it on the way
 /// (for logs and metrics).
 public struct Routed: Sendable {
+    /// Whether the message is answered at once or served.
     public enum Decision: Sendable {
         /// Nothing to run: send this answer now.
         case answer(Answer)
@@ -10,6 +11,7 @@ public struct Routed: Sendable {
         case serve(Exchange)
     }
 
+    /// What to do with the message.
     public var decision: Decision
     /// The message's JSON-RPC method (`batch` for a batch); nil for responses and for messages
     /// that could not be read.
@@ -55,6 +57,7 @@ public struct Served: Sendable {
     /// The session's new state when the request changed it (`logging/setLevel`).
     public var session: SessionState?
 
+    /// A result to send (`reply`), and the session's new state when the request changed it.
     public init(reply: Reply?, session: SessionState? = nil) {
         self.reply = reply
         self.session = session

@@ -4,17 +4,24 @@
 public struct RoutingHeaders: Sendable {
     /// One of the three routing headers.
     public enum Header: String, Sendable {
+        /// `MCP-Protocol-Version`: the protocol version the request speaks.
         case protocolVersion = "MCP-Protocol-Version"
+        /// `Mcp-Method`: the JSON-RPC method of the body.
         case method = "Mcp-Method"
+        /// `Mcp-Name`: the tool, prompt or resource the body names.
         case name = "Mcp-Name"
     }
 
+    /// The first `MCP-Protocol-Version` value; nil when the header is absent.
     public var protocolVersion: String?
+    /// The first `Mcp-Method` value; nil when the header is absent.
     public var method: String?
+    /// The first `Mcp-Name` value; nil when the header is absent.
     public var name: String?
     /// The headers that appeared more than once (HTTP-M-7); empty almost always.
     public var repeated: [Header] = []
 
+    /// Headers with the given first values and none repeated.
     public init(protocolVersion: String? = nil, method: String? = nil, name: String? = nil) {
         self.protocolVersion = protocolVersion
         self.method = method

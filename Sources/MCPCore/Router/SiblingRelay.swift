@@ -15,11 +15,14 @@ public protocol SiblingRelay: Sendable {
 /// One JSON-RPC message a client sent in a conversation, with what the receiving worker knew of
 /// it: the conversation (a session id) and the authenticated principal.
 public struct RelayedMessage: Sendable, Equatable {
+    /// The conversation (session) the client sent the message in.
     public var conversation: Conversation
+    /// The authenticated principal's id (``Principal/id``) of the worker that received it; empty for anonymous.
     public var principal: String
     /// A client's response, or `notifications/cancelled`, as JSON.
     public var message: [UInt8]
 
+    /// A message to relay, with what the receiving worker knew of it.
     public init(conversation: Conversation, principal: String, message: [UInt8]) {
         self.conversation = conversation
         self.principal = principal
