@@ -38,7 +38,7 @@ extension JSONObject: ResourceOutput {}
 public struct ResourceDefinition: Sendable {
     /// The resource's URI, or for a template the URI template (`{name}`, `{+name}`; see ``URITemplate``).
     public var uri: String
-    /// The name clients see in `resources/list`; unique in a registry.
+    /// The programmatic name clients see in `resources/list` (not checked for uniqueness; the URI is the key).
     public var name: String
     /// A human-readable title, sent only to clients whose protocol version has titles; nil for none.
     public var title: String?

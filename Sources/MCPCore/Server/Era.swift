@@ -7,12 +7,16 @@ public enum Era: Sendable {
 
     /// The era without its details, for logs and metrics.
     public enum Kind: String, Sendable {
+        /// The 2026-07-28 stateless era.
         case modern
+        /// The handshake era (2024-11-05 to 2025-11-25).
         case handshake
     }
 
+    /// The era without its details.
     public var kind: Kind { isModern ? .modern : .handshake }
 
+    /// The protocol revision the request is served under.
     public var version: ProtocolVersion {
         switch self {
         case .modern(let envelope): return envelope.version
@@ -20,11 +24,13 @@ public enum Era: Sendable {
         }
     }
 
+    /// True for the 2026-07-28 era.
     public var isModern: Bool {
         if case .modern = self { return true }
         return false
     }
 
+    /// The capabilities the client declared: in the request's envelope, or in `initialize`.
     public var clientCapabilities: JSONObject {
         switch self {
         case .modern(let envelope): return envelope.clientCapabilities
@@ -39,6 +45,7 @@ public enum Era: Sendable {
         }
     }
 
+    /// The lowest level the client wants as `notifications/message`; nil for none.
     public var logLevel: LoggingLevel? {
         switch self {
         case .modern(let envelope): return envelope.logLevel

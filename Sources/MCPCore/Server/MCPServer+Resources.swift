@@ -3,6 +3,7 @@ import Logging
 /// Thrown by a resource function when the requested resource does not exist (for example an
 /// unknown id in a template). Answered as "resource not found" in the code of the request's era.
 public struct ResourceNotFound: Error, Sendable {
+    /// The error for a missing resource; it carries no detail, the URI is known from the request.
     public init() {}
 }
 

@@ -7,6 +7,7 @@ import Synchronization
 /// request path waits for another request: the catalogue is an immutable snapshot (lists
 /// encoded once), swapped whole when a declaration is shown or hidden at run time.
 public final class MCPServer: Sendable {
+    /// The protocol-level settings the server runs with: its identity, instructions, limits and timeouts.
     public let configuration: ServerConfiguration
     /// The open `subscriptions/listen` streams; transports close them when they drain.
     public let subscriptions = Subscriptions()

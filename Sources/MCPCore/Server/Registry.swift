@@ -1,5 +1,6 @@
 /// A declaration that cannot be registered (a programming error, reported at start-up).
 public struct RegistryError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, naming the declaration.
     public let description: String
 }
 
@@ -9,16 +10,23 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
 /// (TOOL-2, TOOL-3); while the server runs, declarations can be hidden and shown again
 /// (``MCPServer/setEnabled(_:_:named:)``), never invented.
 public struct Registry: Sendable {
+    /// The tools, in the order they were added.
     public private(set) var tools: [ToolDefinition] = []
+    /// The resources with a fixed URI, in the order they were added.
     public private(set) var resources: [ResourceDefinition] = []
+    /// The resource templates (URIs with `{variables}`), in the order they were added.
     public private(set) var templates: [ResourceDefinition] = []
+    /// The prompts, in the order they were added.
     public private(set) var prompts: [PromptDefinition] = []
     private var toolIndex: [String: Int] = [:]
     private var resourceIndex: [String: Int] = [:]
     private var promptIndex: [String: Int] = [:]
 
+    /// An empty registry.
     public init() {}
 
+    /// A registry of the given declarations, added in order; throws ``RegistryError`` for an invalid or
+    /// duplicate one.
     public init(
         tools: [ToolDefinition] = [], resources: [ResourceDefinition] = [], prompts: [PromptDefinition] = []
     )
@@ -58,6 +66,7 @@ public struct Registry: Sendable {
         }
     }
 
+    /// Adds a prompt. Names must be non-empty and unique.
     public mutating func add(_ prompt: PromptDefinition) throws(RegistryError) {
         guard !prompt.name.isEmpty else { throw RegistryError(description: "a prompt needs a name") }
         guard promptIndex[prompt.name] == nil else {
@@ -100,8 +109,10 @@ public struct Registry: Sendable {
             || (resources + templates).contains { !$0.scopes.isEmpty }
     }
 
+    /// The tool named `name`, if declared.
     public func tool(named name: String) -> ToolDefinition? { toolIndex[name].map { tools[$0] } }
 
+    /// The prompt named `name`, if declared.
     public func prompt(named name: String) -> PromptDefinition? { promptIndex[name].map { prompts[$0] } }
 
     /// The resource serving `uri` and the template variables it matched.
@@ -113,6 +124,7 @@ public struct Registry: Sendable {
         return nil
     }
 
+    /// The template whose URI template is exactly `uri` (not a URI it matches; see ``resource(for:)``).
     public func template(withURI uri: String) -> ResourceDefinition? { templates.first { $0.uri == uri } }
 
     static func isValidToolName(_ name: String) -> Bool {

@@ -6,8 +6,10 @@ public struct Reply: Sendable {
     public var errorCode: Int?
     /// For `tools/call`: the tool name and whether it reported a tool error (for logs and metrics).
     public var toolName: String?
+    /// True when the tool reported a tool error (`isError: true`); false for other replies.
     public var toolFailed: Bool = false
 
+    /// A reply of already encoded bytes, with what it says for logs and metrics.
     public init(bytes: [UInt8], errorCode: Int? = nil, toolName: String? = nil, toolFailed: Bool = false) {
         self.bytes = bytes
         self.errorCode = errorCode
@@ -15,6 +17,7 @@ public struct Reply: Sendable {
         self.toolFailed = toolFailed
     }
 
+    /// A JSON-RPC error response to `id` (`null` when nil), with ``errorCode`` set.
     public static func error(_ error: JSONRPCError, id: JSONRPCID?) -> Reply {
         Reply(bytes: JSONRPCEncoding.error(id: id, error: error), errorCode: error.code)
     }

@@ -1,9 +1,13 @@
 /// Name and version a server reports (`serverInfo`).
 public struct ServerInfo: Sendable, Hashable {
+    /// The server's programmatic name (`serverInfo.name`).
     public var name: String
+    /// The server's version (`serverInfo.version`), free-form.
     public var version: String
+    /// A human-readable name, sent only to clients whose protocol version has titles; nil for none.
     public var title: String?
 
+    /// Server info with an optional title.
     public init(name: String, version: String, title: String? = nil) {
         self.name = name
         self.version = version
@@ -28,6 +32,7 @@ public enum InsufficientScope: String, Sendable, CaseIterable {
 
 /// Protocol-level settings of an ``MCPServer``. Transport and runtime settings live elsewhere.
 public struct ServerConfiguration: Sendable {
+    /// The name, version and title reported as `serverInfo`.
     public var info: ServerInfo
     /// Text for the model about how to use this server (`instructions`).
     public var instructions: String?
@@ -69,6 +74,7 @@ public struct ServerConfiguration: Sendable {
     /// beyond it, the least recently built view is dropped).
     public var maxScopeViews = 64
 
+    /// Settings with `info` and optional `instructions`; every other setting has its default.
     public init(info: ServerInfo, instructions: String? = nil) {
         self.info = info
         self.instructions = instructions

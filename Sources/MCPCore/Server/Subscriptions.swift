@@ -49,6 +49,7 @@ public final class Subscriptions: Sendable {
     public let perClient: Int
     private let state = Mutex(State())
 
+    /// A registry of listens allowing each client key `perClient` open at once (default 16).
     public init(perClient: Int = 16) {
         self.perClient = perClient
     }

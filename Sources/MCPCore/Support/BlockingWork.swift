@@ -34,10 +34,13 @@ import Synchronization
 public final class BlockingWork: Sendable {
     /// Thrown when `threads` items run and `queueLimit` more wait: retry later.
     public struct Busy: Error, Sendable, CustomStringConvertible {
+        /// A fixed text for the client: the server is busy, retry later.
         public var description: String { "the server is busy; retry later" }
     }
 
+    /// Items that may run at once, across both sets of threads (at least 1).
     public let threads: Int
+    /// Heavy items (arguments over 16 KiB) that may wait for a thread; light ones may wait in larger numbers.
     public let queueLimit: Int
     /// Calls predicted cheap that may run inline on the caller's thread at once (0: never inline).
     public let inlineLimit: Int
@@ -313,10 +316,13 @@ enum WorkerThread {
 public final class CancellationFlag: Sendable {
     private let flag = Atomic<Bool>(false)
 
+    /// A flag that is not set.
     public init() {}
 
+    /// True once ``cancel()`` was called.
     public var isCancelled: Bool { flag.load(ordering: .relaxed) }
 
+    /// Sets the flag; it stays set.
     public func cancel() { flag.store(true, ordering: .relaxed) }
 
     /// Throws `CancellationError` once cancelled.

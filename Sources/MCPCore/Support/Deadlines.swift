@@ -78,6 +78,7 @@ public final class CallStats: Sendable {
 
     private let slowUntil = Atomic<UInt64>(0)
 
+    /// Statistics for a function with no calls yet: not slow.
     public init() {}
 
     /// Whether a call of this function was slow lately.

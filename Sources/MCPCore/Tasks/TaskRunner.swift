@@ -26,7 +26,9 @@ import Synchronization
 /// `abandoned` when a drain ran out of time; `superseded` when the work ended on its own after
 /// its task had become terminal), `mcp_tasks_swept_total{reason}`.
 public final class TaskRunner: Sendable {
+    /// Where the tasks' rows live, shared with every worker and replica.
     public let store: any TaskStore
+    /// The limits and timings tasks run with.
     public let configuration: TaskConfiguration
     /// This instance as task rows name their owner (`host:pid:random`).
     public let owner: String
@@ -35,6 +37,7 @@ public final class TaskRunner: Sendable {
     /// Tasks a drain gave up on: their work is stopped, but not by a cancel.
     private let abandoned = Mutex<Set<String>>([])
 
+    /// A runner for this process (owner `host:pid:random`); run ``runMaintenance()`` beside it.
     public init(store: any TaskStore, configuration: TaskConfiguration = TaskConfiguration(), logger: Logger) {
         self.store = store
         self.configuration = configuration

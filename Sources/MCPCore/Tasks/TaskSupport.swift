@@ -22,6 +22,7 @@ public enum TaskSupport: String, Sendable, CaseIterable {
 public struct TaskConfiguration: Sendable {
     /// TTL of a task when the client asks for none, and the longest it may ask for.
     public var defaultTTL: Duration = .seconds(3600)
+    /// The longest TTL a task may have: a client's longer wish is capped to it (default 24 hours).
     public var maximumTTL: Duration = .seconds(86_400)
     /// Tasks one principal may have that are not terminal; the next call is refused.
     public var perPrincipal: Int = 100
@@ -36,6 +37,7 @@ public struct TaskConfiguration: Sendable {
     /// `tasks/result` (2025-11-25) checks the store this often while it waits.
     public var resultWaitInterval: Duration = .milliseconds(200)
 
+    /// The defaults: TTL one hour (at most 24 hours), 100 active tasks per principal, polls every second.
     public init() {}
 }
 
