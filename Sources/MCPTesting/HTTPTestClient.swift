@@ -10,25 +10,33 @@ import Synchronization
 
 /// One HTTP response as a test sees it.
 public struct HTTPTestResponse: Sendable {
+    /// The status code, such as 200; 0 when the server sent no response head.
     public var status: Int
+    /// The header fields in the order received, names as sent.
     public var headers: [(String, String)]
+    /// The whole body, as received.
     public var body: [UInt8]
 
+    /// A response with the given parts.
     public init(status: Int, headers: [(String, String)], body: [UInt8]) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
+    /// The first value of header `name`, compared case-insensitively; nil when absent.
     public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
+    /// Every value of header `name`, compared case-insensitively, in order.
     public func headers(_ name: String) -> [String] {
         headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
     }
 
+    /// The body decoded as UTF-8.
     public var text: String { String(decoding: body, as: UTF8.self) }
+    /// The body parsed as JSON; nil when it is not JSON.
     public var json: JSONValue? { try? JSONParser.parse(body) }
 
     /// The JSON-RPC messages of an SSE body (`data:` lines), or the JSON body itself.
@@ -45,7 +53,9 @@ public struct HTTPTestResponse: Sendable {
 /// A minimal HTTP/1.1 client on NIO for tests: one request per connection, full control over
 /// headers and body, and streaming reads for SSE. Used by ``MCPTestClient`` in `.live` mode.
 public struct HTTPTestClient: Sendable {
+    /// The server's address: always the IPv4 loopback.
     public let host = "127.0.0.1"
+    /// The server's port on `127.0.0.1`.
     public let port: Int
     #if TLS
         /// Speaks TLS with this context (a build with the `TLS` trait).
@@ -55,16 +65,19 @@ public struct HTTPTestClient: Sendable {
     static let group = MultiThreadedEventLoopGroup.singleton
 
     #if TLS
+        /// A client for the server on `127.0.0.1:port`, over TLS when `tls` is given.
         public init(port: Int, tls: NIOSSLContext? = nil) {
             self.port = port
             self.tls = tls
         }
     #else
+        /// A client for the server on `127.0.0.1:port`.
         public init(port: Int) {
             self.port = port
         }
     #endif
 
+    /// Sends one request and reads the whole response (for SSE, until the server ends the stream).
     public func send(
         _ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], body: [UInt8] = [],
         timeout: Duration = .seconds(30)

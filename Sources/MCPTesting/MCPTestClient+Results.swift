@@ -75,17 +75,22 @@ extension MCPTestClient {
 
 /// A `tools/call` result: the decoded ``ToolResult`` and the object as it was sent.
 public struct CallToolResult: Sendable {
+    /// The result decoded: content blocks, structured content and the error flag.
     public let result: ToolResult
     /// The whole result object, with what the era adds (`resultType`, `_meta`).
     public let json: JSONValue
 
+    /// Decodes a `tools/call` result object; throws ``SchemaMismatch`` when it is not one.
     public init(json: JSONValue) throws {
         self.result = try ToolResult(json: json)
         self.json = json
     }
 
+    /// The content blocks, in order.
     public var content: [ContentBlock] { result.content }
+    /// The structured content; nil when the result has none.
     public var structuredContent: JSONValue? { result.structuredContent }
+    /// True for a tool execution error (`isError: true`).
     public var isError: Bool { result.isError }
 
     /// The text of the text blocks, joined by newlines; nil when there is none.
@@ -106,9 +111,12 @@ public struct CallToolResult: Sendable {
 
 /// A `resources/read` result, decoded.
 public struct ReadResourceResult: Sendable {
+    /// The contents, decoded, in order.
     public let contents: [ResourceContents]
+    /// The whole result object as it was sent.
     public let json: JSONValue
 
+    /// Decodes a `resources/read` result; throws ``SchemaMismatch`` when it has no `contents` array.
     public init(json: JSONValue) throws {
         guard case .array(let items) = json["contents"] ?? .null else {
             throw SchemaMismatch.expected("contents array", got: json)
@@ -120,15 +128,20 @@ public struct ReadResourceResult: Sendable {
     /// The text of the first text contents.
     public var text: String? { contents.lazy.compactMap(\.text).first }
 
+    /// A key of the result object as sent.
     public subscript(key: String) -> JSONValue? { json[key] }
 }
 
 /// A `prompts/get` result, decoded.
 public struct GetPromptResult: Sendable {
+    /// The prompt's `description`; nil when the result has none.
     public let description: String?
+    /// The messages, decoded, in order.
     public let messages: [PromptMessage]
+    /// The whole result object as it was sent.
     public let json: JSONValue
 
+    /// Decodes a `prompts/get` result; throws ``SchemaMismatch`` when it has no `messages` array.
     public init(json: JSONValue) throws {
         guard case .array(let items) = json["messages"] ?? .null else {
             throw SchemaMismatch.expected("messages array", got: json)
@@ -138,5 +151,6 @@ public struct GetPromptResult: Sendable {
         self.json = json
     }
 
+    /// A key of the result object as sent.
     public subscript(key: String) -> JSONValue? { json[key] }
 }

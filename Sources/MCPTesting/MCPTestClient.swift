@@ -37,9 +37,13 @@ public final class MCPTestClient: Sendable {
     /// ``JSONRPCError`` to answer with an error).
     public typealias RequestHandler = @Sendable (_ method: String, _ params: JSONValue?) async throws -> JSONValue
 
+    /// The server under test.
     public let server: MCPServer
+    /// The router the client sends every message through (in process, or behind the live HTTP server).
     public let router: MessageRouter
+    /// The era the client speaks.
     public let mode: Mode
+    /// How messages reach the server.
     public let transport: Transport
     let conversation: Conversation
     let caller: Principal
@@ -50,6 +54,7 @@ public final class MCPTestClient: Sendable {
     let live: LiveConnection?
     let logger: Logger
 
+    /// A client of `server` through a router of its own; see ``init(router:mode:transport:principal:caller:)``.
     public convenience init(server: MCPServer, mode: Mode = .modern, transport: Transport = .inProcess) {
         self.init(router: MessageRouter(server: server), mode: mode, transport: transport)
     }
