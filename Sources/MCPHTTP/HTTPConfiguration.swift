@@ -8,6 +8,7 @@ public struct HTTPConfiguration: Sendable {
         case inheritedSocket(Int32)
     }
 
+    /// Where to listen; default `127.0.0.1:8000`.
     public var listener: Listener = .bind(host: "127.0.0.1", port: 8000)
     /// Path of the Streamable HTTP endpoint.
     public var mcpPath = "/mcp"
@@ -35,6 +36,7 @@ public struct HTTPConfiguration: Sendable {
     public var metricsRequireAuth = false
     /// Requests per window per client key; 0 turns rate limiting off.
     public var rateLimitRequests = 0
+    /// The length of the rate-limit window, in seconds (at least 1).
     public var rateLimitWindowSeconds = 60
     /// CORS origins answered with `Access-Control-Allow-Origin` (empty: no CORS headers).
     public var corsOrigins: [String] = []
@@ -42,8 +44,11 @@ public struct HTTPConfiguration: Sendable {
     public var trustedProxies = TrustedProxies.loopback
 
     // Limits
+    /// The largest request body accepted, in bytes (default 4 MiB); a larger one is refused.
     public var maxBodySize = 4 * 1024 * 1024
+    /// The largest request head accepted, in bytes of header fields (default 16 KiB).
     public var maxHeaderBytes = 16 * 1024
+    /// The most header fields a request may have (default 100).
     public var maxHeaderCount = 100
     /// Connections one process serves at once; beyond it, a worker leaves new connections in the
     /// shared queue for its siblings (multi-process mode) instead of accepting them.
@@ -61,6 +66,7 @@ public struct HTTPConfiguration: Sendable {
     public var sessionIdleTTL: Double = 1800
     /// Seconds a session id stays valid after `initialize`, however active (`SESSION_MAX_AGE`).
     public var sessionMaxAge: Double = 86_400
+    /// Handshake-era sessions open at once; `initialize` beyond it gets 503 with `Retry-After`.
     public var maxSessions = 1000
     /// Events kept per session for `Last-Event-ID` replay.
     public var replayBufferSize = 256
@@ -71,7 +77,9 @@ public struct HTTPConfiguration: Sendable {
     public var sealingKeyConfigured = false
 
     // TLS
+    /// The PEM certificate chain to serve HTTPS with; HTTPS needs ``tlsKeyFile`` too.
     public var tlsCertificateFile: String?
+    /// The PEM private key of ``tlsCertificateFile``.
     public var tlsKeyFile: String?
 
     /// Served as `environment` on `/info`.
@@ -79,7 +87,9 @@ public struct HTTPConfiguration: Sendable {
     /// Served as `transport` on `/info`.
     public var transportName = "streamable-http"
 
+    /// The defaults: loopback port 8000, stateless, no authentication, no rate limit.
     public init() {}
 
+    /// True when both a certificate and a key are set, so the server speaks HTTPS.
     public var isTLS: Bool { tlsCertificateFile != nil && tlsKeyFile != nil }
 }

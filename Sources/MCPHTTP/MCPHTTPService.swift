@@ -17,12 +17,17 @@ import Synchronization
 /// try await ServiceGroup(services: [http], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public final class MCPHTTPService: Service, Sendable {
+    /// The protocol engine the service serves.
     public let server: MCPServer
+    /// The message router every transport of the service routes through.
     public let router: MessageRouter
     /// How long a graceful shutdown waits for open connections before closing them.
     public let drainTimeout: Duration
+    /// The HTTP settings the service was made with.
     public let configuration: HTTPConfiguration
+    /// Readiness and counters, as `/health`, `/ready` and `/info` report them.
     public let status: ServerStatus
+    /// The handshake-era sessions of Streamable HTTP: sealed ids, their changing state, replay buffers.
     public let sessions: SessionManager
     let logger: Logger
     let accessLog: Bool
@@ -104,6 +109,7 @@ public final class MCPHTTPService: Service, Sendable {
         }
     }
 
+    /// The service without a readiness hook: ``run(onReady:)``.
     public func run() async throws { try await run(onReady: {}) }
 
     /// Goes unready and stops accepting; open connections finish what they are doing.
@@ -223,9 +229,12 @@ extension HTTPConfiguration {
 /// How `/metrics` is served: the path, and the Prometheus text to answer with (in a
 /// multi-process server, the sum over all workers).
 public struct MetricsEndpoint: Sendable {
+    /// The path to serve the metrics at; default `/metrics`.
     public var path: String
+    /// Produces the Prometheus text exposition for one scrape.
     public var render: @Sendable () async -> [UInt8]
 
+    /// An endpoint at `path` answering with what `render` returns.
     public init(path: String = "/metrics", render: @escaping @Sendable () async -> [UInt8]) {
         self.path = path
         self.render = render

@@ -10,12 +10,15 @@ import MCPCore
 /// open unless configured otherwise; `openPaths` adds static answers that hold no data (the
 /// inspector's page, which asks for the key itself).
 public struct APIKeyAuth: RouterMiddleware {
+    /// The request context of the MCP HTTP server.
     public typealias Context = MCPRequestContext
 
     let expected: [UInt8]
     let principal: Principal
     let openPaths: Set<String>
 
+    /// Requires `apiKey` on every path but `/health`, `/ready`, `/`, `openPaths` and (unless `metricsRequireAuth`)
+    /// `/metrics`; `OPTIONS` preflights pass too.
     public init(apiKey: String, metricsRequireAuth: Bool, openPaths extra: [String] = []) {
         expected = Array(apiKey.utf8)
         principal = Principal(id: Self.principal(of: apiKey))
@@ -29,6 +32,7 @@ public struct APIKeyAuth: RouterMiddleware {
         "key:" + SHA256.hash(data: Array(key.utf8)).prefix(8).map { String($0, radix: 16) }.joined()
     }
 
+    /// Passes open paths and requests with the right key to `next`; answers anything else with 401.
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {

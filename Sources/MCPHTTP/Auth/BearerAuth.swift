@@ -16,6 +16,7 @@ import MCPCore
 /// Tokens in the query string or a cookie are never read. Health, readiness, the status page
 /// and the protected-resource metadata stay open; `/metrics` unless configured otherwise.
 public struct BearerAuth: RouterMiddleware {
+    /// The request context of the MCP HTTP server.
     public typealias Context = MCPRequestContext
 
     let resource: ProtectedResource
@@ -24,6 +25,8 @@ public struct BearerAuth: RouterMiddleware {
     let apiKeyHolder: Principal
     let openPaths: Set<String>
 
+    /// Requires a valid bearer token for `resource` (or `apiKey`, when given) on every path but the open ones:
+    /// `/health`, `/ready`, `/`, the metadata paths, `openPaths` and (unless `metricsRequireAuth`) `/metrics`.
     public init(
         resource: ProtectedResource, mcpPath: String, apiKey: String?, metricsRequireAuth: Bool,
         openPaths extra: [String] = []
@@ -37,6 +40,8 @@ public struct BearerAuth: RouterMiddleware {
         openPaths = open
     }
 
+    /// Passes open paths and authenticated requests to `next` with their ``Principal``; answers the rest with
+    /// a challenge (401, 403 or 503) as listed above.
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {

@@ -26,11 +26,13 @@ public struct ProtectedResource: Sendable {
     public let resource: String
     /// The public origin (`PUBLIC_URL`), where the metadata document is served.
     public let publicURL: String
+    /// `authorization_servers`: the issuers whose tokens this server accepts.
     public let authorizationServers: [String]
     /// `scopes_supported`: scopes a client may ask for.
     public let scopesSupported: [String]
     /// Scopes every request needs (`OAUTH_REQUIRED_SCOPES`); missing ones are a 403 challenge.
     public let requiredScopes: [String]
+    /// Validates each access token and names the caller it proves (``AccessTokenValidator``).
     public let validator: any AccessTokenValidator
 
     /// - Parameters:

@@ -8,6 +8,7 @@ import Logging
 /// always allowed; configured origins add to them; `*` allows every origin. An empty list
 /// never means "everything".
 public struct OriginPolicy: RouterMiddleware {
+    /// The request context of the MCP HTTP server.
     public typealias Context = MCPRequestContext
 
     let allowedOrigins: Set<String>
@@ -26,6 +27,7 @@ public struct OriginPolicy: RouterMiddleware {
         self.checkHost = loopbackOnly || !allowedHosts.isEmpty
     }
 
+    /// Passes requests whose `Origin` and `Host` are allowed to `next`; refuses the rest (403, or 400 for two `Host`s).
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {

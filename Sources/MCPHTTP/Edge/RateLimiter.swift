@@ -19,6 +19,7 @@ import Synchronization
 ///   than `maxKeys` within one window make the limit approximate for the oldest ones, never an
 ///   unbounded table.
 public final class RateLimiter: RouterMiddleware {
+    /// The request context of the MCP HTTP server.
     public typealias Context = MCPRequestContext
 
     struct Window {
@@ -78,6 +79,8 @@ public final class RateLimiter: RouterMiddleware {
     static let exempt: Set<String> = ["/health", "/ready", "/metrics"]  // probes and scrapes
     static let shardCount = 16
 
+    /// A limit of `limit` requests per `windowSeconds` (at least 1) per client key, keeping at most `maxKeys`
+    /// windows; `proxies` are the peers trusted to name the client in `X-Forwarded-For`.
     public init(limit: Int, windowSeconds: Int, proxies: TrustedProxies = .none, maxKeys: Int = 100_000) {
         self.limit = limit
         self.proxies = proxies
@@ -86,6 +89,7 @@ public final class RateLimiter: RouterMiddleware {
         self.shards = (0..<Self.shardCount).map { _ in LockedShard() }
     }
 
+    /// Counts the request against its client's window: passes it to `next`, or answers 429 once the window is full.
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {

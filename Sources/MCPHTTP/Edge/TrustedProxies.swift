@@ -29,6 +29,7 @@ public struct TrustedProxies: Sendable, Equatable {
 
     /// An entry of the list that is neither an address, a block (`10.0.0.0/8`), `*` nor `none`.
     public struct InvalidEntry: Error, Equatable {
+        /// The entry as written.
         public let entry: String
     }
 

@@ -11,8 +11,11 @@ import NIOCore
 /// strict: scripts and styles from this origin only (no inline code, no `'unsafe-inline'`),
 /// requests to this origin only, nothing framed, no forms posted anywhere.
 public struct InspectorRoutes: Sendable {
+    /// The inspector page's path.
     public static let pagePath = "/inspector"
+    /// The path of the page's script.
     public static let scriptPath = "/inspector/app.js"
+    /// The path of the page's style sheet.
     public static let stylePath = "/inspector/app.css"
     /// What the API key never guards: the three static answers, which hold no data.
     public static let paths = [pagePath, scriptPath, stylePath]
@@ -25,10 +28,12 @@ public struct InspectorRoutes: Sendable {
     let script = ByteBuffer(string: InspectorAssets.script)
     let style = ByteBuffer(string: InspectorAssets.style)
 
+    /// The inspector for the server named `serverName` (the page title) whose MCP endpoint is at `mcpPath`.
     public init(serverName: String, mcpPath: String) {
         page = ByteBuffer(string: InspectorAssets.page(name: serverName, mcpPath: mcpPath))
     }
 
+    /// Adds the page, script and style-sheet routes (GET) to `router`.
     public func register(on router: Router<MCPRequestContext>) {
         router.get(RouterPath(Self.pagePath)) { _, _ in Self.answer(self.page, type: "text/html; charset=utf-8") }
         router.get(RouterPath(Self.scriptPath)) { _, _ in

@@ -16,6 +16,7 @@ public struct RESTRoutes: Sendable {
     let openAPI: [UInt8]
     let statusPage: ByteBuffer
 
+    /// The REST routes for `server`; the OpenAPI document and the status page are built once, here.
     public init(server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus) {
         self.server = server
         self.configuration = configuration
@@ -24,6 +25,7 @@ public struct RESTRoutes: Sendable {
         self.statusPage = ByteBuffer(string: StatusPage.html(server: server, configuration: configuration))
     }
 
+    /// Adds every REST route to `router`.
     public func register(on router: Router<MCPRequestContext>) {
         router.get("/health") { _, _ in self.health() }
         router.get("/ready") { _, _ in self.ready() }

@@ -3,21 +3,33 @@ public import Logging
 /// One `access` line: what the responder glue knows about an answered request. Texts that come
 /// from the client (path, user agent, MCP method) are already clipped and escaped.
 public struct AccessLogEntry: Sendable {
+    /// The HTTP method (`GET`, `POST`…).
     public var method: String
+    /// The request path, without the query, clipped.
     public var path: String
+    /// The route template the router matched (`/api/v1/tools/{name}`), or `unmatched`.
     public var route: String
+    /// The response status code.
     public var status: Int
+    /// The response body's size in bytes.
     public var bodyBytes: Int
     /// Time from the request's head to the end of the answer, in microseconds.
     public var microseconds: Int
+    /// The request's id (`X-Request-ID`, as received or generated).
     public var requestID: String
+    /// The client's address: the connection's peer, or the address a trusted proxy names.
     public var clientAddress: String
     /// The connection's peer when it is not the client (a trusted proxy).
     public var peerAddress: String?
+    /// The `User-Agent` header, clipped and escaped; nil when absent.
     public var userAgent: String?
+    /// The JSON-RPC method of an MCP request; nil for other requests.
     public var mcpMethod: String?
+    /// The tool a `tools/call` named; nil for other requests.
     public var toolName: String?
+    /// The era an MCP request was served under (`modern`, `handshake`); nil for other requests.
     public var era: String?
+    /// A fingerprint of the handshake-era session id (never the id itself); nil without a session.
     public var sessionID: String?
 
     /// The access-log keys, each with its value in this entry (nil when absent), in the order
@@ -55,6 +67,7 @@ public struct AccessLogEntry: Sendable {
 
 /// Writes access lines without going through swift-log's metadata dictionaries.
 public protocol AccessLogWriter: Sendable {
+    /// Writes one access line for `entry`.
     func write(_ entry: AccessLogEntry)
 }
 

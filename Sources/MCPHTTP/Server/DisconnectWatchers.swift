@@ -17,6 +17,7 @@ public final class DisconnectWatchers: Sendable {
 
     private let state = Mutex(State())
 
+    /// An empty set of watches.
     public init() {}
 
     /// Runs `action` once if `channel` closes before ``unwatch(_:)``; at once if it is closed.

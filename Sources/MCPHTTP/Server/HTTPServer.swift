@@ -17,6 +17,7 @@ import Synchronization
 /// `Application.run()` cannot adopt a socket, so the server owns this small accept loop and
 /// calls the responder for every request; the responder is where routing and policies live.
 public final class HTTPServer: Sendable {
+    /// Answers one request on a connection: Hummingbird's responder signature.
     public typealias Responder = HTTPChannelHandler.Responder
 
     let configuration: HTTPConfiguration
@@ -39,6 +40,7 @@ public final class HTTPServer: Sendable {
         var shuttingDown = false
     }
 
+    /// A server that listens where `configuration.listener` says and hands every request to `responder`.
     public init(
         configuration: HTTPConfiguration, responder: @escaping Responder, eventLoopGroup: any EventLoopGroup,
         logger: Logger
@@ -233,16 +235,22 @@ final class ConnectionCounter: Sendable {
 
 /// The address could not be listened on (in use, not local, not allowed): says which, and why.
 public struct ListenError: Error, CustomStringConvertible {
+    /// The host that could not be listened on.
     public let host: String
+    /// The port that could not be listened on.
     public let port: Int
+    /// Why: the system's error message.
     public let reason: String
 
+    /// `cannot listen on <host>:<port>: <reason>`.
     public var description: String { "cannot listen on \(host):\(port): \(reason)" }
 }
 
 /// A certificate was configured in a build without the `TLS` trait (`swift build --traits TLS`).
 public struct TLSNotBuilt: Error, CustomStringConvertible {
+    /// The error; it carries no detail.
     public init() {}
+    /// What to do instead: build with the trait, or terminate TLS in a proxy.
     public var description: String {
         "this build serves no TLS: build with `--traits TLS` (make build does), or terminate TLS in a proxy"
     }

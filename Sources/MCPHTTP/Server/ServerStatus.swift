@@ -4,7 +4,9 @@ public import Foundation
 /// Liveness facts served by `/health`, `/ready` and `/api/v1/status`: start time, readiness
 /// and request counts. Counters are lock-free atomics.
 public final class ServerStatus: Sendable {
+    /// Where the server is in its life; `/ready` is 200 only when `ready`.
     public enum Phase: Int, Sendable {
+        /// Starting up, ready to serve, or draining before shutdown.
         case starting = 0, ready = 1, draining = 2
 
         var name: String {
@@ -16,6 +18,7 @@ public final class ServerStatus: Sendable {
         }
     }
 
+    /// When the status was made: the server's start, for uptime.
     public let startedAt = Date()
     private let phaseValue = ManagedAtomic(Phase.starting.rawValue)
     private let requestCount = ManagedAtomic(0)
@@ -23,13 +26,16 @@ public final class ServerStatus: Sendable {
     private let mcpCount = ManagedAtomic(0)
     private let running = ManagedAtomic(0)
 
+    /// A status in the `starting` phase with every counter at zero.
     public init() {}
 
+    /// The current phase; the service sets it as it starts and drains.
     public var phase: Phase {
         get { Phase(rawValue: phaseValue.load(ordering: .relaxed)) ?? .starting }
         set { phaseValue.store(newValue.rawValue, ordering: .relaxed) }
     }
 
+    /// Seconds since ``startedAt``.
     public var uptimeSeconds: Double { Date().timeIntervalSince(startedAt) }
 
     /// Counts one finished request; `failed` for 5xx answers.
@@ -45,7 +51,10 @@ public final class ServerStatus: Sendable {
     func beginRequest() { running.wrappingIncrement(ordering: .relaxed) }
     func endRequest() { running.wrappingDecrement(ordering: .relaxed) }
 
+    /// Requests finished since start.
     public var requests: Int { requestCount.load(ordering: .relaxed) }
+    /// Requests answered with a 5xx since start.
     public var errors: Int { errorCount.load(ordering: .relaxed) }
+    /// MCP requests (Streamable HTTP or SSE) finished since start.
     public var mcpRequests: Int { mcpCount.load(ordering: .relaxed) }
 }

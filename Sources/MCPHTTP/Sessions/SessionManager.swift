@@ -17,6 +17,8 @@ public final class SessionManager: Sendable {
     /// Seconds an id stays valid after `initialize` (`SESSION_MAX_AGE`).
     public let maxAge: Double
 
+    /// Sessions sealed by `sealer` and kept in `registry`, each stream replaying up to `replayBufferSize` events;
+    /// revocations default to this process's memory, ids to 24 hours of life.
     public init(
         sealer: SessionSealer, registry: any SessionRegistry, replayBufferSize: Int,
         revocations: (any SessionRevocations)? = nil, maxAge: Double = 86_400
@@ -68,6 +70,7 @@ public final class SessionManager: Sendable {
             issuedAt: sealed.issuedAt)
     }
 
+    /// Records the level `logging/setLevel` chose for the session, for every worker.
     public func setLogLevel(_ session: SealedSession, level: LoggingLevel) {
         registry.setLogLevel(token: session.token, level: level)
     }
@@ -87,5 +90,6 @@ public final class SessionManager: Sendable {
         hub.sweep { registry.contains(token: $0, now: now) }
     }
 
+    /// Sessions live right now, as the registry counts them.
     public var liveSessions: Int { registry.count }
 }

@@ -16,6 +16,7 @@ public protocol SessionRegistry: Sendable {
     /// Marks a live session used now and returns its log level choice; nil when it is unknown,
     /// expired or ended.
     func touch(token: String, now: Double) -> SessionActivity?
+    /// Records the level `logging/setLevel` chose for a live session; does nothing for others.
     func setLogLevel(token: String, level: LoggingLevel)
     /// Ends a session; false when it was not live.
     func remove(token: String) -> Bool
@@ -30,6 +31,7 @@ public struct SessionActivity: Sendable {
     /// Set by `logging/setLevel`; nil keeps the level sealed in the id.
     public var logLevel: LoggingLevel?
 
+    /// An entry with the given log level choice (nil: none made).
     public init(logLevel: LoggingLevel?) {
         self.logLevel = logLevel
     }
@@ -59,13 +61,16 @@ public final class LocalSessionRegistry: SessionRegistry {
     private let table = Mutex(Table())
     let capacity: Int
     let idleTTL: Double
+    /// Random per registry, so per start of the process.
     public let origin = Base64URL.encode((0..<12).map { _ in UInt8.random(in: 0...255) })
 
+    /// A registry of at most `capacity` live sessions, each expiring after `idleTTL` seconds unused.
     public init(capacity: Int, idleTTL: Double) {
         self.capacity = capacity
         self.idleTTL = idleTTL
     }
 
+    /// Registers a new session; when full, first ends the sessions idle for `idleTTL`.
     public func insert(token: String, now: Double) -> Bool {
         table.withLock { table in
             if table.live.count >= capacity {
@@ -79,11 +84,13 @@ public final class LocalSessionRegistry: SessionRegistry {
         }
     }
 
+    /// Registers a foreign session unless it is live already or was seen to end.
     public func adopt(token: String, now: Double) -> Bool {
         guard table.withLock({ $0.ended.contains(token) || $0.live[token] != nil }) == false else { return false }
         return insert(token: token, now: now)
     }
 
+    /// Marks a live session used now; ends and forgets one idle for `idleTTL` or more.
     public func touch(token: String, now: Double) -> SessionActivity? {
         table.withLock { table in
             guard var entry = table.live[token] else { return nil }
@@ -97,10 +104,12 @@ public final class LocalSessionRegistry: SessionRegistry {
         }
     }
 
+    /// Records the log level of a live session; does nothing for others.
     public func setLogLevel(token: String, level: LoggingLevel) {
         table.withLock { $0.live[token]?.logLevel = level }
     }
 
+    /// Ends a session and remembers its token; false when it was not live.
     public func remove(token: String) -> Bool {
         table.withLock { table in
             guard table.live[token] != nil else { return false }
@@ -109,9 +118,11 @@ public final class LocalSessionRegistry: SessionRegistry {
         }
     }
 
+    /// Whether a session is live and not idle past `idleTTL`.
     public func contains(token: String, now: Double) -> Bool {
         table.withLock { table in table.live[token].map { now - $0.lastUsed < idleTTL } ?? false }
     }
 
+    /// Sessions in the table, idle ones not yet removed included.
     public var count: Int { table.withLock { $0.live.count } }
 }

@@ -10,6 +10,7 @@ public import MCPCore
 public struct SealedSession: Sendable, Equatable {
     /// 128 random bits: the key of the session's mutable state (activity, log level, end).
     public let token: String
+    /// What `initialize` negotiated; the sealed log level is the one at creation.
     public let state: SessionState
     /// Hash of the credential that created the session ("" when authentication is off).
     public let principal: String

@@ -6,8 +6,11 @@ public import NIOCore
 /// byte of the body is read; a body that turns out longer is refused as soon as it passes the
 /// limit (413 either way, R-04). A body that is malformed (a bad chunk size) is 400.
 public enum BodyReader {
+    /// The body, or the response that refuses it.
     public enum Outcome: Sendable {
+        /// The whole body, within the limit.
         case success(ByteBuffer)
+        /// The answer to send instead: 413 or 400, with `Connection: close`.
         case failure(Response)
     }
 

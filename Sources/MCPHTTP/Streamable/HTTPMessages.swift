@@ -6,6 +6,7 @@ import NIOCore
 
 /// Response helpers shared by the HTTP routes.
 public enum HTTPMessages {
+    /// The JSON media type, without parameters.
     public static let jsonContentType = "application/json"
 
     /// A JSON body. A 503 without `Retry-After` gets one second.

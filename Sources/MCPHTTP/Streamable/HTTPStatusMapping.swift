@@ -6,6 +6,7 @@ import MCPCore
 /// 404, "busy, retry" is 503 (with `Retry-After`, see ``HTTPMessages``), anything else travels
 /// in a 200.
 public enum HTTPStatusMapping {
+    /// The status for a response whose JSON-RPC error code is `code`; 200 when it is nil (no error).
     public static func status(forErrorCode code: Int?) -> HTTPResponse.Status {
         guard let code else { return .ok }
         switch code {

@@ -19,6 +19,7 @@ public struct StreamableHTTPEndpoint: Sendable {
     let status: ServerStatus
     let logger: Logger
 
+    /// The endpoint; every answer goes through `router`, sessions through `sessions`.
     public init(
         router: MessageRouter, configuration: HTTPConfiguration, sessions: SessionManager,
         disconnects: DisconnectWatchers, status: ServerStatus, logger: Logger
@@ -33,6 +34,7 @@ public struct StreamableHTTPEndpoint: Sendable {
 
     // MARK: POST
 
+    /// Serves one POST: a JSON-RPC message or batch, answered with JSON, an SSE stream or `202 Accepted`.
     public func post(_ request: Request, context: MCPRequestContext) async -> Response {
         let headers = MCPHeaders(request.headers)
         if let contentType = headers.contentType, !Self.isJSON(contentType) {
