@@ -17,8 +17,10 @@ import UnixSignals
 /// Most servers never call this directly: ``MCPApplication/main(_:commands:)`` gives them the
 /// whole command line (serve, worker, healthcheck, dev, workers).
 public struct MCPApplication: Sendable {
+    /// The settings the application runs with.
     public let settings: ServerSettings
 
+    /// An application that runs with `settings`.
     public init(settings: ServerSettings) {
         self.settings = settings
     }

@@ -20,10 +20,15 @@ public import MCPCore
 /// - Windsurf: `~/.codeium/windsurf/mcp_config.json`, top-level `mcpServers`,
 ///   `{command, args, env}` or `{serverUrl, headers}` (docs.windsurf.com, Cascade MCP).
 public enum MCPClient: String, CaseIterable, Sendable {
+    /// Claude Desktop.
     case claudeDesktop = "claude-desktop"
+    /// Claude Code (user scope).
     case claudeCode = "claude-code"
+    /// Cursor.
     case cursor
+    /// Visual Studio Code.
     case vscode
+    /// Windsurf.
     case windsurf
 
     /// The client's configuration file under a home folder, on this platform.
@@ -120,6 +125,7 @@ public enum ServerLaunch: Sendable, Equatable {
     /// The client connects to a running server's `/mcp` (with `Authorization: Bearer` when a key is set).
     case http(url: String, apiKey: String?)
 
+    /// Equal when both are the same kind with equal fields; environment entries compare in order.
     public static func == (lhs: ServerLaunch, rhs: ServerLaunch) -> Bool {
         switch (lhs, rhs) {
         case (.stdio(let a, let b, let c), .stdio(let x, let y, let z)):
@@ -132,8 +138,10 @@ public enum ServerLaunch: Sendable, Equatable {
 
 /// A configuration file that cannot be merged into without losing what is in it.
 public enum ClientConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file exists but cannot be merged into; the reason says why and what to do.
     case unreadable(String)
 
+    /// The reason, for the user.
     public var description: String {
         switch self {
         case .unreadable(let reason): reason

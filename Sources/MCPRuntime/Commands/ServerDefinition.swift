@@ -27,6 +27,7 @@ public struct ServerDefinition: Sendable {
     /// process, and once by the supervisor to fail fast on a bad catalogue.
     public var registry: @Sendable (ServerSettings) throws -> Registry
 
+    /// A server whose registry is built from the settings by `registry`.
     public init(
         name: String, abstract: String = "An MCP server (2026-07-28 and the handshake era).",
         version: String = "1.0.0", instructions: String? = nil, defaults: [String: String] = [:],

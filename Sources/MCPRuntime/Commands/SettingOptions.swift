@@ -16,6 +16,7 @@ public struct SettingOptions: ParsableArguments, Sendable {
     @Option(help: "Worker processes; runs a supervisor (WORKERS).") var workers: String?
     @Option(help: "Path of an environment file to read (default .env, when there is one).") var envFile: String?
 
+    /// No options given; ArgumentParser fills them in.
     public init() {}
 
     /// The options given, by their environment name.

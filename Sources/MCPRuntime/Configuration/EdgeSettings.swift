@@ -25,8 +25,10 @@ public struct EdgeSettings: Sendable {
     /// The rate limit's window, in seconds.
     public var rateLimitWindow = 60
 
+    /// The defaults in the table above.
     public init() {}
 
+    /// Reads the settings in the table above; throws ``ConfigurationError`` for a value out of range.
     public init(reading settings: SettingsReader) throws(ConfigurationError) {
         allowedOrigins = settings.list("ALLOWED_ORIGINS", default: allowedOrigins)
         allowedHosts = settings.list("ALLOWED_HOSTS", default: allowedHosts)

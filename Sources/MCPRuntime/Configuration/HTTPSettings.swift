@@ -44,8 +44,10 @@ public struct HTTPSettings: Sendable {
     /// The PEM private key of ``tlsCertificateFile``.
     public var tlsKeyFile: String?
 
+    /// The defaults in the table above.
     public init() {}
 
+    /// Reads the settings in the table above; throws ``ConfigurationError`` for a value that is not allowed.
     public init(reading settings: SettingsReader) throws(ConfigurationError) {
         host = settings.string("HOST", default: host)
         port = try settings.int("PORT", default: port, in: 0...65535)

@@ -11,13 +11,19 @@ public import MCPCore
 /// | `REQUEST_STATE_TTL` | seconds a `requestState` stays valid (default 600) |
 /// | `REPLICAS` | how many servers share the load behind a proxy (default 1); more than one needs `SECRET_KEY` |
 public struct KeySettings: Sendable {
+    /// The secret sealing keys derive from (`SECRET_KEY`); nil: a key made up at start-up.
     public var secretKey: String?
+    /// Earlier secrets still accepted while a rotation rolls out (`SECRET_KEY_PREVIOUS`).
     public var previousSecretKeys: [String] = []
+    /// Seconds a `requestState` stays valid (`REQUEST_STATE_TTL`).
     public var requestStateTTL = 600.0
+    /// Servers sharing the load behind a proxy (`REPLICAS`); more than one needs ``secretKey``.
     public var replicas = 1
 
+    /// The defaults in the table above.
     public init() {}
 
+    /// Reads the settings in the table above; throws ``ConfigurationError`` for a value that is not allowed.
     public init(reading settings: SettingsReader) throws(ConfigurationError) {
         secretKey = settings.secret("SECRET_KEY")
         previousSecretKeys =

@@ -10,6 +10,7 @@ public import Logging
 public struct LoggingSettings: Sendable {
     /// How much is logged.
     public enum Level: String, Sendable, CaseIterable {
+        /// The levels from most to least verbose, as `LOG_LEVEL` spells them.
         case trace, debug, info, notice, warning, error, critical
 
         /// The swift-log level of the same name.
@@ -18,6 +19,7 @@ public struct LoggingSettings: Sendable {
 
     /// How each log line is written.
     public enum Format: String, Sendable, CaseIterable {
+        /// Human-readable lines, or one JSON object per line.
         case text, json
     }
 
@@ -28,6 +30,7 @@ public struct LoggingSettings: Sendable {
     /// One line per HTTP request (`ACCESS_LOG`).
     public var accessLog = false
 
+    /// `info`, text lines, no access log.
     public init() {}
 
     /// - Parameters:

@@ -13,6 +13,7 @@ public struct MetricsSettings: Sendable {
     /// Require the API key for them (`METRICS_REQUIRE_AUTH`).
     public var requireAuth = false
 
+    /// Metrics on at `/metrics`, open without the API key.
     public init() {}
 
     /// - Parameter mcpPath: the MCP endpoint's path, which the metrics path must not take.

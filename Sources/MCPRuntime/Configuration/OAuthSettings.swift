@@ -20,25 +20,40 @@ import MCPOAuth
 /// | `OAUTH_CLOCK_SKEW` | seconds of clock difference allowed on `exp`, `nbf` and `iat` (default 30) |
 /// | `OAUTH_ALGORITHMS` | comma-separated signature algorithms accepted (default: every asymmetric one; never `none` or HS*) |
 public struct OAuthSettings: Sendable {
+    /// The authorization server's issuer URL (`OAUTH_ISSUER`); nil turns OAuth off.
     public var issuer: String?
+    /// Where the issuer's signing keys are (`OAUTH_JWKS_URL`); nil: discovered from the issuer.
     public var jwksURL: String?
+    /// The origin clients reach this server at (`PUBLIC_URL`).
     public var publicURL: String?
+    /// Scopes every request needs (`OAUTH_REQUIRED_SCOPES`).
     public var requiredScopes: [String] = []
+    /// Scopes named in the metadata for clients to ask for (`OAUTH_SCOPES_SUPPORTED`).
     public var scopesSupported: [String] = []
+    /// Signature algorithms accepted (`OAUTH_ALGORITHMS`); every asymmetric one by default.
     public var algorithms = OAuthConfiguration.asymmetricAlgorithms
+    /// Seconds of clock difference allowed on `exp`, `nbf` and `iat` (`OAUTH_CLOCK_SKEW`).
     public var clockSkew = 30.0
+    /// What a caller gets for a declaration its scopes do not allow (`OAUTH_INSUFFICIENT_SCOPE`).
     public var insufficientScope = InsufficientScope.unknown
+    /// The introspection endpoint (`OAUTH_INTROSPECTION_URL`); nil for none.
     public var introspectionURL: String?
+    /// Introspect every token, JWTs included (`OAUTH_INTROSPECT=always`).
     public var introspectEveryToken = false
+    /// This server's client id at the authorization server, for introspection (`OAUTH_CLIENT_ID`).
     public var clientID: String?
+    /// This server's client secret, for introspection (`OAUTH_CLIENT_SECRET`).
     public var clientSecret: String?
+    /// Seconds an active introspection answer is remembered (`OAUTH_INTROSPECTION_CACHE`).
     public var introspectionCache = 30.0
 
     /// Which tokens the introspection endpoint is asked about.
     public enum IntrospectedTokens: String, Sendable, CaseIterable {
+        /// Only tokens that are not JWTs, or every token.
         case opaque, always
     }
 
+    /// OAuth off: no issuer, every default in the table above.
     public init() {}
 
     /// - Parameter production: OAuth then needs `PUBLIC_URL`: behind a proxy, the server cannot

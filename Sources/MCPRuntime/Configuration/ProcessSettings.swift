@@ -36,6 +36,7 @@ public struct ProcessSettings: Sendable {
     /// Private folder for the runtime files of a multi-process server; nil for a fresh one in the temporary folder.
     public var runtimeDirectory: String?
 
+    /// The defaults in the table above.
     public init() {}
 
     /// - Parameter production: workers are then recycled by default (`MAX_REQUESTS`).

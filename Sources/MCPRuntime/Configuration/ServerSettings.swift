@@ -17,13 +17,17 @@ public import MCPHTTP
 public struct ServerSettings: Sendable {
     /// How clients reach the server.
     public enum Transport: String, Sendable, CaseIterable {
+        /// Messages on stdin and stdout, for a client that starts the server.
         case stdio
+        /// Streamable HTTP at `MCP_PATH`, for both eras.
         case streamableHTTP = "streamable-http"
+        /// The deprecated 2024-11-05 HTTP+SSE transport.
         case sse
     }
 
     /// Which set of defaults applies.
     public enum Environment: String, Sendable, CaseIterable {
+        /// Local work (debug log, inspector), tests, or production (JSON log, workers, `PUBLIC_URL` for OAuth).
         case development, testing, production
     }
 
@@ -69,6 +73,7 @@ public struct ServerSettings: Sendable {
     /// a home. Nothing here stops the server.
     public var notices: [String] = []
 
+    /// Every setting at its default (development, Streamable HTTP on `127.0.0.1:8000`).
     public init() {}
 
     /// Reads every setting, one concern after another; the first invalid one is reported.

@@ -17,8 +17,10 @@ public struct SessionSettings: Sendable {
     /// Seconds a session id stays valid after `initialize`, however active.
     public var maxAge = 86_400.0
 
+    /// The defaults in the table above.
     public init() {}
 
+    /// Reads the settings in the table above; throws ``ConfigurationError`` for a value out of range.
     public init(reading settings: SettingsReader) throws(ConfigurationError) {
         idleTTL = try settings.double("SESSION_IDLE_TTL", default: idleTTL, in: 1...86_400)
         maxSessions = try settings.int("MAX_SESSIONS", default: maxSessions, in: 1...10_000_000)

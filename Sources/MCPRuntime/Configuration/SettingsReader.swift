@@ -16,6 +16,7 @@ public struct SettingsReader: Sendable {
     let fileKeys: Set<String>
     let filePath: String?
 
+    /// Reads from `reader` as it is, with the process environment for defaults that depend on it.
     public init(reader: ConfigReader) {
         self.init(reader: reader, notices: [], environment: ProcessInfo.processInfo.environment)
     }
@@ -79,12 +80,14 @@ public struct SettingsReader: Sendable {
         ConfigKey(name.lowercased().split(separator: "_").map(String.init))
     }
 
+    /// The value of `name`; nil when it is unset or empty. Records `name` as read.
     public func string(_ name: String) -> String? {
         log.keys.withLock { _ = $0.insert(name) }
         guard let value = reader.string(forKey: Self.key(for: name)), !value.isEmpty else { return nil }
         return value
     }
 
+    /// The value of `name`, or `defaultValue` when it is unset or empty.
     public func string(_ name: String, default defaultValue: String) -> String {
         string(name) ?? defaultValue
     }
@@ -96,6 +99,8 @@ public struct SettingsReader: Sendable {
         return value
     }
 
+    /// A whole number in `range`, or `defaultValue` when unset.
+    /// - Throws: ``ConfigurationError`` when the value is not a whole number in `range`.
     public func int(
         _ name: String, default defaultValue: Int, in range: ClosedRange<Int>
     ) throws(ConfigurationError) -> Int {
@@ -107,11 +112,15 @@ public struct SettingsReader: Sendable {
         return value
     }
 
+    /// A whole number in `range`, or nil when unset.
+    /// - Throws: ``ConfigurationError`` when the value is not a whole number in `range`.
     public func optionalInt(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
         guard string(name) != nil else { return nil }
         return try int(name, default: 0, in: range)
     }
 
+    /// A number in `range`, or `defaultValue` when unset.
+    /// - Throws: ``ConfigurationError`` when the value is not a number in `range`.
     public func double(
         _ name: String, default defaultValue: Double, in range: ClosedRange<Double>
     ) throws(ConfigurationError)
@@ -125,6 +134,9 @@ public struct SettingsReader: Sendable {
         return value
     }
 
+    /// `1`, `true`, `yes` or `on` as true, `0`, `false`, `no` or `off` as false (any case), or
+    /// `defaultValue` when unset.
+    /// - Throws: ``ConfigurationError`` for any other value.
     public func bool(_ name: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
         guard let text = string(name) else { return defaultValue }
         switch text.lowercased() {

@@ -12,15 +12,23 @@ public import MCPStore
 /// | `TASK_POLL_INTERVAL` | seconds between polls suggested to clients (`pollIntervalMs`, default 1) |
 /// | `TASK_LEASE` | seconds a task's lease holds: a task whose worker died is `failed` this long after its last renewal (default 10) |
 public struct TaskSettings: Sendable {
+    /// Where tasks live (`TASK_STORE`); default SQLite in the runtime folder.
     public var store = StoreLocation.runtimeFolder
+    /// Seconds a task is kept when the client asks for no TTL (`TASK_TTL`).
     public var ttl = 3600.0
+    /// The longest TTL a client may ask for, in seconds (`TASK_MAX_TTL`).
     public var maxTTL = 86_400.0
+    /// Tasks one caller may have that are not finished (`TASKS_PER_PRINCIPAL`).
     public var perPrincipal = 100
+    /// Seconds between polls suggested to clients (`TASK_POLL_INTERVAL`).
     public var pollInterval = 1.0
+    /// Seconds a task's lease holds without renewal (`TASK_LEASE`).
     public var lease = 10.0
 
+    /// The defaults in the table above.
     public init() {}
 
+    /// Reads the settings in the table above; throws ``ConfigurationError`` for a value that is not allowed.
     public init(reading settings: SettingsReader) throws(ConfigurationError) {
         let raw = settings.secret("TASK_STORE")
         guard let store = StoreLocation(setting: raw) else {

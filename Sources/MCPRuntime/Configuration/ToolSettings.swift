@@ -35,6 +35,7 @@ public struct ToolSettings: Sendable {
     /// Calls that may wait for such a thread; beyond it a call is answered "busy, retry" (HTTP 503).
     public var queueLimit = 64
 
+    /// The defaults: no demo tools, 1 MiB results, one thread per CPU, 64 waiting calls.
     public init() {}
 
     /// - Parameters:

@@ -16,6 +16,8 @@ public struct DevReloader: Sendable {
         self.interval = interval
     }
 
+    /// Builds and runs the product, then polls `Sources/` every `interval` seconds until SIGINT or SIGTERM;
+    /// stops the running server before it returns.
     public func run() async throws {
         var child: Process?
         var stamp = Self.sourcesStamp()

@@ -10,8 +10,11 @@ import NIOPosix
 
 /// `mcp-server healthcheck`: one GET, no curl needed in the image.
 public enum HealthCheck {
+    /// The result of one check.
     public struct Outcome: Sendable {
+        /// True when the server answered 200 with `"status":"healthy"` in the body.
         public var ok: Bool
+        /// `healthy`, or `unhealthy: ` and why, for the command's output.
         public var message: String
     }
 

@@ -8,15 +8,20 @@ import Synchronization
 /// coloured) text for development, one JSON object per line for production. User-controlled
 /// text is escaped so it cannot forge lines or colour a terminal.
 public struct ConsoleLogHandler: LogHandler {
+    /// Which standard stream the lines go to.
     public enum Stream: Sendable { case standardOutput, standardError }
 
+    /// The lowest level written.
     public var logLevel: Logger.Level
+    /// Metadata added to every record of this handler's loggers.
     public var metadata: Logger.Metadata = [:]
     let label: String
     let format: LoggingSettings.Format
     let stream: Stream
     let colour: Bool
 
+    /// A handler for the logger `label`, writing `format` lines at `level` and above to `stream`; text is
+    /// coloured only when the stream is a terminal.
     public init(label: String, level: Logger.Level, format: LoggingSettings.Format, stream: Stream) {
         self.label = label
         self.logLevel = level
@@ -25,11 +30,13 @@ public struct ConsoleLogHandler: LogHandler {
         self.colour = format == .text && Descriptors.isTerminal(stream == .standardError ? 2 : 1)
     }
 
+    /// One metadata value of the handler, by key.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Queues the record's line for the stream's writer thread, never blocking; `error` and worse hurry the writer.
     public func log(event: LogEvent) {
         sink.append(render(event), urgent: event.level >= .error)
     }

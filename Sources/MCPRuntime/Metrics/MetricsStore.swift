@@ -18,6 +18,7 @@ import Synchronization
 /// and a worker's file is folded into `retired.prom` before it is removed, with its name noted
 /// there, so a scrape that meets the exit counts it exactly once.
 public final class MetricsStore: Sendable {
+    /// The Prometheus registry this process's metrics are recorded in.
     public let registry: PrometheusCollectorRegistry
     /// swift-metrics' backend: the registry, with lock-free timers beside it.
     let factory: RuntimeMetricsFactory

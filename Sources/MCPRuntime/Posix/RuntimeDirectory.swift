@@ -17,10 +17,13 @@ public struct RuntimeDirectory: Sendable {
     /// The folder for state that outlives a run: `RUNTIME_DIR`, else ``path``.
     public let persistent: String
 
+    /// The folder of the workers' metrics files.
     public var metrics: String { path + "/metrics" }
+    /// The shared session table's file.
     public var sessionTable: String { path + "/sessions.table" }
     /// The workers' relay sockets (``WorkerRelay``), one per process.
     public var relay: String { path + "/relay" }
+    /// The file of sessions ended by DELETE, in ``persistent`` so restarts still refuse them.
     public var revokedSessions: String { persistent + "/" + Self.revokedSessionsFile }
     static let revokedSessionsFile = "revoked-sessions.table"
 

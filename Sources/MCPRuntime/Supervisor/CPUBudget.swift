@@ -12,6 +12,7 @@ public struct CPUBudget: Sendable, Equatable {
     /// Where the number came from: `cgroup-v2`, `cgroup-v1` or `cores`.
     public let source: String
 
+    /// A budget of `cpus` CPUs found by `source`.
     public init(cpus: Double, source: String) {
         self.cpus = cpus
         self.source = source

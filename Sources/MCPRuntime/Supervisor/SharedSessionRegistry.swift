@@ -19,6 +19,7 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
     private let mappedBytes: Int
     let capacity: Int
     let idleTTL: Double
+    /// Random, set by the first process that opens the table: one origin for every worker of this run.
     public let origin: String
 
     static let slotBytes = 64
@@ -122,6 +123,7 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         }
     }
 
+    /// Registers a new session; when full, first ends the expired ones. False when still full or `token` is malformed.
     public func insert(token: String, now: Double) -> Bool {
         guard let key = Self.key(token) else { return false }
         if liveCount.load(ordering: .relaxed) >= UInt64(capacity) { sweep(now: now) }
@@ -151,11 +153,13 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         return false
     }
 
+    /// Registers a foreign session unless the table knows its token, live or ended.
     public func adopt(token: String, now: Double) -> Bool {
         guard let key = Self.key(token), find(key, in: [.live, .removed]) == nil else { return false }
         return insert(token: token, now: now)
     }
 
+    /// Marks a live session used now; ends one idle past `idleTTL` and returns nil for it.
     public func touch(token: String, now: Double) -> SessionActivity? {
         guard let key = Self.key(token), let slot = find(key) else { return nil }
         if isExpired(slot, now: now) {
@@ -167,21 +171,25 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
         return SessionActivity(logLevel: level == 0 ? nil : LoggingLevel.allCases[Int(level) - 1])
     }
 
+    /// Records the level `logging/setLevel` chose, for every worker at once.
     public func setLogLevel(token: String, level: LoggingLevel) {
         guard let key = Self.key(token), let slot = find(key) else { return }
         logLevel(slot).store(UInt64(LoggingLevel.allCases.firstIndex(of: level)! + 1), ordering: .relaxed)
     }
 
+    /// Ends a session for every worker; false when it was not live.
     public func remove(token: String) -> Bool {
         guard let key = Self.key(token), let slot = find(key) else { return false }
         return end(slot)
     }
 
+    /// Whether a session is live and not idle past `idleTTL`, without marking it used.
     public func contains(token: String, now: Double) -> Bool {
         guard let key = Self.key(token), let slot = find(key) else { return false }
         return !isExpired(slot, now: now)
     }
 
+    /// Live sessions in the table, idle ones not yet reclaimed included.
     public var count: Int { Int(liveCount.load(ordering: .relaxed)) }
 }
 

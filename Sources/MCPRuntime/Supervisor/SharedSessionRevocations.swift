@@ -62,6 +62,7 @@ public final class SharedSessionRevocations: SessionRevocations, @unchecked Send
 
     static func seconds(_ time: Double) -> UInt64 { UInt64(max(0, time.rounded(.up))) }
 
+    /// Remembers the revocation in the shared file; when its probe range is full, raises the floor to `issuedAt`.
     public func revoke(token: String, issuedAt: Double, expiresAt: Double, now: Double) {
         guard let key = SharedSessionRegistry.key(token) else { return }
         let home = Int(truncatingIfNeeded: key.0 % UInt64(Self.slots))
@@ -99,6 +100,7 @@ public final class SharedSessionRevocations: SessionRevocations, @unchecked Send
         }
     }
 
+    /// True when the token is listed and its lifetime not over, or it was issued at or before the floor.
     public func isRevoked(token: String, issuedAt: Double, now: Double) -> Bool {
         if Self.seconds(issuedAt) <= floor.load(ordering: .acquiring) { return true }
         guard let key = SharedSessionRegistry.key(token) else { return false }

@@ -22,21 +22,31 @@ import MCPPlatform
 public final class Supervisor {
     /// What the supervisor needs to know; `reload` re-reads it on SIGHUP.
     public struct Configuration {
+        /// The path of the server binary each worker runs.
         public var executable: String
         /// Arguments for a worker (after the executable), e.g. `["worker", "--port", "8000"]`.
         public var workerArguments: [String]
+        /// The environment each worker starts with (the supervisor adds the worker variables of ``WorkerChannel``).
         public var environment: [String: String]
+        /// The address the supervisor binds the shared listening socket to.
         public var host: String
+        /// The port of the shared listening socket.
         public var port: Int
+        /// Worker processes to keep running.
         public var workers: Int
+        /// Seconds workers get to finish in-flight work after SIGTERM before they are killed.
         public var gracefulTimeout: Double
+        /// Seconds without a heartbeat after which a worker is killed and replaced.
         public var workerTimeout: Double
+        /// The most live sessions in the shared session table.
         public var maxSessions: Int
+        /// Seconds a session may stay idle before it expires.
         public var sessionIdleTTL: Double
         /// `RUNTIME_DIR`: the private folder each run's folder is made in (nil: the temporary
         /// folder); see ``RuntimeDirectory``.
         public var runtimeDirectory: String?
 
+        /// A configuration with every value given; the runtime folder defaults to one in the temporary folder.
         public init(
             executable: String, workerArguments: [String], environment: [String: String], host: String, port: Int,
             workers: Int,

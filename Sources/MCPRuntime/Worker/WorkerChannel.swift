@@ -5,14 +5,20 @@ import MCPPlatform
 /// fd 3 is the listening socket, fd 4 the pipe the worker reports on, fd 5 a pipe whose end
 /// of file means the supervisor is gone.
 public enum WorkerChannel {
+    /// fd 3: the listening socket the supervisor bound, shared by every worker.
     public static let listeningSocket: Int32 = 3
+    /// fd 4: the pipe the worker writes its ``Report`` lines to.
     public static let reports: Int32 = 4
+    /// fd 5: a pipe whose end of file tells the worker the supervisor is gone.
     public static let supervisorAlive: Int32 = 5
 
+    /// The environment variable with the worker's slot number, for logs and metrics files.
     public static let workerIDVariable = "MCP_WORKER_ID"
+    /// The environment variable with this run's private folder (``RuntimeDirectory/path``).
     public static let runtimeDirectoryVariable = "MCP_RUNTIME_DIR"
     /// Where state that outlives a run is kept (`RUNTIME_DIR`, else the run's folder).
     public static let persistentDirectoryVariable = "MCP_RUNTIME_PERSISTENT_DIR"
+    /// The environment variable with the key the supervisor made up (hex) when `SECRET_KEY` is unset.
     public static let sessionKeyVariable = "MCP_SESSION_KEY"
 
     /// What a worker tells its supervisor, one word per line.
