@@ -10,9 +10,13 @@ public import MCPCore
 /// | `postgres://user:password@host:5432/db` (or `postgresql://`) | PostgreSQL: every replica (needs the `PostgreSQL` package trait) |
 /// | `off` | no store: tools run only as ordinary calls |
 public enum StoreLocation: Sendable, Equatable {
+    /// SQLite in the supervisor's runtime folder: shared by this server's workers, gone when it stops.
     case runtimeFolder
+    /// SQLite at `path`, kept across restarts.
     case sqlite(path: String)
+    /// PostgreSQL at `url`, shared by every replica.
     case postgres(url: String)
+    /// No store: tools run only as ordinary calls.
     case off
 
     /// Reads a `TASK_STORE` value; nil when it names no store this build knows.
@@ -57,8 +61,10 @@ public typealias SharedStore = TaskStore & ChangeFeed
 
 /// Why a store could not be opened.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, for the start-up error message.
     public let description: String
 
+    /// An error saying `description`.
     public init(_ description: String) { self.description = description }
 }
 

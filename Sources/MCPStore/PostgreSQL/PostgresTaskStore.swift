@@ -129,6 +129,7 @@
 
         // MARK: TaskStore
 
+        /// Inserts under a per-principal advisory lock, so concurrent creates on every replica respect the cap.
         public func create(_ task: TaskRecord, activeLimit: Int) async throws -> Bool {
             try await client.withTransaction(logger: logger) { connection in
                 // Serializes creations per principal across replicas, so the cap holds.
@@ -152,6 +153,7 @@
             }
         }
 
+        /// Reads the task when `principal` owns it and it has not expired.
         public func task(id: String, principal: String, now: Double) async throws -> TaskRecord? {
             try await Self.records(
                 client.query(
@@ -162,6 +164,7 @@
             ).first
         }
 
+        /// Reads one page of `principal`'s unexpired tasks, oldest first, after `cursor`.
         public func tasks(
             principal: String, after cursor: TaskCursor?, limit: Int, now: Double
         ) async throws
@@ -177,6 +180,7 @@
                     """, logger: logger))
         }
 
+        /// Records progress on a task that is not terminal; its status message becomes the tool's message or "2 of 5".
         public func progress(id: String, progress: Double, total: Double?, message: String?, now: Double) async throws {
             let text = SQLiteTaskStore.progressMessage(progress, total, message)
             try await client.query(
@@ -186,6 +190,7 @@
                 """, logger: logger)
         }
 
+        /// Moves a task that is not terminal to `status`; false when it was terminal already.
         public func finish(
             id: String, status: TaskStatus, message: String?, result: String?, error: String?, now: Double
         ) async throws -> Bool {
@@ -197,6 +202,7 @@
                     """, logger: logger)) == 1
         }
 
+        /// Cancels the task when it is not terminal, and reads it back, in one transaction.
         public func cancel(
             id: String, principal: String, message: String, now: Double
         ) async throws -> (task: TaskRecord, cancelled: Bool)? {
@@ -219,6 +225,7 @@
             }
         }
 
+        /// Extends the lease of `owner`'s active tasks and returns those of `ids` that are no longer active.
         public func renew(owner: String, ids: [String], until: Double, now: Double) async throws -> Set<String> {
             let rows = try await client.query(
                 """
@@ -230,6 +237,7 @@
             return Set(ids).subtracting(live)
         }
 
+        /// Fails orphaned tasks, deletes expired ones and trims the change feed.
         public func sweep(now: Double, orphanError: String) async throws -> TaskSweep {
             let orphaned = try await Self.count(
                 client.query(
@@ -248,6 +256,7 @@
             return TaskSweep(orphaned: orphaned, expired: expired)
         }
 
+        /// Counts every row, expired ones not yet swept included.
         public func count() async throws -> Int {
             var count: Int64 = 0
             for try await row in try await client.query("SELECT count(*) FROM mcp_tasks", logger: logger) {

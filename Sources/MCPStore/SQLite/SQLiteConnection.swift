@@ -34,9 +34,12 @@ enum SQLiteValue: Sendable, Equatable {
 
 /// An SQLite failure: the result code and SQLite's message (which names no data, only SQL).
 public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    /// SQLite's result code (`SQLITE_BUSY` is 5, `SQLITE_CONSTRAINT` 19, …).
     public let code: Int32
+    /// SQLite's message, which names SQL but no data.
     public let message: String
 
+    /// `SQLite error <code>: <message>`.
     public var description: String { "SQLite error \(code): \(message)" }
 }
 

@@ -18,12 +18,16 @@ public import MCPCore
 /// subscribers. Rows older than ``feedRetention`` are trimmed by
 /// the sweep, and at most ``feedRows`` are kept.
 public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
+    /// The database file's path.
     public let path: String
     let executor: SQLiteExecutor
     let origin: String
     let feed: FeedFanOut
+    /// How often each process reads the change-feed table for new rows.
     public static let feedPollInterval: Duration = .milliseconds(200)
+    /// Seconds a change-feed row is kept before the sweep trims it.
     public static let feedRetention = 60.0
+    /// The most change-feed rows kept, newest first.
     public static let feedRows = 10_000
 
     /// Opens (and creates when needed) the database at `path`.
@@ -76,6 +80,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
 
     // MARK: TaskStore
 
+    /// Counts the principal's active tasks and inserts in one transaction, so concurrent creates respect the cap.
     public func create(_ task: TaskRecord, activeLimit: Int) async throws -> Bool {
         try await executor.run { connection throws(SQLiteError) in
             try connection.transaction { () throws(SQLiteError) -> Bool in
@@ -100,6 +105,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         }
     }
 
+    /// Reads the task when `principal` owns it and it has not expired.
     public func task(id: String, principal: String, now: Double) async throws -> TaskRecord? {
         try await executor.run { connection throws(SQLiteError) in
             try connection.query(
@@ -109,6 +115,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         }
     }
 
+    /// Reads one page of `principal`'s unexpired tasks, oldest first, after `cursor`.
     public func tasks(
         principal: String, after cursor: TaskCursor?, limit: Int, now: Double
     ) async throws
@@ -129,6 +136,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         }
     }
 
+    /// Records progress on a task that is not terminal; its status message becomes the tool's message or "2 of 5".
     public func progress(id: String, progress: Double, total: Double?, message: String?, now: Double) async throws {
         _ = try await executor.run { connection throws(SQLiteError) in
             try connection.update(
@@ -144,6 +152,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         }
     }
 
+    /// Moves a task that is not terminal to `status`; false when it was terminal already.
     public func finish(
         id: String, status: TaskStatus, message: String?, result: String?, error: String?, now: Double
     ) async throws -> Bool {
@@ -160,6 +169,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         }
     }
 
+    /// Cancels the task when it is not terminal, and reads it back, in one transaction.
     public func cancel(
         id: String, principal: String, message: String, now: Double
     ) async throws -> (task: TaskRecord, cancelled: Bool)? {
@@ -180,6 +190,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         }
     }
 
+    /// Extends the lease of `owner`'s active tasks and returns those of `ids` that are no longer active.
     public func renew(owner: String, ids: [String], until: Double, now: Double) async throws -> Set<String> {
         try await executor.run { connection throws(SQLiteError) in
             try connection.transaction { () throws(SQLiteError) -> Set<String> in
@@ -194,6 +205,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         }
     }
 
+    /// Fails orphaned tasks, deletes expired ones and trims the change feed, in one transaction.
     public func sweep(now: Double, orphanError: String) async throws -> TaskSweep {
         try await executor.run { connection throws(SQLiteError) in
             try connection.transaction { () throws(SQLiteError) -> TaskSweep in
@@ -212,6 +224,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         }
     }
 
+    /// Counts every row, expired ones not yet swept included.
     public func count() async throws -> Int {
         try await executor.run { connection throws(SQLiteError) in
             Int(try connection.query("SELECT count(*) FROM mcp_tasks").first?.first?.integer ?? 0)
@@ -247,6 +260,7 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
         }
     }
 
+    /// This process's subscribers' stream of changes, fed by one poller of the feed table per process.
     public func changes() -> AsyncStream<ServerChange> {
         feed.subscribe(every: Self.feedPollInterval) { [self] in await poll() }
     }
