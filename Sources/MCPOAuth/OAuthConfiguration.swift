@@ -20,6 +20,7 @@ public struct OAuthConfiguration: Sendable {
     /// Validated tokens remembered (until they expire, at most ``cacheSeconds``), so a client's
     /// next request costs a lookup instead of a signature check.
     public var cacheCapacity = 10_000
+    /// The longest a validated token is remembered, in seconds (never past its `exp`).
     public var cacheSeconds: Double = 60
 
     /// Token introspection (RFC 7662), when configured: for tokens that are not JWTs, or for
@@ -32,6 +33,7 @@ public struct OAuthConfiguration: Sendable {
         public var url: String
         /// This server's client at the authorization server (`client_secret_basic`).
         public var clientID: String
+        /// This server's client secret at the authorization server.
         public var clientSecret: String
         /// True: introspect JWTs too (`OAUTH_INTROSPECT=always`); false: only opaque tokens.
         public var everyToken = false
@@ -39,6 +41,7 @@ public struct OAuthConfiguration: Sendable {
         /// its `exp`), an inactive one a fifth of it.
         public var cacheSeconds: Double = 30
 
+        /// Introspection at `url` as the client `clientID`, authenticated with `clientSecret`.
         public init(url: String, clientID: String, clientSecret: String) {
             self.url = url
             self.clientID = clientID
@@ -51,6 +54,7 @@ public struct OAuthConfiguration: Sendable {
         "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
     ]
 
+    /// Validation of tokens from `issuer` for `resource`; keys discovered from the issuer unless `jwksURL` is given.
     public init(issuer: String, jwksURL: String? = nil, resource: String) {
         self.issuer = issuer
         self.jwksURL = jwksURL
@@ -60,11 +64,13 @@ public struct OAuthConfiguration: Sendable {
 
 /// The authorization server or its documents cannot be used (unreachable, wrong, missing keys).
 public struct OAuthSetupError: Error, CustomStringConvertible {
+    /// What is wrong, for the log.
     public let description: String
     /// True when the server answered (with a wrong status or document); false when it could not
     /// be reached at all.
     public let answered: Bool
 
+    /// An error saying `description`; `answered` is false when the server could not be reached at all.
     public init(_ description: String, answered: Bool = true) {
         self.description = description
         self.answered = answered

@@ -27,6 +27,7 @@
         private let refused: ExpiringCache<Bool>
         private let fetcher: DocumentFetcher
 
+        /// A validator for `configuration`; `now` (seconds since 1970) is for tests. Fetches nothing until used.
         public init(
             configuration: OAuthConfiguration, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
         ) {
@@ -44,6 +45,7 @@
             try await keys.refresh()
         }
 
+        /// Validates `token` as described above: remembered, then JWT or introspection.
         public func validate(_ token: String) async -> TokenValidation {
             let time = now()
             if let known = remembered.value(token, at: time) { return .valid(known) }
