@@ -5,6 +5,7 @@ import Foundation
 /// library products, one example tool with its test, a README with the two commands, `.ci/run`,
 /// the Docker and deployment kit, `.env.example`, `.gitignore` and AI-assistant rules.
 public struct NewCommand: ParsableCommand {
+    /// The command's name, abstract and discussion for `--help`.
     public static let configuration = CommandConfiguration(
         commandName: "new",
         abstract: "Create a new MCP server package built on this scaffold.",
@@ -42,13 +43,16 @@ public struct NewCommand: ParsableCommand {
     @Option(help: "Scaffold checkout to read Templates/ and the deployment kit from.")
     var templates: String?
 
+    /// A command with no arguments yet; ArgumentParser fills them in.
     public init() {}
 
+    /// Refuses `--local` with `--url`, and an invalid name, transport or catalogue list.
     public func validate() throws {
         guard local == nil || url == nil else { throw ValidationError("--local and --url exclude each other") }
         _ = try options(dependency: .local(path: "/"))
     }
 
+    /// Renders the package into the output folder; throws when no templates are found or the folder is not empty.
     public func run() throws {
         guard let root = scaffoldRoot() else {
             throw ValidationError("no scaffold templates found: pass --templates PATH (a checkout of the scaffold)")

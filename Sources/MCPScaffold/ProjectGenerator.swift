@@ -12,16 +12,23 @@ public struct ProjectOptions: Sendable {
         case remote(url: String, version: String)
     }
 
+    /// The transport the new server uses when none is set.
     public enum Transport: String, Sendable, CaseIterable {
+        /// Streamable HTTP.
         case http
+        /// stdio, for a client that starts the server.
         case stdio
     }
 
     /// The example catalogues a new server can start with (the scaffold's `ExampleServer` product).
     public enum ExampleCatalogue: String, Sendable, CaseIterable {
+        /// `Calculator`: arithmetic tools.
         case calculator
+        /// `TextTools`: text tools.
         case text
+        /// `SystemResources`: system information resources.
         case system
+        /// `CodePrompts` and `DataPrompts`: prompts.
         case prompts
 
         /// Swift expressions that make the catalogue's values.
@@ -35,11 +42,16 @@ public struct ProjectOptions: Sendable {
         }
     }
 
+    /// The package's name (`weather-server`): lowercase letters, digits and single dashes.
     public var name: String
+    /// How the package depends on the scaffold.
     public var dependency: Dependency
+    /// The default transport of the new server.
     public var transport: Transport
+    /// The example catalogues it serves besides its own tool; none by default.
     public var catalogues: [ExampleCatalogue]
 
+    /// Options for a package named `name`; HTTP and no example catalogues unless given.
     public init(name: String, dependency: Dependency, transport: Transport = .http, catalogues: [ExampleCatalogue] = [])
     {
         self.name = name
@@ -100,15 +112,22 @@ public struct ProjectOptions: Sendable {
 public struct GeneratedFile: Sendable, Equatable {
     /// Relative to the new package's folder.
     public var path: String
+    /// The file's text, rendered.
     public var contents: String
+    /// True when the source file is executable, so the written file is made executable too.
     public var executable: Bool
 }
 
+/// Why a package could not be made.
 public enum ProjectError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The options are invalid (the name, most often).
     case invalid(String)
+    /// The scaffold checkout lacks a template or kit file, or one cannot be read or rendered.
     case templates(String)
+    /// The output folder exists and is not empty.
     case target(String)
 
+    /// The reason, for the user.
     public var description: String {
         switch self {
         case .invalid(let text), .templates(let text), .target(let text): text
@@ -127,6 +146,7 @@ public struct ProjectGenerator: Sendable {
     /// The scaffold checkout the templates and the kit come from.
     public let scaffoldRoot: URL
 
+    /// A generator reading from the scaffold checkout at `scaffoldRoot`.
     public init(scaffoldRoot: URL) {
         self.scaffoldRoot = scaffoldRoot
     }
