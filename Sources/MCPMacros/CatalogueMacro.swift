@@ -5,6 +5,7 @@ public import SwiftSyntaxMacros
 /// `@Catalogue` — collects the `@Tool`, `@Prompt` and `@Resource` functions of a type into its
 /// `tools`, `prompts` and `resources`, in declaration order, and makes the type a `Catalogue`.
 public struct CatalogueMacro: MemberMacro, ExtensionMacro {
+    /// Adds `tools`, `prompts` and `resources`: the definitions of the type's marked functions, in order.
     public static func expansion(
         of node: AttributeSyntax, providingMembersOf declaration: some DeclGroupSyntax,
         conformingTo protocols: [TypeSyntax], in context: some MacroExpansionContext
@@ -41,6 +42,7 @@ public struct CatalogueMacro: MemberMacro, ExtensionMacro {
         }
     }
 
+    /// Adds the `Catalogue` conformance.
     public static func expansion(
         of node: AttributeSyntax, attachedTo declaration: some DeclGroupSyntax,
         providingExtensionsOf type: some TypeSyntaxProtocol, conformingTo protocols: [TypeSyntax],

@@ -6,6 +6,7 @@ public import SwiftSyntaxMacros
 /// whose arguments come from the parameters; the function returns a `String` (one user message)
 /// or `[PromptMessage]`.
 public struct PromptMacro: PeerMacro {
+    /// Adds the `PromptDefinition` peer; throws a diagnostic for a function that cannot be a prompt.
     public static func expansion(
         of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
         in context: some MacroExpansionContext

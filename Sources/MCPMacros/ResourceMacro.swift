@@ -6,6 +6,7 @@ public import SwiftSyntaxMacros
 /// makes a resource template; each variable is the function parameter of that name. Adds a peer
 /// `<function>Resource: ResourceDefinition`.
 public struct ResourceMacro: PeerMacro {
+    /// Adds the `ResourceDefinition` peer; throws a diagnostic for a function that cannot be a resource.
     public static func expansion(
         of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
         in context: some MacroExpansionContext

@@ -14,6 +14,7 @@ public struct SchemaMacro: ExtensionMacro {
         var isOptional: Bool
     }
 
+    /// Adds the `JSONRepresentable`, `ToolOutput` and `ResourceOutput` conformances; throws for anything but a struct.
     public static func expansion(
         of node: AttributeSyntax, attachedTo declaration: some DeclGroupSyntax,
         providingExtensionsOf type: some TypeSyntaxProtocol, conformingTo protocols: [TypeSyntax],

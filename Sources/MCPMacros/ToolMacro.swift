@@ -6,6 +6,7 @@ public import SwiftSyntaxMacros
 /// input schema comes from the parameters (types, defaults, doc comments) and whose output
 /// schema comes from the return type.
 public struct ToolMacro: PeerMacro {
+    /// Adds the `ToolDefinition` peer; throws a diagnostic for a function that cannot be a tool.
     public static func expansion(
         of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
         in context: some MacroExpansionContext
