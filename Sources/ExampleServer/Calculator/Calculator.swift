@@ -4,6 +4,7 @@ public import MCPCore
 /// The calculator tools: arithmetic, BMI, percentages, averages and expression evaluation.
 @Catalogue
 public struct Calculator: Sendable {
+    /// The calculator; it has no state.
     public init() {}
 
     /// Add two numbers together.

@@ -13,9 +13,12 @@ public import MCPCore
 /// primary    := number | constant | function "(" expression ")" | "(" expression ")"
 /// ```
 public struct ExpressionEvaluator: Sendable {
+    /// The longest expression accepted, in bytes of UTF-8.
     public var maxLength = 1000
+    /// The deepest nesting accepted: parentheses, function calls, unary signs and exponents each add a level.
     public var maxDepth = 64
 
+    /// An evaluator with the default limits: 1000 bytes, 64 levels.
     public init() {}
 
     /// The value of `expression`; a ``ToolError`` explains what is wrong with it.

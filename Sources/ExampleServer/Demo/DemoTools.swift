@@ -4,6 +4,7 @@ public import MCPCore
 /// (`ENABLE_DEMO_TOOLS=true` turns them on), so production catalogues stay as declared.
 @Catalogue
 public struct DemoTools: Sendable {
+    /// The demo tools; they have no state.
     public init() {}
 
     /// Show or hide a tool, resource or prompt of this server while it runs: clients that listen
@@ -61,5 +62,6 @@ public struct LongTaskResult: Sendable {
 
 /// The kinds of declaration `set_enabled` can show or hide.
 public enum DeclarationKindName: String, CaseIterable, Sendable, JSONStringEnum {
+    /// A tool, a resource (by URI) or a prompt.
     case tool, resource, prompt
 }

@@ -7,6 +7,7 @@ public import MCPCore
 public struct FileTools: Sendable {
     let workspace: Workspace
 
+    /// File tools confined to `workspace`.
     public init(workspace: Workspace) {
         self.workspace = workspace
     }

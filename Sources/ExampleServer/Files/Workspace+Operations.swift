@@ -3,13 +3,18 @@ import MCPPlatform
 
 /// What `stat` says about one entry, in client terms.
 public struct EntryStatus: Sendable {
+    /// What the entry is; a symbolic link is reported as one, never followed.
     public enum Kind: String, Sendable { case file, directory, symlink, other }
 
+    /// What the entry is.
     public var kind: Kind
+    /// The size in bytes.
     public var size: Int
+    /// The modification time, in whole seconds since 1970.
     public var modifiedSeconds: Int
     /// The fraction of the modification time, in nanoseconds.
     public var modifiedNanoseconds: Int
+    /// The permission bits, such as `0o644` (setuid, setgid and sticky included).
     public var permissions: Int
 
     init(_ status: FileStatus) {

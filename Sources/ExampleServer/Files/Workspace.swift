@@ -13,7 +13,9 @@ import MCPPlatform
 public struct Workspace: Sendable {
     /// Absolute, symlink-free path of the root (never shown to clients).
     public let root: String
+    /// The largest file a read accepts, in bytes (`MAX_FILE_SIZE` in the example server).
     public let maxReadBytes: Int
+    /// The largest content a write accepts, in bytes (`MAX_FILE_SIZE` in the example server).
     public let maxWriteBytes: Int
     /// Quota of the whole workspace (`WORKSPACE_MAX_BYTES`): file sizes plus 4 KiB per folder;
     /// nil for none. Checked before each write; workers writing at the same moment can pass it

@@ -6,12 +6,14 @@ public import MCPCore
 public struct WorkspaceResources: Catalogue {
     let workspace: Workspace
 
+    /// The resources of `workspace`'s files.
     public init(workspace: Workspace) {
         self.workspace = workspace
     }
 
     static let prefix = "file:///"
 
+    /// The `file:///{+path}` template, watched for changes through its fingerprint.
     public var resources: [ResourceDefinition] {
         let workspace = workspace
         var file = ResourceDefinition(

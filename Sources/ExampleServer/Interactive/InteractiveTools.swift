@@ -8,6 +8,7 @@ public import MCPCore
 public struct InteractiveTools: Sendable {
     let workspace: Workspace
 
+    /// Interactive tools whose file actions are confined to `workspace`.
     public init(workspace: Workspace) {
         self.workspace = workspace
     }

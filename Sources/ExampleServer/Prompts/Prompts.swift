@@ -10,6 +10,7 @@ public let programmingLanguages = [
 /// Prompts for reviewing, debugging, optimising and designing code.
 @Catalogue
 public struct CodePrompts: Sendable {
+    /// The code prompts; they have no state.
     public init() {}
 
     /// Ask for a thorough review of a piece of code: quality, practices, performance, security,
@@ -140,6 +141,7 @@ public struct CodePrompts: Sendable {
 /// Prompts for data analysis, statistics, modelling and data quality.
 @Catalogue
 public struct DataPrompts: Sendable {
+    /// The data prompts; they have no state.
     public init() {}
 
     /// Ask for an exploratory analysis of a dataset.

@@ -6,6 +6,7 @@ public import MCPCore
 /// report at the end of an ordinary call.
 @Catalogue
 public struct ReportTools: Sendable {
+    /// The report tool; it has no state.
     public init() {}
 
     /// Write a report on a topic, one section at a time, with progress after each section.

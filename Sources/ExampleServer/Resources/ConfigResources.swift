@@ -4,28 +4,43 @@ public import MCPCore
 /// What the config resources report about the running server. Filled from the runtime's
 /// configuration; secrets are only ever reported as set or not set.
 public struct AppSettings: Sendable {
+    /// The server's name (`APP_NAME`).
     public var appName = "Awesome MCP Server"
+    /// The server's version (`APP_VERSION`).
     public var version = "1.0.0"
+    /// `development`, `testing` or `production` (`ENVIRONMENT`).
     public var environment = "development"
+    /// The bound address (`HOST`).
     public var host = "127.0.0.1"
+    /// The bound port (`PORT`).
     public var port = 8000
+    /// `stdio`, `streamable-http` or `sse` (`TRANSPORT`).
     public var transport = "stdio"
+    /// The MCP endpoint's path (`MCP_PATH`).
     public var mcpPath = "/mcp"
+    /// Whether the handshake era is served without sessions (`STATELESS_HTTP`).
     public var statelessHTTP = true
+    /// The log level (`LOG_LEVEL`).
     public var logLevel = "info"
     /// Whether each secret setting has a value, by its environment name (e.g. `API_KEY`).
     public var secretsPresent: [String: Bool] = ["API_KEY": false, "SECRET_KEY": false]
 
+    /// The defaults, as a server reports them before its settings are filled in.
     public init() {}
 }
 
 /// How many declarations the server offers, for `config://capabilities`.
 public struct CatalogueCounts: Sendable {
+    /// Tools offered.
     public var tools = 0
+    /// Resources with a fixed URI offered.
     public var resources = 0
+    /// Resource templates offered.
     public var resourceTemplates = 0
+    /// Prompts offered.
     public var prompts = 0
 
+    /// All counts zero.
     public init() {}
 }
 
@@ -35,6 +50,7 @@ public struct ConfigResources: Sendable {
     let settings: AppSettings
     let counts: CatalogueCounts
 
+    /// The config resources reporting `settings` and `counts`.
     public init(settings: AppSettings, counts: CatalogueCounts = CatalogueCounts()) {
         self.settings = settings
         self.counts = counts

@@ -4,6 +4,7 @@ import MCPPlatform
 /// Live facts about the machine, read from the OS on every request.
 @Catalogue
 public struct SystemResources: Sendable {
+    /// The system resources; they read the OS on each request.
     public init() {}
 
     /// Operating system, kernel, architecture and host name.

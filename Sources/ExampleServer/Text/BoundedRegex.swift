@@ -7,14 +7,17 @@ public import MCPCore
 /// cancelled, and what a match produces is built within a byte limit — the deadline and the
 /// limit are checked while the output is assembled, not after. The client sees a tool error.
 public struct BoundedRegex: Sendable {
+    /// How long a match may run before it is stopped (`REGEX_TIMEOUT`).
     public var timeout: Duration
     /// At most 256 UTF-16 units: Foundation on Linux copies a longer pattern into a heap buffer
     /// that it does not free when the pattern fails to compile (found by `Fuzz/run.sh`:
     /// `_CFRegularExpressionCreate`), so a stream of long invalid patterns would leak. Up to
     /// 256 units it uses a stack buffer.
     public var maxPatternLength = 256
+    /// The longest text accepted, in bytes of UTF-8 (default 1 MiB).
     public var maxTextBytes = 1024 * 1024
 
+    /// Limits with a `timeout` (default one second) and the default sizes.
     public init(timeout: Duration = .seconds(1)) {
         self.timeout = timeout
     }

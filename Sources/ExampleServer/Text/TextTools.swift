@@ -220,8 +220,10 @@ public struct TextTools: Sendable {
 
 /// How `convert_case` changes a text. Case-insensitive on input ("UPPER" works).
 public enum CaseType: String, CaseIterable, Sendable, JSONStringEnum {
+    /// `UPPER CASE`, `lower case`, `Title Case` (each word), `Capitalize` (the first letter only).
     case upper, lower, title, capitalize
 
+    /// Reads a case name in any letter case; the error lists the four names.
     public init(json: JSONValue) throws(SchemaMismatch) {
         guard case .string(let text) = json, let value = CaseType(rawValue: text.lowercased()) else {
             throw SchemaMismatch(problem: "Invalid case_type. Use: upper, lower, title, or capitalize")
