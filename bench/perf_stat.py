@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""CPU time, context switches and CPU migrations per request of a whole server tree
+(supervisor and every worker, recycled ones included), counted by `perf stat` (Debian's
+linux-perf), under wrk load; binaries alternate rep by rep so machine noise hits both alike.
+
+    python3 bench/perf_stat.py before=/path/to/old/mcp-server after=.build/release/mcp-server
+        [--reps 8] [--seconds 6] [--workload call_add_2026] [--connections 64]
+
+Each run starts the binary as the image does (ENVIRONMENT=production, logs into a file), warms
+it for 3 s, loads it for --seconds, stops it with SIGTERM and divides perf's totals (which
+inherit into every child) by all the requests served. Wall-clock req/s and p99 are printed
+beside them; they drift with the machine far more than the counts per request do.
+"""
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import free_port, wait_for, wrk  # noqa: E402
+from workloads import WORKLOADS  # noqa: E402
+
+EVENTS = ["task-clock", "context-switches", "cpu-migrations"]
+
+
+def counts(path: str) -> dict[str, float]:
+    """perf stat -x, output: value,unit,event,..."""
+    result = {}
+    with open(path) as output:
+        for line in output:
+            fields = line.strip().split(",")
+            if len(fields) > 2 and fields[0][:1].isdigit():
+                result[fields[2]] = float(fields[0])
+    return result
+
+
+def run(binary: str, workload: dict, seconds: int, connections: int, folder: str) -> dict:
+    port = free_port()
+    stats = os.path.join(folder, "perf.txt")
+    env = dict(os.environ, ENVIRONMENT="production", HOST="127.0.0.1", PORT=str(port), GRACEFUL_TIMEOUT="8")
+    with open(os.path.join(folder, "server.log"), "wb") as log:
+        perf = subprocess.Popen(["perf", "stat", "-x,", "-e", ",".join(EVENTS), "-o", stats, "--", binary],
+                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/health", process=perf)
+            url = f"http://127.0.0.1:{port}/mcp"
+            warm = wrk(url, workload, 3, connections)
+            measured = wrk(url, workload, seconds, connections)
+        finally:
+            children = subprocess.run(["pgrep", "-P", str(perf.pid)], capture_output=True, text=True).stdout.split()
+            for child in children:
+                os.kill(int(child), signal.SIGTERM)
+            perf.wait(timeout=30)
+    totals = counts(stats)
+    requests = warm["requests"] + measured["requests"]
+    return dict(rps=measured["rps"], p99=measured["p99_ms"], bad=measured["bad"],
+                cpu_us=totals.get("task-clock", 0) * 1000 / requests,
+                switches=totals.get("context-switches", 0) / requests,
+                migrations=totals.get("cpu-migrations", 0) / requests)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("binaries", nargs="+", help="label=path, two or more")
+    parser.add_argument("--reps", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--workload", default="call_add_2026", choices=sorted(WORKLOADS))
+    parser.add_argument("--connections", type=int, default=64)
+    arguments = parser.parse_args()
+    binaries = dict(item.split("=", 1) for item in arguments.binaries)
+    rows: dict[str, list[dict]] = {label: [] for label in binaries}
+    with tempfile.TemporaryDirectory() as folder:
+        for rep in range(arguments.reps):
+            for label, binary in binaries.items():
+                row = run(binary, WORKLOADS[arguments.workload], arguments.seconds, arguments.connections, folder)
+                rows[label].append(row)
+                print(f"{label:>10} rep {rep + 1}: {row['rps']:8.0f} req/s, p99 {row['p99']:5.1f} ms, "
+                      f"{row['cpu_us']:6.1f} CPU µs, {row['switches']:.2f} context switches, "
+                      f"{row['migrations']:.3f} migrations per request, bad {row['bad']}", flush=True)
+    print(f"\nmedians over {arguments.reps} alternated reps, {arguments.workload}, {arguments.connections} connections:")
+    print("| binary | req/s | p99 ms | CPU µs per request | context switches per request | migrations per request |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, mine in rows.items():
+        def med(key: str) -> float:
+            return statistics.median(row[key] for row in mine)
+        print(f"| {label} | {med('rps'):,.0f} | {med('p99'):.1f} | {med('cpu_us'):.1f} | {med('switches'):.2f} "
+              f"| {med('migrations'):.3f} |")
+
+
+if __name__ == "__main__":
+    main()
