@@ -89,6 +89,15 @@ def main() -> None:
             return statistics.median(row[key] for row in mine)
         print(f"| {label} | {med('rps'):,.0f} | {med('p99'):.1f} | {med('cpu_us'):.1f} | {med('switches'):.2f} "
               f"| {med('migrations'):.3f} |")
+    # Each rep's binaries ran back to back, so the ratio within a rep cancels most of the drift
+    # of the machine that the medians above still carry.
+    first, *others = rows
+    for label in others:
+        def paired(key: str) -> str:
+            ratios = sorted(mine[key] / base[key] for mine, base in zip(rows[label], rows[first]) if base[key])
+            return f"{statistics.median(ratios):.3f} (spread {ratios[0]:.3f}–{ratios[-1]:.3f})"
+        print(f"{label} / {first}, median of the ratios within each rep: req/s {paired('rps')}, "
+              f"p99 {paired('p99')}, CPU per request {paired('cpu_us')}, context switches {paired('switches')}")
 
 
 if __name__ == "__main__":
