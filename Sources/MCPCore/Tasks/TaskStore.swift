@@ -1,4 +1,5 @@
-/// Where a tool call that runs as a task lives: a row every worker and replica reaches.
+/// Where a task is in its life (the protocol's task status): `working` until the tool ends, then
+/// one of the terminal statuses, which never change again.
 public enum TaskStatus: String, Sendable, CaseIterable {
     /// The tool is still running.
     case working

@@ -20,7 +20,7 @@ public enum TaskSupport: String, Sendable, CaseIterable {
 
 /// How a server runs tasks: limits and timings. Read by the runtime from `TASK_*` settings.
 public struct TaskConfiguration: Sendable {
-    /// TTL of a task when the client asks for none, and the longest it may ask for.
+    /// TTL of a task when the client asks for none (default one hour; capped by `maximumTTL`).
     public var defaultTTL: Duration = .seconds(3600)
     /// The longest TTL a task may have: a client's longer wish is capped to it (default 24 hours).
     public var maximumTTL: Duration = .seconds(86_400)
