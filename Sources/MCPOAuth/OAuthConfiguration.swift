@@ -11,7 +11,8 @@ public struct OAuthConfiguration: Sendable {
     public var algorithms: Set<String> = OAuthConfiguration.asymmetricAlgorithms
     /// Clock skew allowed on `exp`, `nbf` and `iat`.
     public var leewaySeconds: Double = 30
-    /// How often the keys are fetched again while tokens keep arriving (`OAUTH_JWKS_REFRESH`).
+    /// Seconds after which the keys are fetched again while tokens keep arriving. No setting
+    /// reads it: the runtime keeps this default; code that builds the configuration may change it.
     public var refreshSeconds: Double = 300
     /// The least time between two fetches caused by a token whose key is unknown.
     public var unknownKeyRefetchSeconds: Double = 30

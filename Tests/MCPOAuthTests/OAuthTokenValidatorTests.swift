@@ -224,7 +224,7 @@
                 var fresh = good
                 fresh.exp = Int(clock.now) + 300
                 _ = await validator.validate(try await key.sign(fresh))
-                #expect(server.fetchCount == 3, "refreshed after OAUTH_JWKS_REFRESH while tokens arrive")
+                #expect(server.fetchCount == 3, "refreshed after refreshSeconds while tokens arrive")
             }
         }
 
