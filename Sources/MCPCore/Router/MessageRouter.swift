@@ -11,9 +11,14 @@ public import Logging
 ///
 /// ```swift
 /// let router = MessageRouter(server: server)
-/// switch router.route(parsing: bytes, from: MessageOrigin(), logger: logger) {
-/// case .answer(let answer): send(answer)
-/// case .serve(let exchange): send(await router.serve(exchange, sink: sink, logger: logger))
+/// let origin = MessageOrigin(conversation: conversation)
+/// let routed = bytes.withUnsafeBytes { router.route(parsing: $0, from: origin, logger: logger) }
+/// switch routed.decision {
+/// case .answer(.reply(let reply)): send(reply.bytes)
+/// case .answer: break  // a new session, accepted, rejected…: see ``Answer``
+/// case .serve(let exchange):
+///     let served = await router.serve(exchange, sink: sink, logger: logger)
+///     if let reply = served.reply { send(reply.bytes) }
 /// }
 /// ```
 public final class MessageRouter: Sendable {
