@@ -12,7 +12,8 @@ public struct SealedSession: Sendable, Equatable {
     public let token: String
     /// What `initialize` negotiated; the sealed log level is the one at creation.
     public let state: SessionState
-    /// Hash of the credential that created the session ("" when authentication is off).
+    /// The ``Principal/id`` of the caller that created the session (`key:<fingerprint>`,
+    /// `oauth:<issuer>#<subject>`; at most 128 bytes kept), "" for an anonymous caller.
     public let principal: String
     /// The server instance that minted the session (its registry's ``SessionRegistry/origin``).
     public let origin: String
