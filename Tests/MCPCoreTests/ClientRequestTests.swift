@@ -89,6 +89,9 @@ struct ClientRequestTests {
         let modern = MCPTestClient(router: router)
         let result = try await modern.callTool("first_root")
         #expect(result.isError)
+        #expect(
+            result.text?.contains("no way to send it requests (a 2026-07-28 or stateless request") == true,
+            "a 2026-07-28 request cannot send requests to its client, and the error says so")
     }
 
     @Test func aCancelledCallReleasesItsWaiter() async throws {

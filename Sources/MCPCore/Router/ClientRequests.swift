@@ -139,8 +139,9 @@ public final class ClientRequests: Sendable {
 
 /// Why a request to the client did not produce an answer.
 public enum ClientRequestError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The client cannot be asked here: 2026-07-28 (input requests travel by MRTR instead), a
-    /// stateless handshake-era request, or a transport with no way back to the client.
+    /// The client cannot be asked this: it did not declare the capability (or its revision has
+    /// none), or the request has no way to send it requests: 2026-07-28 (input requests travel by
+    /// MRTR instead), a stateless handshake-era request, or a transport with no way back to it.
     case unavailable
     /// No answer within the time limit; the client was told to stop (`notifications/cancelled`).
     case timedOut
@@ -150,7 +151,9 @@ public enum ClientRequestError: Error, Sendable, Equatable, CustomStringConverti
     /// The reason in words, safe to show to the client.
     public var description: String {
         switch self {
-        case .unavailable: return "the client cannot be asked this (it did not declare the capability)"
+        case .unavailable:
+            return "the client cannot be asked this: it did not declare the capability, or this request has no way "
+                + "to send it requests (a 2026-07-28 or stateless request, or a transport with no way back)"
         case .timedOut: return "the client did not answer in time"
         case .refused(let error): return "the client refused: \(error.message)"
         }
