@@ -70,8 +70,8 @@ extension MCPServer {
     /// Runs a tool after checking its arguments; every failure becomes a tool execution error,
     /// and so does a result larger than ``ServerConfiguration/maxResultBytes``.
     /// Reports `mcp_tool_calls_total{tool,outcome}` and `mcp_tool_duration_seconds{tool}`.
-    /// - Parameter timeout: the limit for `async` tools; `TOOL_TIMEOUT` unless given (tasks run
-    ///   under their TTL instead).
+    /// - Parameter timeout: the limit for the call, synchronous or `async`; `TOOL_TIMEOUT` unless
+    ///   given (tasks run under their TTL instead).
     func run(
         _ tool: ToolDefinition, arguments: JSONObject, context: HandlerContext, timeout: Duration?? = .none
     ) async -> ToolCallOutcome {

@@ -48,8 +48,10 @@ public struct ServerConfiguration: Sendable {
     public var serverInfoInResults: Bool = true
     /// Serve the handshake era (`initialize`) as well as 2026-07-28.
     public var handshakeEraEnabled: Bool = true
-    /// Upper bound for one tool call, synchronous or `async`; nil for none. Synchronous work is
-    /// stopped through ``HandlerContext/isCancelled``; the client gets its answer at the deadline.
+    /// Upper bound for one tool call, synchronous or `async`, and for a synchronous resource or
+    /// prompt function (`TOOL_TIMEOUT`); nil for none; tasks run under their TTL instead.
+    /// Synchronous work is stopped through ``HandlerContext/isCancelled``; the client gets its
+    /// answer at the deadline.
     public var toolTimeout: Duration? = .seconds(60)
     /// The largest result a tool call, resource read or prompt may answer with, in bytes of its
     /// JSON (`MAX_RESULT_SIZE`); larger ones are refused with an error that says so.

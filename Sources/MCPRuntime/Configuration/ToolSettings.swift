@@ -8,7 +8,7 @@ public import MCPCore
 /// | `WORKSPACE_DIR` | the file tools' folder (default: a folder in the user's data folder, never relative to the working directory; see ``DefaultWorkspace``) |
 /// | `MAX_FILE_SIZE` | largest file the file tools read or write, in bytes (default 10 MiB) |
 /// | `WORKSPACE_MAX_BYTES` | quota of the workspace in bytes; 0 for none (default) |
-/// | `TOOL_TIMEOUT` | seconds an `async` tool may run; 0 for no limit (default 60) |
+/// | `TOOL_TIMEOUT` | seconds a tool call may run, synchronous or `async` (also a synchronous resource or prompt function; not a task); 0 for no limit (default 60) |
 /// | `REGEX_TIMEOUT` | seconds a user-supplied regular expression may run (default 1) |
 /// | `ENABLE_DEMO_TOOLS` | offer the demo tools (`long_task`) as well (default false) |
 /// | `MAX_RESULT_SIZE` | largest result of a tool call, resource read or prompt, in bytes of JSON (default 1 MiB) |
@@ -22,7 +22,7 @@ public struct ToolSettings: Sendable {
     public var maxFileSize = 10 * 1024 * 1024
     /// Quota of the workspace folder in bytes; 0 for none.
     public var workspaceMaxBytes = 0
-    /// Seconds an `async` tool may run; 0 for no limit.
+    /// Seconds a tool call may run, synchronous or `async`; 0 for no limit.
     public var timeout = 60.0
     /// Seconds a user-supplied regular expression may run.
     public var regexTimeout = 1.0
