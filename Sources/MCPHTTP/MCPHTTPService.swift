@@ -35,11 +35,16 @@ public final class MCPHTTPService: Service, Sendable {
     private let background = Mutex<Task<Void, Never>?>(nil)
 
     /// - Parameters:
+    ///   - server: the MCP server to serve.
+    ///   - configuration: where to listen and the HTTP limits, sessions and security.
+    ///   - logger: the service's log.
     ///   - accessLog: write one `mcp.access` log line per request.
     ///   - sessionRegistry: where the changing state of handshake-era sessions lives (shared by
     ///     all workers of a multi-process server); this process's memory by default.
     ///   - metrics: serves `/metrics` with what it returns (Prometheus text) and records request
     ///     metrics through swift-metrics; nil turns both off.
+    ///   - eventLoopGroup: the SwiftNIO event loops connections are served on; NIO's shared
+    ///     singleton group (one loop per CPU) by default.
     ///   - drainTimeout: how long a graceful shutdown waits for open connections (`GRACEFUL_TIMEOUT`).
     ///   - router: the message router to serve through; a new one for `server` by default.
     ///   - sessionRevocations: where sessions ended by DELETE are remembered (shared by all
