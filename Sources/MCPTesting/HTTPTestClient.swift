@@ -78,12 +78,24 @@ public struct HTTPTestClient: Sendable {
     #endif
 
     /// Sends one request and reads the whole response (for SSE, until the server ends the stream).
+    /// - Throws: ``HTTPTestTimeout`` when the response is not complete within `timeout` (the
+    ///   connection is then closed).
     public func send(
         _ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], body: [UInt8] = [],
         timeout: Duration = .seconds(30)
     ) async throws -> HTTPTestResponse {
-        var parts: [HTTPClientResponsePart] = []
-        for try await part in try await stream(method, path, headers: headers, body: body) { parts.append(part) }
+        let parts: [HTTPClientResponsePart]
+        do {
+            parts = try await withTimeout(timeout) { [self] in
+                var parts: [HTTPClientResponsePart] = []
+                for try await part in try await stream(method, path, headers: headers, body: body) {
+                    parts.append(part)
+                }
+                return parts
+            }
+        } catch is TimeoutError {
+            throw HTTPTestTimeout(method: method, path: path, timeout: timeout)
+        }
         var response = HTTPTestResponse(status: 0, headers: [], body: [])
         for part in parts {
             switch part {
@@ -101,9 +113,12 @@ public struct HTTPTestClient: Sendable {
 
     /// JSON body convenience.
     public func send(
-        _ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], json: String
+        _ method: String = "POST", _ path: String = "/mcp", headers: [(String, String)] = [], json: String,
+        timeout: Duration = .seconds(30)
     ) async throws -> HTTPTestResponse {
-        try await send(method, path, headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
+        try await send(
+            method, path, headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8),
+            timeout: timeout)
     }
 
     /// The response parts as they arrive; the connection closes when the consumer stops.
@@ -206,6 +221,19 @@ public struct HTTPTestClient: Sendable {
         }
         return (String(decoding: received.bytes, as: UTF8.self), timedOut.bytes.isEmpty)
     }
+}
+
+/// An ``HTTPTestClient`` request got no complete response in time; its connection was closed.
+public struct HTTPTestTimeout: Error, Sendable, CustomStringConvertible {
+    /// The request's method, such as `POST`.
+    public let method: String
+    /// The request's path, such as `/mcp`.
+    public let path: String
+    /// How long the client waited.
+    public let timeout: Duration
+
+    /// The request and how long it waited for, such as "POST /mcp: no complete response within 0.2 seconds".
+    public var description: String { "\(method) \(path): no complete response within \(timeout)" }
 }
 
 /// Bytes gathered from a connection.

@@ -66,6 +66,21 @@ struct ClientGoneTests {
         }
     }
 
+    @Test func aClientThatTimesOutFailsWithTheTimeoutErrorAndLeaves() async throws {
+        try await withServer(catalogues: [Sleeper()]) { server in
+            let body = Modern.body("tools/call", #"{"name":"sleep","arguments":{}}"#)
+            let error = await #expect(throws: HTTPTestTimeout.self) {
+                try await server.client.send(
+                    headers: [("Content-Type", "application/json")] + Modern.headers("tools/call", name: "sleep"),
+                    body: Array(body.utf8), timeout: .milliseconds(500))
+            }
+            #expect(error?.description.hasPrefix("POST /mcp: no complete response within") == true)
+            // The connection was closed, so the server cancelled the 2026-07-28 call.
+            for _ in 0..<2000 where server.service.status.inFlight > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.service.status.inFlight == 0)
+        }
+    }
+
     @Test func aHandshakeEraRequestRunsOnWhenItsClientLeaves() async throws {
         try await withServer(catalogues: [Sleeper()]) { server in
             // HTTP-L-10: dropping the stream is not a cancellation in the handshake era.

@@ -69,7 +69,10 @@ final class StreamableConnection: SuiteConnection {
             headers.append(("Mcp-Session-Id", sessionID))
             if let negotiated { headers.append(("MCP-Protocol-Version", negotiated)) }
         }
-        let response = try await client.send("POST", "/mcp", headers: headers, body: bytes, timeout: wait)
+        // The answer, or its absence, is complete when the response ends; `wait` is how long
+        // stdio looks for one, so here it only bounds a hang (never below 10 s on a loaded machine).
+        let response = try await client.send(
+            "POST", "/mcp", headers: headers, body: bytes, timeout: max(wait, .seconds(10)))
         if message["method"] == "initialize", response.status == 200 {
             let version = response.json?["result"]?["protocolVersion"]?.stringValue
             let newID = response.header("mcp-session-id")
