@@ -16,7 +16,7 @@ public struct NewCommand: ParsableCommand {
             come from the scaffold checkout this binary was built from, or from --templates PATH.
             """)
 
-    @Argument(help: "The server's name: lowercase letters, digits and dashes (e.g. weather-server).")
+    @Argument(help: "The server's name: two or more words of a-z and 0-9 joined by dashes (e.g. weather-server).")
     var name: String
 
     @Option(help: "Depend on the scaffold checkout at this path (.package(path:)), for offline use.")

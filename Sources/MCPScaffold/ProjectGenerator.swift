@@ -42,7 +42,8 @@ public struct ProjectOptions: Sendable {
         }
     }
 
-    /// The package's name (`weather-server`): lowercase letters, digits and single dashes.
+    /// The package's name (`weather-server`): two or more words of lowercase letters and digits,
+    /// joined by single dashes.
     public var name: String
     /// How the package depends on the scaffold.
     public var dependency: Dependency
@@ -85,12 +86,28 @@ public struct ProjectOptions: Sendable {
         return last.lowercased()
     }
 
-    /// The names SwiftPM or the scaffold already use, which a new server's module must not take.
+    /// Modules already in a new package's graph, which its module must not take: SwiftPM wants
+    /// target names unique across the graph, which holds every target any product of a
+    /// dependency reaches, used or not. They are the scaffold's own and the products its
+    /// products use directly (their packages' other modules are not listed). Compared without
+    /// case: on a case-insensitive file system (macOS) `McpStore` and `MCPStore` build into one place.
     static let reservedModules: Set<String> = [
-        "MCPCore", "MCPStdio", "MCPHTTP", "MCPRuntime", "MCPTesting", "ExampleServer", "MCPMacros", "MCPScaffold",
+        // The scaffold's targets behind its products.
+        "MCPCore", "MCPMacros", "MCPPlatform", "MCPStdio", "MCPHTTP", "MCPStore", "CSQLite", "MCPOAuth",
+        "MCPRuntime", "MCPTesting", "ExampleServer", "MCPScaffold",
+        // Products of other packages that those targets use.
+        "ArgumentParser", "AsyncHTTPClient", "Atomics", "Configuration", "Crypto", "Hummingbird", "HummingbirdTLS",
+        "JWTKit", "Logging", "Metrics", "Mustache", "NIOCore", "NIOExtras", "NIOHTTP1", "NIOPosix", "NIOSSL",
+        "PostgresNIO", "Prometheus", "ServiceLifecycle", "SwiftCompilerPlugin", "SwiftDiagnostics", "SwiftSyntax",
+        "SwiftSyntaxBuilder", "SwiftSyntaxMacros", "UnixSignals",
     ]
 
-    /// Checks the name: lowercase letters, digits and dashes, starting with a letter.
+    /// The scaffold's executable targets: the new package's executable is named like the package,
+    /// so the package must not take these names either.
+    static let reservedExecutables: Set<String> = ["mcp-server", "minimal-server"]
+
+    /// Checks the name: lowercase letters, digits and single dashes, starting with a letter, at
+    /// least two words, and a module and executable that nothing in the package graph has.
     public func validate() throws(ProjectError) {
         let allowed = name.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
@@ -102,8 +119,21 @@ public struct ProjectOptions: Sendable {
                 "name '\(name)': use lowercase letters, digits and single dashes, starting with a letter (e.g. weather-server)"
             )
         }
-        guard !Self.reservedModules.contains(where: { $0.lowercased() == moduleName.lowercased() }) else {
-            throw .invalid("name '\(name)' gives the module \(moduleName), which the scaffold already has")
+        if let taken = Self.reservedModules.first(where: { $0.lowercased() == moduleName.lowercased() }) {
+            throw .invalid(
+                "name '\(name)' gives the module \(moduleName), which clashes with the module \(taken) the new "
+                    + "package depends on (module names must differ in more than case): choose another name")
+        }
+        guard !Self.reservedExecutables.contains(name) else {
+            throw .invalid(
+                "name '\(name)' is the name of the scaffold's own executable, which the new package's would clash "
+                    + "with: choose another name")
+        }
+        guard name.contains("-") else {
+            throw .invalid(
+                "name '\(name)' gives the module \(moduleName), which differs from the executable \(name) only in "
+                    + "case (one folder on a case-insensitive file system, as on macOS): use two words, e.g. "
+                    + "\(name)-server")
         }
     }
 }

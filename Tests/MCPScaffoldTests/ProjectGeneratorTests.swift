@@ -41,7 +41,7 @@ struct ProjectGeneratorTests {
     @Test func aRemotePackageDependsOnTheURLAndVersion() throws {
         let files = try files(
             ProjectOptions(
-                name: "weather",
+                name: "weather-server",
                 dependency: .remote(url: "https://example.com/org/Scaffold-Swift.git", version: "1.2.0")))
         let manifest = try #require(files["Package.swift"]).contents
         #expect(
@@ -72,14 +72,15 @@ struct ProjectGeneratorTests {
     @Test func optionsChooseTransportAndExampleCatalogues() throws {
         let files = try files(
             ProjectOptions(
-                name: "kit", dependency: .local(path: "/s"), transport: .stdio, catalogues: [.calculator, .prompts]))
-        let main = try #require(files["Sources/kit/main.swift"]).contents
+                name: "tool-kit", dependency: .local(path: "/s"), transport: .stdio,
+                catalogues: [.calculator, .prompts]))
+        let main = try #require(files["Sources/tool-kit/main.swift"]).contents
         #expect(main.contains(#"defaults: ["TRANSPORT": "stdio"]"#))
-        let server = try #require(files["Sources/Kit/KitServer.swift"]).contents
-        #expect(server.contains("[KitTools(), Calculator(), CodePrompts(), DataPrompts()]"))
+        let server = try #require(files["Sources/ToolKit/ToolKitServer.swift"]).contents
+        #expect(server.contains("[ToolKitTools(), Calculator(), CodePrompts(), DataPrompts()]"))
         #expect(server.contains("import ExampleServer"))
         #expect(files["Package.swift"]?.contents.contains(#".product(name: "ExampleServer", package: "s")"#) == true)
-        #expect(files["README.md"]?.contents.contains("swift run kit --transport stdio") == true)
+        #expect(files["README.md"]?.contents.contains("swift run tool-kit --transport stdio") == true)
     }
 
     @Test func theRulesAreTheScaffoldsSharedRules() throws {
@@ -105,6 +106,73 @@ struct ProjectGeneratorTests {
         #expect(throws: ProjectError.self) {
             try ProjectOptions(name: name, dependency: .local(path: "/s")).validate()
         }
+    }
+
+    @Test(arguments: [
+        ("mcp-store", "McpStore", "MCPStore"), ("mcp-oauth", "McpOauth", "MCPOAuth"),
+        ("mcp-platform", "McpPlatform", "MCPPlatform"), ("csqlite", "Csqlite", "CSQLite"),
+        ("service-lifecycle", "ServiceLifecycle", "ServiceLifecycle"),
+    ])
+    func refusesANameWhoseModuleThePackageGraphHasInAnyCase(_ name: String, _ module: String, _ taken: String) {
+        let error = #expect(throws: ProjectError.self) {
+            try ProjectOptions(name: name, dependency: .local(path: "/s")).validate()
+        }
+        #expect(
+            error?.description
+                == "name '\(name)' gives the module \(module), which clashes with the module \(taken) the new package "
+                + "depends on (module names must differ in more than case): choose another name")
+    }
+
+    @Test func refusesTheScaffoldsExecutablesAndOneWordNames() {
+        for name in ["mcp-server", "minimal-server"] {
+            let error = #expect(throws: ProjectError.self) {
+                try ProjectOptions(name: name, dependency: .local(path: "/s")).validate()
+            }
+            #expect(error?.description.contains("the scaffold's own executable") == true, "\(name)")
+        }
+        // `Sources/Weather` and `Sources/weather` are one folder on macOS.
+        let error = #expect(throws: ProjectError.self) {
+            try ProjectOptions(name: "weather", dependency: .local(path: "/s")).validate()
+        }
+        #expect(error?.description.contains("differs from the executable weather only in case") == true)
+    }
+
+    /// A target or dependency added to the scaffold's manifest must be reserved too: every target
+    /// that is not test support, every executable product, every product those targets use.
+    @Test func everyModuleAndExecutableOfTheScaffoldsGraphIsReserved() throws {
+        let manifest = try String(
+            contentsOf: BuiltProducts.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        var modules: Set<String> = []
+        var executables: Set<String> = []
+        for declaration in manifest.components(separatedBy: "\n        .") {
+            // One line per declaration, so `name:` is found wherever it was wrapped.
+            let text = declaration.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            guard let open = text.firstIndex(of: "("), let name = Self.quoted(after: "name: \"", in: text) else {
+                continue
+            }
+            let kind = text[..<open]
+            switch kind {
+            case "target", "macro", "systemLibrary", "executableTarget":
+                guard !text.contains("path: \"Tests/") else { continue }
+                if kind != "executableTarget" { modules.insert(name) }
+                for product in text.components(separatedBy: ".product(").dropFirst() {
+                    if let used = Self.quoted(after: "name: \"", in: product) { modules.insert(used) }
+                }
+            case "executable":
+                executables.insert(name)
+            default:
+                break
+            }
+        }
+        #expect(modules.count > 20 && executables.count == 2, "the manifest was read")
+        #expect(modules.subtracting(ProjectOptions.reservedModules).isEmpty)
+        #expect(executables == ProjectOptions.reservedExecutables)
+    }
+
+    /// The text between `prefix` and the next quote.
+    static func quoted(after prefix: String, in text: String) -> String? {
+        guard let range = text.range(of: prefix) else { return nil }
+        return String(text[range.upperBound...].prefix { $0 != "\"" })
     }
 
     @Test func writesIntoANewFolderOnly() throws {
