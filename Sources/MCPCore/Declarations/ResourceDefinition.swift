@@ -37,7 +37,8 @@ extension JSONObject: ResourceOutput {}
 /// parameters.
 public struct ResourceDefinition: Sendable {
     /// The resource's URI, or for a template the URI template (`{name}`, `{+name}`; see ``URITemplate``).
-    public var uri: String
+    /// Fixed at init, like ``template``, which is parsed from it.
+    public let uri: String
     /// The programmatic name clients see in `resources/list` (not checked for uniqueness; the URI is the key).
     public var name: String
     /// A human-readable title, sent only to clients whose protocol version has titles; nil for none.

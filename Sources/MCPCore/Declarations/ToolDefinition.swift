@@ -58,8 +58,9 @@ public struct ToolDefinition: Sendable {
     public var title: String?
     /// What the tool does (from the function's doc comment): the text the model reads.
     public var description: String?
-    /// The parameters in declaration order.
-    public var parameters: [ToolParameter]
+    /// The parameters in declaration order; arguments are checked against them. Fixed at init,
+    /// where ``inputSchema`` is built from them.
+    public let parameters: [ToolParameter]
     /// The object schema of `arguments`, built from ``parameters``; unknown arguments are rejected.
     public var inputSchema: JSONSchema
     /// The schema of `structuredContent`, when the return type has one (a `@Schema` type); nil otherwise.
