@@ -102,7 +102,7 @@ public final class Subscriptions: Sendable {
         for (id, sink) in targets {
             var params: JSONObject = [:]
             if case .resourceUpdated(let uri) = change { params.append("uri", .string(uri)) }
-            params.append("_meta", [MCPServer.subscriptionIDKey: id.json])
+            params.append("_meta", [Envelope.subscriptionIDKey: id.json])
             await sink.send(JSONRPCEncoding.notification(method: change.notificationMethod, params: params))
         }
     }
@@ -154,8 +154,6 @@ extension ServerChange {
 }
 
 extension MCPServer {
-    static let subscriptionIDKey = "io.modelcontextprotocol/subscriptionId"
-
     /// Serves `subscriptions/listen`: acknowledges the honoured kinds through `sink`, then holds
     /// until cancelled or closed, and answers with the final result (SUB-1, SUB-2, SUB-5).
     func listen(_ request: JSONRPCRequest, sink: (any NotificationSink)?, client: String) async -> Reply {
@@ -176,7 +174,7 @@ extension MCPServer {
             return .error(.internalError("too many subscriptions (\(subscriptions.perClient) per client)"), id: id)
         }
         defer { subscriptions.release(token) }
-        let meta: JSONObject = [Self.subscriptionIDKey: id.json]
+        let meta: JSONObject = [Envelope.subscriptionIDKey: id.json]
         let filter = Self.honoured(requested)
         let acknowledgement: JSONObject = [
             "jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
