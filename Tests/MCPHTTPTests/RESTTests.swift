@@ -1,8 +1,9 @@
 import Foundation
 import MCPCore
-import MCPHTTP
 import MCPTesting
 import Testing
+
+@testable import MCPHTTP
 
 /// The REST side door, answered from the live registry.
 @Suite("REST side door")

@@ -29,8 +29,9 @@ public final class ServerStatus: Sendable {
     /// A status in the `starting` phase with every counter at zero.
     public init() {}
 
-    /// The current phase; the service sets it as it starts and drains.
-    public var phase: Phase {
+    /// The current phase. Only ``MCPHTTPService`` sets it, as it starts and drains, so what
+    /// `/ready` reports follows the service's life and nothing else.
+    public internal(set) var phase: Phase {
         get { Phase(rawValue: phaseValue.load(ordering: .relaxed)) ?? .starting }
         set { phaseValue.store(newValue.rawValue, ordering: .relaxed) }
     }
