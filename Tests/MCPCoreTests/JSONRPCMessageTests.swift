@@ -64,4 +64,12 @@ struct JSONRPCMessageTests {
         #expect(invalid.error.code == -32600)
         #expect(invalid.id == id)
     }
+
+    @Test func anInternalErrorSaysSoOnceAndAddsOnlyAGivenDetail() {
+        #expect(JSONRPCError.internalError().message == "Internal error")
+        #expect(
+            JSONRPCError.internalError("the resource took longer than the time limit").message
+                == "Internal error: the resource took longer than the time limit")
+        #expect(JSONRPCError.internalError().code == -32603)
+    }
 }

@@ -76,9 +76,10 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
         JSONRPCError(code: invalidParamsCode, message: "Invalid params: \(detail)", data: data)
     }
 
-    /// An internal error (-32603): `Internal error: <detail>`; `detail` must not carry internals.
-    public static func internalError(_ detail: String = "internal error") -> JSONRPCError {
-        JSONRPCError(code: internalErrorCode, message: "Internal error: \(detail)")
+    /// An internal error (-32603): `Internal error: <detail>`, or `Internal error` without one;
+    /// `detail` must not carry internals.
+    public static func internalError(_ detail: String? = nil) -> JSONRPCError {
+        JSONRPCError(code: internalErrorCode, message: detail.map { "Internal error: \($0)" } ?? "Internal error")
     }
 
     /// Resource not found (-32002, handshake era), with the URI in `data.uri`.
