@@ -78,7 +78,12 @@ struct CalculatorTests {
         let long = String(repeating: "1+", count: 600) + "1"
         #expect(
             try await error("calculate", ["expression": .string(long)])
-                == "Expression too long (at most 1000 characters)")
+                == "Expression too long (at most 1000 bytes of UTF-8)")
+        // 600 characters, 1200 bytes: the limit counts bytes, and the message says so.
+        let wide = String(repeating: "é", count: 600)
+        #expect(
+            try await error("calculate", ["expression": .string(wide)])
+                == "Expression too long (at most 1000 bytes of UTF-8)")
         let deep = String(repeating: "(", count: 200) + "1" + String(repeating: ")", count: 200)
         #expect(
             try await error("calculate", ["expression": .string(deep)])

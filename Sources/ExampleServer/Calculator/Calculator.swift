@@ -102,7 +102,7 @@ public struct Calculator: Sendable {
 
     /// Evaluate an arithmetic expression such as "2+3*4" or "-(1.5 + 2)^2": + - * / % ^ (or **),
     /// parentheses, unary minus, sqrt() and abs(), pi and e. No code is executed.
-    /// - Parameter expression: The expression, at most 1,000 characters.
+    /// - Parameter expression: The expression, at most 1,000 bytes of UTF-8.
     @Tool(title: "Evaluate Expression", annotations: .pure)
     static func calculate(expression: String) throws -> Double {
         try ExpressionEvaluator().evaluate(expression)

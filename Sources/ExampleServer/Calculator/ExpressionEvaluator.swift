@@ -24,7 +24,7 @@ public struct ExpressionEvaluator: Sendable {
     /// The value of `expression`; a ``ToolError`` explains what is wrong with it.
     public func evaluate(_ expression: String) throws(ToolError) -> Double {
         guard expression.utf8.count <= maxLength else {
-            throw ToolError("Expression too long (at most \(maxLength) characters)")
+            throw ToolError("Expression too long (at most \(maxLength) bytes of UTF-8)")
         }
         var parser = Parser(tokens: try Self.tokenize(expression), maxDepth: maxDepth)
         let value = try parser.parseExpression(depth: 0)
