@@ -6,7 +6,7 @@
 /// var answers = BatchAnswers(limit: server.configuration.maxResultBytes)
 /// for request in requests {
 ///     if answers.isFull { answers.refuse(request.id); continue }
-///     answers.append(await serve(request).bytes)
+///     answers.append(await serve(request).bytes, id: request.id)
 /// }
 /// send(answers.bytes)
 /// ```
@@ -26,7 +26,8 @@ public struct BatchAnswers: Sendable {
     /// True when no answer has been added (a batch of notifications only: send nothing).
     public var isEmpty: Bool { answers.isEmpty }
 
-    /// Adds an answer; one that would pass the limit becomes an error answer for `id`.
+    /// Adds an answer; one that would pass the limit becomes an error answer for `id` (pass the
+    /// request's id: without one the error answers `null`).
     public mutating func append(_ answer: [UInt8], id: JSONRPCID? = nil) {
         guard total + answer.count <= limit || answers.isEmpty else {
             total = limit
