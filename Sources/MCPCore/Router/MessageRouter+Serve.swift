@@ -55,7 +55,8 @@ extension MessageRouter {
             }
             switch route(element, from: origin, logger: logger).decision {
             case .answer(.reply(let reply)), .answer(.established(let reply, _)):
-                answers.append(reply.bytes)
+                // Past the limit this becomes a refusal, which must still name the request.
+                answers.append(reply.bytes, id: element["id"].flatMap(JSONRPCID.init(json:)))
             case .answer:
                 continue
             case .serve(let exchange):
