@@ -20,7 +20,7 @@ public struct ReportTools: Sendable {
         topic: String, sections: Int = 3, section_ms sectionMilliseconds: Int = 500, context: HandlerContext
     ) async throws -> Report {
         let topic = topic.trimmed
-        guard !topic.isEmpty, topic.utf8.count <= 200 else { throw ToolError("topic must be 1 to 200 characters") }
+        guard !topic.isEmpty, topic.utf8.count <= 200 else { throw ToolError("topic must be 1 to 200 bytes of UTF-8") }
         guard (1...50).contains(sections) else { throw ToolError("sections must be between 1 and 50") }
         guard (0...60_000).contains(sectionMilliseconds) else {
             throw ToolError("section_ms must be between 0 and 60000")
