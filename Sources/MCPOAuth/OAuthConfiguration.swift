@@ -9,7 +9,7 @@ public struct OAuthConfiguration: Sendable {
     public var resource: String
     /// Signature algorithms accepted (`OAUTH_ALGORITHMS`); `none` and the HMAC family never are.
     public var algorithms: Set<String> = OAuthConfiguration.asymmetricAlgorithms
-    /// Clock skew allowed on `exp`, `nbf` and `iat`.
+    /// Clock skew allowed on `exp`, `nbf` and `iat`, in seconds (`OAUTH_CLOCK_SKEW`, 0 to 600).
     public var leewaySeconds: Double = 30
     /// Seconds after which the keys are fetched again while tokens keep arriving. No setting
     /// reads it: the runtime keeps this default; code that builds the configuration may change it.
