@@ -153,7 +153,10 @@ def measure(system: str, args, workload_name: str, oauth: dict | None = None) ->
             env.update(SYSTEMS[system]["env"], HOST="127.0.0.1", PORT=str(port), WORKSPACE_DIR=workspace)
             if system in OAUTH_SYSTEMS:
                 env.update(OAUTH_ISSUER=oauth["issuer"], PUBLIC_URL=OAUTH_PUBLIC_URL)
-            command, children, ready = [args.server, "serve", "--env-file", "/dev/null"], SYSTEMS[system][
+            # An empty env file, not /dev/null: older builds cannot read a device as one.
+            env_file = os.path.join(workspace, "empty.env")
+            open(env_file, "w").close()
+            command, children, ready = [args.server, "serve", "--env-file", env_file], SYSTEMS[system][
                 "children"], "/ready"
         started = time.monotonic()
         totals.append(run_once(command, env, children, port, workload, count, ready))

@@ -5,6 +5,11 @@ linux-perf), under wrk load; binaries alternate rep by rep so machine noise hits
 
     python3 bench/perf_stat.py before=/path/to/old/mcp-server after=.build/release/mcp-server
         [--reps 8] [--seconds 6] [--workload call_add_2026] [--connections 64]
+    python3 bench/perf_stat.py --syscalls before=... after=...
+
+--syscalls runs each binary once under `strace -f -c` instead (much slower, so req/s means
+nothing there) and prints the system calls per request, by call: where the kernel time of a
+request goes, which callgrind (user-space instructions only) cannot see.
 
 Each run starts the binary as the image does (ENVIRONMENT=production, logs into a file), warms
 it for 3 s, loads it for --seconds, stops it with SIGTERM and divides perf's totals (which
@@ -63,6 +68,31 @@ def run(binary: str, workload: dict, seconds: int, connections: int, folder: str
                 migrations=totals.get("cpu-migrations", 0) / requests)
 
 
+def syscalls(binary: str, workload: dict, seconds: int, connections: int, folder: str) -> dict[str, float]:
+    """System calls per request by name, counted by strace -f -c over the whole tree."""
+    port = free_port()
+    counted = os.path.join(folder, "strace.txt")
+    env = dict(os.environ, ENVIRONMENT="production", HOST="127.0.0.1", PORT=str(port), GRACEFUL_TIMEOUT="8")
+    with open(os.path.join(folder, "server.log"), "wb") as log:
+        strace = subprocess.Popen(["strace", "-f", "-c", "-o", counted, binary], env=env, stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/health", process=strace)
+            measured = wrk(f"http://127.0.0.1:{port}/mcp", workload, seconds, connections)
+        finally:
+            children = subprocess.run(["pgrep", "-P", str(strace.pid)], capture_output=True, text=True).stdout.split()
+            for child in children:
+                os.kill(int(child), signal.SIGTERM)
+            strace.wait(timeout=60)
+    per_request = {}
+    with open(counted) as table:
+        for line in table:
+            fields = line.split()
+            if len(fields) >= 5 and fields[0][:1].isdigit() and fields[-1] != "total":
+                per_request[fields[-1]] = int(fields[3]) / max(1, measured["requests"])
+    return per_request
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binaries", nargs="+", help="label=path, two or more")
@@ -70,8 +100,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--workload", default="call_add_2026", choices=sorted(WORKLOADS))
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--syscalls", action="store_true", help="count system calls per request with strace")
     arguments = parser.parse_args()
     binaries = dict(item.split("=", 1) for item in arguments.binaries)
+    if arguments.syscalls:
+        with tempfile.TemporaryDirectory() as folder:
+            counts_by_binary = {label: syscalls(binary, WORKLOADS[arguments.workload], arguments.seconds,
+                                                arguments.connections, folder)
+                                for label, binary in binaries.items()}
+        names = sorted({name for table in counts_by_binary.values() for name, count in table.items() if count >= 0.05},
+                       key=lambda name: -max(table.get(name, 0) for table in counts_by_binary.values()))
+        print(f"system calls per request under strace, {arguments.workload}, {arguments.connections} connections "
+              "(calls made at least 0.05 times per request by one binary):")
+        print("| call | " + " | ".join(binaries) + " |")
+        print("| --- |" + " ---: |" * len(binaries))
+        for name in names + ["all"]:
+            cells = [sum(table.values()) if name == "all" else table.get(name, 0) for table in counts_by_binary.values()]
+            print(f"| {name} | " + " | ".join(f"{cell:.2f}" for cell in cells) + " |")
+        return
     rows: dict[str, list[dict]] = {label: [] for label in binaries}
     with tempfile.TemporaryDirectory() as folder:
         for rep in range(arguments.reps):
