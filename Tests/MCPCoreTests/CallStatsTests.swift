@@ -60,6 +60,27 @@ struct CallStatsTests {
         #expect(spinner.isSlow)
     }
 
+    /// A function with a streak of quick calls stops reading its thread's usage; its first long
+    /// call (which then cannot tell work from preemption) only ends the streak, and the next long
+    /// call, measured again, makes it slow.
+    @Test func aProvenQuickFunctionIsMeasuredAgainAfterOneLongCall() async throws {
+        let stats = CallStats()
+        for _ in 0..<(CallStats.provenStreak - 1) { stats.record(nanoseconds: 1_000, threshold: Self.threshold) }
+        #expect(!stats.isProvenQuick)
+        stats.record(nanoseconds: 1_000, threshold: Self.threshold)
+        #expect(stats.isProvenQuick)
+
+        let pool = BlockingWork(threads: 1, queueLimit: 4, inlineLimit: 1, slowCall: .milliseconds(2))
+        _ = try await pool.perform(stats: stats, small: true, cancellation: CancellationFlag(), timeout: nil) {
+            Self.spin(milliseconds: 10)
+        }
+        #expect(!stats.isProvenQuick && !stats.isSlow)
+        _ = try await pool.perform(stats: stats, small: true, cancellation: CancellationFlag(), timeout: nil) {
+            Self.spin(milliseconds: 10)
+        }
+        #expect(stats.isSlow)
+    }
+
     /// Blocks this thread (a wait, not work) for `milliseconds`.
     static func sleep(milliseconds: Int) {
         _ = DispatchSemaphore(value: 0).wait(timeout: .now() + .milliseconds(milliseconds))

@@ -1,8 +1,9 @@
 import Foundation
 import MCPCore
-import MCPHTTP
 import MCPTesting
 import Testing
+
+@testable import MCPHTTP
 
 let listBody = #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
 
@@ -262,6 +263,18 @@ struct EdgePolicyTests {
             let minted = try #require(hostile.header("x-request-id"))
             #expect(minted.count == 32 && minted.allSatisfy(\.isHexDigit))
         }
+    }
+
+    /// Minted ids come from a per-process prefix and a scrambled count: all distinct, and
+    /// consecutive ones differ in most of their second half, not only in the last digit.
+    @Test func mintedRequestIDsAreDistinctAndDoNotCount() {
+        let ids = (0..<10_000).map { _ in RequestIDs.mint() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
+        #expect(Set(ids.map { $0.prefix(16) }).count == 1, "one prefix per process")
+        let differing = zip(ids[0].suffix(16), ids[1].suffix(16)).filter { $0 != $1 }.count
+        #expect(differing >= 8)
+        #expect(RequestIDs.scrambled(1) != RequestIDs.scrambled(2))
     }
 
     @Test func answersCORSOnlyForConfiguredOrigins() async throws {

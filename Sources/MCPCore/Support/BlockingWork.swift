@@ -199,22 +199,31 @@ public final class BlockingWork: Sendable {
 
     /// `body`'s result, its duration noted in `stats` (the work's own time, not its wait in the
     /// queue), with what its thread used when the call ran past the threshold: one `getrusage`
-    /// before every call, a second only after a long one.
+    /// before the call and a second only after a long one — none for a proven-quick function
+    /// (``CallStats/isProvenQuick``), whose one long call then only ends its streak.
     private func measured<R>(_ stats: CallStats?, _ body: () throws -> R) rethrows -> R {
         guard let stats else { return try body() }
-        let before = ThreadUsage.current()
+        let proven = stats.isProvenQuick
+        let before = proven ? nil : ThreadUsage.current()
         let started = DispatchTime.now().uptimeNanoseconds
-        defer {
-            let elapsed = DispatchTime.now().uptimeNanoseconds &- started
-            var cpu: UInt64?
-            var waited = false
-            if elapsed > slowCallNanoseconds, let before, let after = ThreadUsage.current() {
-                cpu = after.cpuNanoseconds &- before.cpuNanoseconds
-                waited = after.voluntarySwitches > before.voluntarySwitches
-            }
-            stats.record(nanoseconds: elapsed, cpuNanoseconds: cpu, waited: waited, threshold: slowCallNanoseconds)
-        }
+        defer { note(stats, started: started, before: before, proven: proven) }
         return try body()
+    }
+
+    /// The end of ``measured(_:_:)``: what the call's duration and usage say about its function.
+    private func note(_ stats: CallStats, started: UInt64, before: ThreadUsage?, proven: Bool) {
+        let elapsed = DispatchTime.now().uptimeNanoseconds &- started
+        if proven && elapsed > slowCallNanoseconds {
+            stats.recordUnmeasuredLongCall()
+            return
+        }
+        var cpu: UInt64?
+        var waited = false
+        if elapsed > slowCallNanoseconds, let before, let after = ThreadUsage.current() {
+            cpu = after.cpuNanoseconds &- before.cpuNanoseconds
+            waited = after.voluntarySwitches > before.voluntarySwitches
+        }
+        stats.record(nanoseconds: elapsed, cpuNanoseconds: cpu, waited: waited, threshold: slowCallNanoseconds)
     }
 
     private func takeInlinePlace() -> Bool {

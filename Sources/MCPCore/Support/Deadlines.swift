@@ -77,6 +77,14 @@ public final class CallStats: Sendable {
     public static let memory: UInt64 = 30_000_000_000
 
     private let slowUntil = Atomic<UInt64>(0)
+    private let quickStreak = Atomic<Int>(0)
+
+    /// Calls in a row within the threshold after which a function counts as proven quick: its
+    /// calls no longer read their thread's usage (a system call each) unless one runs long.
+    public static let provenStreak = 256
+
+    /// True after ``provenStreak`` calls in a row within the threshold.
+    public var isProvenQuick: Bool { quickStreak.load(ordering: .relaxed) >= Self.provenStreak }
 
     /// Statistics for a function with no calls yet: not slow.
     public init() {}
@@ -93,11 +101,24 @@ public final class CallStats: Sendable {
     /// function counts as slow only when the call took longer than `threshold` and, with the
     /// usage known, used more than `threshold` of CPU or waited at least once.
     func record(nanoseconds: UInt64, cpuNanoseconds: UInt64?, waited: Bool, threshold: UInt64) {
+        if nanoseconds <= threshold {
+            if quickStreak.load(ordering: .relaxed) < Self.provenStreak {
+                quickStreak.wrappingAdd(1, ordering: .relaxed)
+            }
+            return
+        }
+        quickStreak.store(0, ordering: .relaxed)
         guard
             Self.isSlowCall(
                 nanoseconds: nanoseconds, cpuNanoseconds: cpuNanoseconds, waited: waited, threshold: threshold)
         else { return }
         slowUntil.store(DispatchTime.now().uptimeNanoseconds &+ Self.memory, ordering: .relaxed)
+    }
+
+    /// Notes a long call of a proven-quick function whose usage was not read: it cannot tell
+    /// work from preemption, so it only ends the streak, and the next calls are measured again.
+    func recordUnmeasuredLongCall() {
+        quickStreak.store(0, ordering: .relaxed)
     }
 
     /// The rule of ``record(nanoseconds:cpuNanoseconds:waited:threshold:)``.

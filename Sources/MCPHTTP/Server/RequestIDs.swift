@@ -1,3 +1,5 @@
+import Synchronization
+
 /// `X-Request-ID` values: a caller's id is kept when it is short and plain (so it can never
 /// split a header or forge a log line), otherwise a new one is minted.
 enum RequestIDs {
@@ -15,11 +17,30 @@ enum RequestIDs {
         return plain ? value : nil
     }
 
-    static func mint() -> String {
+    /// Drawn once per process: a minted id is this prefix and a scrambled count, unique without
+    /// a system call per request (two `getrandom` calls each before).
+    private static let prefix: UInt64 = {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return hex(high) + hex(low)
+        return generator.next()
+    }()
+    private static let key: UInt64 = {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }()
+    private static let minted = Atomic<UInt64>(0)
+
+    static func mint() -> String {
+        let count = minted.wrappingAdd(1, ordering: .relaxed).newValue
+        return hex(prefix) + hex(scrambled(count &+ key))
+    }
+
+    /// splitmix64's finaliser: a bijection, so distinct counts give distinct ids, and an id does
+    /// not show how many requests came before it.
+    static func scrambled(_ value: UInt64) -> UInt64 {
+        var mixed = value
+        mixed = (mixed ^ (mixed >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94d0_49bb_1331_11eb
+        return mixed ^ (mixed >> 31)
     }
 
     private static func hex(_ value: UInt64) -> String {
