@@ -43,25 +43,34 @@ def counts(path: str) -> dict[str, float]:
     return result
 
 
-def run(binary: str, workload: dict, seconds: int, connections: int, folder: str) -> dict:
+def loaded(counter: list[str], binary: str, workload: dict, seconds: int, connections: int, folder: str,
+           warm_up: bool) -> tuple[int, dict]:
+    """Runs `binary` under `counter` (perf stat or strace, writing its own totals) as the image
+    does, loads it with wrk (after 3 s of warm-up when asked), stops it with SIGTERM; returns
+    the requests served (warm-up included) and the measured wrk result."""
     port = free_port()
-    stats = os.path.join(folder, "perf.txt")
     env = dict(os.environ, ENVIRONMENT="production", HOST="127.0.0.1", PORT=str(port), GRACEFUL_TIMEOUT="8")
     with open(os.path.join(folder, "server.log"), "wb") as log:
-        perf = subprocess.Popen(["perf", "stat", "-x,", "-e", ",".join(EVENTS), "-o", stats, "--", binary],
-                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wrapper = subprocess.Popen(counter + [binary], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
         try:
-            wait_for(f"http://127.0.0.1:{port}/health", process=perf)
+            wait_for(f"http://127.0.0.1:{port}/health", process=wrapper)
             url = f"http://127.0.0.1:{port}/mcp"
-            warm = wrk(url, workload, 3, connections)
+            warm = wrk(url, workload, 3, connections) if warm_up else {"requests": 0}
             measured = wrk(url, workload, seconds, connections)
         finally:
-            children = subprocess.run(["pgrep", "-P", str(perf.pid)], capture_output=True, text=True).stdout.split()
+            children = subprocess.run(["pgrep", "-P", str(wrapper.pid)], capture_output=True, text=True).stdout.split()
             for child in children:
                 os.kill(int(child), signal.SIGTERM)
-            perf.wait(timeout=30)
+            wrapper.wait(timeout=60)
+    return warm["requests"] + measured["requests"], measured
+
+
+def run(binary: str, workload: dict, seconds: int, connections: int, folder: str) -> dict:
+    stats = os.path.join(folder, "perf.txt")
+    requests, measured = loaded(["perf", "stat", "-x,", "-e", ",".join(EVENTS), "-o", stats, "--"], binary, workload, seconds,
+                      connections, folder, warm_up=True)
     totals = counts(stats)
-    requests = warm["requests"] + measured["requests"]
     return dict(rps=measured["rps"], p99=measured["p99_ms"], bad=measured["bad"],
                 cpu_us=totals.get("task-clock", 0) * 1000 / requests,
                 switches=totals.get("context-switches", 0) / requests,
@@ -70,26 +79,15 @@ def run(binary: str, workload: dict, seconds: int, connections: int, folder: str
 
 def syscalls(binary: str, workload: dict, seconds: int, connections: int, folder: str) -> dict[str, float]:
     """System calls per request by name, counted by strace -f -c over the whole tree."""
-    port = free_port()
     counted = os.path.join(folder, "strace.txt")
-    env = dict(os.environ, ENVIRONMENT="production", HOST="127.0.0.1", PORT=str(port), GRACEFUL_TIMEOUT="8")
-    with open(os.path.join(folder, "server.log"), "wb") as log:
-        strace = subprocess.Popen(["strace", "-f", "-c", "-o", counted, binary], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            wait_for(f"http://127.0.0.1:{port}/health", process=strace)
-            measured = wrk(f"http://127.0.0.1:{port}/mcp", workload, seconds, connections)
-        finally:
-            children = subprocess.run(["pgrep", "-P", str(strace.pid)], capture_output=True, text=True).stdout.split()
-            for child in children:
-                os.kill(int(child), signal.SIGTERM)
-            strace.wait(timeout=60)
+    requests, _ = loaded(["strace", "-f", "-c", "-o", counted], binary, workload, seconds, connections, folder,
+                      warm_up=False)
     per_request = {}
     with open(counted) as table:
         for line in table:
             fields = line.split()
             if len(fields) >= 5 and fields[0][:1].isdigit() and fields[-1] != "total":
-                per_request[fields[-1]] = int(fields[3]) / max(1, measured["requests"])
+                per_request[fields[-1]] = int(fields[3]) / max(1, requests)
     return per_request
 
 

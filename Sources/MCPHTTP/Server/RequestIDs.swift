@@ -17,11 +17,11 @@ enum RequestIDs {
         return plain ? value : nil
     }
 
-    /// Drawn once per process: a minted id is this prefix and a scrambled count, unique without
-    /// a system call per request (two `getrandom` calls each before).
-    private static let prefix: UInt64 = {
+    /// Drawn once per process: a minted id is this prefix (its hex, made once) and a scrambled
+    /// count, unique without a system call per request (two `getrandom` calls each before).
+    private static let prefix: String = {
         var generator = SystemRandomNumberGenerator()
-        return generator.next()
+        return hex(generator.next())
     }()
     private static let key: UInt64 = {
         var generator = SystemRandomNumberGenerator()
@@ -31,7 +31,7 @@ enum RequestIDs {
 
     static func mint() -> String {
         let count = minted.wrappingAdd(1, ordering: .relaxed).newValue
-        return hex(prefix) + hex(scrambled(count &+ key))
+        return prefix + hex(scrambled(count &+ key))
     }
 
     /// splitmix64's finaliser: a bijection, so distinct counts give distinct ids, and an id does
