@@ -1,10 +1,16 @@
 import Dispatch
+import MCPPlatform
 import Synchronization
 
-/// Deadlines of calls in flight, checked every 10 ms by one timer for the whole process: what
-/// expires is handed to its closure once, and a call that finishes first removes its deadline —
-/// so memory holds only the calls in flight (a dispatch timer per call would keep every
-/// finished call until its deadline: a minute of calls at full speed).
+/// Deadlines of calls in flight, checked every 10 ms by one thread of its own for the whole
+/// process: what expires is handed to its closure once, and a call that finishes first removes
+/// its deadline — so memory holds only the calls in flight (a dispatch timer per call would keep
+/// every finished call until its deadline: a minute of calls at full speed).
+///
+/// The thread is the package's own, not Dispatch's: a timer on Dispatch's global queue waits for
+/// one of its threads, and when calls that are waiting for their own timeout keep all of them
+/// busy (Swift's concurrency pool runs on the same threads on Linux), the timeout never comes.
+/// With nothing registered the thread sleeps until the next ``add(after:_:)``.
 final class Deadlines: Sendable {
     struct Entry {
         let deadline: UInt64
@@ -14,28 +20,37 @@ final class Deadlines: Sendable {
     private struct State {
         var entries: [UInt64: Entry] = [:]
         var nextID: UInt64 = 0
-        var ticking = false
+        var threadStarted = false
+        /// True while the thread waits for a first deadline (it has none).
+        var asleep = false
     }
 
     static let shared = Deadlines()
-    static let tick = DispatchTimeInterval.milliseconds(10)
+    /// How often the thread looks for expired deadlines while there are any, in microseconds.
+    static let tickMicroseconds: UInt32 = 10_000
 
     private let state = Mutex(State())
+    /// Signalled when a deadline arrives while the thread is asleep.
+    private let wake = DispatchSemaphore(value: 0)
 
-    /// Calls `expire` (once, on a Dispatch thread) when `duration` has passed, unless the returned
-    /// id is removed first.
+    /// Calls `expire` (once, on the deadline thread; it must be quick) when `duration` has
+    /// passed, unless the returned id is removed first.
     func add(after duration: Duration, _ expire: @escaping @Sendable () -> Void) -> UInt64 {
         let nanoseconds =
             UInt64(duration.components.seconds) * 1_000_000_000
             + UInt64(duration.components.attoseconds / 1_000_000_000)
         let deadline = DispatchTime.now().uptimeNanoseconds &+ nanoseconds
-        let (id, start) = state.withLock { state -> (UInt64, Bool) in
+        let (id, start, signal) = state.withLock { state -> (UInt64, Bool, Bool) in
             state.nextID &+= 1
             state.entries[state.nextID] = Entry(deadline: deadline, expire: expire)
-            defer { state.ticking = true }
-            return (state.nextID, !state.ticking)
+            let start = !state.threadStarted
+            let signal = state.asleep
+            state.threadStarted = true
+            state.asleep = false
+            return (state.nextID, start, signal)
         }
-        if start { schedule() }
+        if start { PlatformThread.startDetached { self.run() } }
+        if signal { wake.signal() }
         return id
     }
 
@@ -46,20 +61,30 @@ final class Deadlines: Sendable {
     /// Deadlines registered right now (for tests).
     var count: Int { state.withLock { $0.entries.count } }
 
-    private func schedule() {
-        DispatchQueue.global().asyncAfter(deadline: .now() + Self.tick) { self.check() }
+    /// The thread: every tick while deadlines are registered, asleep while none are.
+    private func run() {
+        while true {
+            let idle = state.withLock { state -> Bool in
+                state.asleep = state.entries.isEmpty
+                return state.asleep
+            }
+            if idle {
+                wake.wait()
+                continue
+            }
+            PlatformThread.sleep(microseconds: Self.tickMicroseconds)
+            expireDue()
+        }
     }
 
-    private func check() {
+    private func expireDue() {
         let now = DispatchTime.now().uptimeNanoseconds
-        let (expired, again) = state.withLock { state -> ([Entry], Bool) in
+        let expired = state.withLock { state -> [Entry] in
             let due = state.entries.filter { $0.value.deadline <= now }
             for id in due.keys { state.entries[id] = nil }
-            state.ticking = !state.entries.isEmpty
-            return (Array(due.values), state.ticking)
+            return Array(due.values)
         }
         for entry in expired { entry.expire() }
-        if again { schedule() }
     }
 }
 
@@ -72,28 +97,28 @@ final class Deadlines: Sendable {
 /// (I/O, a lock, a sleep). A cheap call that was merely preempted on a saturated machine does
 /// not count — otherwise, under load, every cheap function would soon count as slow and all of
 /// its calls would pay for the hop (p99 of `add` doubled).
-public final class CallStats: Sendable {
+package final class CallStats: Sendable {
     /// How long a slow call is remembered, in nanoseconds.
-    public static let memory: UInt64 = 30_000_000_000
+    package static let memory: UInt64 = 30_000_000_000
 
     private let slowUntil = Atomic<UInt64>(0)
     private let quickStreak = Atomic<Int>(0)
 
     /// Calls in a row within the threshold after which a function counts as proven quick: its
     /// calls no longer read their thread's usage (a system call each) unless one runs long.
-    public static let provenStreak = 256
+    package static let provenStreak = 256
 
     /// True after ``provenStreak`` calls in a row within the threshold.
-    public var isProvenQuick: Bool { quickStreak.load(ordering: .relaxed) >= Self.provenStreak }
+    package var isProvenQuick: Bool { quickStreak.load(ordering: .relaxed) >= Self.provenStreak }
 
     /// Statistics for a function with no calls yet: not slow.
-    public init() {}
+    package init() {}
 
     /// Whether a call of this function was slow lately.
-    public var isSlow: Bool { slowUntil.load(ordering: .relaxed) > DispatchTime.now().uptimeNanoseconds }
+    package var isSlow: Bool { slowUntil.load(ordering: .relaxed) > DispatchTime.now().uptimeNanoseconds }
 
     /// Notes a call's duration: longer than `threshold`, the function counts as slow for ``memory``.
-    public func record(nanoseconds: UInt64, threshold: UInt64) {
+    package func record(nanoseconds: UInt64, threshold: UInt64) {
         record(nanoseconds: nanoseconds, cpuNanoseconds: nil, waited: false, threshold: threshold)
     }
 
