@@ -109,4 +109,14 @@ struct InstallCommandTests {
         #expect(version.status == 0)
         #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1.0.0")
     }
+
+    @Test func topLevelHelpListsServeOptionsHoweverItIsAskedFor() async throws {
+        // `serve`'s help is rendered into the root's only when the command line asks for help.
+        for arguments in [["--help"], ["-h"], ["help"]] {
+            let help = try await BuiltProducts.run(binary, arguments)
+            #expect(help.status == 0, "\(arguments): \(help.output)")
+            #expect(help.output.contains("Without a subcommand, serve runs; its options:"), "\(arguments)")
+            #expect(help.output.contains("--transport <transport>"), "\(arguments)")
+        }
+    }
 }

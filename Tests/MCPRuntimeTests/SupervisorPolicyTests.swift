@@ -75,7 +75,7 @@ extension [SupervisorPolicy.Action] {
 
 @Suite("Supervisor policy (no processes)")
 struct SupervisorPolicyTests {
-    @Test func startsTheDesiredWorkersOneAtATimeAndReleasesStartupCodeOnce() {
+    @Test func startsTheDesiredWorkersOneAtATimeAndReleasesOneOffCodeOnce() {
         var driver = PolicyDriver(workers: 3)
         let first = driver.tick()
         #expect(first.spawns.map(\.slot) == [0])
@@ -84,7 +84,7 @@ struct SupervisorPolicyTests {
         #expect(driver.tick().spawns.map(\.slot) == [2])
         #expect(driver.tick().spawns.isEmpty)
         for pid in driver.policy.workers.map(\.pid) { _ = driver.report(pid, .ready) }
-        #expect(driver.performed.count { $0 == .releaseStartupCode } == 1)
+        #expect(driver.performed.count { $0 == .releaseOneOffCode } == 1)
         #expect(driver.policy.activeWorkers == 3)
     }
 
@@ -103,9 +103,20 @@ struct SupervisorPolicyTests {
         #expect(ready.terminated == [pids[0]])
         let gone = driver.send(.exited(pid: pids[0], .exited(0), now: driver.now))
         #expect(gone.contains(.retireMetrics(slot: 0, pid: pids[0])))
+        // The replacement's one-off code (spawn, logs, metrics fold) is dropped again.
+        #expect(gone.contains(.releaseOneOffCode))
         #expect(driver.policy.restarts["recycled"] == 1)
         // Now the second one is replaced.
         #expect(driver.tick().spawns.first?.replacing == pids[1])
+    }
+
+    @Test func workersStoppingAtShutdownReleaseNothing() {
+        var driver = PolicyDriver(workers: 2)
+        let pids = driver.startAll()
+        _ = driver.send(.stop(signal: "SIGTERM", now: driver.now))
+        for pid in pids {
+            #expect(!driver.send(.exited(pid: pid, .exited(0), now: driver.now)).contains(.releaseOneOffCode))
+        }
     }
 
     @Test func aCrashIsReplacedAtOnceAndCountedOnce() {

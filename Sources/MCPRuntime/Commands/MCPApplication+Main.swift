@@ -56,7 +56,7 @@ struct RootCommand: AsyncParsableCommand {
         let definition = CurrentServer.definition
         return CommandConfiguration(
             commandName: definition.name, abstract: definition.abstract,
-            discussion: ServeCommand.optionsForTopLevelHelp, version: definition.version,
+            discussion: askedForHelp ? ServeCommand.optionsForTopLevelHelp : "", version: definition.version,
             subcommands: [
                 ServeCommand.self, WorkerCommand.self, HealthCheckCommand.self, DevCommand.self, WorkersCommand.self,
                 InstallCommand.self,
@@ -67,6 +67,13 @@ struct RootCommand: AsyncParsableCommand {
 }
 
 extension RootCommand {
+    /// Whether this process was asked for help: only then is `serve`'s help rendered into the
+    /// root's discussion (ArgumentParser reads `configuration` several times per parse, and
+    /// rendering that help was an eighth of every process's start-up, workers included).
+    static var askedForHelp: Bool {
+        CommandLine.arguments.dropFirst().contains { $0 == "help" || $0 == "-h" || $0.hasPrefix("--help") }
+    }
+
     /// Parses and runs the command line as `main()` does, except that a usage error (an unknown
     /// option, a missing argument, a failed validation) exits with status 2 — what configuration
     /// errors exit with, and what shells and most CLIs use — instead of ArgumentParser's 64.

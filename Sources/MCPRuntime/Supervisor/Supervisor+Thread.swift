@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-public import Logging
+package import Logging
 import MCPPlatform
 import Synchronization
 
@@ -13,7 +13,7 @@ extension Supervisor {
     /// happen on the Swift concurrency pool) and returns its exit status.
     ///
     /// - Parameter reload: re-reads the configuration on SIGHUP.
-    public static func runOnThread(
+    package static func runOnThread(
         configuration: Configuration, logger: Logger, reload: @escaping @Sendable () async -> Configuration?
     ) async throws -> Int32 {
         try await withCheckedThrowingContinuation { continuation in
@@ -34,7 +34,7 @@ extension Supervisor {
 
     /// The path of the running executable (a binary replaced on disk at that path is what the
     /// next worker runs: zero-downtime upgrade by SIGHUP).
-    public static func executablePath() -> String {
+    package static func executablePath() -> String {
         Processes.executablePath() ?? CommandLine.arguments[0]
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+package import Logging
 import MCPPlatform
 
 /// The process at the top of a multi-process server: it owns the listening socket, starts N
@@ -19,35 +19,35 @@ import MCPPlatform
 /// this class is the plain `poll` loop that feeds it events and performs its actions: no
 /// threads, no concurrency runtime, easy to reason about as PID 1 in a container (it reaps
 /// every child, orphans included).
-public final class Supervisor {
+package final class Supervisor {
     /// What the supervisor needs to know; `reload` re-reads it on SIGHUP.
-    public struct Configuration {
+    package struct Configuration {
         /// The path of the server binary each worker runs.
-        public var executable: String
+        package var executable: String
         /// Arguments for a worker (after the executable), e.g. `["worker", "--port", "8000"]`.
-        public var workerArguments: [String]
+        package var workerArguments: [String]
         /// The environment each worker starts with (the supervisor adds the worker variables of ``WorkerChannel``).
-        public var environment: [String: String]
+        package var environment: [String: String]
         /// The address the supervisor binds the shared listening socket to.
-        public var host: String
+        package var host: String
         /// The port of the shared listening socket.
-        public var port: Int
+        package var port: Int
         /// Worker processes to keep running.
-        public var workers: Int
+        package var workers: Int
         /// Seconds workers get to finish in-flight work after SIGTERM before they are killed.
-        public var gracefulTimeout: Double
+        package var gracefulTimeout: Double
         /// Seconds without a heartbeat after which a worker is killed and replaced.
-        public var workerTimeout: Double
+        package var workerTimeout: Double
         /// The most live sessions in the shared session table.
-        public var maxSessions: Int
+        package var maxSessions: Int
         /// Seconds a session may stay idle before it expires.
-        public var sessionIdleTTL: Double
+        package var sessionIdleTTL: Double
         /// `RUNTIME_DIR`: the private folder each run's folder is made in (nil: the temporary
         /// folder); see ``RuntimeDirectory``.
-        public var runtimeDirectory: String?
+        package var runtimeDirectory: String?
 
         /// A configuration with every value given; the runtime folder defaults to one in the temporary folder.
-        public init(
+        package init(
             executable: String, workerArguments: [String], environment: [String: String], host: String, port: Int,
             workers: Int,
             gracefulTimeout: Double, workerTimeout: Double, maxSessions: Int, sessionIdleTTL: Double,
@@ -93,7 +93,7 @@ public final class Supervisor {
     let sessions: SharedSessionRegistry
 
     /// - Parameter reload: re-reads the configuration on SIGHUP (nil keeps the current one).
-    public init(configuration: Configuration, logger: Logger, reload: @escaping () -> Configuration?) throws {
+    package init(configuration: Configuration, logger: Logger, reload: @escaping () -> Configuration?) throws {
         self.configuration = configuration
         self.logger = logger
         self.reload = reload
@@ -110,7 +110,7 @@ public final class Supervisor {
     }
 
     /// Runs until stopped; returns the exit status.
-    public func run() throws -> Int32 {
+    package func run() throws -> Int32 {
         Signals.ignore(Signals.brokenPipe)
         listener = try ListeningSocket.open(host: configuration.host, port: configuration.port)
         defer { cleanUp() }
@@ -120,6 +120,8 @@ public final class Supervisor {
                 "address": "\(configuration.host):\(ListeningSocket.port(of: listener))",
                 "workers": "\(configuration.workers)",
             ])
+        // The first turn starts a worker at once instead of after a quiet 100 ms wait.
+        perform(policy.handle(.tick(now: now)))
         while !finished {
             waitForEvents(timeout: 100)
             handleSignals()
@@ -221,9 +223,9 @@ public final class Supervisor {
                 Processes.send(Signals.kill, to: pid)
             case .retireMetrics(let slot, let pid):
                 MetricsStore.retire(workerFile: "worker-\(slot)-\(pid).prom", in: runtime.metrics)
-            case .releaseStartupCode:
+            case .releaseOneOffCode:
                 let released = StartupCode.release()
-                logger.debug("released start-up code", metadata: ["bytes": "\(released)"])
+                logger.debug("released one-off code", metadata: ["bytes": "\(released)"])
             case .log(let level, let message, let metadata):
                 logger.log(level: level.loggerLevel, "\(message)", metadata: metadata.mapValues { .string($0) })
             case .exit:

@@ -84,8 +84,9 @@ struct SupervisorPolicy: Sendable {
         case kill(pid: Int32)
         /// Fold a gone worker's metrics into the retired totals.
         case retireMetrics(slot: Int, pid: Int32)
-        /// Every first worker is ready: start-up is over (``StartupCode``).
-        case releaseStartupCode
+        /// One-off work is over — start-up (every first worker ready) or a worker's replacement
+        /// (the old one gone): drop the code pages it touched (``StartupCode``).
+        case releaseOneOffCode
         case log(Level, String, [String: String])
         /// Every worker is gone after a stop.
         case exit
@@ -175,7 +176,7 @@ struct SupervisorPolicy: Sendable {
             }
             if !startedUp, workers.count(where: { $0.phase == .ready }) >= settings.workers {
                 startedUp = true
-                actions.append(.releaseStartupCode)
+                actions.append(.releaseOneOffCode)
             }
             return actions
         case .max:
@@ -197,6 +198,8 @@ struct SupervisorPolicy: Sendable {
             // Expected: it drained, or was killed and already counted when it was.
             actions.append(.log(.info, "worker stopped", metadata))
             if worker.wantsReplacement && worker.phase == .retiring { count("recycled") }
+            // A replacement's spawn, logs and metrics fold ran code the poll loop never runs again.
+            if startedUp && !stopping { actions.append(.releaseOneOffCode) }
             return actions
         }
         count(status == .signalled(Self.sigkill) ? "killed" : "crashed")
