@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import MCPCore
 import MCPHTTP
@@ -11,18 +12,17 @@ struct BusyHTTPTests {
     @Test func aCallBeyondTheToolThreadsAndQueueIs503WithRetryAfter() async throws {
         let pool = BlockingWork(threads: 1, queueLimit: 0, inlineLimit: 0)
         try await withServer(server: { $0.blockingWork = pool }) { server in
-            // Three megabytes of words keep the only thread busy for a while.
-            let text = String(repeating: "busy words here. ", count: 180_000)
-            let heavy = Task {
-                try await server.client.send(
-                    headers: Modern.headers("tools/call", name: "text_statistics"),
-                    json: Modern.body("tools/call", #"{"name":"text_statistics","arguments":{"text":"\#(text)"}}"#))
-            }
+            // The only thread waits at a gate the test opens, so it is busy for exactly as long
+            // as the test needs (work of some length could finish early on a fast machine).
+            let gate = DispatchSemaphore(value: 0)
+            let holder = Task { try await pool.run { gate.wait() } }
             while pool.running == 0 { try await Task.sleep(for: .milliseconds(5)) }
-            // Another heavy call: no thread, no place in the queue.
+            // Arguments over 16 KiB make a call heavy: only those are refused rather than queued.
+            let text = String(repeating: "busy words here. ", count: 1_500)
+            let call = #"{"name":"text_statistics","arguments":{"text":"\#(text)"}}"#
+            // No thread, no place in the queue: busy at once.
             let busy = try await server.client.send(
-                headers: Modern.headers("tools/call", name: "text_statistics"),
-                json: Modern.body("tools/call", #"{"name":"text_statistics","arguments":{"text":"\#(text)"}}"#))
+                headers: Modern.headers("tools/call", name: "text_statistics"), json: Modern.body("tools/call", call))
             #expect(busy.status == 503)
             #expect(busy.header("retry-after") == "1")
             #expect(busy.json?["error"]?["code"] == .int(JSONRPCError.serverBusyCode))
@@ -30,11 +30,11 @@ struct BusyHTTPTests {
                 "POST", "/api/v1/tools/text_statistics", headers: [("Content-Type", "application/json")],
                 body: Array(#"{"text":"\#(text)"}"#.utf8))
             #expect(rest.status == 503 && rest.header("retry-after") == "1")
-            #expect(try await heavy.value.status == 200)
-            // The thread is free again as soon as the first call is answered.
+            // The thread is free again as soon as its work returns.
+            gate.signal()
+            try await holder.value
             let after = try await server.client.send(
-                headers: Modern.headers("tools/call", name: "text_statistics"),
-                json: Modern.body("tools/call", #"{"name":"text_statistics","arguments":{"text":"\#(text)"}}"#))
+                headers: Modern.headers("tools/call", name: "text_statistics"), json: Modern.body("tools/call", call))
             #expect(after.status == 200)
         }
     }
