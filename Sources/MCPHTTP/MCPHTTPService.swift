@@ -26,9 +26,9 @@ public final class MCPHTTPService: Service, Sendable {
     /// The HTTP settings the service was made with.
     public let configuration: HTTPConfiguration
     /// Readiness and counters, as `/health`, `/ready` and `/info` report them.
-    public let status: ServerStatus
+    package let status: ServerStatus
     /// The handshake-era sessions of Streamable HTTP: sealed ids, their changing state, replay buffers.
-    public let sessions: SessionManager
+    package let sessions: SessionManager
     let logger: Logger
     let accessLog: Bool
     let http: HTTPServer
@@ -144,10 +144,10 @@ public final class MCPHTTPService: Service, Sendable {
     }
 
     /// Connections open right now.
-    public var openConnections: Int { http.openConnections }
+    package var openConnections: Int { http.openConnections }
 
     /// Forgets the streams of expired sessions; call now and then.
-    public func sweepSessions() { sessions.sweep() }
+    package func sweepSessions() { sessions.sweep() }
 
     static func makeRouter(
         messageRouter: MessageRouter, configuration: HTTPConfiguration, status: ServerStatus,

@@ -1,12 +1,12 @@
-public import SwiftSyntax
+package import SwiftSyntax
 import SwiftSyntaxBuilder
-public import SwiftSyntaxMacros
+package import SwiftSyntaxMacros
 
 /// `@Catalogue` — collects the `@Tool`, `@Prompt` and `@Resource` functions of a type into its
 /// `tools`, `prompts` and `resources`, in declaration order, and makes the type a `Catalogue`.
-public struct CatalogueMacro: MemberMacro, ExtensionMacro {
+package struct CatalogueMacro: MemberMacro, ExtensionMacro {
     /// Adds `tools`, `prompts` and `resources`: the definitions of the type's marked functions, in order.
-    public static func expansion(
+    package static func expansion(
         of node: AttributeSyntax, providingMembersOf declaration: some DeclGroupSyntax,
         conformingTo protocols: [TypeSyntax], in context: some MacroExpansionContext
     ) throws -> [DeclSyntax] {
@@ -43,7 +43,7 @@ public struct CatalogueMacro: MemberMacro, ExtensionMacro {
     }
 
     /// Adds the `Catalogue` conformance.
-    public static func expansion(
+    package static func expansion(
         of node: AttributeSyntax, attachedTo declaration: some DeclGroupSyntax,
         providingExtensionsOf type: some TypeSyntaxProtocol, conformingTo protocols: [TypeSyntax],
         in context: some MacroExpansionContext

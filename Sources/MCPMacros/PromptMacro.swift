@@ -1,13 +1,13 @@
-public import SwiftSyntax
+package import SwiftSyntax
 import SwiftSyntaxBuilder
-public import SwiftSyntaxMacros
+package import SwiftSyntaxMacros
 
 /// `@Prompt` — makes a function an MCP prompt. Adds a peer `<function>Prompt: PromptDefinition`
 /// whose arguments come from the parameters; the function returns a `String` (one user message)
 /// or `[PromptMessage]`.
-public struct PromptMacro: PeerMacro {
+package struct PromptMacro: PeerMacro {
     /// Adds the `PromptDefinition` peer; throws a diagnostic for a function that cannot be a prompt.
-    public static func expansion(
+    package static func expansion(
         of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
         in context: some MacroExpansionContext
     ) throws -> [DeclSyntax] {

@@ -1,13 +1,13 @@
-public import SwiftSyntax
+package import SwiftSyntax
 import SwiftSyntaxBuilder
-public import SwiftSyntaxMacros
+package import SwiftSyntaxMacros
 
 /// `@Resource("scheme://path")` — makes a function an MCP resource. A URI with `{variables}`
 /// makes a resource template; each variable is the function parameter of that name. Adds a peer
 /// `<function>Resource: ResourceDefinition`.
-public struct ResourceMacro: PeerMacro {
+package struct ResourceMacro: PeerMacro {
     /// Adds the `ResourceDefinition` peer; throws a diagnostic for a function that cannot be a resource.
-    public static func expansion(
+    package static func expansion(
         of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
         in context: some MacroExpansionContext
     ) throws -> [DeclSyntax] {

@@ -1,11 +1,11 @@
-public import SwiftSyntax
+package import SwiftSyntax
 import SwiftSyntaxBuilder
-public import SwiftSyntaxMacros
+package import SwiftSyntaxMacros
 
 /// `@Schema` — derives `JSONRepresentable` for a struct from its stored properties: the JSON
 /// Schema (types, required vs optional, defaults, `///` descriptions), reading with validation,
 /// and writing. The struct can then be a tool parameter, a structured tool result or a resource.
-public struct SchemaMacro: ExtensionMacro {
+package struct SchemaMacro: ExtensionMacro {
     struct Property {
         var name: String
         var type: TypeSyntax
@@ -15,7 +15,7 @@ public struct SchemaMacro: ExtensionMacro {
     }
 
     /// Adds the `JSONRepresentable`, `ToolOutput` and `ResourceOutput` conformances; throws for anything but a struct.
-    public static func expansion(
+    package static func expansion(
         of node: AttributeSyntax, attachedTo declaration: some DeclGroupSyntax,
         providingExtensionsOf type: some TypeSyntaxProtocol, conformingTo protocols: [TypeSyntax],
         in context: some MacroExpansionContext

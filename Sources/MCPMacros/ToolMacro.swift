@@ -1,13 +1,13 @@
-public import SwiftSyntax
+package import SwiftSyntax
 import SwiftSyntaxBuilder
-public import SwiftSyntaxMacros
+package import SwiftSyntaxMacros
 
 /// `@Tool` — makes a function an MCP tool. Adds a peer `<function>Tool: ToolDefinition` whose
 /// input schema comes from the parameters (types, defaults, doc comments) and whose output
 /// schema comes from the return type.
-public struct ToolMacro: PeerMacro {
+package struct ToolMacro: PeerMacro {
     /// Adds the `ToolDefinition` peer; throws a diagnostic for a function that cannot be a tool.
-    public static func expansion(
+    package static func expansion(
         of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
         in context: some MacroExpansionContext
     ) throws -> [DeclSyntax] {

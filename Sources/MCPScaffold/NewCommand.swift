@@ -1,12 +1,12 @@
-public import ArgumentParser
+package import ArgumentParser
 import Foundation
 
 /// `mcp-server new NAME`: a ready server package in a new folder — its manifest on the scaffold's
 /// library products, one example tool with its test, a README with the two commands, `.ci/run`,
 /// the Docker and deployment kit, `.env.example`, `.gitignore` and AI-assistant rules.
-public struct NewCommand: ParsableCommand {
+package struct NewCommand: ParsableCommand {
     /// The command's name, abstract and discussion for `--help`.
-    public static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "new",
         abstract: "Create a new MCP server package built on this scaffold.",
         discussion: """
@@ -44,16 +44,16 @@ public struct NewCommand: ParsableCommand {
     var templates: String?
 
     /// A command with no arguments yet; ArgumentParser fills them in.
-    public init() {}
+    package init() {}
 
     /// Refuses `--local` with `--url`, and an invalid name, transport or catalogue list.
-    public func validate() throws {
+    package func validate() throws {
         guard local == nil || url == nil else { throw ValidationError("--local and --url exclude each other") }
         _ = try options(dependency: .local(path: "/"))
     }
 
     /// Renders the package into the output folder; throws when no templates are found or the folder is not empty.
-    public func run() throws {
+    package func run() throws {
         guard let root = scaffoldRoot() else {
             throw ValidationError("no scaffold templates found: pass --templates PATH (a checkout of the scaffold)")
         }
@@ -133,7 +133,7 @@ public struct NewCommand: ParsableCommand {
 }
 
 /// The scaffold's release that `--url` depends on unless `--version` says otherwise.
-public enum ScaffoldPackage {
+package enum ScaffoldPackage {
     /// The scaffold's release.
-    public static let version = "1.0.0"
+    package static let version = "1.0.0"
 }

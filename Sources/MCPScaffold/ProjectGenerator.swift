@@ -1,11 +1,11 @@
-public import Foundation
+package import Foundation
 import Mustache
 
 /// What a new server package is made of: its name, how it depends on the scaffold, its default
 /// transport and which of the scaffold's example catalogues it serves besides its own tool.
-public struct ProjectOptions: Sendable {
+package struct ProjectOptions: Sendable {
     /// How the new package reaches the scaffold's library products.
-    public enum Dependency: Sendable, Equatable {
+    package enum Dependency: Sendable, Equatable {
         /// `.package(path:)`: offline, and this repository's own CI.
         case local(path: String)
         /// `.package(url:from:)`.
@@ -13,7 +13,7 @@ public struct ProjectOptions: Sendable {
     }
 
     /// The transport the new server uses when none is set.
-    public enum Transport: String, Sendable, CaseIterable {
+    package enum Transport: String, Sendable, CaseIterable {
         /// Streamable HTTP.
         case http
         /// stdio, for a client that starts the server.
@@ -21,7 +21,7 @@ public struct ProjectOptions: Sendable {
     }
 
     /// The example catalogues a new server can start with (the scaffold's `ExampleServer` product).
-    public enum ExampleCatalogue: String, Sendable, CaseIterable {
+    package enum ExampleCatalogue: String, Sendable, CaseIterable {
         /// `Calculator`: arithmetic tools.
         case calculator
         /// `TextTools`: text tools.
@@ -44,17 +44,18 @@ public struct ProjectOptions: Sendable {
 
     /// The package's name (`weather-server`): two or more words of lowercase letters and digits,
     /// joined by single dashes.
-    public var name: String
+    package var name: String
     /// How the package depends on the scaffold.
-    public var dependency: Dependency
+    package var dependency: Dependency
     /// The default transport of the new server.
-    public var transport: Transport
+    package var transport: Transport
     /// The example catalogues it serves besides its own tool; none by default.
-    public var catalogues: [ExampleCatalogue]
+    package var catalogues: [ExampleCatalogue]
 
     /// Options for a package named `name`; HTTP and no example catalogues unless given.
-    public init(name: String, dependency: Dependency, transport: Transport = .http, catalogues: [ExampleCatalogue] = [])
-    {
+    package init(
+        name: String, dependency: Dependency, transport: Transport = .http, catalogues: [ExampleCatalogue] = []
+    ) {
         self.name = name
         self.dependency = dependency
         self.transport = transport
@@ -62,20 +63,20 @@ public struct ProjectOptions: Sendable {
     }
 
     /// Whether the scaffold comes from a local path.
-    public var isLocal: Bool {
+    package var isLocal: Bool {
         if case .local = dependency { return true }
         return false
     }
 
     /// `demo-server` → `DemoServer`: the library target (and module) with the server's catalogue.
-    public var moduleName: String {
+    package var moduleName: String {
         name.split(whereSeparator: { $0 == "-" || $0 == "_" }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
             .joined()
     }
 
     /// The package identity SwiftPM gives the scaffold in the new package's manifest: the last
     /// path component of its path or URL (without `.git`), lowercased.
-    public var scaffoldIdentity: String {
+    package var scaffoldIdentity: String {
         let location: String
         switch dependency {
         case .local(let path): location = path
@@ -108,7 +109,7 @@ public struct ProjectOptions: Sendable {
 
     /// Checks the name: lowercase letters, digits and single dashes, starting with a letter, at
     /// least two words, and a module and executable that nothing in the package graph has.
-    public func validate() throws(ProjectError) {
+    package func validate() throws(ProjectError) {
         let allowed = name.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
         }
@@ -139,17 +140,17 @@ public struct ProjectOptions: Sendable {
 }
 
 /// A generated file.
-public struct GeneratedFile: Sendable, Equatable {
+package struct GeneratedFile: Sendable, Equatable {
     /// Relative to the new package's folder.
-    public var path: String
+    package var path: String
     /// The file's text, rendered.
-    public var contents: String
+    package var contents: String
     /// True when the source file is executable, so the written file is made executable too.
-    public var executable: Bool
+    package var executable: Bool
 }
 
 /// Why a package could not be made.
-public enum ProjectError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ProjectError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The options are invalid (the name, most often).
     case invalid(String)
     /// The scaffold checkout lacks a template or kit file, or one cannot be read or rendered.
@@ -158,7 +159,7 @@ public enum ProjectError: Error, Sendable, Equatable, CustomStringConvertible {
     case target(String)
 
     /// The reason, for the user.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalid(let text), .templates(let text), .target(let text): text
         }
@@ -172,12 +173,12 @@ public enum ProjectError: Error, Sendable, Equatable, CustomStringConvertible {
 /// - the deployment kit of the scaffold itself (Dockerfile, entrypoint, `deploy/`, Compose,
 ///   `env.example`), copied with the example server's names replaced by the new server's, so the
 ///   kit a new project gets is the one the scaffold's checks test.
-public struct ProjectGenerator: Sendable {
+package struct ProjectGenerator: Sendable {
     /// The scaffold checkout the templates and the kit come from.
-    public let scaffoldRoot: URL
+    package let scaffoldRoot: URL
 
     /// A generator reading from the scaffold checkout at `scaffoldRoot`.
-    public init(scaffoldRoot: URL) {
+    package init(scaffoldRoot: URL) {
         self.scaffoldRoot = scaffoldRoot
     }
 
@@ -191,7 +192,7 @@ public struct ProjectGenerator: Sendable {
     ]
 
     /// Every file of the new package, rendered.
-    public func files(_ options: ProjectOptions) throws -> [GeneratedFile] {
+    package func files(_ options: ProjectOptions) throws -> [GeneratedFile] {
         try options.validate()
         let templates = scaffoldRoot.appendingPathComponent("Templates/server")
         guard FileManager.default.fileExists(atPath: templates.path) else {
@@ -248,7 +249,7 @@ public struct ProjectGenerator: Sendable {
     }
 
     /// Writes the package into `folder`, which must not exist yet (or be empty).
-    public func write(_ options: ProjectOptions, to folder: URL) throws {
+    package func write(_ options: ProjectOptions, to folder: URL) throws {
         let manager = FileManager.default
         if let existing = try? manager.contentsOfDirectory(atPath: folder.path), !existing.isEmpty {
             throw ProjectError.target("\(folder.path) exists and is not empty")

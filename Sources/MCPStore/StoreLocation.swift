@@ -1,5 +1,5 @@
-public import Logging
-public import MCPCore
+package import Logging
+package import MCPCore
 
 /// Where tasks and change events live, as `TASK_STORE` names it:
 ///
@@ -9,7 +9,7 @@ public import MCPCore
 /// | `sqlite:///var/lib/mcp/tasks.sqlite3`, `sqlite:tasks.sqlite3` | SQLite at that path (kept across restarts) |
 /// | `postgres://user:password@host:5432/db` (or `postgresql://`) | PostgreSQL: every replica (needs the `PostgreSQL` package trait) |
 /// | `off` | no store: tools run only as ordinary calls |
-public enum StoreLocation: Sendable, Equatable {
+package enum StoreLocation: Sendable, Equatable {
     /// SQLite in the supervisor's runtime folder: shared by this server's workers, gone when it stops.
     case runtimeFolder
     /// SQLite at `path`, kept across restarts.
@@ -20,7 +20,7 @@ public enum StoreLocation: Sendable, Equatable {
     case off
 
     /// Reads a `TASK_STORE` value; nil when it names no store this build knows.
-    public init?(setting: String?) {
+    package init?(setting: String?) {
         let text = String((setting ?? "").drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
         guard !text.isEmpty else {
             self = .runtimeFolder
@@ -44,10 +44,10 @@ public enum StoreLocation: Sendable, Equatable {
     }
 
     /// The file name of the default store inside a runtime folder.
-    public static let runtimeFileName = "tasks.sqlite3"
+    package static let runtimeFileName = "tasks.sqlite3"
 
     /// True when this build can open PostgreSQL stores (the `PostgreSQL` trait is on).
-    public static var postgresAvailable: Bool {
+    package static var postgresAvailable: Bool {
         #if PostgreSQL
             return true
         #else
@@ -57,15 +57,15 @@ public enum StoreLocation: Sendable, Equatable {
 }
 
 /// A store of tasks that also carries the change feed.
-public typealias SharedStore = TaskStore & ChangeFeed
+package typealias SharedStore = TaskStore & ChangeFeed
 
 /// Why a store could not be opened.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
+package struct StoreError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, for the start-up error message.
-    public let description: String
+    package let description: String
 
     /// An error saying `description`.
-    public init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }
 
 extension StoreLocation {
@@ -73,7 +73,7 @@ extension StoreLocation {
     /// - Parameters:
     ///   - runtimeFolder: the folder of ``runtimeFolder`` stores.
     ///   - origin: this instance's name, stamped on the events it publishes.
-    public func open(runtimeFolder: String, origin: String, logger: Logger) async throws -> (any SharedStore)? {
+    package func open(runtimeFolder: String, origin: String, logger: Logger) async throws -> (any SharedStore)? {
         switch self {
         case .off:
             return nil
@@ -94,7 +94,7 @@ extension StoreLocation {
     }
 
     /// The location without credentials, for logs.
-    public var logDescription: String {
+    package var logDescription: String {
         switch self {
         case .off: return "off"
         case .runtimeFolder: return "sqlite (runtime folder)"

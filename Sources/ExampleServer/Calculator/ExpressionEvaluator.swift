@@ -1,5 +1,5 @@
 import Foundation
-public import MCPCore
+import MCPCore
 
 /// Evaluates arithmetic expressions such as `2+3*4`, `-(1.5 + 2)^2` or `sqrt(16) / 4` with a
 /// recursive-descent parser: no `eval`, bounded input length and nesting depth.
@@ -12,17 +12,17 @@ public import MCPCore
 /// power      := primary (("^" | "**") unary)?
 /// primary    := number | constant | function "(" expression ")" | "(" expression ")"
 /// ```
-public struct ExpressionEvaluator: Sendable {
+struct ExpressionEvaluator: Sendable {
     /// The longest expression accepted, in bytes of UTF-8.
-    public var maxLength = 1000
+    var maxLength = 1000
     /// The deepest nesting accepted: parentheses, function calls, unary signs and exponents each add a level.
-    public var maxDepth = 64
+    var maxDepth = 64
 
     /// An evaluator with the default limits: 1000 bytes, 64 levels.
-    public init() {}
+    init() {}
 
     /// The value of `expression`; a ``ToolError`` explains what is wrong with it.
-    public func evaluate(_ expression: String) throws(ToolError) -> Double {
+    func evaluate(_ expression: String) throws(ToolError) -> Double {
         guard expression.utf8.count <= maxLength else {
             throw ToolError("Expression too long (at most \(maxLength) bytes of UTF-8)")
         }

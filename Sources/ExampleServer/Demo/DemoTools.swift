@@ -55,13 +55,13 @@ public struct DemoTools: Sendable {
 
 /// What `long_task` did.
 @Schema
-public struct LongTaskResult: Sendable {
-    public var steps: Int
-    public var elapsed_ms: Int
+struct LongTaskResult: Sendable {
+    var steps: Int
+    var elapsed_ms: Int
 }
 
 /// The kinds of declaration `set_enabled` can show or hide.
-public enum DeclarationKindName: String, CaseIterable, Sendable, JSONStringEnum {
+enum DeclarationKindName: String, CaseIterable, Sendable, JSONStringEnum {
     /// A tool, a resource (by URI) or a prompt.
     case tool, resource, prompt
 }

@@ -133,30 +133,30 @@ public struct FileTools: Sendable {
 
 /// The entries of one folder.
 @Schema
-public struct DirectoryListing: Sendable {
+struct DirectoryListing: Sendable {
     /// Regular files, sorted by name.
-    public var files: [String]
+    var files: [String]
     /// Folders, sorted by name.
-    public var directories: [String]
+    var directories: [String]
     /// The folder, as requested.
-    public var path: String
+    var path: String
 }
 
 /// A text file's content.
 @Schema
-public struct TextFileContent: Sendable {
-    public var content: String
-    public var file_path: String
-    public var size_bytes: Int
-    public var lines: Int
+struct TextFileContent: Sendable {
+    var content: String
+    var file_path: String
+    var size_bytes: Int
+    var lines: Int
 }
 
 /// A parsed JSON file.
 @Schema
-public struct JSONFileContent: Sendable {
-    public var data: JSONValue
-    public var file_path: String
-    public var size_bytes: Int
+struct JSONFileContent: Sendable {
+    var data: JSONValue
+    var file_path: String
+    var size_bytes: Int
 }
 
 /// What a write did.
@@ -171,22 +171,22 @@ public struct WriteResult: Sendable {
 
 /// Facts about one workspace entry.
 @Schema
-public struct FileInfo: Sendable {
-    public var path: String
-    public var name: String
+struct FileInfo: Sendable {
+    var path: String
+    var name: String
     /// file, directory, symlink or other.
-    public var type: String
-    public var size_bytes: Int
+    var type: String
+    var size_bytes: Int
     /// Last modification, seconds since 1970.
-    public var modified: Double
+    var modified: Double
     /// Permission bits, octal.
-    public var permissions: String
-    public var exists: Bool
+    var permissions: String
+    var exists: Bool
 }
 
 /// The result of create_directory.
 @Schema
-public struct DirectoryCreated: Sendable {
-    public var message: String
-    public var path: String
+struct DirectoryCreated: Sendable {
+    var message: String
+    var path: String
 }

@@ -1,7 +1,7 @@
 public import MCPCore
 
 /// Programming languages offered as completions for `code_review`'s `language` argument.
-public let programmingLanguages = [
+let programmingLanguages = [
     "bash", "c", "cpp", "csharp", "css", "dart", "elixir", "go", "haskell", "html", "java", "javascript",
     "kotlin", "lua", "objective-c", "php", "python", "r", "ruby", "rust", "scala", "sql", "swift", "typescript",
     "yaml", "zig",

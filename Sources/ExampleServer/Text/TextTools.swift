@@ -219,12 +219,12 @@ public struct TextTools: Sendable {
 }
 
 /// How `convert_case` changes a text. Case-insensitive on input ("UPPER" works).
-public enum CaseType: String, CaseIterable, Sendable, JSONStringEnum {
+enum CaseType: String, CaseIterable, Sendable, JSONStringEnum {
     /// `UPPER CASE`, `lower case`, `Title Case` (each word), `Capitalize` (the first letter only).
     case upper, lower, title, capitalize
 
     /// Reads a case name in any letter case; the error lists the four names.
-    public init(json: JSONValue) throws(SchemaMismatch) {
+    init(json: JSONValue) throws(SchemaMismatch) {
         guard case .string(let text) = json, let value = CaseType(rawValue: text.lowercased()) else {
             throw SchemaMismatch(problem: "Invalid case_type. Use: upper, lower, title, or capitalize")
         }
@@ -234,32 +234,32 @@ public enum CaseType: String, CaseIterable, Sendable, JSONStringEnum {
 
 /// Word, character and line counts.
 @Schema
-public struct WordCount: Sendable, Equatable {
+struct WordCount: Sendable, Equatable {
     /// Runs of non-whitespace characters.
-    public var words: Int
+    var words: Int
     /// Unicode scalars.
-    public var characters: Int
+    var characters: Int
     /// Unicode scalars other than the space character.
-    public var characters_no_spaces: Int
+    var characters_no_spaces: Int
     /// Newline-separated lines (an empty text has one).
-    public var lines: Int
+    var lines: Int
 }
 
 /// Statistics about a text.
 @Schema
-public struct TextStatistics: Sendable, Equatable {
-    public var total_characters: Int
-    public var total_words: Int
+struct TextStatistics: Sendable, Equatable {
+    var total_characters: Int
+    var total_words: Int
     /// Pieces between '.', '!' and '?' that are not empty.
-    public var total_sentences: Int
+    var total_sentences: Int
     /// Characters per word, two decimals.
-    public var average_word_length: Double
+    var average_word_length: Double
     /// Words per sentence, two decimals.
-    public var average_sentence_length: Double
+    var average_sentence_length: Double
     /// Distinct words, ignoring case.
-    public var unique_words: Int
+    var unique_words: Int
     /// At 200 words per minute, one decimal.
-    public var reading_time_minutes: Double
+    var reading_time_minutes: Double
 }
 
 /// `text_statistics` in one pass: words are runs of non-whitespace; sentences are the non-blank

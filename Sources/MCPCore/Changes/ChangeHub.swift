@@ -6,31 +6,31 @@ import Synchronization
 ///
 /// Subscriptions are kept per conversation whether or not the session's stream is in this
 /// process (a subscribe and the GET stream may reach different workers); both are bounded.
-public final class ChangeHub: Sendable {
+package final class ChangeHub: Sendable {
     private struct State {
         var observers: [Conversation: @Sendable ([UInt8]) -> Void] = [:]
         var subscribed: [Conversation: Set<String>] = [:]
     }
 
     /// Resources one session may subscribe to.
-    public static let subscriptionsPerSession = 100
+    package static let subscriptionsPerSession = 100
     /// Sessions whose subscriptions are kept.
-    public let maxSessions: Int
+    package let maxSessions: Int
     private let state = Mutex(State())
 
     /// A hub that keeps the subscriptions of at most `maxSessions` sessions (default 10,000).
-    public init(maxSessions: Int = 10_000) {
+    package init(maxSessions: Int = 10_000) {
         self.maxSessions = maxSessions
     }
 
     /// Starts telling `conversation` about changes through `deliver` (one JSON-RPC notification
     /// each); a later call for the same conversation replaces it.
-    public func observe(_ conversation: Conversation, deliver: @escaping @Sendable ([UInt8]) -> Void) {
+    package func observe(_ conversation: Conversation, deliver: @escaping @Sendable ([UInt8]) -> Void) {
         state.withLock { $0.observers[conversation] = deliver }
     }
 
     /// Stops telling `conversation` (its stream closed); its subscriptions stay.
-    public func stopObserving(_ conversation: Conversation) {
+    package func stopObserving(_ conversation: Conversation) {
         _ = state.withLock { $0.observers.removeValue(forKey: conversation) }
     }
 
@@ -74,7 +74,7 @@ public final class ChangeHub: Sendable {
     }
 
     /// Sessions observed here right now.
-    public var observedSessions: Int { state.withLock { $0.observers.count } }
+    package var observedSessions: Int { state.withLock { $0.observers.count } }
 
     /// Tells the sessions observed here about `change`: list changes go to every one, a
     /// resource update to those subscribed to the resource.

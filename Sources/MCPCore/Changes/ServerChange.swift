@@ -78,7 +78,7 @@ extension HandlerContext {
         try await server.setEnabled(enabled, kind, named: name)
     }
 
-    /// Tells every listener about `change` (see ``MCPServer/announce(_:)``).
+    /// Tells every listener about `change` (see `MCPServer.announce(_:)`).
     public func announce(_ change: ServerChange) async {
         await server?.announce(change)
     }

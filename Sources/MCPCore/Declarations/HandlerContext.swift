@@ -39,9 +39,9 @@ public struct HandlerContext: Sendable {
     var server: MCPServer?
     private let lastProgress: ProgressTracker?
     /// Set when the request is cancelled or times out, also while the function runs off the
-    /// task (synchronous functions run on ``BlockingWork``'s threads, where `Task.isCancelled`
+    /// task (synchronous functions run on `BlockingWork`'s threads, where `Task.isCancelled`
     /// cannot see the request).
-    public let cancellation = CancellationFlag()
+    package let cancellation = CancellationFlag()
     /// The largest result this request may answer with, in bytes of JSON (`MAX_RESULT_SIZE`).
     /// Functions that build large outputs check it while they build (``BoundedText``); the
     /// server checks every result against it anyway.
@@ -119,7 +119,7 @@ extension HandlerContext {
     public var canAskClient: Bool { asker != nil }
 
     /// Sends a JSON-RPC request to the client (handshake era: over the session's stream) and
-    /// waits for its result, at most `timeout`; see ``ClientRequests``.
+    /// waits for its result, at most `timeout`; see `ClientRequests`.
     ///
     /// - Throws: ``ClientRequestError`` when the client cannot be asked, does not answer in
     ///   time, or answers with an error; `CancellationError` when this request is cancelled.

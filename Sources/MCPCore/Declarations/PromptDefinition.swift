@@ -161,10 +161,10 @@ public struct PromptDefinition: Sendable {
     /// Renders the prompt for one request's arguments; throws for invalid arguments or a failing function.
     public var render: @Sendable (PromptArguments, HandlerContext) async throws -> [PromptMessage]
     /// For a synchronous function: the function itself, which the server runs off the
-    /// concurrency pool (``BlockingWork``). Nil for `async` functions.
+    /// concurrency pool (`BlockingWork`). Nil for `async` functions.
     public var perform: (@Sendable (PromptArguments, HandlerContext) throws -> [PromptMessage])?
-    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
-    public let stats = CallStats()
+    /// How its recent calls went: whether a synchronous call may run inline (`BlockingWork`).
+    package let stats = CallStats()
 
     /// A prompt whose function is `async`.
     public init<Output: PromptOutput>(
@@ -202,7 +202,7 @@ public struct PromptDefinition: Sendable {
     }
 
     /// The declaration's wire form under `version`.
-    public func json(for version: ProtocolVersion) -> JSONObject {
+    package func json(for version: ProtocolVersion) -> JSONObject {
         var object: JSONObject = ["name": .string(name)]
         if let title, version.hasTitles { object.append("title", .string(title)) }
         if let description { object.append("description", .string(description)) }

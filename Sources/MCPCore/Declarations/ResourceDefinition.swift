@@ -57,11 +57,11 @@ public struct ResourceDefinition: Sendable {
     public var read:
         @Sendable (_ uri: String, _ variables: PromptArguments, HandlerContext) async throws -> [ResourceContents]
     /// For a synchronous function: the function itself, which the server runs off the
-    /// concurrency pool (``BlockingWork``). Nil for `async` functions.
+    /// concurrency pool (`BlockingWork`). Nil for `async` functions.
     public var perform:
         (@Sendable (_ uri: String, _ variables: PromptArguments, HandlerContext) throws -> [ResourceContents])?
-    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
-    public let stats = CallStats()
+    /// How its recent calls went: whether a synchronous call may run inline (`BlockingWork`).
+    package let stats = CallStats()
     /// A cheap summary of what `uri` holds now (a file's size and modification time): when it
     /// changes, subscribers hear `notifications/resources/updated`. Nil: not watched.
     public var fingerprint: (@Sendable (_ uri: String) -> String?)?
@@ -112,7 +112,7 @@ public struct ResourceDefinition: Sendable {
     }
 
     /// The declaration's wire form under `version`.
-    public func json(for version: ProtocolVersion) -> JSONObject {
+    package func json(for version: ProtocolVersion) -> JSONObject {
         var object: JSONObject = template == nil ? ["uri": .string(uri)] : ["uriTemplate": .string(uri)]
         object.append("name", .string(name))
         if let title, version.hasTitles { object.append("title", .string(title)) }

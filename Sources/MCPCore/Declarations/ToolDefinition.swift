@@ -78,11 +78,11 @@ public struct ToolDefinition: Sendable {
     /// Runs the tool on one call's arguments; throws ``ArgumentError``, ``ToolError`` or the function's own errors.
     public var run: @Sendable (ToolArguments, HandlerContext) async throws -> ToolResult
     /// For a synchronous function: the function itself, which the server runs on
-    /// ``BlockingWork``'s threads (bounded, so slow calls cannot starve other requests), under
+    /// `BlockingWork`'s threads (bounded, so slow calls cannot starve other requests), under
     /// `TOOL_TIMEOUT` like any call. Nil for `async` functions.
     public var perform: (@Sendable (ToolArguments, HandlerContext) throws -> ToolResult)?
-    /// How its recent calls went: whether a synchronous call may run inline (``BlockingWork``).
-    public let stats = CallStats()
+    /// How its recent calls went: whether a synchronous call may run inline (`BlockingWork`).
+    package let stats = CallStats()
 
     /// A tool whose function may be `async`; `taskSupport` applies only when `isAsync` is true.
     public init<Output: ToolOutput>(
@@ -138,7 +138,7 @@ public struct ToolDefinition: Sendable {
 
     /// The tool's entry in `tools/list` for `version`: fields the revision lacks are left out.
     /// `execution.taskSupport` (2025-11-25) only when the server runs tasks (`tasks`).
-    public func json(for version: ProtocolVersion, tasks: Bool = false) -> JSONObject {
+    package func json(for version: ProtocolVersion, tasks: Bool = false) -> JSONObject {
         var object: JSONObject = ["name": .string(name)]
         if let title, version.hasTitles { object.append("title", .string(title)) }
         if let description { object.append("description", .string(description)) }

@@ -22,7 +22,7 @@ public struct ToolResult: Sendable, Hashable {
     /// The result object for `version`: blocks the revision does not know are dropped, and
     /// `structuredContent` only goes to revisions that have it (and, in the handshake era, only
     /// when it is an object).
-    public func json(for version: ProtocolVersion) -> JSONObject {
+    package func json(for version: ProtocolVersion) -> JSONObject {
         var object = JSONObject(minimumCapacity: 4)
         object.append("content", .array(content.compactMap { $0.json(for: version) }))
         if let structuredContent, version.hasStructuredContent {

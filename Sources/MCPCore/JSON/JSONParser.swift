@@ -1,7 +1,7 @@
 /// Why a JSON text was rejected.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of problem the parser met.
-    public enum Reason: Sendable, Equatable {
+    package enum Reason: Sendable, Equatable {
         /// The text ended inside a value.
         case unexpectedEnd
         /// A byte that cannot start or continue a value at that point.
@@ -25,18 +25,18 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// What went wrong.
-    public let reason: Reason
+    package let reason: Reason
     /// Byte offset at which the problem was found.
-    public let offset: Int
+    package let offset: Int
 
     /// A parse error of `reason` at byte `offset`.
-    public init(reason: Reason, offset: Int) {
+    package init(reason: Reason, offset: Int) {
         self.reason = reason
         self.offset = offset
     }
 
     /// The problem in words, with its byte offset where it has one.
-    public var description: String {
+    package var description: String {
         switch reason {
         case .unexpectedEnd: return "unexpected end of JSON text"
         case .unexpectedByte(let byte):
@@ -66,16 +66,16 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// Written by hand because the protocol core needs what no package in our set offers together:
 /// integer/float distinction, ordered keys, a nesting limit that fails fast instead of
 /// overflowing the stack, and speed on the request hot path.
-public struct JSONParser {
+package struct JSONParser {
     /// Nesting limit applied when none is given: deep enough for any MCP message.
-    public static let defaultMaxDepth = 64
+    package static let defaultMaxDepth = 64
     /// A parsed value may take this many times the bytes of its text ...
-    public static let memoryFactor = 8
+    package static let memoryFactor = 8
     /// ... or this many bytes, whichever is more.
-    public static let memoryFloor = 4 << 20
+    package static let memoryFloor = 4 << 20
 
     /// Parses one JSON value from `bytes`.
-    public static func parse(
+    package static func parse(
         _ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth
     ) throws(JSONParseError)
         -> JSONValue
@@ -89,14 +89,14 @@ public struct JSONParser {
     }
 
     /// Parses one JSON value from a string's UTF-8 bytes.
-    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
         var text = text
         let result = text.withUTF8 { parseResult(UnsafeRawBufferPointer($0), maxDepth: maxDepth) }
         return try result.get()
     }
 
     /// Parses one JSON value from raw bytes (for callers that hold a buffer, such as a request body).
-    public static func parse(
+    package static func parse(
         _ buffer: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth
     ) throws(JSONParseError) -> JSONValue {
         try parseResult(buffer, maxDepth: maxDepth).get()

@@ -3,14 +3,14 @@
 extension JSONWriter {
     /// The exact byte length of `value`'s compact encoding, or nil when it is longer than `limit`
     /// (the walk stops as soon as it passes the limit).
-    public static func encodedLength(of value: JSONValue, limit: Int) -> Int? {
+    package static func encodedLength(of value: JSONValue, limit: Int) -> Int? {
         var counter = LengthCounter(limit: limit, indent: nil)
         counter.add(value, level: 0)
         return counter.exceeded ? nil : counter.total
     }
 
     /// The exact byte length of `value` written by ``pretty(_:indent:)``, or nil beyond `limit`.
-    public static func prettyLength(of value: JSONValue, indent: Int, limit: Int) -> Int? {
+    package static func prettyLength(of value: JSONValue, indent: Int, limit: Int) -> Int? {
         var counter = LengthCounter(limit: limit, indent: indent)
         counter.add(value, level: 0)
         return counter.exceeded ? nil : counter.total
@@ -18,7 +18,7 @@ extension JSONWriter {
 
     /// ``pretty(_:indent:)``, or nil when the text would be longer than `limit` bytes (nothing
     /// is built then).
-    public static func pretty(_ value: JSONValue, indent: Int, limit: Int) -> [UInt8]? {
+    package static func pretty(_ value: JSONValue, indent: Int, limit: Int) -> [UInt8]? {
         guard prettyLength(of: value, indent: indent, limit: limit) != nil else { return nil }
         return pretty(value, indent: indent)
     }

@@ -2,32 +2,32 @@
 ///
 /// Compact output matters: stdio frames messages by newline, and SSE `data:` lines must not
 /// break. Non-ASCII text is written as UTF-8; control characters are escaped.
-public struct JSONWriter: Sendable {
+package struct JSONWriter: Sendable {
     /// The JSON written so far, as UTF-8.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
 
     /// An empty writer with room for `capacity` bytes.
-    public init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
     /// Compact JSON text of `value`.
-    public static func string(_ value: JSONValue) -> String {
+    package static func string(_ value: JSONValue) -> String {
         var writer = JSONWriter()
         writer.write(value)
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// Compact JSON bytes of `value`.
-    public static func bytes(_ value: JSONValue) -> [UInt8] {
+    package static func bytes(_ value: JSONValue) -> [UInt8] {
         var writer = JSONWriter()
         writer.write(value)
         return writer.bytes
     }
 
     /// Appends `value` as compact JSON.
-    public mutating func write(_ value: JSONValue) {
+    package mutating func write(_ value: JSONValue) {
         switch value {
         case .null: writeRaw("null")
         case .bool(let flag): writeRaw(flag ? "true" : "false")
@@ -49,7 +49,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends `object` with its keys in order; repeated keys are written as they are.
-    public mutating func write(_ object: JSONObject) {
+    package mutating func write(_ object: JSONObject) {
         bytes.append(UInt8(ascii: "{"))
         let keys = object.keys
         let values = object.values
@@ -63,17 +63,17 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends bytes that are already JSON.
-    public mutating func writeRaw(_ text: StaticString) {
+    package mutating func writeRaw(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Appends bytes that are already JSON.
-    public mutating func writeRaw(_ raw: [UInt8]) {
+    package mutating func writeRaw(_ raw: [UInt8]) {
         bytes.append(contentsOf: raw)
     }
 
     /// Appends `number` in decimal.
-    public mutating func writeInt(_ number: Int) {
+    package mutating func writeInt(_ number: Int) {
         if number >= 0 && number < 10 {
             bytes.append(UInt8(ascii: "0") + UInt8(number))
             return
@@ -83,7 +83,7 @@ public struct JSONWriter: Sendable {
 
     /// Finite numbers in Swift's shortest round-trip form; NaN and infinities (which JSON cannot
     /// hold) as `null`.
-    public mutating func writeDouble(_ number: Double) {
+    package mutating func writeDouble(_ number: Double) {
         guard number.isFinite else {
             writeRaw("null")
             return
@@ -92,7 +92,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
-    public mutating func writeString(_ text: String) {
+    package mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
@@ -126,7 +126,7 @@ public struct JSONWriter: Sendable {
 
 extension JSONWriter {
     /// Indented JSON (`indent` spaces per level, `": "` after keys), as files and humans like it.
-    public static func pretty(_ value: JSONValue, indent: Int) -> [UInt8] {
+    package static func pretty(_ value: JSONValue, indent: Int) -> [UInt8] {
         var writer = JSONWriter()
         writer.writePretty(value, indent: indent, level: 0)
         return writer.bytes

@@ -10,25 +10,25 @@
 /// }
 /// send(answers.bytes)
 /// ```
-public struct BatchAnswers: Sendable {
+package struct BatchAnswers: Sendable {
     /// The total size of the answers in bytes; the first answer is kept whatever its size.
-    public let limit: Int
+    package let limit: Int
     private var answers: [[UInt8]] = []
     private var total = 0
 
     /// An empty set of answers that may total `limit` bytes.
-    public init(limit: Int) {
+    package init(limit: Int) {
         self.limit = limit
     }
 
     /// True once the answers so far reach the limit: serve nothing more.
-    public var isFull: Bool { total >= limit }
+    package var isFull: Bool { total >= limit }
     /// True when no answer has been added (a batch of notifications only: send nothing).
-    public var isEmpty: Bool { answers.isEmpty }
+    package var isEmpty: Bool { answers.isEmpty }
 
     /// Adds an answer; one that would pass the limit becomes an error answer for `id` (pass the
     /// request's id: without one the error answers `null`).
-    public mutating func append(_ answer: [UInt8], id: JSONRPCID? = nil) {
+    package mutating func append(_ answer: [UInt8], id: JSONRPCID? = nil) {
         guard total + answer.count <= limit || answers.isEmpty else {
             total = limit
             return refuse(id)
@@ -39,7 +39,7 @@ public struct BatchAnswers: Sendable {
 
     /// Answers `id` with the error for a batch whose answers reached the limit (small; it is
     /// added whatever the total).
-    public mutating func refuse(_ id: JSONRPCID?) {
+    package mutating func refuse(_ id: JSONRPCID?) {
         total = max(total, limit)
         answers.append(
             JSONRPCEncoding.error(
@@ -48,7 +48,7 @@ public struct BatchAnswers: Sendable {
     }
 
     /// The JSON array of the answers.
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var array: [UInt8] = [UInt8(ascii: "[")]
         for (index, answer) in answers.enumerated() {
             if index > 0 { array.append(UInt8(ascii: ",")) }

@@ -2,9 +2,9 @@
 ///
 /// Results are often pre-encoded (a cached `tools/list` answer), so the envelope is written
 /// around raw result bytes instead of building a tree and encoding it again.
-public enum JSONRPCEncoding {
+package enum JSONRPCEncoding {
     /// `{"jsonrpc":"2.0","id":<id>,"result":<result>}`
-    public static func result(id: JSONRPCID, resultBytes: [UInt8]) -> [UInt8] {
+    package static func result(id: JSONRPCID, resultBytes: [UInt8]) -> [UInt8] {
         var writer = JSONWriter(capacity: resultBytes.count + 40)
         writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
         writer.write(id.json)
@@ -15,7 +15,7 @@ public enum JSONRPCEncoding {
     }
 
     /// `{"jsonrpc":"2.0","id":<id>,"result":<result>}`
-    public static func result(id: JSONRPCID, result: JSONObject) -> [UInt8] {
+    package static func result(id: JSONRPCID, result: JSONObject) -> [UInt8] {
         var writer = JSONWriter(capacity: 256)
         writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
         writer.write(id.json)
@@ -26,7 +26,7 @@ public enum JSONRPCEncoding {
     }
 
     /// `{"jsonrpc":"2.0","id":<id or null>,"error":{…}}`
-    public static func error(id: JSONRPCID?, error: JSONRPCError) -> [UInt8] {
+    package static func error(id: JSONRPCID?, error: JSONRPCError) -> [UInt8] {
         var writer = JSONWriter(capacity: 128)
         writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
         writer.write(id?.json ?? .null)
@@ -37,7 +37,7 @@ public enum JSONRPCEncoding {
     }
 
     /// An error object with no id at all (answers to notifications that could not be accepted).
-    public static func errorWithoutID(_ error: JSONRPCError) -> [UInt8] {
+    package static func errorWithoutID(_ error: JSONRPCError) -> [UInt8] {
         var writer = JSONWriter(capacity: 128)
         writer.writeRaw(#"{"jsonrpc":"2.0","error":"#)
         writer.write(error.json)
@@ -46,7 +46,7 @@ public enum JSONRPCEncoding {
     }
 
     /// `{"jsonrpc":"2.0","method":<method>,"params":<params>}`
-    public static func notification(method: String, params: JSONObject) -> [UInt8] {
+    package static func notification(method: String, params: JSONObject) -> [UInt8] {
         message(id: nil, method: method, params: params)
     }
 
@@ -68,10 +68,10 @@ public enum JSONRPCEncoding {
     }
 
     /// `{"jsonrpc":"2.0","id":<id>,"method":<method>,"params":<params>}` (server→client requests).
-    public static func request(id: JSONRPCID, method: String, params: JSONObject) -> [UInt8] {
+    package static func request(id: JSONRPCID, method: String, params: JSONObject) -> [UInt8] {
         message(id: id, method: method, params: params)
     }
 
     /// `{"jsonrpc":"2.0","id":<id>,"result":{}}` (`ping`, `logging/setLevel`).
-    public static func emptyResult(id: JSONRPCID) -> [UInt8] { result(id: id, result: [:]) }
+    package static func emptyResult(id: JSONRPCID) -> [UInt8] { result(id: id, result: [:]) }
 }

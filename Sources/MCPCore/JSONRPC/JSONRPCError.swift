@@ -88,12 +88,12 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A routing header is missing or disagrees with the body (-32020): `Header mismatch: <detail>`.
-    public static func headerMismatch(_ detail: String) -> JSONRPCError {
+    package static func headerMismatch(_ detail: String) -> JSONRPCError {
         JSONRPCError(code: headerMismatchCode, message: "Header mismatch: \(detail)")
     }
 
     /// The request needs client capabilities it did not declare (-32021); `data.requiredCapabilities` lists them.
-    public static func missingRequiredClientCapability(_ capabilities: JSONObject) -> JSONRPCError {
+    package static func missingRequiredClientCapability(_ capabilities: JSONObject) -> JSONRPCError {
         JSONRPCError(
             code: missingRequiredClientCapabilityCode,
             message: "Missing required client capability",
@@ -102,14 +102,14 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The server is at its limit of concurrent work; `data.retryAfterSeconds` says when to retry.
-    public static func serverBusy(retryAfter seconds: Int = 1) -> JSONRPCError {
+    package static func serverBusy(retryAfter seconds: Int = 1) -> JSONRPCError {
         JSONRPCError(
             code: serverBusyCode, message: "Server busy: too many calls in progress; retry later",
             data: ["retryAfterSeconds": .int(seconds)])
     }
 
     /// The requested protocol version is not served here (-32022); `data` has `supported` and `requested`.
-    public static func unsupportedProtocolVersion(requested: JSONValue, supported: [String]) -> JSONRPCError {
+    package static func unsupportedProtocolVersion(requested: JSONValue, supported: [String]) -> JSONRPCError {
         JSONRPCError(
             code: unsupportedProtocolVersionCode,
             message: "Unsupported protocol version",

@@ -1,14 +1,14 @@
 /// A JSON-RPC request: it has an id and expects exactly one answer.
-public struct JSONRPCRequest: Sendable {
+package struct JSONRPCRequest: Sendable {
     /// The id the answer must carry.
-    public var id: JSONRPCID
+    package var id: JSONRPCID
     /// The method name, such as `tools/call`.
-    public var method: String
+    package var method: String
     /// `params` as sent; MCP methods take an object, absent means `{}`.
-    public var params: JSONValue?
+    package var params: JSONValue?
 
     /// A request; `params` defaults to none.
-    public init(id: JSONRPCID, method: String, params: JSONValue? = nil) {
+    package init(id: JSONRPCID, method: String, params: JSONValue? = nil) {
         self.id = id
         self.method = method
         self.params = params
@@ -16,29 +16,29 @@ public struct JSONRPCRequest: Sendable {
 }
 
 /// A JSON-RPC notification: no id, never answered.
-public struct JSONRPCNotification: Sendable {
+package struct JSONRPCNotification: Sendable {
     /// The method name, such as `notifications/cancelled`.
-    public var method: String
+    package var method: String
     /// `params` as sent; MCP methods take an object, absent means `{}`.
-    public var params: JSONValue?
+    package var params: JSONValue?
 
     /// A notification; `params` defaults to none.
-    public init(method: String, params: JSONValue? = nil) {
+    package init(method: String, params: JSONValue? = nil) {
         self.method = method
         self.params = params
     }
 }
 
 /// A JSON-RPC response sent by the peer (handshake era: answers to server→client requests).
-public struct JSONRPCResponse: Sendable {
+package struct JSONRPCResponse: Sendable {
     /// The id of the request this answers.
-    public var id: JSONRPCID
+    package var id: JSONRPCID
     /// The `result` value, or the `error` object read into a ``JSONRPCError``.
-    public var outcome: Result<JSONValue, JSONRPCError>
+    package var outcome: Result<JSONValue, JSONRPCError>
 }
 
 /// One decoded JSON-RPC message.
-public enum JSONRPCMessage: Sendable {
+package enum JSONRPCMessage: Sendable {
     /// A message with a method and an id.
     case request(JSONRPCRequest)
     /// A message with a method and no id.
@@ -48,7 +48,7 @@ public enum JSONRPCMessage: Sendable {
 
     /// Classifies a parsed JSON value (§1 step 1 of MCP-REQUIREMENTS): anything that is not one
     /// well-formed JSON-RPC 2.0 object is `-32600`, answered with the id when it can be read.
-    public static func decode(_ value: JSONValue) -> Result<JSONRPCMessage, InvalidMessage> {
+    package static func decode(_ value: JSONValue) -> Result<JSONRPCMessage, InvalidMessage> {
         guard case .object(let object) = value else {
             return .failure(InvalidMessage(id: nil, error: .invalidRequest("expected a JSON-RPC object")))
         }
@@ -90,16 +90,16 @@ public enum JSONRPCMessage: Sendable {
 }
 
 /// A message that is not valid JSON-RPC, with the id to answer to when one could be read.
-public struct InvalidMessage: Error, Sendable {
+package struct InvalidMessage: Error, Sendable {
     /// The message's id when it could be read; nil when it had none or it was invalid.
-    public var id: JSONRPCID?
+    package var id: JSONRPCID?
     /// The `-32600` error to answer with.
-    public var error: JSONRPCError
+    package var error: JSONRPCError
     /// The message looked like a response: it is dropped, never answered.
-    public var isResponse = false
+    package var isResponse = false
 
     /// An invalid message; `isResponse` defaults to false.
-    public init(id: JSONRPCID?, error: JSONRPCError, isResponse: Bool = false) {
+    package init(id: JSONRPCID?, error: JSONRPCError, isResponse: Bool = false) {
         self.id = id
         self.error = error
         self.isResponse = isResponse

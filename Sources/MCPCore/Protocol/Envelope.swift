@@ -1,35 +1,35 @@
 /// The `_meta` fields a 2026-07-28 request carries instead of a session.
-public struct Envelope: Sendable {
+package struct Envelope: Sendable {
     /// The `_meta` key of the protocol version the request speaks (required).
-    public static let protocolVersionKey = "io.modelcontextprotocol/protocolVersion"
+    package static let protocolVersionKey = "io.modelcontextprotocol/protocolVersion"
     /// The `_meta` key of the client's capabilities, an object (required).
-    public static let clientCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities"
+    package static let clientCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities"
     /// The `_meta` key of the client's `clientInfo` (optional).
-    public static let clientInfoKey = "io.modelcontextprotocol/clientInfo"
+    package static let clientInfoKey = "io.modelcontextprotocol/clientInfo"
     /// The `_meta` key of the lowest log level the client wants as `notifications/message` (optional).
-    public static let logLevelKey = "io.modelcontextprotocol/logLevel"
+    package static let logLevelKey = "io.modelcontextprotocol/logLevel"
     /// The `_meta` key under which results carry the server's `serverInfo`.
-    public static let serverInfoKey = "io.modelcontextprotocol/serverInfo"
+    package static let serverInfoKey = "io.modelcontextprotocol/serverInfo"
     /// The `_meta` key that names a subscription stream's id.
-    public static let subscriptionIDKey = "io.modelcontextprotocol/subscriptionId"
+    package static let subscriptionIDKey = "io.modelcontextprotocol/subscriptionId"
 
     /// The revision the request speaks.
-    public var version: ProtocolVersion
+    package var version: ProtocolVersion
     /// The capabilities the client declared on this request.
-    public var clientCapabilities: JSONObject
+    package var clientCapabilities: JSONObject
     /// The client's `clientInfo` (`name`, `version`…); nil when the request did not send it.
-    public var clientInfo: JSONObject?
+    package var clientInfo: JSONObject?
     /// The level from which `notifications/message` is wanted; nil means none (LOG-3).
-    public var logLevel: LoggingLevel?
+    package var logLevel: LoggingLevel?
 
     /// True when `params._meta` names a protocol version: the request takes the modern path (§1 step 5).
-    public static func isPresent(in params: JSONValue?) -> Bool {
+    package static func isPresent(in params: JSONValue?) -> Bool {
         params?["_meta"]?[protocolVersionKey] != nil
     }
 
     /// Step 1 of the modern validation ladder (ENV-2): both required keys are present.
     /// Returns the raw `_meta` object.
-    public static func requireKeys(in params: JSONValue?) throws(JSONRPCError) -> JSONObject {
+    package static func requireKeys(in params: JSONValue?) throws(JSONRPCError) -> JSONObject {
         guard let meta = params?["_meta"]?.objectValue else {
             throw .invalidParams("missing _meta with \(protocolVersionKey) and \(clientCapabilitiesKey)")
         }
@@ -42,7 +42,7 @@ public struct Envelope: Sendable {
 
     /// Steps 3 and 4 of the ladder: the version is a string this server serves on the modern path.
     /// A handshake-era version here is unsupported too (VER-4).
-    public static func validate(meta: JSONObject) throws(JSONRPCError) -> Envelope {
+    package static func validate(meta: JSONObject) throws(JSONRPCError) -> Envelope {
         let requested = meta[protocolVersionKey] ?? .null
         guard case .string(let text) = requested else {
             throw .invalidParams("\(protocolVersionKey) must be a string")
@@ -67,7 +67,7 @@ public struct Envelope: Sendable {
     }
 
     /// The whole ladder for transports without routing headers (stdio).
-    public static func parse(params: JSONValue?) throws(JSONRPCError) -> Envelope {
+    package static func parse(params: JSONValue?) throws(JSONRPCError) -> Envelope {
         try validate(meta: requireKeys(in: params))
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 /// conversation and principal; an answer for an unknown id, from another conversation or from
 /// another principal is dropped and counted (`mcp_client_responses_dropped_total`), never handed
 /// to someone else's call. A timeout or the caller's cancellation releases the waiter.
-public final class ClientRequests: Sendable {
+package final class ClientRequests: Sendable {
     struct Key: Hashable {
         var conversation: Conversation
         var id: JSONRPCID
@@ -25,20 +25,20 @@ public final class ClientRequests: Sendable {
 
     /// This process's name among sibling workers (``SiblingRelay/instance``), part of every id
     /// it mints so an answer that reaches another worker can be sent on to this one.
-    public let instance: String?
+    package let instance: String?
     private let waiters = Mutex<[Key: Waiter]>([:])
     private let nextID = Atomic<Int>(1)
     private let droppedCount = Atomic<Int>(0)
     private static let dropped = Counter(label: "mcp_client_responses_dropped_total")
 
     /// Responses dropped so far (for tests; `/metrics` has the same count).
-    public var droppedResponses: Int { droppedCount.load(ordering: .relaxed) }
+    package var droppedResponses: Int { droppedCount.load(ordering: .relaxed) }
 
     /// Calls waiting for a client's answer right now.
-    public var waiting: Int { waiters.withLock { $0.count } }
+    package var waiting: Int { waiters.withLock { $0.count } }
 
     /// - Parameter instance: this process's name among sibling workers; nil when it serves alone.
-    public init(instance: String? = nil) {
+    package init(instance: String? = nil) {
         self.instance = instance
     }
 

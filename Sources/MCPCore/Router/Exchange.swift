@@ -10,50 +10,50 @@ public struct Exchange: Sendable {
     let work: Work
 
     /// The request, or nil for a batch.
-    public var request: RoutedRequest? {
+    package var request: RoutedRequest? {
         if case .request(let request) = work { return request }
         return nil
     }
 
     /// The method, or `batch`; for logs and metrics.
-    public var method: String { request?.message.method ?? "batch" }
+    package var method: String { request?.message.method ?? "batch" }
 
     /// The era the request is served under; nil for a batch (always a 2025-03-26 session).
-    public var era: Era? { request?.era }
+    package var era: Era? { request?.era }
 
     /// True when the request may send notifications before its answer: it carries a valid
     /// progress token or a log level (2026-07-28 `_meta`, or the session's `logging/setLevel`),
     /// or it is a `subscriptions/listen`. Batches answer in one piece.
-    public var mayNotify: Bool {
+    package var mayNotify: Bool {
         guard let request else { return false }
         return request.progressToken != nil || request.era.logLevel != nil || isSubscription
     }
 
     /// True when the request may send requests to the client while it runs (handshake era, in a
     /// conversation the client's answers can come back to): such a request needs a stream too.
-    public var mayAskClient: Bool {
+    package var mayAskClient: Bool {
         guard let request else { return false }
         return !request.era.isModern && request.conversation != nil
     }
 
     /// `subscriptions/listen`: answered only as a stream (HTTP-5), limited per client (SUB-8).
-    public var isSubscription: Bool {
+    package var isSubscription: Bool {
         guard let request else { return false }
         return request.era.isModern && request.message.method == "subscriptions/listen"
     }
 
     /// 2026-07-28: a client that goes away cancels its request (HTTP-M-13). In the handshake era
     /// a dropped stream is not a cancellation (HTTP-L-10).
-    public var cancelsWhenClientLeaves: Bool { request?.era.isModern ?? false }
+    package var cancelsWhenClientLeaves: Bool { request?.era.isModern ?? false }
 
     /// True when serving may take long enough that the transport should watch for the client
     /// going away (calls of `async` tools, resource reads, prompt renders, listens); set for
     /// requests that ``cancelsWhenClientLeaves``.
-    public var mayRunLong: Bool { request?.mayRunLong ?? false }
+    package var mayRunLong: Bool { request?.mayRunLong ?? false }
 
     /// Who asks, for per-client limits (open listens). Transports set it for subscriptions:
     /// the principal, else the client's address.
-    public var clientKey: String {
+    package var clientKey: String {
         get { request?.clientKey ?? "" }
         set {
             guard case .request(var request) = work else { return }
@@ -65,20 +65,20 @@ public struct Exchange: Sendable {
 
 /// One request as the router routed it: the message, the era it is served under, and what
 /// the router read from it once for everyone (progress token, conversation, caller).
-public struct RoutedRequest: Sendable {
+package struct RoutedRequest: Sendable {
     /// The request as it came.
-    public let message: JSONRPCRequest
+    package let message: JSONRPCRequest
     /// The era the request is served under, with its session or envelope.
-    public let era: Era
+    package let era: Era
     /// The request's `progressToken` when it is a valid one (a string or a number), echoed
     /// exactly in progress notifications; nil otherwise, and then no progress is sent (PROG-1).
-    public let progressToken: JSONValue?
+    package let progressToken: JSONValue?
     /// Where the request's id lives, for cancellation and server→client requests.
-    public let conversation: Conversation?
+    package let conversation: Conversation?
     /// Who asks, as the transport authenticated them.
-    public let caller: Principal
+    package let caller: Principal
     /// Who asks, for per-client limits (open listens): the principal's id unless the transport sets another key.
-    public var clientKey: String
+    package var clientKey: String
     var mayRunLong = false
     /// What `caller` may see and use, resolved once when the request is routed: every handler
     /// of this request reads the same catalogue, and the scope look-up is not repeated.
@@ -95,7 +95,7 @@ public struct RoutedRequest: Sendable {
     }
 
     /// The name the caller's state is bound to (``Principal/id``).
-    public var principal: String { caller.id }
+    package var principal: String { caller.id }
 
     /// A legal progress token (string or number), or nil (PROG-1).
     static func progressToken(_ value: JSONValue?) -> JSONValue? {

@@ -25,14 +25,19 @@ public final class MessageRouter: Sendable {
     /// The server whose declarations and rules the router applies.
     public let server: MCPServer
     /// Requests the server sends to clients, and the matching of their answers.
-    public let clientRequests: ClientRequests
+    package let clientRequests: ClientRequests
     let inFlight = InFlightRequests()
     /// Sibling workers, for a client's answer or cancellation that belongs to work running there.
     let relay: (any SiblingRelay)?
 
+    /// A router for `server` serving alone (no sibling workers).
+    public convenience init(server: MCPServer) {
+        self.init(server: server, relay: nil)
+    }
+
     /// - Parameter relay: the way to this process's sibling workers when several serve one
     ///   port (handshake-era sessions land on any of them); nil when it serves alone.
-    public init(server: MCPServer, relay: (any SiblingRelay)? = nil) {
+    package init(server: MCPServer, relay: (any SiblingRelay)?) {
         self.server = server
         self.relay = relay
         clientRequests = ClientRequests(instance: relay?.instance)
@@ -41,7 +46,7 @@ public final class MessageRouter: Sendable {
     /// A message a sibling worker relayed (``SiblingRelay``): a client's answer is delivered to
     /// the call waiting here (or dropped and counted), a cancellation stops the call running
     /// here (or is ignored). Never relayed again.
-    public func receive(relayed: RelayedMessage) {
+    package func receive(relayed: RelayedMessage) {
         guard
             case .success(let message)? = relayed.message.withUnsafeBytes({ bytes in
                 (try? JSONParser.parse(bytes, maxDepth: server.configuration.maxJSONDepth)).map(JSONRPCMessage.decode)
@@ -89,7 +94,7 @@ public final class MessageRouter: Sendable {
     }
 
     /// Requests running in conversations right now (cancellable by id).
-    public var requestsInFlight: Int { inFlight.count }
+    package var requestsInFlight: Int { inFlight.count }
 
     /// Cancels the requests running in `conversation` (its stream or process ended), or in
     /// every conversation.
@@ -209,7 +214,7 @@ public final class MessageRouter: Sendable {
     /// Inside a session, a version header must name the negotiated version (HTTP-L-4, R-12);
     /// none means the negotiated one. 2025-03-26 sessions predate the header and are not checked
     /// against it beyond its being a handshake version. Nil when the header is fine.
-    public static func versionProblem(_ header: String?, in session: SessionState) -> JSONRPCError? {
+    package static func versionProblem(_ header: String?, in session: SessionState) -> JSONRPCError? {
         guard let value = header else { return nil }
         guard let version = ProtocolVersion(rawValue: value), !version.isModern else {
             return .unsupportedProtocolVersion(requested: .string(value), supported: [session.version.rawValue])

@@ -17,7 +17,7 @@ public struct Routed: Sendable {
     /// that could not be read.
     public var method: String?
     /// The era the message was judged under; nil when it did not get that far.
-    public var era: Era.Kind?
+    package var era: Era.Kind?
 
     static func answer(_ answer: Answer, method: String? = nil, era: Era.Kind? = nil) -> Routed {
         Routed(decision: .answer(answer), method: method, era: era)

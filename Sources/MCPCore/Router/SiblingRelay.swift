@@ -5,7 +5,7 @@
 ///
 /// The router only hands messages over; the runtime carries them (``MessageRouter/receive(relayed:)``
 /// on the other side). A relayed message is never relayed again.
-public protocol SiblingRelay: Sendable {
+package protocol SiblingRelay: Sendable {
     /// This process's name among its siblings; part of the ids of the requests it sends to clients.
     var instance: String { get }
     /// Sends `message` to the sibling named `instance`, or to every sibling when it is nil.
@@ -14,16 +14,16 @@ public protocol SiblingRelay: Sendable {
 
 /// One JSON-RPC message a client sent in a conversation, with what the receiving worker knew of
 /// it: the conversation (a session id) and the authenticated principal.
-public struct RelayedMessage: Sendable, Equatable {
+package struct RelayedMessage: Sendable, Equatable {
     /// The conversation (session) the client sent the message in.
-    public var conversation: Conversation
+    package var conversation: Conversation
     /// The authenticated principal's id (``Principal/id``) of the worker that received it; empty for anonymous.
-    public var principal: String
+    package var principal: String
     /// A client's response, or `notifications/cancelled`, as JSON.
-    public var message: [UInt8]
+    package var message: [UInt8]
 
     /// A message to relay, with what the receiving worker knew of it.
-    public init(conversation: Conversation, principal: String, message: [UInt8]) {
+    package init(conversation: Conversation, principal: String, message: [UInt8]) {
         self.conversation = conversation
         self.principal = principal
         self.message = message
@@ -47,7 +47,7 @@ public struct RelayedMessage: Sendable, Equatable {
     }
 
     /// The message as one JSON object (what travels between processes).
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var bytes = Array(#"{"conversation":"#.utf8)
         bytes += JSONWriter.bytes(.string(conversation.id))
         bytes += Array(#","principal":"#.utf8)
@@ -59,7 +59,7 @@ public struct RelayedMessage: Sendable, Equatable {
     }
 
     /// Reads what ``bytes`` wrote; nil for anything else.
-    public init?(bytes: [UInt8], maxDepth: Int = 64) {
+    package init?(bytes: [UInt8], maxDepth: Int = 64) {
         guard let value = try? bytes.withUnsafeBytes({ try JSONParser.parse($0, maxDepth: maxDepth) }),
             case .object(let object) = value, case .string(let conversation)? = object["conversation"],
             case .string(let principal)? = object["principal"], let message = object["message"]

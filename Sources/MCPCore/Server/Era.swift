@@ -1,12 +1,12 @@
 /// Under which era's rules one request is served.
-public enum Era: Sendable {
+package enum Era: Sendable {
     /// 2026-07-28: everything the request needs is in its own envelope.
     case modern(Envelope)
     /// Handshake era: the session negotiated in `initialize` decides.
     case handshake(SessionState)
 
     /// The era without its details, for logs and metrics.
-    public enum Kind: String, Sendable {
+    package enum Kind: String, Sendable {
         /// The 2026-07-28 stateless era.
         case modern
         /// The handshake era (2024-11-05 to 2025-11-25).
@@ -14,10 +14,10 @@ public enum Era: Sendable {
     }
 
     /// The era without its details.
-    public var kind: Kind { isModern ? .modern : .handshake }
+    package var kind: Kind { isModern ? .modern : .handshake }
 
     /// The protocol revision the request is served under.
-    public var version: ProtocolVersion {
+    package var version: ProtocolVersion {
         switch self {
         case .modern(let envelope): return envelope.version
         case .handshake(let session): return session.version
@@ -25,13 +25,13 @@ public enum Era: Sendable {
     }
 
     /// True for the 2026-07-28 era.
-    public var isModern: Bool {
+    package var isModern: Bool {
         if case .modern = self { return true }
         return false
     }
 
     /// The capabilities the client declared: in the request's envelope, or in `initialize`.
-    public var clientCapabilities: JSONObject {
+    package var clientCapabilities: JSONObject {
         switch self {
         case .modern(let envelope): return envelope.clientCapabilities
         case .handshake(let session): return session.clientCapabilities
@@ -46,7 +46,7 @@ public enum Era: Sendable {
     }
 
     /// The lowest level the client wants as `notifications/message`; nil for none.
-    public var logLevel: LoggingLevel? {
+    package var logLevel: LoggingLevel? {
         switch self {
         case .modern(let envelope): return envelope.logLevel
         case .handshake(let session): return session.logLevel

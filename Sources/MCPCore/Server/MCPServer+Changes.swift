@@ -16,7 +16,7 @@ extension MCPServer {
 
     /// Tells every listener, in every process the feed reaches, about `change`: for example
     /// `.resourceUpdated(uri:)` when the data behind a resource changed.
-    public func announce(_ change: ServerChange) async {
+    package func announce(_ change: ServerChange) async {
         if let feed = configuration.changeFeed {
             await feed.publish(change)  // delivered back to every process, this one included
         } else {
@@ -26,7 +26,7 @@ extension MCPServer {
 
     /// Applies a change that arrived (from this process or from the feed) and delivers it to
     /// the listeners in this process.
-    public func receive(_ change: ServerChange) async {
+    package func receive(_ change: ServerChange) async {
         switch change {
         case .declaration(let kind, let name, let enabled):
             guard setVisible(enabled, DeclarationKey(kind: kind, name: name)) else { return }
@@ -46,7 +46,7 @@ extension MCPServer {
     /// Looks at the resources someone here subscribed to, and announces (to this process's
     /// listeners) those whose fingerprint changed since the last look. Call it now and then
     /// (the runtime does, every second); each process watches for its own listeners.
-    public func checkWatchedResources() async {
+    package func checkWatchedResources() async {
         let uris = changes.watchedURIs.union(subscriptions.watchedURIs)
         let registry = registry
         var current: [String: String] = [:]
@@ -64,7 +64,7 @@ extension MCPServer {
     }
 
     /// Resources watched at once, at most.
-    public static let maxWatchedResources = 1000
+    package static let maxWatchedResources = 1000
 
     /// `resources/subscribe` and `resources/unsubscribe` (handshake era, RES-7): remembered for
     /// the session (every worker hears it through the feed); updates then go to its stream.

@@ -1,4 +1,4 @@
-public import Logging
+package import Logging
 import Metrics
 import Synchronization
 
@@ -156,7 +156,7 @@ extension MCPServer {
     /// errors as `tools/call`. Nil when there is no such tool, or `caller`'s scopes hide it.
     ///
     /// - Throws: ``BlockingWork/Busy`` when every thread for tool work is busy and the queue is full.
-    public func callTool(
+    package func callTool(
         named name: String, arguments: JSONObject, caller: Principal = .anonymous, logger: Logger
     ) async throws(BlockingWork.Busy) -> ToolResult? {
         guard let tool = view(for: caller).registry.tool(named: name) else { return nil }

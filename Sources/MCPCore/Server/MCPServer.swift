@@ -10,9 +10,9 @@ public final class MCPServer: Sendable {
     /// The protocol-level settings the server runs with: its identity, instructions, limits and timeouts.
     public let configuration: ServerConfiguration
     /// The open `subscriptions/listen` streams; transports close them when they drain.
-    public let subscriptions = Subscriptions()
+    package let subscriptions = Subscriptions()
     /// The handshake-era sessions that hear about changes, and what they subscribed to.
-    public let changes = ChangeHub()
+    package let changes = ChangeHub()
     /// Runs tool calls as tasks on a shared store; nil when this server offers no tasks.
     public let tasks: TaskRunner?
     private let catalogue: Mutex<ServedCatalogue>
@@ -24,7 +24,7 @@ public final class MCPServer: Sendable {
 
     /// Tool calls running right now (ordinary calls and tasks); read when metrics are rendered
     /// (`mcp_tool_calls_running`), so a cancelled call is seen to stop.
-    public var toolCallsRunning: Int { runningCalls.load(ordering: .relaxed) }
+    package var toolCallsRunning: Int { runningCalls.load(ordering: .relaxed) }
 
     /// - Parameter tasks: runs calls of task-capable tools as tasks (``TaskSupport``); without it
     ///   no task is offered and every tool runs as an ordinary call.
@@ -65,7 +65,7 @@ public final class MCPServer: Sendable {
 
     /// Scope views kept now and built since start, and the callers' scope sets remembered with
     /// their view; nil when no declaration needs a scope.
-    public var scopeViewCounts: (kept: Int, built: Int, grants: Int)? { catalogue.withLock { $0 }.scoped?.counts }
+    package var scopeViewCounts: (kept: Int, built: Int, grants: Int)? { catalogue.withLock { $0 }.scoped?.counts }
 
     /// The scopes `caller` lacks to use the shown declaration `key`; empty when it may use it,
     /// or when nothing by that name is shown.
@@ -87,7 +87,7 @@ public final class MCPServer: Sendable {
     }
 
     /// The capabilities this server declares under `version` (DISC-3, INIT-1).
-    public static func capabilities(for version: ProtocolVersion) -> JSONObject {
+    package static func capabilities(for version: ProtocolVersion) -> JSONObject {
         // Declarations can be shown and hidden at run time, and resources announce their updates.
         var capabilities: JSONObject = [
             "tools": ["listChanged": true],
@@ -102,7 +102,7 @@ public final class MCPServer: Sendable {
     // MARK: Handshake
 
     /// Answers `initialize` (VER-1, INIT-1, INIT-6). On success also returns the new session's state.
-    public func initialize(_ request: JSONRPCRequest) -> (Reply, SessionState?) {
+    package func initialize(_ request: JSONRPCRequest) -> (Reply, SessionState?) {
         guard configuration.handshakeEraEnabled else {
             let versions = ProtocolVersion.v2026_07_28.rawValue
             return (

@@ -18,7 +18,7 @@ public struct Reply: Sendable {
     }
 
     /// A JSON-RPC error response to `id` (`null` when nil), with ``errorCode`` set.
-    public static func error(_ error: JSONRPCError, id: JSONRPCID?) -> Reply {
+    package static func error(_ error: JSONRPCError, id: JSONRPCID?) -> Reply {
         Reply(bytes: JSONRPCEncoding.error(id: id, error: error), errorCode: error.code)
     }
 }

@@ -125,7 +125,7 @@ extension MCPServer {
 
     /// The scopes to ask for when `caller` calls the tool `name` its scopes hide, in challenge
     /// mode (the REST side door); nil to answer as usual.
-    public func scopeChallenge(toolNamed name: String, caller: Principal) -> [String]? {
+    package func scopeChallenge(toolNamed name: String, caller: Principal) -> [String]? {
         guard configuration.insufficientScope == .challenge, let granted = caller.scopes else { return nil }
         return scopeChallenge(DeclarationKey(kind: .tool, name: name), granted: granted, caller: caller)
     }

@@ -58,7 +58,7 @@ public struct ServerConfiguration: Sendable {
     public var maxResultBytes = 1 << 20
     /// Where synchronous tool, resource and prompt functions run: bounded threads and queue;
     /// beyond them a call is answered "busy, retry" (``JSONRPCError/serverBusy(retryAfter:)``).
-    public var blockingWork = BlockingWork.shared
+    package var blockingWork = BlockingWork.shared
     /// Nesting limit for incoming JSON.
     public var maxJSONDepth: Int = JSONParser.defaultMaxDepth
     /// The keys that seal `requestState` (2026-07-28 input requests): the same on every worker

@@ -6,7 +6,7 @@ import Synchronization
 /// honour, then sends those notifications until the client cancels (closes the HTTP stream, or
 /// `notifications/cancelled` on stdio) or the server ends it gracefully with ``closeAll()``,
 /// which answers every open listen (SUB-5). Each client key may hold ``perClient`` at once (SUB-8).
-public final class Subscriptions: Sendable {
+package final class Subscriptions: Sendable {
     /// What one listen asked to hear (the honoured part of its `notifications`, SUB-2).
     struct Filter: Sendable {
         var tools = false
@@ -46,20 +46,20 @@ public final class Subscriptions: Sendable {
     }
 
     /// Listens one client key may keep open at once.
-    public let perClient: Int
+    package let perClient: Int
     private let state = Mutex(State())
 
     /// A registry of listens allowing each client key `perClient` open at once (default 16).
-    public init(perClient: Int = 16) {
+    package init(perClient: Int = 16) {
         self.perClient = perClient
     }
 
     /// Listens open right now.
-    public var count: Int { state.withLock { $0.open.count } }
+    package var count: Int { state.withLock { $0.open.count } }
 
     /// Ends every open listen with its final answer, and every listen opened from now on at once
     /// (the server is draining: clients reconnect elsewhere).
-    public func closeAll() {
+    package func closeAll() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.closing = true
             state.ended.formUnion(state.open.keys)

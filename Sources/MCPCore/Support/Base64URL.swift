@@ -1,10 +1,10 @@
 /// Unpadded base64url (RFC 4648 §5), for ids and cursors that travel in headers and JSON.
-public enum Base64URL {
+package enum Base64URL {
     private static let alphabet: [UInt8] = Array(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// The bytes as unpadded base64url text.
-    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+    package static func encode(_ bytes: some Collection<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count * 4 + 2) / 3)
         var iterator = bytes.makeIterator()
@@ -23,7 +23,7 @@ public enum Base64URL {
     /// length that ends on whole bytes, and zero unused bits in the last character (RFC 4648
     /// §3.5) — so one byte string has exactly one spelling, and an id cannot be altered
     /// without changing what it decodes to.
-    public static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count * 3 / 4)
         var buffer: UInt32 = 0

@@ -31,21 +31,21 @@ import Synchronization
 /// ```swift
 /// let count = try await BlockingWork.run { expensiveCount(of: text) }
 /// ```
-public final class BlockingWork: Sendable {
+package final class BlockingWork: Sendable {
     /// Thrown when `threads` items run and `queueLimit` more wait: retry later.
-    public struct Busy: Error, Sendable, CustomStringConvertible {
+    package struct Busy: Error, Sendable, CustomStringConvertible {
         /// A fixed text for the client: the server is busy, retry later.
-        public var description: String { "the server is busy; retry later" }
+        package var description: String { "the server is busy; retry later" }
     }
 
     /// Items that may run at once, across both sets of threads (at least 1).
-    public let threads: Int
+    package let threads: Int
     /// Heavy items (arguments over 16 KiB) that may wait for a thread; light ones may wait in larger numbers.
-    public let queueLimit: Int
+    package let queueLimit: Int
     /// Calls predicted cheap that may run inline on the caller's thread at once (0: never inline).
-    public let inlineLimit: Int
+    package let inlineLimit: Int
     /// A call longer than this (nanoseconds) makes its function count as slow (``CallStats``).
-    public let slowCallNanoseconds: UInt64
+    package let slowCallNanoseconds: UInt64
     private let inlineRunning = Atomic<Int>(0)
     private let state = Mutex(State())
     /// Per priority: counts jobs handed to that set of threads and not yet taken by one.
@@ -102,7 +102,7 @@ public final class BlockingWork: Sendable {
     ///     of them (at least 256) may wait.
     ///   - inlineLimit: calls predicted cheap that may run inline at once; default half the CPUs.
     ///   - slowCall: a call longer than this sends its function's next calls to the threads.
-    public init(threads: Int, queueLimit: Int, inlineLimit: Int? = nil, slowCall: Duration = .milliseconds(2)) {
+    package init(threads: Int, queueLimit: Int, inlineLimit: Int? = nil, slowCall: Duration = .milliseconds(2)) {
         self.threads = max(1, threads)
         self.queueLimit = max(0, queueLimit)
         self.inlineLimit = max(0, inlineLimit ?? max(1, ProcessorCount.online / 2))
@@ -112,12 +112,12 @@ public final class BlockingWork: Sendable {
     }
 
     /// One thread per CPU, 64 waiting: what ``run(_:)`` and servers without their own use.
-    public static let shared = BlockingWork(threads: ProcessorCount.online, queueLimit: 64)
+    package static let shared = BlockingWork(threads: ProcessorCount.online, queueLimit: 64)
 
     /// Items running right now.
-    public var running: Int { state.withLock { $0.running } }
+    package var running: Int { state.withLock { $0.running } }
     /// Items waiting for a thread right now.
-    public var waiting: Int { state.withLock { $0.waitingCount } }
+    package var waiting: Int { state.withLock { $0.waitingCount } }
 
     /// Runs `work` on one of this pool's threads and returns its result.
     ///
@@ -128,7 +128,7 @@ public final class BlockingWork: Sendable {
     /// - Throws: ``Busy`` when the pool and its queue are full; `CancellationError` when the
     ///   caller was cancelled and ``TimeoutError`` at the timeout (the work may still be
     ///   finishing); whatever `work` throws.
-    public func run<T: Sendable>(
+    package func run<T: Sendable>(
         cancellation: CancellationFlag? = nil, timeout: Duration? = nil, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
         try await run(heavy: true, priority: .low, stats: nil, cancellation: cancellation, timeout: timeout, work)
@@ -238,7 +238,7 @@ public final class BlockingWork: Sendable {
     }
 
     /// Runs `work` on the ``shared`` pool.
-    public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await shared.run(work)
     }
 
@@ -322,20 +322,20 @@ enum WorkerThread {
 /// Set when the request that started some work was cancelled or timed out. Synchronous work
 /// running off the task (see ``BlockingWork``) cannot see `Task.isCancelled`; it checks this,
 /// through ``HandlerContext/isCancelled`` or ``HandlerContext/checkCancellation()``.
-public final class CancellationFlag: Sendable {
+package final class CancellationFlag: Sendable {
     private let flag = Atomic<Bool>(false)
 
     /// A flag that is not set.
-    public init() {}
+    package init() {}
 
     /// True once ``cancel()`` was called.
-    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+    package var isCancelled: Bool { flag.load(ordering: .relaxed) }
 
     /// Sets the flag; it stays set.
-    public func cancel() { flag.store(true, ordering: .relaxed) }
+    package func cancel() { flag.store(true, ordering: .relaxed) }
 
     /// Throws `CancellationError` once cancelled.
-    public func check() throws(CancellationError) {
+    package func check() throws(CancellationError) {
         if isCancelled { throw CancellationError() }
     }
 }

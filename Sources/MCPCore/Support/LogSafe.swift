@@ -1,14 +1,14 @@
 /// Makes untrusted text safe to put in a log line or an error message.
-public enum LogSafe {
+package enum LogSafe {
     /// At most `limit` characters of `text`, with an ellipsis when cut.
-    public static func clip(_ text: String, to limit: Int) -> String {
+    package static func clip(_ text: String, to limit: Int) -> String {
         // A text of at most `limit` bytes has at most `limit` characters: no need to count them.
         guard text.utf8.count > limit, text.count > limit else { return text }
         return String(text.prefix(limit)) + "…"
     }
 
     /// `text` cut to at most `limit` bytes of UTF-8, at a scalar boundary (no ellipsis).
-    public static func clipBytes(_ text: String, to limit: Int) -> String {
+    package static func clipBytes(_ text: String, to limit: Int) -> String {
         guard text.utf8.count > limit else { return text }
         var bytes = 0
         var scalars = String.UnicodeScalarView()
@@ -22,7 +22,7 @@ public enum LogSafe {
 
     /// `text` with control characters, line and paragraph separators written as escapes, so that
     /// user input cannot forge log lines or colour a terminal.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         // Printable ASCII (the common case) needs nothing: checked byte by byte, without decoding.
         guard !text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return text }
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }

@@ -9,7 +9,7 @@ import Synchronization
 /// Each thread keeps its own table of the handles it has used, so a request takes no lock:
 /// a thread asks the shared table (under a lock) only the first time it meets a key. The
 /// handles themselves are shared — a thread's table holds references to the same counters.
-public final class MetricCache<Key: Hashable & Sendable, Handle: Sendable>: Sendable {
+package final class MetricCache<Key: Hashable & Sendable, Handle: Sendable>: Sendable {
     private let shared = Mutex<[Key: Handle]>([:])
     private let make: @Sendable (Key) -> Handle
     /// The thread-specific slot of this cache's per-thread tables.
@@ -23,7 +23,7 @@ public final class MetricCache<Key: Hashable & Sendable, Handle: Sendable>: Send
     }
 
     /// - Parameter make: builds the handle for a key the first time it is asked for.
-    public init(_ make: @escaping @Sendable (Key) -> Handle) {
+    package init(_ make: @escaping @Sendable (Key) -> Handle) {
         self.make = make
     }
 
@@ -31,7 +31,7 @@ public final class MetricCache<Key: Hashable & Sendable, Handle: Sendable>: Send
     /// dictionary specialised to its types rather than in generic code that fetches type metadata
     /// on every call.
     @inlinable
-    public subscript(key: Key) -> Handle {
+    package subscript(key: Key) -> Handle {
         let table = threadTable()
         if let handle = table.handles[key] { return handle }
         return miss(key, table: table)

@@ -1,8 +1,8 @@
 /// Thrown by ``withTimeout(_:operation:)`` when the operation took too long.
-public struct TimeoutError: Error, Sendable {}
+package struct TimeoutError: Error, Sendable {}
 
 /// Runs `operation`, cancelling it and throwing ``TimeoutError`` after `timeout`.
-public func withTimeout<T: Sendable>(
+package func withTimeout<T: Sendable>(
     _ timeout: Duration, operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in

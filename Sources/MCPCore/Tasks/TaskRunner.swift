@@ -49,7 +49,7 @@ public final class TaskRunner: Sendable {
     public static let instance = instanceName()
 
     /// Tasks whose work runs in this process right now.
-    public var runningCount: Int { running.withLock { $0.count } }
+    package var runningCount: Int { running.withLock { $0.count } }
 
     static var now: Double { Date().timeIntervalSince1970 }
 

@@ -1,6 +1,6 @@
 import Crypto
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import Logging
 import MCPCore
 
@@ -9,9 +9,9 @@ import MCPCore
 /// query strings or cookies are never accepted. Health and readiness stay open; `/metrics` is
 /// open unless configured otherwise; `openPaths` adds static answers that hold no data (the
 /// inspector's page, which asks for the key itself).
-public struct APIKeyAuth: RouterMiddleware {
+package struct APIKeyAuth: RouterMiddleware {
     /// The request context of the MCP HTTP server.
-    public typealias Context = MCPRequestContext
+    package typealias Context = MCPRequestContext
 
     let expected: [UInt8]
     let principal: Principal
@@ -19,7 +19,7 @@ public struct APIKeyAuth: RouterMiddleware {
 
     /// Requires `apiKey` on every path but `/health`, `/ready`, `/`, `openPaths` and (unless `metricsRequireAuth`)
     /// `/metrics`; `OPTIONS` preflights pass too.
-    public init(apiKey: String, metricsRequireAuth: Bool, openPaths extra: [String] = []) {
+    package init(apiKey: String, metricsRequireAuth: Bool, openPaths extra: [String] = []) {
         expected = Array(apiKey.utf8)
         principal = Principal(id: Self.principal(of: apiKey))
         var open: Set<String> = Set(["/health", "/ready", "/"] + extra)
@@ -33,7 +33,7 @@ public struct APIKeyAuth: RouterMiddleware {
     }
 
     /// Passes open paths and requests with the right key to `next`; answers anything else with 401.
-    public func handle(
+    package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         if openPaths.contains(request.uri.path) || request.method == .options {

@@ -1,5 +1,5 @@
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import Logging
 import MCPCore
 
@@ -15,9 +15,9 @@ import MCPCore
 ///
 /// Tokens in the query string or a cookie are never read. Health, readiness, the status page
 /// and the protected-resource metadata stay open; `/metrics` unless configured otherwise.
-public struct BearerAuth: RouterMiddleware {
+package struct BearerAuth: RouterMiddleware {
     /// The request context of the MCP HTTP server.
-    public typealias Context = MCPRequestContext
+    package typealias Context = MCPRequestContext
 
     let resource: ProtectedResource
     let mcpPath: String
@@ -27,7 +27,7 @@ public struct BearerAuth: RouterMiddleware {
 
     /// Requires a valid bearer token for `resource` (or `apiKey`, when given) on every path but the open ones:
     /// `/health`, `/ready`, `/`, the metadata paths, `openPaths` and (unless `metricsRequireAuth`) `/metrics`.
-    public init(
+    package init(
         resource: ProtectedResource, mcpPath: String, apiKey: String?, metricsRequireAuth: Bool,
         openPaths extra: [String] = []
     ) {
@@ -42,7 +42,7 @@ public struct BearerAuth: RouterMiddleware {
 
     /// Passes open paths and authenticated requests to `next` with their ``Principal``; answers the rest with
     /// a challenge (401, 403 or 503) as listed above.
-    public func handle(
+    package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         if openPaths.contains(request.uri.path) || request.method == .options {

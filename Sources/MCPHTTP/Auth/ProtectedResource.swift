@@ -53,17 +53,17 @@ public struct ProtectedResource: Sendable {
     }
 
     /// The root of the metadata paths (RFC 9728 §3).
-    public static let wellKnownPath = "/.well-known/oauth-protected-resource"
+    package static let wellKnownPath = "/.well-known/oauth-protected-resource"
 
     /// Where the metadata is served: the form suffixed with the MCP path (RFC 9728 §3.1, which
     /// clients try first) and the root form.
-    public static func metadataPaths(mcpPath: String) -> [String] { [wellKnownPath + mcpPath, wellKnownPath] }
+    package static func metadataPaths(mcpPath: String) -> [String] { [wellKnownPath + mcpPath, wellKnownPath] }
 
     /// The metadata URL that challenges name (`resource_metadata`).
-    public func metadataURL(mcpPath: String) -> String { publicURL + Self.wellKnownPath + mcpPath }
+    package func metadataURL(mcpPath: String) -> String { publicURL + Self.wellKnownPath + mcpPath }
 
     /// The Protected Resource Metadata document (RFC 9728 §2).
-    public var metadata: JSONObject {
+    package var metadata: JSONObject {
         var document: JSONObject = [
             "resource": .string(resource),
             "authorization_servers": .array(authorizationServers.map { .string($0) }),
@@ -77,7 +77,7 @@ public struct ProtectedResource: Sendable {
     /// - Parameters:
     ///   - error: `invalid_token`, `insufficient_scope`, or nil when no token was presented.
     ///   - scope: the scopes to ask for; nil names the required (else supported) scopes.
-    public func challenge(
+    package func challenge(
         mcpPath: String, error: String? = nil, description: String? = nil, scope: [String]? = nil
     )
         -> String

@@ -1,25 +1,25 @@
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import Logging
 
 /// CORS for the origins configured in `CORS_ORIGINS` only: never a reflected origin that is not
 /// on the list, unless the list is `*` (the Python original's default), which answers every
 /// origin. Exposes `Mcp-Session-Id` so browser clients can read it.
-public struct CORSPolicy: RouterMiddleware {
+package struct CORSPolicy: RouterMiddleware {
     /// The request context of the MCP HTTP server.
-    public typealias Context = MCPRequestContext
+    package typealias Context = MCPRequestContext
 
     let origins: Set<String>
     let anyOrigin: Bool
 
     /// CORS for `origins` (compared case-insensitively); `*` among them answers every origin.
-    public init(origins: [String]) {
+    package init(origins: [String]) {
         self.origins = Set(origins.map { $0.lowercased() })
         self.anyOrigin = origins.contains("*")
     }
 
     /// Adds the CORS headers for an allowed `Origin` and answers its preflights; other requests pass unchanged.
-    public func handle(
+    package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let origin = request.headers.value(of: .origin), anyOrigin || origins.contains(origin.lowercased())

@@ -1,15 +1,15 @@
 import Foundation
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import Logging
 
 /// Refuses requests from web pages of other origins and requests whose Host is not this server
 /// (DNS rebinding, SEC-1, R-10): a disallowed `Origin` or `Host` is 403, two `Host` headers 400. Loopback origins are
 /// always allowed; configured origins add to them; `*` allows every origin. An empty list
 /// never means "everything".
-public struct OriginPolicy: RouterMiddleware {
+package struct OriginPolicy: RouterMiddleware {
     /// The request context of the MCP HTTP server.
-    public typealias Context = MCPRequestContext
+    package typealias Context = MCPRequestContext
 
     let allowedOrigins: Set<String>
     let allowAnyOrigin: Bool
@@ -19,7 +19,7 @@ public struct OriginPolicy: RouterMiddleware {
     /// - Parameters:
     ///   - loopbackOnly: the server listens on a loopback address, so only loopback host names
     ///     (and `allowedHosts`) may appear in `Host`.
-    public init(allowedOrigins: [String], allowedHosts: [String], loopbackOnly: Bool) {
+    package init(allowedOrigins: [String], allowedHosts: [String], loopbackOnly: Bool) {
         self.allowAnyOrigin = allowedOrigins.contains("*")
         self.allowedOrigins = Set(
             allowedOrigins.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) })
@@ -28,7 +28,7 @@ public struct OriginPolicy: RouterMiddleware {
     }
 
     /// Passes requests whose `Origin` and `Host` are allowed to `next`; refuses the rest (403, or 400 for two `Host`s).
-    public func handle(
+    package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         // The first Host became the authority; another one is still a header field. RFC 9112

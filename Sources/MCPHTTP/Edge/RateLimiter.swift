@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import Logging
 import Synchronization
 
@@ -18,9 +18,9 @@ import Synchronization
 /// - when a shard is full of live windows, its oldest window is dropped: more distinct clients
 ///   than `maxKeys` within one window make the limit approximate for the oldest ones, never an
 ///   unbounded table.
-public final class RateLimiter: RouterMiddleware {
+package final class RateLimiter: RouterMiddleware {
     /// The request context of the MCP HTTP server.
-    public typealias Context = MCPRequestContext
+    package typealias Context = MCPRequestContext
 
     struct Window {
         var start: Double
@@ -81,7 +81,7 @@ public final class RateLimiter: RouterMiddleware {
 
     /// A limit of `limit` requests per `windowSeconds` (at least 1) per client key, keeping at most `maxKeys`
     /// windows; `proxies` are the peers trusted to name the client in `X-Forwarded-For`.
-    public init(limit: Int, windowSeconds: Int, proxies: TrustedProxies = .none, maxKeys: Int = 100_000) {
+    package init(limit: Int, windowSeconds: Int, proxies: TrustedProxies = .none, maxKeys: Int = 100_000) {
         self.limit = limit
         self.proxies = proxies
         self.window = Double(max(1, windowSeconds))
@@ -90,7 +90,7 @@ public final class RateLimiter: RouterMiddleware {
     }
 
     /// Counts the request against its client's window: passes it to `next`, or answers 429 once the window is full.
-    public func handle(
+    package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard !Self.exempt.contains(request.uri.path) else { return try await next(request, context) }

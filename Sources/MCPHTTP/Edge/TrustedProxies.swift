@@ -79,7 +79,7 @@ public struct TrustedProxies: Sendable, Equatable {
     }
 
     /// Whether `address` (an IP address in text form) belongs to a trusted proxy.
-    public func trusts(_ address: String) -> Bool {
+    package func trusts(_ address: String) -> Bool {
         if trustsEveryone { return true }
         guard !networks.isEmpty, let bytes = Self.parse(address) else { return false }
         return networks.contains { $0.contains(bytes) }
@@ -88,7 +88,7 @@ public struct TrustedProxies: Sendable, Equatable {
     /// The address a request comes from: `peer` itself unless it is a trusted proxy, else the
     /// right-most untrusted address of the `X-Forwarded-For` values (the left-most when every hop
     /// is trusted). Entries that are not IP addresses end the walk at the last trusted hop.
-    public func clientAddress(peer: String?, forwardedFor: [String]) -> String? {
+    package func clientAddress(peer: String?, forwardedFor: [String]) -> String? {
         guard let peer, trusts(peer) else { return peer }
         return walk(from: peer, forwardedFor: forwardedFor)
     }

@@ -1,5 +1,5 @@
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import NIOCore
 
 /// The inspector: a page at `/inspector` that lists the server's tools, resources and prompts,
@@ -10,15 +10,15 @@ import NIOCore
 /// The page, its script and its style sheet are separate static answers, so the policy stays
 /// strict: scripts and styles from this origin only (no inline code, no `'unsafe-inline'`),
 /// requests to this origin only, nothing framed, no forms posted anywhere.
-public struct InspectorRoutes: Sendable {
+package struct InspectorRoutes: Sendable {
     /// The inspector page's path.
-    public static let pagePath = "/inspector"
+    package static let pagePath = "/inspector"
     /// The path of the page's script.
-    public static let scriptPath = "/inspector/app.js"
+    package static let scriptPath = "/inspector/app.js"
     /// The path of the page's style sheet.
-    public static let stylePath = "/inspector/app.css"
+    package static let stylePath = "/inspector/app.css"
     /// What the API key never guards: the three static answers, which hold no data.
-    public static let paths = [pagePath, scriptPath, stylePath]
+    package static let paths = [pagePath, scriptPath, stylePath]
 
     static let contentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
@@ -29,12 +29,12 @@ public struct InspectorRoutes: Sendable {
     let style = ByteBuffer(string: InspectorAssets.style)
 
     /// The inspector for the server named `serverName` (the page title) whose MCP endpoint is at `mcpPath`.
-    public init(serverName: String, mcpPath: String) {
+    package init(serverName: String, mcpPath: String) {
         page = ByteBuffer(string: InspectorAssets.page(name: serverName, mcpPath: mcpPath))
     }
 
     /// Adds the page, script and style-sheet routes (GET) to `router`.
-    public func register(on router: Router<MCPRequestContext>) {
+    package func register(on router: Router<MCPRequestContext>) {
         router.get(RouterPath(Self.pagePath)) { _, _ in Self.answer(self.page, type: "text/html; charset=utf-8") }
         router.get(RouterPath(Self.scriptPath)) { _, _ in
             Self.answer(self.script, type: "text/javascript; charset=utf-8")

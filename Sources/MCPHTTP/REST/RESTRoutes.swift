@@ -1,15 +1,15 @@
 import Foundation
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import Logging
-public import MCPCore
+package import MCPCore
 import MCPPlatform
 import NIOCore
 
 /// The REST side door for platforms without MCP, all answered from the live registry:
 /// `/health`, `/ready`, `/info`, `/api/v1/tools|resources|prompts`, `POST /api/v1/tools/{name}`,
 /// `/api/v1/status`, `/openapi.json` and the status page at `/`.
-public struct RESTRoutes: Sendable {
+package struct RESTRoutes: Sendable {
     let server: MCPServer
     let configuration: HTTPConfiguration
     let status: ServerStatus
@@ -17,7 +17,7 @@ public struct RESTRoutes: Sendable {
     let statusPage: ByteBuffer
 
     /// The REST routes for `server`; the OpenAPI document and the status page are built once, here.
-    public init(server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus) {
+    package init(server: MCPServer, configuration: HTTPConfiguration, status: ServerStatus) {
         self.server = server
         self.configuration = configuration
         self.status = status
@@ -26,7 +26,7 @@ public struct RESTRoutes: Sendable {
     }
 
     /// Adds every REST route to `router`.
-    public func register(on router: Router<MCPRequestContext>) {
+    package func register(on router: Router<MCPRequestContext>) {
         router.get("/health") { _, _ in self.health() }
         router.get("/ready") { _, _ in self.ready() }
         router.get("/info") { _, _ in HTTPMessages.json(self.info()) }

@@ -1,40 +1,40 @@
-public import Logging
+package import Logging
 
 /// One `access` line: what the responder glue knows about an answered request. Texts that come
 /// from the client (path, user agent, MCP method) are already clipped and escaped.
-public struct AccessLogEntry: Sendable {
+package struct AccessLogEntry: Sendable {
     /// The HTTP method (`GET`, `POST`…).
-    public var method: String
+    package var method: String
     /// The request path, without the query, clipped.
-    public var path: String
+    package var path: String
     /// The route template the router matched (`/api/v1/tools/{name}`), or `unmatched`.
-    public var route: String
+    package var route: String
     /// The response status code.
-    public var status: Int
+    package var status: Int
     /// The response body's size in bytes.
-    public var bodyBytes: Int
+    package var bodyBytes: Int
     /// Time from the request's head to the end of the answer, in microseconds.
-    public var microseconds: Int
+    package var microseconds: Int
     /// The request's id (`X-Request-ID`, as received or generated).
-    public var requestID: String
+    package var requestID: String
     /// The client's address: the connection's peer, or the address a trusted proxy names.
-    public var clientAddress: String
+    package var clientAddress: String
     /// The connection's peer when it is not the client (a trusted proxy).
-    public var peerAddress: String?
+    package var peerAddress: String?
     /// The `User-Agent` header, clipped and escaped; nil when absent.
-    public var userAgent: String?
+    package var userAgent: String?
     /// The JSON-RPC method of an MCP request; nil for other requests.
-    public var mcpMethod: String?
+    package var mcpMethod: String?
     /// The tool a `tools/call` named; nil for other requests.
-    public var toolName: String?
+    package var toolName: String?
     /// The era an MCP request was served under (`modern`, `handshake`); nil for other requests.
-    public var era: String?
+    package var era: String?
     /// A fingerprint of the handshake-era session id (never the id itself); nil without a session.
-    public var sessionID: String?
+    package var sessionID: String?
 
     /// The access-log keys, each with its value in this entry (nil when absent), in the order
     /// of ``keys``.
-    public var values: [String?] {
+    package var values: [String?] {
         [
             clientAddress, Self.milliseconds(microseconds), method, String(bodyBytes), String(status), route, era,
             mcpMethod, sessionID, toolName, peerAddress, requestID, path, userAgent,
@@ -42,7 +42,7 @@ public struct AccessLogEntry: Sendable {
     }
 
     /// Every key an access line may carry, sorted as log handlers sort metadata keys.
-    public static let keys = [
+    package static let keys = [
         "client.address", "duration_ms", "http.request.method", "http.response.body.size",
         "http.response.status_code", "http.route", "mcp.era", "mcp.method.name", "mcp.session.id", "mcp.tool.name",
         "network.peer.address", "request.id", "url.path", "user_agent.original",
@@ -50,7 +50,7 @@ public struct AccessLogEntry: Sendable {
 
     /// swift-log metadata with the same keys and values: what a log handler without a fast path
     /// receives.
-    public var metadata: Logger.Metadata {
+    package var metadata: Logger.Metadata {
         var metadata: Logger.Metadata = [:]
         for (key, value) in zip(Self.keys, values) {
             if let value { metadata[key] = .string(value) }
@@ -59,21 +59,21 @@ public struct AccessLogEntry: Sendable {
     }
 
     /// `1.234` for 1,234 µs: milliseconds with three decimals.
-    public static func milliseconds(_ microseconds: Int) -> String {
+    package static func milliseconds(_ microseconds: Int) -> String {
         let fraction = String(microseconds % 1000)
         return String(microseconds / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }
 
 /// Writes access lines without going through swift-log's metadata dictionaries.
-public protocol AccessLogWriter: Sendable {
+package protocol AccessLogWriter: Sendable {
     /// Writes one access line for `entry`.
     func write(_ entry: AccessLogEntry)
 }
 
 /// A log handler that can write access lines itself, in exactly the format its `log` would give
 /// them (the runtime's console handler renders them straight into its output buffer).
-public protocol AccessLogCapableHandler: LogHandler {
+package protocol AccessLogCapableHandler: LogHandler {
     /// A writer for `access` lines at `info` (with this handler's label and metadata), or nil to
     /// go through `log` (text format, for instance).
     func accessLogWriter() -> (any AccessLogWriter)?

@@ -1,11 +1,11 @@
-public import NIOCore
+package import NIOCore
 import Synchronization
 
 /// Runs actions when a client goes away, without piling callbacks on long-lived connections:
 /// each connection gets one close callback, and each watch is removed when its request ends.
-public final class DisconnectWatchers: Sendable {
+package final class DisconnectWatchers: Sendable {
     /// One registered action, to remove with ``unwatch(_:)``.
-    public struct Watch: Sendable {
+    package struct Watch: Sendable {
         let connection: ObjectIdentifier
         let token: Int
     }
@@ -18,11 +18,11 @@ public final class DisconnectWatchers: Sendable {
     private let state = Mutex(State())
 
     /// An empty set of watches.
-    public init() {}
+    package init() {}
 
     /// Runs `action` once if `channel` closes before ``unwatch(_:)``; at once if it is closed.
     @discardableResult
-    public func watch(_ channel: any Channel, _ action: @escaping @Sendable () -> Void) -> Watch {
+    package func watch(_ channel: any Channel, _ action: @escaping @Sendable () -> Void) -> Watch {
         let connection = ObjectIdentifier(channel)
         let (token, isNew) = state.withLock { state -> (Int, Bool) in
             let token = state.next
@@ -41,7 +41,7 @@ public final class DisconnectWatchers: Sendable {
     }
 
     /// Forgets a watch whose request ended.
-    public func unwatch(_ watch: Watch) {
+    package func unwatch(_ watch: Watch) {
         state.withLock { state in
             guard state.actions[watch.connection] != nil else { return }
             state.actions[watch.connection]?[watch.token] = nil
@@ -49,7 +49,7 @@ public final class DisconnectWatchers: Sendable {
     }
 
     /// Runs `work` in a task that is cancelled if `channel` closes before it finishes.
-    public func cancellingOnClose<T: Sendable>(
+    package func cancellingOnClose<T: Sendable>(
         _ channel: any Channel, _ work: @escaping @Sendable () async -> T
     ) async -> T {
         let task = Task { await work() }
@@ -63,5 +63,5 @@ public final class DisconnectWatchers: Sendable {
     }
 
     /// Connections being watched (for tests and metrics).
-    public var count: Int { state.withLock { $0.actions.count } }
+    package var count: Int { state.withLock { $0.actions.count } }
 }

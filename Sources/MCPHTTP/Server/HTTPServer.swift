@@ -1,7 +1,7 @@
-public import HummingbirdCore
-public import Logging
+package import HummingbirdCore
+package import Logging
 import MCPPlatform
-public import NIOCore
+package import NIOCore
 import NIOExtras
 import NIOPosix
 import Synchronization
@@ -16,9 +16,9 @@ import Synchronization
 ///
 /// `Application.run()` cannot adopt a socket, so the server owns this small accept loop and
 /// calls the responder for every request; the responder is where routing and policies live.
-public final class HTTPServer: Sendable {
+package final class HTTPServer: Sendable {
     /// Answers one request on a connection: Hummingbird's responder signature.
-    public typealias Responder = HTTPChannelHandler.Responder
+    package typealias Responder = HTTPChannelHandler.Responder
 
     let configuration: HTTPConfiguration
     let responder: Responder
@@ -41,7 +41,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// A server that listens where `configuration.listener` says and hands every request to `responder`.
-    public init(
+    package init(
         configuration: HTTPConfiguration, responder: @escaping Responder, eventLoopGroup: any EventLoopGroup,
         logger: Logger
     ) {
@@ -53,14 +53,14 @@ public final class HTTPServer: Sendable {
     }
 
     /// The bound address, once listening.
-    public var localAddress: SocketAddress? { state.withLock { $0.serverChannel?.localAddress } }
+    package var localAddress: SocketAddress? { state.withLock { $0.serverChannel?.localAddress } }
 
     /// Connections open right now.
-    public var openConnections: Int { connections.count }
+    package var openConnections: Int { connections.count }
 
     /// Binds (or adopts) the listening socket. Connections accepted from then on are served by
     /// ``serve()``.
-    public func start() async throws {
+    package func start() async throws {
         let http1 = HTTP1Channel(
             responder: responder,
             configuration: .init(
@@ -170,7 +170,7 @@ public final class HTTPServer: Sendable {
     /// Serves every accepted connection in a task of its own, in one discarding task group:
     /// returns once accepting has stopped and every connection has closed. Cancelling it closes
     /// the connections still open.
-    public func serve() async {
+    package func serve() async {
         await withDiscardingTaskGroup { group in
             for await connection in accepted {
                 group.addTask { await connection() }
@@ -182,7 +182,7 @@ public final class HTTPServer: Sendable {
     /// answers each connection's next request with `Connection: close`, and the client closes it.
     /// No idle connection is closed under a client that may be sending, which is what makes
     /// recycling a worker lose no request. ``serve()`` returns when the last one has closed.
-    public func stopAccepting() async {
+    package func stopAccepting() async {
         let (channel, acceptor) = state.withLock { state -> ((any Channel)?, SocketAcceptor?) in
             state.shuttingDown = true
             return (state.serverChannel, state.acceptor)
@@ -201,7 +201,7 @@ public final class HTTPServer: Sendable {
 
     /// Also closes idle connections at once (a single process stopping): NIO's quiescing helper
     /// lets requests in flight finish and closes each connection after its current answer.
-    public func closeIdleConnections() async {
+    package func closeIdleConnections() async {
         let quiescing = state.withLock { $0.quiescing }
         await stopAccepting()
         guard let quiescing else { return }
@@ -234,24 +234,24 @@ final class ConnectionCounter: Sendable {
 }
 
 /// The address could not be listened on (in use, not local, not allowed): says which, and why.
-public struct ListenError: Error, CustomStringConvertible {
+package struct ListenError: Error, CustomStringConvertible {
     /// The host that could not be listened on.
-    public let host: String
+    package let host: String
     /// The port that could not be listened on.
-    public let port: Int
+    package let port: Int
     /// Why: the system's error message.
-    public let reason: String
+    package let reason: String
 
     /// `cannot listen on <host>:<port>: <reason>`.
-    public var description: String { "cannot listen on \(host):\(port): \(reason)" }
+    package var description: String { "cannot listen on \(host):\(port): \(reason)" }
 }
 
 /// A certificate was configured in a build without the `TLS` trait (`swift build --traits TLS`).
-public struct TLSNotBuilt: Error, CustomStringConvertible {
+package struct TLSNotBuilt: Error, CustomStringConvertible {
     /// The error; it carries no detail.
-    public init() {}
+    package init() {}
     /// What to do instead: build with the trait, or terminate TLS in a proxy.
-    public var description: String {
+    package var description: String {
         "this build serves no TLS: build with `--traits TLS` (make build does), or terminate TLS in a proxy"
     }
 }

@@ -1,45 +1,45 @@
-public import Hummingbird
-public import Logging
-public import MCPCore
-public import NIOCore
+package import Hummingbird
+package import Logging
+package import MCPCore
+package import NIOCore
 import Synchronization
 
 /// Where a request context comes from: the connection's channel, the request logger, and the
 /// per-request record the access log and metrics read after the response is written.
-public struct MCPContextSource: RequestContextSource {
+package struct MCPContextSource: RequestContextSource {
     /// The connection's channel.
-    public let channel: any Channel
+    package let channel: any Channel
     /// The logger for this request, with its request id.
-    public let logger: Logger
+    package let logger: Logger
     /// The record the access log and metrics read after the response.
-    public let record: RequestRecord
+    package let record: RequestRecord
     /// The largest request body accepted, in bytes (`maxBodySize`).
-    public let maxUploadSize: Int
+    package let maxUploadSize: Int
 }
 
 /// Hummingbird's per-request context: what every route and middleware of the HTTP side receives.
 /// Not the ``MCPCore/HandlerContext`` a tool, resource or prompt function receives: the server
 /// builds that one for each JSON-RPC request, with the ``caller`` found here as its principal.
-public struct MCPRequestContext: Hummingbird.RequestContext {
+package struct MCPRequestContext: Hummingbird.RequestContext {
     /// Contexts are made from an ``MCPContextSource``.
-    public typealias Source = MCPContextSource
+    package typealias Source = MCPContextSource
 
     /// Hummingbird's storage for the request (logger, route path, parameters).
-    public var coreContext: CoreRequestContextStorage
+    package var coreContext: CoreRequestContextStorage
     /// The connection's channel.
-    public let channel: any Channel
+    package let channel: any Channel
     /// Filled in by the routes: what the access log and metrics report about this request.
-    public let record: RequestRecord
+    package let record: RequestRecord
     /// The largest request body accepted, in bytes (`maxBodySize`).
-    public let maxUploadSize: Int
+    package let maxUploadSize: Int
     /// Who the authentication middleware let in (an API key's holder, an access token's subject);
     /// nil when authentication is off.
-    public var caller: Principal?
+    package var caller: Principal?
     /// A stable, non-secret identifier of the credential that authenticated the request.
-    public var principal: String? { caller?.id }
+    package var principal: String? { caller?.id }
 
     /// A context for the request `source` describes.
-    public init(source: MCPContextSource) {
+    package init(source: MCPContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         channel = source.channel
         record = source.record
@@ -48,42 +48,42 @@ public struct MCPRequestContext: Hummingbird.RequestContext {
 }
 
 /// Facts about one request gathered while it is served, read after the response is written.
-public final class RequestRecord: Sendable {
+package final class RequestRecord: Sendable {
     /// What is known about the request so far.
-    public struct Values: Sendable {
+    package struct Values: Sendable {
         /// The request's id (`X-Request-ID`); empty until set.
-        public var requestID = ""
+        package var requestID = ""
         /// The route template (`/mcp`, `/api/v1/tools/{name}`) the router matched, never the raw path.
-        public var route = "unmatched"
+        package var route = "unmatched"
         /// The JSON-RPC method of an MCP request; nil for other requests.
-        public var mcpMethod: String?
+        package var mcpMethod: String?
         /// The era an MCP request was served under; nil for other requests.
-        public var era: RequestEra?
+        package var era: RequestEra?
         /// The tool a `tools/call` named; nil for other requests.
-        public var toolName: String?
+        package var toolName: String?
         /// True when the called tool reported a tool error.
-        public var toolFailed = false
+        package var toolFailed = false
         /// A fingerprint of the handshake-era session id; nil without a session.
-        public var sessionID: String?
+        package var sessionID: String?
         /// True when the rate limiter refused the request.
-        public var rateLimited = false
+        package var rateLimited = false
         /// Bytes of response body written so far.
-        public var bytesOut = 0
+        package var bytesOut = 0
         /// A `subscriptions/listen` stream: it lasts as long as the client listens, so its
         /// duration says nothing about latency and stays out of the duration histogram.
-        public var isSubscription = false
+        package var isSubscription = false
     }
 
     private let storage = Mutex(Values())
 
     /// An empty record.
-    public init() {}
+    package init() {}
 
     /// A snapshot of the record.
-    public var values: Values { storage.withLock { $0 } }
+    package var values: Values { storage.withLock { $0 } }
 
     /// Changes the record under its lock.
-    public func update(_ change: (inout Values) -> Void) {
+    package func update(_ change: (inout Values) -> Void) {
         storage.withLock { change(&$0) }
     }
 }

@@ -1,7 +1,7 @@
 import MCPCore
 
 /// Which side of the server answered a request, for logs and metrics.
-public enum RequestEra: String, Sendable {
+package enum RequestEra: String, Sendable {
     /// Streamable HTTP under 2026-07-28.
     case modern
     /// Streamable HTTP or legacy SSE under the handshake era.

@@ -1,11 +1,11 @@
 import Atomics
-public import Foundation
+package import Foundation
 
 /// Liveness facts served by `/health`, `/ready` and `/api/v1/status`: start time, readiness
 /// and request counts. Counters are lock-free atomics.
-public final class ServerStatus: Sendable {
+package final class ServerStatus: Sendable {
     /// Where the server is in its life; `/ready` is 200 only when `ready`.
-    public enum Phase: Int, Sendable {
+    package enum Phase: Int, Sendable {
         /// Starting up, ready to serve, or draining before shutdown.
         case starting = 0, ready = 1, draining = 2
 
@@ -19,7 +19,7 @@ public final class ServerStatus: Sendable {
     }
 
     /// When the status was made: the server's start, for uptime.
-    public let startedAt = Date()
+    package let startedAt = Date()
     private let phaseValue = ManagedAtomic(Phase.starting.rawValue)
     private let requestCount = ManagedAtomic(0)
     private let errorCount = ManagedAtomic(0)
@@ -27,35 +27,35 @@ public final class ServerStatus: Sendable {
     private let running = ManagedAtomic(0)
 
     /// A status in the `starting` phase with every counter at zero.
-    public init() {}
+    package init() {}
 
     /// The current phase. Only ``MCPHTTPService`` sets it, as it starts and drains, so what
     /// `/ready` reports follows the service's life and nothing else.
-    public internal(set) var phase: Phase {
+    package internal(set) var phase: Phase {
         get { Phase(rawValue: phaseValue.load(ordering: .relaxed)) ?? .starting }
         set { phaseValue.store(newValue.rawValue, ordering: .relaxed) }
     }
 
     /// Seconds since ``startedAt``.
-    public var uptimeSeconds: Double { Date().timeIntervalSince(startedAt) }
+    package var uptimeSeconds: Double { Date().timeIntervalSince(startedAt) }
 
     /// Counts one finished request; `failed` for 5xx answers.
-    public func record(failed: Bool, mcp: Bool) {
+    package func record(failed: Bool, mcp: Bool) {
         requestCount.wrappingIncrement(ordering: .relaxed)
         if failed { errorCount.wrappingIncrement(ordering: .relaxed) }
         if mcp { mcpCount.wrappingIncrement(ordering: .relaxed) }
     }
 
     /// MCP requests being served right now (including streams still producing events).
-    public var inFlight: Int { running.load(ordering: .relaxed) }
+    package var inFlight: Int { running.load(ordering: .relaxed) }
 
     func beginRequest() { running.wrappingIncrement(ordering: .relaxed) }
     func endRequest() { running.wrappingDecrement(ordering: .relaxed) }
 
     /// Requests finished since start.
-    public var requests: Int { requestCount.load(ordering: .relaxed) }
+    package var requests: Int { requestCount.load(ordering: .relaxed) }
     /// Requests answered with a 5xx since start.
-    public var errors: Int { errorCount.load(ordering: .relaxed) }
+    package var errors: Int { errorCount.load(ordering: .relaxed) }
     /// MCP requests (Streamable HTTP or SSE) finished since start.
-    public var mcpRequests: Int { mcpCount.load(ordering: .relaxed) }
+    package var mcpRequests: Int { mcpCount.load(ordering: .relaxed) }
 }

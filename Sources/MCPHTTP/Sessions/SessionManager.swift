@@ -1,5 +1,5 @@
 import Foundation
-public import MCPCore
+package import MCPCore
 
 /// Handshake-era sessions over HTTP: ids sealed with a key all workers share (``SessionSealer``),
 /// their changing part in a ``SessionRegistry``, their streams in this process's ``StreamHub``.
@@ -9,17 +9,17 @@ public import MCPCore
 /// all a replica needs. One this instance minted, or one that ended by DELETE (remembered in
 /// ``SessionRevocations``, across restarts when they are kept in `RUNTIME_DIR`), is never
 /// revived. Every id ends `maxAge` seconds after it was issued, however active.
-public final class SessionManager: Sendable {
+package final class SessionManager: Sendable {
     let sealer: SessionSealer
     let registry: any SessionRegistry
     let revocations: any SessionRevocations
     let hub: StreamHub
     /// Seconds an id stays valid after `initialize` (`SESSION_MAX_AGE`).
-    public let maxAge: Double
+    package let maxAge: Double
 
     /// Sessions sealed by `sealer` and kept in `registry`, each stream replaying up to `replayBufferSize` events;
     /// revocations default to this process's memory, ids to 24 hours of life.
-    public init(
+    package init(
         sealer: SessionSealer, registry: any SessionRegistry, replayBufferSize: Int,
         revocations: (any SessionRevocations)? = nil, maxAge: Double = 86_400
     ) {
@@ -33,7 +33,7 @@ public final class SessionManager: Sendable {
     static var now: Double { Date().timeIntervalSince1970 }
 
     /// A new session id for `state`, bound to `principal`; nil when the cap is reached.
-    public func create(_ state: SessionState, principal: String) -> String? {
+    package func create(_ state: SessionState, principal: String) -> String? {
         let id = sealer.seal(state, principal: principal, origin: registry.origin, issuedAt: Self.now)
         guard let token = id.split(separator: ".").first, registry.insert(token: String(token), now: Self.now) else {
             return nil
@@ -43,7 +43,7 @@ public final class SessionManager: Sendable {
 
     /// The live session `id` names for this caller. Nil for unknown, expired or ended sessions,
     /// and for sessions another credential created (SEC-7: 404, not 403, so existence does not leak).
-    public func open(_ id: String, principal: String) -> SealedSession? {
+    package func open(_ id: String, principal: String) -> SealedSession? {
         guard let sealed = sealer.open(id), sealed.principal == principal else { return nil }
         let now = Self.now
         // Past its lifetime, or issued in the future (clocks of replicas differ by less than a minute).
@@ -71,13 +71,13 @@ public final class SessionManager: Sendable {
     }
 
     /// Records the level `logging/setLevel` chose for the session, for every worker.
-    public func setLogLevel(_ session: SealedSession, level: LoggingLevel) {
+    package func setLogLevel(_ session: SealedSession, level: LoggingLevel) {
         registry.setLogLevel(token: session.token, level: level)
     }
 
     /// Ends a session (DELETE) for every process of this server and, within its lifetime, for
     /// every later start of it; false when it was not live.
-    public func end(_ session: SealedSession) -> Bool {
+    package func end(_ session: SealedSession) -> Bool {
         hub.remove(token: session.token)
         revocations.revoke(
             token: session.token, issuedAt: session.issuedAt, expiresAt: session.issuedAt + maxAge, now: Self.now)
@@ -85,11 +85,11 @@ public final class SessionManager: Sendable {
     }
 
     /// Forgets the streams of sessions that expired.
-    public func sweep() {
+    package func sweep() {
         let now = Self.now
         hub.sweep { registry.contains(token: $0, now: now) }
     }
 
     /// Sessions live right now, as the registry counts them.
-    public var liveSessions: Int { registry.count }
+    package var liveSessions: Int { registry.count }
 }

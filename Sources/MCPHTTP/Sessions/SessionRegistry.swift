@@ -40,7 +40,7 @@ public struct SessionActivity: Sendable {
 /// A registry in this process's memory (one process, or tests). Expired entries are removed
 /// whenever a new session is inserted, so memory stays bounded by the cap; the tokens of ended
 /// sessions are remembered (up to the cap, oldest forgotten first) so they are not adopted again.
-public final class LocalSessionRegistry: SessionRegistry {
+package final class LocalSessionRegistry: SessionRegistry {
     struct Entry {
         var lastUsed: Double
         var logLevel: LoggingLevel?
@@ -62,16 +62,16 @@ public final class LocalSessionRegistry: SessionRegistry {
     let capacity: Int
     let idleTTL: Double
     /// Random per registry, so per start of the process.
-    public let origin = Base64URL.encode((0..<12).map { _ in UInt8.random(in: 0...255) })
+    package let origin = Base64URL.encode((0..<12).map { _ in UInt8.random(in: 0...255) })
 
     /// A registry of at most `capacity` live sessions, each expiring after `idleTTL` seconds unused.
-    public init(capacity: Int, idleTTL: Double) {
+    package init(capacity: Int, idleTTL: Double) {
         self.capacity = capacity
         self.idleTTL = idleTTL
     }
 
     /// Registers a new session; when full, first ends the sessions idle for `idleTTL`.
-    public func insert(token: String, now: Double) -> Bool {
+    package func insert(token: String, now: Double) -> Bool {
         table.withLock { table in
             if table.live.count >= capacity {
                 for (token, entry) in table.live where now - entry.lastUsed >= idleTTL {
@@ -85,13 +85,13 @@ public final class LocalSessionRegistry: SessionRegistry {
     }
 
     /// Registers a foreign session unless it is live already or was seen to end.
-    public func adopt(token: String, now: Double) -> Bool {
+    package func adopt(token: String, now: Double) -> Bool {
         guard table.withLock({ $0.ended.contains(token) || $0.live[token] != nil }) == false else { return false }
         return insert(token: token, now: now)
     }
 
     /// Marks a live session used now; ends and forgets one idle for `idleTTL` or more.
-    public func touch(token: String, now: Double) -> SessionActivity? {
+    package func touch(token: String, now: Double) -> SessionActivity? {
         table.withLock { table in
             guard var entry = table.live[token] else { return nil }
             guard now - entry.lastUsed < idleTTL else {
@@ -105,12 +105,12 @@ public final class LocalSessionRegistry: SessionRegistry {
     }
 
     /// Records the log level of a live session; does nothing for others.
-    public func setLogLevel(token: String, level: LoggingLevel) {
+    package func setLogLevel(token: String, level: LoggingLevel) {
         table.withLock { $0.live[token]?.logLevel = level }
     }
 
     /// Ends a session and remembers its token; false when it was not live.
-    public func remove(token: String) -> Bool {
+    package func remove(token: String) -> Bool {
         table.withLock { table in
             guard table.live[token] != nil else { return false }
             table.end(token, capacity: capacity)
@@ -119,10 +119,10 @@ public final class LocalSessionRegistry: SessionRegistry {
     }
 
     /// Whether a session is live and not idle past `idleTTL`.
-    public func contains(token: String, now: Double) -> Bool {
+    package func contains(token: String, now: Double) -> Bool {
         table.withLock { table in table.live[token].map { now - $0.lastUsed < idleTTL } ?? false }
     }
 
     /// Sessions in the table, idle ones not yet removed included.
-    public var count: Int { table.withLock { $0.live.count } }
+    package var count: Int { table.withLock { $0.live.count } }
 }

@@ -17,7 +17,7 @@ public protocol SessionRevocations: Sendable {
 }
 
 /// Revocations in this process's memory (one process; forgotten at exit).
-public final class LocalSessionRevocations: SessionRevocations {
+package final class LocalSessionRevocations: SessionRevocations {
     private struct Table {
         var expiries: [String: Double] = [:]
         var floor = -Double.infinity
@@ -27,12 +27,12 @@ public final class LocalSessionRevocations: SessionRevocations {
     let capacity: Int
 
     /// A store of up to `capacity` revocations (at least 1) before it raises its floor instead.
-    public init(capacity: Int = 16_384) {
+    package init(capacity: Int = 16_384) {
         self.capacity = max(1, capacity)
     }
 
     /// Remembers the revocation; when full of live ones, raises the floor to `issuedAt` instead.
-    public func revoke(token: String, issuedAt: Double, expiresAt: Double, now: Double) {
+    package func revoke(token: String, issuedAt: Double, expiresAt: Double, now: Double) {
         table.withLock { table in
             if table.expiries.count >= capacity && table.expiries[token] == nil {
                 table.expiries = table.expiries.filter { $0.value > now }
@@ -46,7 +46,7 @@ public final class LocalSessionRevocations: SessionRevocations {
     }
 
     /// True when `token` is remembered as revoked, or it was issued at or before the floor.
-    public func isRevoked(token: String, issuedAt: Double, now: Double) -> Bool {
+    package func isRevoked(token: String, issuedAt: Double, now: Double) -> Bool {
         table.withLock { table in
             issuedAt <= table.floor || (table.expiries[token].map { $0 > now } ?? false)
         }

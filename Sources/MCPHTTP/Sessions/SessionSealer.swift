@@ -1,24 +1,24 @@
 import Crypto
 import Foundation
-public import MCPCore
+package import MCPCore
 
 /// What a handshake-era session id carries: everything `initialize` negotiated that never
 /// changes, bound to the credential that created it. Sealed (ChaCha20-Poly1305) with a key
 /// every worker process of the server shares, so any worker can open any session without
 /// asking another one (DESIGN: "state that must cross requests is sealed by a key all workers
 /// share").
-public struct SealedSession: Sendable, Equatable {
+package struct SealedSession: Sendable, Equatable {
     /// 128 random bits: the key of the session's mutable state (activity, log level, end).
-    public let token: String
+    package let token: String
     /// What `initialize` negotiated; the sealed log level is the one at creation.
-    public let state: SessionState
+    package let state: SessionState
     /// The ``Principal/id`` of the caller that created the session (`key:<fingerprint>`,
     /// `oauth:<issuer>#<subject>`; at most 128 bytes kept), "" for an anonymous caller.
-    public let principal: String
+    package let principal: String
     /// The server instance that minted the session (its registry's ``SessionRegistry/origin``).
-    public let origin: String
+    package let origin: String
     /// When the session was minted (seconds since 1970); it ends `SESSION_MAX_AGE` later.
-    public let issuedAt: Double
+    package let issuedAt: Double
 }
 
 /// Mints and opens session ids: `<128 random bits>.<nonce + sealed state>`, base64url, so
@@ -28,11 +28,11 @@ public struct SealedSession: Sendable, Equatable {
 /// sealed — `clientInfo`'s name, version and title (at most ``maxInfoFieldBytes`` each) and
 /// the client's capabilities up to ``maxCapabilitiesBytes`` of JSON (a capability whose
 /// details do not fit is kept as declared, `{}`). An id is at most about 1.6 KB.
-public struct SessionSealer: Sendable {
+package struct SessionSealer: Sendable {
     private let key: SymmetricKey
 
     /// - Parameter key: 32 bytes shared by every worker; nil makes a random one (one process only).
-    public init(key: [UInt8]?) {
+    package init(key: [UInt8]?) {
         if let key, key.count == 32 {
             self.key = SymmetricKey(data: key)
         } else {
@@ -41,18 +41,18 @@ public struct SessionSealer: Sendable {
     }
 
     /// A 32-byte key derived from a configured secret.
-    public static func key(fromSecret secret: String) -> [UInt8] {
+    package static func key(fromSecret secret: String) -> [UInt8] {
         Array(SHA256.hash(data: Array("mcp-session-key:\(secret)".utf8)))
     }
 
     /// Bytes of each `clientInfo` field kept in an id.
-    public static let maxInfoFieldBytes = 128
+    package static let maxInfoFieldBytes = 128
     /// Bytes of JSON of the client capabilities kept in an id.
-    public static let maxCapabilitiesBytes = 512
+    package static let maxCapabilitiesBytes = 512
 
     /// A new session id for `state`, bound to `principal`, minted by server instance `origin` at
     /// `issuedAt` (seconds since 1970).
-    public func seal(_ state: SessionState, principal: String, origin: String, issuedAt: Double) -> String {
+    package func seal(_ state: SessionState, principal: String, origin: String, issuedAt: Double) -> String {
         var random = SystemRandomNumberGenerator()
         let token = Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
         var payload: JSONObject = [
@@ -70,7 +70,7 @@ public struct SessionSealer: Sendable {
     }
 
     /// The session an id names, or nil when it is malformed, tampered with or sealed by another key.
-    public func open(_ id: String) -> SealedSession? {
+    package func open(_ id: String) -> SealedSession? {
         guard id.utf8.count <= 4096, let dot = id.firstIndex(of: "."),
             let combined = Base64URL.decode(String(id[id.index(after: dot)...])),
             let box = try? ChaChaPoly.SealedBox(combined: combined),

@@ -1,13 +1,13 @@
 import HTTPTypes
-public import Hummingbird
-public import NIOCore
+package import Hummingbird
+package import NIOCore
 
 /// Reads a request body up to a limit. A declared length over the limit is refused before a
 /// byte of the body is read; a body that turns out longer is refused as soon as it passes the
 /// limit (413 either way, R-04). A body that is malformed (a bad chunk size) is 400.
-public enum BodyReader {
+package enum BodyReader {
     /// The body, or the response that refuses it.
-    public enum Outcome: Sendable {
+    package enum Outcome: Sendable {
         /// The whole body, within the limit.
         case success(ByteBuffer)
         /// The answer to send instead: 413 or 400, with `Connection: close`.
@@ -16,8 +16,9 @@ public enum BodyReader {
 
     /// Reads the body of `request`. A client that takes longer than `timeout` to send it is
     /// disconnected (a slow-body attack cannot hold the connection).
-    public static func collect(_ request: Request, limit: Int, timeout: Duration, channel: any Channel) async -> Outcome
-    {
+    package static func collect(
+        _ request: Request, limit: Int, timeout: Duration, channel: any Channel
+    ) async -> Outcome {
         if let declared = request.headers.value(of: .contentLength).flatMap({ Int($0) }), declared > limit {
             return .failure(tooLarge(limit))
         }

@@ -1,16 +1,16 @@
 import Foundation
-public import HTTPTypes
-public import Hummingbird
-public import MCPCore
+package import HTTPTypes
+package import Hummingbird
+package import MCPCore
 import NIOCore
 
 /// Response helpers shared by the HTTP routes.
-public enum HTTPMessages {
+package enum HTTPMessages {
     /// The JSON media type, without parameters.
-    public static let jsonContentType = "application/json"
+    package static let jsonContentType = "application/json"
 
     /// A JSON body. A 503 without `Retry-After` gets one second.
-    public static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response
+    package static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response
     {
         var fields = headers
         fields[.contentType] = jsonContentType
@@ -19,14 +19,14 @@ public enum HTTPMessages {
     }
 
     /// A JSON body for a value.
-    public static func json(
+    package static func json(
         _ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) -> Response {
         json(JSONWriter.bytes(value), status: status, headers: headers)
     }
 
     /// A JSON-RPC error answer with the status of HTTP-10 (or the one given).
-    public static func error(
+    package static func error(
         _ error: JSONRPCError, id: JSONRPCID? = nil, status: HTTPResponse.Status? = nil,
         headers: HTTPFields = [:]
     )
@@ -39,17 +39,17 @@ public enum HTTPMessages {
     }
 
     /// A JSON-RPC error without an id (answers to rejected notifications and non-request bodies).
-    public static func errorWithoutID(_ error: JSONRPCError, status: HTTPResponse.Status) -> Response {
+    package static func errorWithoutID(_ error: JSONRPCError, status: HTTPResponse.Status) -> Response {
         json(JSONRPCEncoding.errorWithoutID(error), status: status)
     }
 
     /// A status with no body.
-    public static func empty(_ status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+    package static func empty(_ status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
         Response(status: status, headers: headers, body: ResponseBody())
     }
 
     /// A plain-text problem for non-JSON-RPC routes.
-    public static func problem(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Response
+    package static func problem(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Response
     {
         json(["error": .string(message), "status": .int(status.code)], status: status, headers: headers)
     }

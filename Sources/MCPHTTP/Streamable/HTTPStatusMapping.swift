@@ -1,13 +1,13 @@
-public import HTTPTypes
+package import HTTPTypes
 import MCPCore
 
 /// The HTTP status of a JSON response carrying a JSON-RPC error (MCP-REQUIREMENTS HTTP-10):
 /// shape, params and the 2026 routing/version/capability errors are 400, an unknown method is
 /// 404, "busy, retry" is 503 (with `Retry-After`, see ``HTTPMessages``), anything else travels
 /// in a 200.
-public enum HTTPStatusMapping {
+package enum HTTPStatusMapping {
     /// The status for a response whose JSON-RPC error code is `code`; 200 when it is nil (no error).
-    public static func status(forErrorCode code: Int?) -> HTTPResponse.Status {
+    package static func status(forErrorCode code: Int?) -> HTTPResponse.Status {
         guard let code else { return .ok }
         switch code {
         case -32700, -32600, -32602, -32020, -32021, -32022: return .badRequest

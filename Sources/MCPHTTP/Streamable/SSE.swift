@@ -1,9 +1,9 @@
-public import NIOCore
+package import NIOCore
 
 /// Server-Sent Events framing. Messages are compact JSON, so each fits on one `data:` line.
-public enum SSE {
+package enum SSE {
     /// `id: …` (when given), `event: message`, `data: <message>`, blank line.
-    public static func event(_ message: [UInt8], id: String? = nil) -> ByteBuffer {
+    package static func event(_ message: [UInt8], id: String? = nil) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(message.count + 48)
         if let id {
@@ -18,15 +18,15 @@ public enum SSE {
     }
 
     /// The priming event of a resumable stream: an id and empty data (HTTP-L-8).
-    public static func priming(id: String) -> ByteBuffer {
+    package static func priming(id: String) -> ByteBuffer {
         ByteBuffer(string: "id: \(id)\ndata: \n\n")
     }
 
     /// A comment line that keeps proxies and clients from timing the stream out.
-    public static let keepAlive = ByteBuffer(string: ": keep-alive\n\n")
+    package static let keepAlive = ByteBuffer(string: ": keep-alive\n\n")
 
     /// An `endpoint` event of the deprecated HTTP+SSE transport.
-    public static func endpoint(_ uri: String) -> ByteBuffer {
+    package static func endpoint(_ uri: String) -> ByteBuffer {
         ByteBuffer(string: "event: endpoint\ndata: \(uri)\n\n")
     }
 }

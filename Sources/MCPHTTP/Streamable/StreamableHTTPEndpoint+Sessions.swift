@@ -1,5 +1,5 @@
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import Logging
 import MCPCore
 import NIOCore
@@ -17,7 +17,7 @@ extension StreamableHTTPEndpoint {
     // MARK: GET and DELETE
 
     /// GET opens the session's standalone SSE stream, or resumes a stream with `Last-Event-ID`.
-    public func get(_ request: Request, context: MCPRequestContext) async -> Response {
+    package func get(_ request: Request, context: MCPRequestContext) async -> Response {
         let headers = MCPHeaders(request.headers)
         guard let sessionID = headers.sessionID else {
             return HTTPMessages.problem(.methodNotAllowed, "GET needs an Mcp-Session-Id", headers: [.allow: "POST"])
@@ -58,7 +58,7 @@ extension StreamableHTTPEndpoint {
     }
 
     /// DELETE ends a session (HTTP-L-9).
-    public func delete(_ request: Request, context: MCPRequestContext) -> Response {
+    package func delete(_ request: Request, context: MCPRequestContext) -> Response {
         guard let sessionID = request.headers[.mcpSessionID] else {
             return HTTPMessages.problem(.methodNotAllowed, "DELETE needs an Mcp-Session-Id", headers: [.allow: "POST"])
         }

@@ -1,7 +1,7 @@
 import HTTPTypes
-public import Hummingbird
-public import Logging
-public import MCPCore
+package import Hummingbird
+package import Logging
+package import MCPCore
 import NIOCore
 
 /// The Streamable HTTP endpoint (`/mcp`) for both eras. It frames HTTP only: it reads the body,
@@ -11,7 +11,7 @@ import NIOCore
 /// Every request is answered on its own HTTP exchange from the task that serves it: there is no
 /// table of pending responses keyed by JSON-RPC id, so concurrent clients using the same ids
 /// can never receive each other's answers.
-public struct StreamableHTTPEndpoint: Sendable {
+package struct StreamableHTTPEndpoint: Sendable {
     let router: MessageRouter
     let configuration: HTTPConfiguration
     let sessions: SessionManager
@@ -20,7 +20,7 @@ public struct StreamableHTTPEndpoint: Sendable {
     let logger: Logger
 
     /// The endpoint; every answer goes through `router`, sessions through `sessions`.
-    public init(
+    package init(
         router: MessageRouter, configuration: HTTPConfiguration, sessions: SessionManager,
         disconnects: DisconnectWatchers, status: ServerStatus, logger: Logger
     ) {
@@ -35,7 +35,7 @@ public struct StreamableHTTPEndpoint: Sendable {
     // MARK: POST
 
     /// Serves one POST: a JSON-RPC message or batch, answered with JSON, an SSE stream or `202 Accepted`.
-    public func post(_ request: Request, context: MCPRequestContext) async -> Response {
+    package func post(_ request: Request, context: MCPRequestContext) async -> Response {
         let headers = MCPHeaders(request.headers)
         if let contentType = headers.contentType, !Self.isJSON(contentType) {
             return HTTPMessages.problem(.unsupportedMediaType, "Content-Type must be application/json")

@@ -1,10 +1,10 @@
 import Logging
-public import MCPHTTP
+import MCPHTTP
 import MCPOAuth
 
 extension MCPApplication {
     /// The HTTP settings these server settings imply, listening as `listener` says.
-    public func httpConfiguration(listener: HTTPConfiguration.Listener) -> HTTPConfiguration {
+    func httpConfiguration(listener: HTTPConfiguration.Listener) -> HTTPConfiguration {
         var http = HTTPConfiguration()
         http.listener = listener
         http.mcpPath = settings.http.mcpPath

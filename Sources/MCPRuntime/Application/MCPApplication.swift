@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+import Logging
 public import MCPCore
 import MCPHTTP
 import MCPPlatform
@@ -46,7 +46,7 @@ public struct MCPApplication: Sendable {
     }
 
     /// The protocol-level configuration these settings imply.
-    public func serverConfiguration(instructions: String? = nil) -> ServerConfiguration {
+    func serverConfiguration(instructions: String? = nil) -> ServerConfiguration {
         var configuration = ServerConfiguration(
             info: ServerInfo(name: settings.appName, version: settings.appVersion), instructions: instructions)
         configuration.maxJSONDepth = settings.http.maxJSONDepth
@@ -128,7 +128,7 @@ public struct MCPApplication: Sendable {
 
     /// Runs this process as worker `id` of a supervisor: serves the inherited socket (fd 3),
     /// shares sessions and metrics through the supervisor's runtime folder.
-    public func runWorker(registry: Registry, instructions: String? = nil) async throws {
+    func runWorker(registry: Registry, instructions: String? = nil) async throws {
         Signals.ignore(Signals.brokenPipe)
         let environment = ProcessInfo.processInfo.environment
         guard let id = environment[WorkerChannel.workerIDVariable].flatMap(Int.init),
@@ -253,7 +253,7 @@ public struct MCPApplication: Sendable {
 
     /// Warns once per server (the supervisor, or a single process) when it listens beyond
     /// loopback with no API key.
-    public func warnIfExposedWithoutKey(logger: Logger) {
+    func warnIfExposedWithoutKey(logger: Logger) {
         guard !["127.0.0.1", "localhost", "::1"].contains(settings.http.host), settings.apiKey == nil else { return }
         logger.warning(
             "listening on a non-loopback address without API_KEY: anyone who can reach this port can call every tool",

@@ -1,5 +1,5 @@
 import Foundation
-public import MCPCore
+package import MCPCore
 
 /// The MCP clients `install` knows, each with its own file format and default file location.
 ///
@@ -19,7 +19,7 @@ public import MCPCore
 ///   or `{type: "http", url, headers}` (code.visualstudio.com/docs/copilot/reference/mcp-configuration).
 /// - Windsurf: `~/.codeium/windsurf/mcp_config.json`, top-level `mcpServers`,
 ///   `{command, args, env}` or `{serverUrl, headers}` (docs.windsurf.com, Cascade MCP).
-public enum MCPClient: String, CaseIterable, Sendable {
+package enum MCPClient: String, CaseIterable, Sendable {
     /// Claude Desktop.
     case claudeDesktop = "claude-desktop"
     /// Claude Code (user scope).
@@ -32,7 +32,7 @@ public enum MCPClient: String, CaseIterable, Sendable {
     case windsurf
 
     /// The client's configuration file under a home folder, on this platform.
-    public func configurationPath(home: String) -> String {
+    package func configurationPath(home: String) -> String {
         let relative: String
         switch self {
         case .claudeDesktop:
@@ -55,10 +55,10 @@ public enum MCPClient: String, CaseIterable, Sendable {
     }
 
     /// The top-level key that holds the servers.
-    public var serversKey: String { self == .vscode ? "servers" : "mcpServers" }
+    package var serversKey: String { self == .vscode ? "servers" : "mcpServers" }
 
     /// One server's entry in this client's format.
-    public func entry(for server: ServerLaunch) -> JSONValue {
+    package func entry(for server: ServerLaunch) -> JSONValue {
         var object = JSONObject()
         switch server {
         case .stdio(let command, let arguments, let environment):
@@ -91,7 +91,7 @@ public enum MCPClient: String, CaseIterable, Sendable {
 
     /// `existing` (a configuration file's text, or nil when there is none) with `name`'s entry
     /// set to `entry`; every other key and server stays as it was, in its order.
-    public func merged(
+    package func merged(
         _ existing: String?, name: String, entry: JSONValue
     ) throws(ClientConfigurationError)
         -> JSONValue
@@ -119,14 +119,14 @@ public enum MCPClient: String, CaseIterable, Sendable {
 }
 
 /// How a client starts or reaches the server.
-public enum ServerLaunch: Sendable, Equatable {
+package enum ServerLaunch: Sendable, Equatable {
     /// The client starts the binary and talks to it on stdin/stdout.
     case stdio(command: String, arguments: [String], environment: [(key: String, value: String)])
     /// The client connects to a running server's `/mcp` (with `Authorization: Bearer` when a key is set).
     case http(url: String, apiKey: String?)
 
     /// Equal when both are the same kind with equal fields; environment entries compare in order.
-    public static func == (lhs: ServerLaunch, rhs: ServerLaunch) -> Bool {
+    package static func == (lhs: ServerLaunch, rhs: ServerLaunch) -> Bool {
         switch (lhs, rhs) {
         case (.stdio(let a, let b, let c), .stdio(let x, let y, let z)):
             a == x && b == y && c.map(\.key) == z.map(\.key) && c.map(\.value) == z.map(\.value)
@@ -137,12 +137,12 @@ public enum ServerLaunch: Sendable, Equatable {
 }
 
 /// A configuration file that cannot be merged into without losing what is in it.
-public enum ClientConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ClientConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file exists but cannot be merged into; the reason says why and what to do.
     case unreadable(String)
 
     /// The reason, for the user.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let reason): reason
         }

@@ -29,7 +29,7 @@ public struct EdgeSettings: Sendable {
     public init() {}
 
     /// Reads the settings in the table above; throws ``ConfigurationError`` for a value out of range.
-    public init(reading settings: SettingsReader) throws(ConfigurationError) {
+    package init(reading settings: SettingsReader) throws(ConfigurationError) {
         allowedOrigins = settings.list("ALLOWED_ORIGINS", default: allowedOrigins)
         allowedHosts = settings.list("ALLOWED_HOSTS", default: allowedHosts)
         corsOrigins = settings.list("CORS_ORIGINS", default: corsOrigins)

@@ -48,7 +48,7 @@ public struct HTTPSettings: Sendable {
     public init() {}
 
     /// Reads the settings in the table above; throws ``ConfigurationError`` for a value that is not allowed.
-    public init(reading settings: SettingsReader) throws(ConfigurationError) {
+    package init(reading settings: SettingsReader) throws(ConfigurationError) {
         host = settings.string("HOST", default: host)
         port = try settings.int("PORT", default: port, in: 0...65535)
         mcpPath = settings.string("MCP_PATH", default: mcpPath)

@@ -1,5 +1,5 @@
 import Foundation
-public import MCPCore
+package import MCPCore
 
 /// The keys that seal what clients carry between requests — handshake-era session ids and
 /// 2026-07-28 `requestState` — and what the server knows about its siblings.
@@ -24,7 +24,7 @@ public struct KeySettings: Sendable {
     public init() {}
 
     /// Reads the settings in the table above; throws ``ConfigurationError`` for a value that is not allowed.
-    public init(reading settings: SettingsReader) throws(ConfigurationError) {
+    package init(reading settings: SettingsReader) throws(ConfigurationError) {
         secretKey = settings.secret("SECRET_KEY")
         previousSecretKeys =
             settings.secret("SECRET_KEY_PREVIOUS").map {
@@ -40,7 +40,7 @@ public struct KeySettings: Sendable {
 
     /// The ring from `SECRET_KEY`, else from a key this server's supervisor made up (`madeUp`,
     /// shared by its workers), else one made up for this process.
-    public func keyRing(madeUp: [UInt8]? = nil) -> KeyRing {
+    package func keyRing(madeUp: [UInt8]? = nil) -> KeyRing {
         if let secretKey { return KeyRing(secret: secretKey, previous: previousSecretKeys) }
         if let madeUp { return KeyRing(madeUpKey: madeUp) }
         return .generated()

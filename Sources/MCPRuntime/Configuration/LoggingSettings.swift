@@ -37,7 +37,7 @@ public struct LoggingSettings: Sendable {
     ///   - environment: the defaults depend on it: `debug` in development, JSON and the access
     ///     log in production.
     ///   - notices: where a Python logging format in `LOG_FORMAT` is noted.
-    public init(
+    package init(
         reading settings: SettingsReader, environment: ServerSettings.Environment, notices: inout [String]
     ) throws(ConfigurationError) {
         level = try settings.choice("LOG_LEVEL", default: environment == .development ? .debug : .info)

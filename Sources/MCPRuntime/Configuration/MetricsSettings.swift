@@ -17,7 +17,7 @@ public struct MetricsSettings: Sendable {
     public init() {}
 
     /// - Parameter mcpPath: the MCP endpoint's path, which the metrics path must not take.
-    public init(reading settings: SettingsReader, mcpPath: String) throws(ConfigurationError) {
+    package init(reading settings: SettingsReader, mcpPath: String) throws(ConfigurationError) {
         enabled = try settings.bool("ENABLE_METRICS", default: enabled)
         path = settings.string("METRICS_PATH", default: path)
         guard path.hasPrefix("/"), path != mcpPath else {

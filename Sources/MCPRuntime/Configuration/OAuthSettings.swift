@@ -1,5 +1,5 @@
 public import MCPCore
-public import MCPHTTP
+package import MCPHTTP
 import MCPOAuth
 
 /// OAuth 2.1: this server as a protected resource of an authorization server (MCP
@@ -58,7 +58,7 @@ public struct OAuthSettings: Sendable {
 
     /// - Parameter production: OAuth then needs `PUBLIC_URL`: behind a proxy, the server cannot
     ///   tell its public address from a request without trusting the client's `Host` header.
-    public init(reading settings: SettingsReader, production: Bool) throws(ConfigurationError) {
+    package init(reading settings: SettingsReader, production: Bool) throws(ConfigurationError) {
         issuer = try Self.url(settings, "OAUTH_ISSUER")
         jwksURL = try Self.url(settings, "OAUTH_JWKS_URL")
         publicURL = try Self.url(settings, "PUBLIC_URL")
@@ -107,7 +107,7 @@ public struct OAuthSettings: Sendable {
 
     /// This server as a protected resource, when OAuth is configured: reached at `PUBLIC_URL`,
     /// else at `fallbackURL` (the address it listens on, in development).
-    public func protectedResource(mcpPath: String, fallbackURL: String) -> ProtectedResource? {
+    package func protectedResource(mcpPath: String, fallbackURL: String) -> ProtectedResource? {
         #if OAuth
             guard let issuer else { return nil }
             let origin = publicURL ?? fallbackURL

@@ -40,7 +40,7 @@ public struct ProcessSettings: Sendable {
     public init() {}
 
     /// - Parameter production: workers are then recycled by default (`MAX_REQUESTS`).
-    public init(reading settings: SettingsReader, production: Bool) throws(ConfigurationError) {
+    package init(reading settings: SettingsReader, production: Bool) throws(ConfigurationError) {
         workers = try settings.optionalInt("WORKERS", in: 1...256)
         workersPerCPU = try settings.double("WORKERS_PER_CPU", default: workersPerCPU, in: 0.1...16)
         workersExtra = try settings.int("WORKERS_EXTRA", default: workersExtra, in: 0...64)
@@ -56,7 +56,7 @@ public struct ProcessSettings: Sendable {
     }
 
     /// This worker's request quota: `MAX_REQUESTS` plus a random share of the jitter; nil for none.
-    public func requestQuota() -> Int? {
+    package func requestQuota() -> Int? {
         guard maxRequests > 0 else { return nil }
         return maxRequests + (maxRequestsJitter > 0 ? Int.random(in: 0...maxRequestsJitter) : 0)
     }

@@ -1,4 +1,4 @@
-public import MCPHTTP
+package import MCPHTTP
 
 /// Every setting of the server, read once at start-up from flags, the environment and `.env`
 /// (in that order of precedence), with the defaults below. `env.example` documents each key.
@@ -79,7 +79,7 @@ public struct ServerSettings: Sendable {
     /// Reads every setting, one concern after another; the first invalid one is reported.
     ///
     /// - Parameter name: the server's command name, which names its default workspace folder.
-    public init(reading settings: SettingsReader, name: String = "mcp-server") throws(ConfigurationError) {
+    package init(reading settings: SettingsReader, name: String = "mcp-server") throws(ConfigurationError) {
         notices = settings.notices
         appName = settings.string("APP_NAME", default: appName)
         appVersion = settings.string("APP_VERSION", default: appVersion)
@@ -108,7 +108,7 @@ public struct ServerSettings: Sendable {
 
     /// How many workers to run: `WORKERS`, else the formula over the CPU budget; always one with
     /// the legacy SSE transport, whose sessions live in the process that holds their stream.
-    public func workerCount(budget: CPUBudget) -> Int {
+    package func workerCount(budget: CPUBudget) -> Int {
         if transport == .sse { return 1 }
         return processes.workers
             ?? budget.workers(
@@ -118,7 +118,7 @@ public struct ServerSettings: Sendable {
 
     /// True when this configuration runs a supervisor with worker processes: production, or a
     /// worker count given explicitly, on an HTTP transport.
-    public var usesWorkers: Bool {
+    package var usesWorkers: Bool {
         transport != .stdio && (processes.workers != nil || environment == .production)
     }
 
@@ -129,7 +129,7 @@ public struct ServerSettings: Sendable {
 
     /// Where a single process remembers sessions ended by DELETE: in `RUNTIME_DIR` when it is
     /// set (so a restart still refuses them), else nil (this process's memory).
-    public func sessionRevocations() throws -> (any SessionRevocations)? {
+    package func sessionRevocations() throws -> (any SessionRevocations)? {
         guard let runtimeDirectory = processes.runtimeDirectory, !runtimeDirectory.isEmpty, !http.statelessHTTP
         else { return nil }
         let directory = try RuntimeDirectory.persistent(runtimeDirectory)

@@ -21,7 +21,7 @@ public struct SessionSettings: Sendable {
     public init() {}
 
     /// Reads the settings in the table above; throws ``ConfigurationError`` for a value out of range.
-    public init(reading settings: SettingsReader) throws(ConfigurationError) {
+    package init(reading settings: SettingsReader) throws(ConfigurationError) {
         idleTTL = try settings.double("SESSION_IDLE_TTL", default: idleTTL, in: 1...86_400)
         maxSessions = try settings.int("MAX_SESSIONS", default: maxSessions, in: 1...10_000_000)
         replayBufferSize = try settings.int("REPLAY_BUFFER_SIZE", default: replayBufferSize, in: 1...100_000)

@@ -1,15 +1,15 @@
-public import Configuration
+package import Configuration
 import Foundation
 import Synchronization
 
 /// Reads typed settings by their environment name (`LOG_LEVEL`) from a layered configuration:
 /// command-line flags, then the environment, then a `.env` file, then the default. The Python
 /// original's names are read as their new names (``OriginalNames``).
-public struct SettingsReader: Sendable {
+package struct SettingsReader: Sendable {
     let reader: ConfigReader
     private let log = KeyLog()
     /// What reading the sources noticed, one line each: the original's names, found and renamed.
-    public let notices: [String]
+    package let notices: [String]
     /// The process environment the layers were built from (for defaults that depend on `HOME`).
     let environment: [String: String]
     /// The keys the `.env` file set, and its path: keys no setting reads get a notice.
@@ -17,7 +17,7 @@ public struct SettingsReader: Sendable {
     let filePath: String?
 
     /// Reads from `reader` as it is, with the process environment for defaults that depend on it.
-    public init(reader: ConfigReader) {
+    package init(reader: ConfigReader) {
         self.init(reader: reader, notices: [], environment: ProcessInfo.processInfo.environment)
     }
 
@@ -33,10 +33,10 @@ public struct SettingsReader: Sendable {
     }
 
     /// Every setting name read so far (for documentation checks).
-    public var keysRead: Set<String> { log.keys.withLock { $0 } }
+    package var keysRead: Set<String> { log.keys.withLock { $0 } }
 
     /// Flags (by environment name) over `environment` over the `.env` file at `dotEnvPath`.
-    public static func layered(
+    package static func layered(
         flags: [String: String], environment: [String: String]? = nil, dotEnvPath: String? = ".env",
         defaults: [String: String] = [:]
     ) async throws -> SettingsReader {
@@ -70,7 +70,7 @@ public struct SettingsReader: Sendable {
     }
 
     /// One notice per key of the `.env` file that no setting read so far (call after reading them all).
-    public func unknownKeyNotices() -> [String] {
+    package func unknownKeyNotices() -> [String] {
         guard let filePath else { return [] }
         return OriginalNames.unknownKeyNotices(fileKeys: fileKeys, known: keysRead, path: filePath)
     }
@@ -81,19 +81,19 @@ public struct SettingsReader: Sendable {
     }
 
     /// The value of `name`; nil when it is unset or empty. Records `name` as read.
-    public func string(_ name: String) -> String? {
+    package func string(_ name: String) -> String? {
         log.keys.withLock { _ = $0.insert(name) }
         guard let value = reader.string(forKey: Self.key(for: name)), !value.isEmpty else { return nil }
         return value
     }
 
     /// The value of `name`, or `defaultValue` when it is unset or empty.
-    public func string(_ name: String, default defaultValue: String) -> String {
+    package func string(_ name: String, default defaultValue: String) -> String {
         string(name) ?? defaultValue
     }
 
     /// A secret: never logged, reported only as present or absent.
-    public func secret(_ name: String) -> String? {
+    package func secret(_ name: String) -> String? {
         log.keys.withLock { _ = $0.insert(name) }
         guard let value = reader.string(forKey: Self.key(for: name), isSecret: true), !value.isEmpty else { return nil }
         return value
@@ -101,7 +101,7 @@ public struct SettingsReader: Sendable {
 
     /// A whole number in `range`, or `defaultValue` when unset.
     /// - Throws: ``ConfigurationError`` when the value is not a whole number in `range`.
-    public func int(
+    package func int(
         _ name: String, default defaultValue: Int, in range: ClosedRange<Int>
     ) throws(ConfigurationError) -> Int {
         guard let text = string(name) else { return defaultValue }
@@ -114,14 +114,14 @@ public struct SettingsReader: Sendable {
 
     /// A whole number in `range`, or nil when unset.
     /// - Throws: ``ConfigurationError`` when the value is not a whole number in `range`.
-    public func optionalInt(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+    package func optionalInt(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
         guard string(name) != nil else { return nil }
         return try int(name, default: 0, in: range)
     }
 
     /// A number in `range`, or `defaultValue` when unset.
     /// - Throws: ``ConfigurationError`` when the value is not a number in `range`.
-    public func double(
+    package func double(
         _ name: String, default defaultValue: Double, in range: ClosedRange<Double>
     ) throws(ConfigurationError)
         -> Double
@@ -137,7 +137,7 @@ public struct SettingsReader: Sendable {
     /// `1`, `true`, `yes` or `on` as true, `0`, `false`, `no` or `off` as false (any case), or
     /// `defaultValue` when unset.
     /// - Throws: ``ConfigurationError`` for any other value.
-    public func bool(_ name: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
+    package func bool(_ name: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
         guard let text = string(name) else { return defaultValue }
         switch text.lowercased() {
         case "1", "true", "yes", "on": return true
@@ -147,7 +147,7 @@ public struct SettingsReader: Sendable {
     }
 
     /// One of a fixed set of names, case-insensitive.
-    public func choice<T: RawRepresentable & CaseIterable>(
+    package func choice<T: RawRepresentable & CaseIterable>(
         _ name: String, default defaultValue: T
     ) throws(ConfigurationError)
         -> T where T.RawValue == String
@@ -161,7 +161,7 @@ public struct SettingsReader: Sendable {
     }
 
     /// A comma-separated list.
-    public func list(_ name: String, default defaultValue: [String]) -> [String] {
+    package func list(_ name: String, default defaultValue: [String]) -> [String] {
         guard let text = string(name) else { return defaultValue }
         return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

@@ -1,5 +1,5 @@
-public import MCPCore
-public import MCPStore
+package import MCPCore
+package import MCPStore
 
 /// Tasks: where they live and their limits.
 ///
@@ -13,7 +13,7 @@ public import MCPStore
 /// | `TASK_LEASE` | seconds a task's lease holds: a task whose worker died is `failed` this long after its last renewal (default 10) |
 public struct TaskSettings: Sendable {
     /// Where tasks live (`TASK_STORE`); default SQLite in the runtime folder.
-    public var store = StoreLocation.runtimeFolder
+    package var store = StoreLocation.runtimeFolder
     /// Seconds a task is kept when the client asks for no TTL (`TASK_TTL`).
     public var ttl = 3600.0
     /// The longest TTL a client may ask for, in seconds (`TASK_MAX_TTL`).
@@ -29,7 +29,7 @@ public struct TaskSettings: Sendable {
     public init() {}
 
     /// Reads the settings in the table above; throws ``ConfigurationError`` for a value that is not allowed.
-    public init(reading settings: SettingsReader) throws(ConfigurationError) {
+    package init(reading settings: SettingsReader) throws(ConfigurationError) {
         let raw = settings.secret("TASK_STORE")
         guard let store = StoreLocation(setting: raw) else {
             throw ConfigurationError(
@@ -45,7 +45,7 @@ public struct TaskSettings: Sendable {
     }
 
     /// The protocol-level configuration these settings imply.
-    public var configuration: TaskConfiguration {
+    package var configuration: TaskConfiguration {
         var configuration = TaskConfiguration()
         configuration.defaultTTL = .milliseconds(Int(ttl * 1000))
         configuration.maximumTTL = .milliseconds(Int(maxTTL * 1000))

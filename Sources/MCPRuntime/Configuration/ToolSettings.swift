@@ -1,4 +1,4 @@
-public import MCPCore
+package import MCPCore
 
 /// What tools, resources and prompts may use: the workspace the file tools are confined to, and
 /// the time, size and threads of each call.
@@ -41,7 +41,7 @@ public struct ToolSettings: Sendable {
     /// - Parameters:
     ///   - name: the server's command name, which names its default workspace folder.
     ///   - notices: where a default workspace chosen for lack of a home is noted.
-    public init(reading settings: SettingsReader, name: String, notices: inout [String]) throws(ConfigurationError) {
+    package init(reading settings: SettingsReader, name: String, notices: inout [String]) throws(ConfigurationError) {
         if let directory = settings.string("WORKSPACE_DIR") {
             workspaceDirectory = directory
         } else {
@@ -62,7 +62,7 @@ public struct ToolSettings: Sendable {
     /// Puts the bounded-work settings into a server configuration: `MAX_RESULT_SIZE`, and the
     /// threads and queue for synchronous work (`TOOL_THREADS`, default one per CPU of the cgroup
     /// quota; `TOOL_QUEUE_LIMIT`).
-    public func applyLimits(to configuration: inout ServerConfiguration) {
+    package func applyLimits(to configuration: inout ServerConfiguration) {
         configuration.maxResultBytes = maxResultSize
         let threads = threads ?? max(1, Int(CPUBudget.detect().cpus.rounded(.up)))
         configuration.blockingWork = BlockingWork(threads: threads, queueLimit: queueLimit)

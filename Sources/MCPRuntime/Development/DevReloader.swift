@@ -4,13 +4,13 @@ import MCPPlatform
 /// Development mode: builds the server, runs it, and rebuilds and restarts it whenever a file
 /// under `Sources/` changes (the original scaffold's `--reload`). A failed build keeps the
 /// running server and prints the compiler's errors.
-public struct DevReloader: Sendable {
+package struct DevReloader: Sendable {
     let product: String
     let arguments: [String]
     let interval: Double
 
     /// - Parameter product: the executable product to build and run.
-    public init(product: String, arguments: [String], interval: Double) {
+    package init(product: String, arguments: [String], interval: Double) {
         self.product = product
         self.arguments = arguments
         self.interval = interval
@@ -18,7 +18,7 @@ public struct DevReloader: Sendable {
 
     /// Builds and runs the product, then polls `Sources/` every `interval` seconds until SIGINT or SIGTERM;
     /// stops the running server before it returns.
-    public func run() async throws {
+    package func run() async throws {
         var child: Process?
         var stamp = Self.sourcesStamp()
         if build(product: product) { child = try start(product: product) }

@@ -9,19 +9,19 @@ import NIOPosix
 #endif
 
 /// `mcp-server healthcheck`: one GET, no curl needed in the image.
-public enum HealthCheck {
+package enum HealthCheck {
     /// The result of one check.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// True when the server answered 200 with `"status":"healthy"` in the body.
-        public var ok: Bool
+        package var ok: Bool
         /// `healthy`, or `unhealthy: ` and why, for the command's output.
-        public var message: String
+        package var message: String
     }
 
     /// The address that reaches a server bound to `host`: loopback for the wildcard addresses
     /// (and for loopback itself), otherwise the bound address (a server bound to one interface
     /// does not answer on 127.0.0.1).
-    public static func probeHost(forBindAddress host: String) -> String {
+    package static func probeHost(forBindAddress host: String) -> String {
         switch host {
         case "", "0.0.0.0", "*", "localhost": return "127.0.0.1"
         case "::", "[::]": return "::1"
@@ -30,14 +30,14 @@ public enum HealthCheck {
     }
 
     /// The URL `mcp-server healthcheck` probes for a server with these settings.
-    public static func url(host: String, port: Int, tls: Bool) -> String {
+    package static func url(host: String, port: Int, tls: Bool) -> String {
         let probe = probeHost(forBindAddress: host)
         let authority = probe.contains(":") ? "[\(probe)]" : probe
         return "\(tls ? "https" : "http")://\(authority):\(port)/health"
     }
 
     /// Healthy when `url` answers 200 with `"status":"healthy"` within `timeout`.
-    public static func check(url: String, timeout: Duration) async -> Outcome {
+    package static func check(url: String, timeout: Duration) async -> Outcome {
         guard let components = URLComponents(string: url), let bracketed = components.host,
             let scheme = components.scheme, scheme == "http" || scheme == "https"
         else { return Outcome(ok: false, message: "unhealthy: bad URL \(url)") }

@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+package import Logging
 import MCPCore
 import MCPPlatform
 import Synchronization
@@ -7,14 +7,14 @@ import Synchronization
 /// A swift-log handler writing one line per record to stdout or stderr: readable (optionally
 /// coloured) text for development, one JSON object per line for production. User-controlled
 /// text is escaped so it cannot forge lines or colour a terminal.
-public struct ConsoleLogHandler: LogHandler {
+package struct ConsoleLogHandler: LogHandler {
     /// Which standard stream the lines go to.
-    public enum Stream: Sendable { case standardOutput, standardError }
+    package enum Stream: Sendable { case standardOutput, standardError }
 
     /// The lowest level written.
-    public var logLevel: Logger.Level
+    package var logLevel: Logger.Level
     /// Metadata added to every record of this handler's loggers.
-    public var metadata: Logger.Metadata = [:]
+    package var metadata: Logger.Metadata = [:]
     let label: String
     let format: LoggingSettings.Format
     let stream: Stream
@@ -22,7 +22,7 @@ public struct ConsoleLogHandler: LogHandler {
 
     /// A handler for the logger `label`, writing `format` lines at `level` and above to `stream`; text is
     /// coloured only when the stream is a terminal.
-    public init(label: String, level: Logger.Level, format: LoggingSettings.Format, stream: Stream) {
+    package init(label: String, level: Logger.Level, format: LoggingSettings.Format, stream: Stream) {
         self.label = label
         self.logLevel = level
         self.format = format
@@ -31,13 +31,13 @@ public struct ConsoleLogHandler: LogHandler {
     }
 
     /// One metadata value of the handler, by key.
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
     /// Queues the record's line for the stream's writer thread, never blocking; `error` and worse hurry the writer.
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         sink.append(render(event), urgent: event.level >= .error)
     }
 

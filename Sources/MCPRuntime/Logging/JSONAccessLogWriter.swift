@@ -1,6 +1,6 @@
 import Logging
 import MCPCore
-public import MCPHTTP
+package import MCPHTTP
 
 /// Renders `access` records of the JSON console format straight into bytes: the same line
 /// ``ConsoleLogHandler`` writes for `logger.info("access", metadata: entry.metadata)` (keys
@@ -113,7 +113,7 @@ struct JSONAccessLogWriter: AccessLogWriter {
 
 extension ConsoleLogHandler: AccessLogCapableHandler {
     /// JSON lines are rendered straight to the buffer; text lines go through `log`.
-    public func accessLogWriter() -> (any AccessLogWriter)? {
+    package func accessLogWriter() -> (any AccessLogWriter)? {
         guard format == .json, logLevel <= .info else { return nil }
         return JSONAccessLogWriter(label: label, metadata: metadata, sink: sink)
     }

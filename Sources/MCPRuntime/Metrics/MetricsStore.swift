@@ -1,7 +1,7 @@
 import Foundation
 import MCPPlatform
 import Metrics
-public import Prometheus
+package import Prometheus
 import Synchronization
 
 /// Prometheus metrics of this process, and of its siblings when several workers serve one port.
@@ -17,13 +17,13 @@ import Synchronization
 /// a value its worker has not published (so a later scrape elsewhere reads at least as much),
 /// and a worker's file is folded into `retired.prom` before it is removed, with its name noted
 /// there, so a scrape that meets the exit counts it exactly once.
-public final class MetricsStore: Sendable {
+package final class MetricsStore: Sendable {
     /// The Prometheus registry this process's metrics are recorded in.
-    public let registry: PrometheusCollectorRegistry
+    package let registry: PrometheusCollectorRegistry
     /// swift-metrics' backend: the registry, with lock-free timers beside it.
     let factory: RuntimeMetricsFactory
     /// Shared folder of the worker files; nil for a single process.
-    public let directory: String?
+    package let directory: String?
     /// This process's file name in `directory`.
     let ownFile: String?
     let workerLabel: String
@@ -43,7 +43,7 @@ public final class MetricsStore: Sendable {
     /// - Parameters:
     ///   - directory: the folder shared by the workers, or nil when this process serves alone.
     ///   - worker: this worker's number (labels its process gauges).
-    public init(directory: String?, worker: Int?) {
+    package init(directory: String?, worker: Int?) {
         registry = PrometheusCollectorRegistry()
         var prometheus = PrometheusMetricsFactory(registry: registry)
         prometheus.defaultDurationHistogramBuckets = Self.durationBuckets
@@ -54,7 +54,7 @@ public final class MetricsStore: Sendable {
     }
 
     /// Makes this store the backend of swift-metrics (call once, at start-up).
-    public func bootstrap() {
+    package func bootstrap() {
         MetricsSystem.bootstrap(factory)
         let start = Date().timeIntervalSince1970
         Gauge(label: "mcp_worker_start_time_seconds", dimensions: [("worker", workerLabel)]).record(start)
@@ -70,14 +70,14 @@ public final class MetricsStore: Sendable {
     private let observed = Mutex<[(gauge: Prometheus.Gauge, read: @Sendable () -> Int)]>([])
 
     /// Reports `read()` as the gauge `name` at every scrape and snapshot.
-    public func observe(gauge name: String, _ read: @escaping @Sendable () -> Int) {
+    package func observe(gauge name: String, _ read: @escaping @Sendable () -> Int) {
         let gauge = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: ""))
         gauge.set(Int64(read()))
         observed.withLock { $0.append((gauge, read)) }
     }
 
     /// Refreshes this process's resource gauges (memory, CPU, descriptors) and the observed ones.
-    public func refreshProcessGauges() {
+    package func refreshProcessGauges() {
         for (gauge, read) in observed.withLock({ $0 }) { gauge.set(Int64(read())) }
         let usage = ProcessUsage.current()
         Gauge(label: "mcp_worker_resident_memory_bytes", dimensions: [("worker", workerLabel)]).record(
@@ -103,14 +103,14 @@ public final class MetricsStore: Sendable {
     }
 
     /// This process's exposition.
-    public func renderOwn() -> String {
+    package func renderOwn() -> String {
         refreshProcessGauges()
         return registry.emitToString() + factory.timers.render()
     }
 
     /// Writes this process's exposition to its file (atomically, temp + rename) and returns it.
     @discardableResult
-    public func writeSnapshot() -> String {
+    package func writeSnapshot() -> String {
         publishing.withLock { _ in
             let text = renderOwn()
             if let directory, let ownFile { PrivateFile.write(text, to: directory + "/" + ownFile) }
@@ -120,7 +120,7 @@ public final class MetricsStore: Sendable {
 
     /// What `/metrics` answers. One process: its live metrics. A worker: its own exposition,
     /// published first, plus every sibling's latest snapshot plus the counters of retired workers.
-    public func renderAll() -> [UInt8] {
+    package func renderAll() -> [UInt8] {
         guard let directory else { return Array(renderOwn().utf8) }
         var total = PrometheusText(writeSnapshot())
         guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else {

@@ -11,20 +11,20 @@ import MCPPlatform
 /// private (a real folder owned by this user, no access for group or others; created with mode
 /// 0700 when missing). What must outlive one run — the list of sessions ended by DELETE — is
 /// kept in `RUNTIME_DIR` itself; without it, in the run's folder (so only for that run).
-public struct RuntimeDirectory: Sendable {
+package struct RuntimeDirectory: Sendable {
     /// This run's folder (removed when the supervisor stops).
-    public let path: String
+    package let path: String
     /// The folder for state that outlives a run: `RUNTIME_DIR`, else ``path``.
-    public let persistent: String
+    package let persistent: String
 
     /// The folder of the workers' metrics files.
-    public var metrics: String { path + "/metrics" }
+    package var metrics: String { path + "/metrics" }
     /// The shared session table's file.
-    public var sessionTable: String { path + "/sessions.table" }
+    package var sessionTable: String { path + "/sessions.table" }
     /// The workers' relay sockets (``WorkerRelay``), one per process.
-    public var relay: String { path + "/relay" }
+    package var relay: String { path + "/relay" }
     /// The file of sessions ended by DELETE, in ``persistent`` so restarts still refuse them.
-    public var revokedSessions: String { persistent + "/" + Self.revokedSessionsFile }
+    package var revokedSessions: String { persistent + "/" + Self.revokedSessionsFile }
     static let revokedSessionsFile = "revoked-sessions.table"
 
     /// `RUNTIME_DIR` itself, created with mode 0700 when missing and checked to be private.
@@ -37,7 +37,7 @@ public struct RuntimeDirectory: Sendable {
     }
 
     /// Creates this run's folder under `parent` (`RUNTIME_DIR`), or under the temporary folder.
-    public static func create(in parent: String?) throws -> RuntimeDirectory {
+    package static func create(in parent: String?) throws -> RuntimeDirectory {
         let base: String
         if let parent, !parent.isEmpty {
             base = try persistent(parent)
@@ -57,7 +57,7 @@ public struct RuntimeDirectory: Sendable {
     }
 
     /// The folders a worker was handed by its supervisor, checked before use.
-    public static func adopt(path: String, persistent: String?) throws -> RuntimeDirectory {
+    package static func adopt(path: String, persistent: String?) throws -> RuntimeDirectory {
         try verifyPrivate(path, name: "runtime folder")
         try verifyPrivate(path + "/metrics", name: "metrics folder")
         let persistent = persistent ?? path

@@ -6,21 +6,21 @@ import MCPPlatform
 /// Containers lie about CPUs: `nproc` in a container limited to 2 CPUs on a 64-core host says 64.
 /// The cgroup quota is the truth when one is set: cgroup v2 `cpu.max` (`"200000 100000"` means
 /// 2 CPUs, `"max 100000"` none), else cgroup v1 `cpu.cfs_quota_us` / `cpu.cfs_period_us`.
-public struct CPUBudget: Sendable, Equatable {
+package struct CPUBudget: Sendable, Equatable {
     /// CPUs available, possibly fractional (a quota of 1.5 CPUs).
-    public let cpus: Double
+    package let cpus: Double
     /// Where the number came from: `cgroup-v2`, `cgroup-v1` or `cores`.
-    public let source: String
+    package let source: String
 
     /// A budget of `cpus` CPUs found by `source`.
-    public init(cpus: Double, source: String) {
+    package init(cpus: Double, source: String) {
         self.cpus = cpus
         self.source = source
     }
 
     /// Reads the budget from the cgroup files below `root` (`/sys/fs/cgroup` normally), falling
     /// back to the online core count.
-    public static func detect(cgroupRoot root: String = "/sys/fs/cgroup", cores: Int? = nil) -> CPUBudget {
+    package static func detect(cgroupRoot root: String = "/sys/fs/cgroup", cores: Int? = nil) -> CPUBudget {
         let online = cores ?? Processors.online
         if let text = read(root + "/cpu.max") {
             let parts = text.split(separator: " ")
@@ -43,7 +43,7 @@ public struct CPUBudget: Sendable, Equatable {
 
     /// `clamp(ceil(cpus × perCPU) + extra, minimum, maximum)`. The original scaffold's rule is
     /// perCPU 2, extra 1, between 2 and 8; ours defaults to one worker per CPU (see docs).
-    public func workers(perCPU: Double, extra: Int, minimum: Int, maximum: Int) -> Int {
+    package func workers(perCPU: Double, extra: Int, minimum: Int, maximum: Int) -> Int {
         let raw = Int((cpus * perCPU).rounded(.up)) + extra
         return max(minimum, min(maximum, raw))
     }

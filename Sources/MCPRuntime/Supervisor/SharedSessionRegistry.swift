@@ -1,6 +1,6 @@
 import Atomics
-public import MCPCore
-public import MCPHTTP
+package import MCPCore
+package import MCPHTTP
 import MCPPlatform
 
 /// The changing state of handshake-era sessions, in a memory-mapped table every worker process
@@ -11,7 +11,7 @@ import MCPPlatform
 /// and a crashed worker cannot leave a lock held. Expired entries are reclaimed by inserts. An
 /// ended session's slot keeps its token until an insert reuses it, which is how the table
 /// remembers not to adopt it again. The header holds the server instance's origin.
-public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
+package final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
     // @unchecked: the only stored state is the mapping's base address and its size, written
     // once in init; every access to the mapped memory goes through UnsafeAtomic operations.
     private let base: UnsafeMutableRawPointer
@@ -20,7 +20,7 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
     let capacity: Int
     let idleTTL: Double
     /// Random, set by the first process that opens the table: one origin for every worker of this run.
-    public let origin: String
+    package let origin: String
 
     static let slotBytes = 64
     static let headerBytes = 64
@@ -28,7 +28,7 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
     enum SlotState: UInt64 { case empty = 0, live = 1, busy = 2, removed = 3 }
 
     /// Creates (or opens) the table file at `path`, sized for `capacity` live sessions.
-    public init(path: String, capacity: Int, idleTTL: Double) throws {
+    package init(path: String, capacity: Int, idleTTL: Double) throws {
         self.capacity = capacity
         self.idleTTL = idleTTL
         slots = max(16, capacity * 2)
@@ -124,7 +124,7 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
     }
 
     /// Registers a new session; when full, first ends the expired ones. False when still full or `token` is malformed.
-    public func insert(token: String, now: Double) -> Bool {
+    package func insert(token: String, now: Double) -> Bool {
         guard let key = Self.key(token) else { return false }
         if liveCount.load(ordering: .relaxed) >= UInt64(capacity) { sweep(now: now) }
         guard liveCount.load(ordering: .relaxed) < UInt64(capacity) else { return false }
@@ -154,13 +154,13 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
     }
 
     /// Registers a foreign session unless the table knows its token, live or ended.
-    public func adopt(token: String, now: Double) -> Bool {
+    package func adopt(token: String, now: Double) -> Bool {
         guard let key = Self.key(token), find(key, in: [.live, .removed]) == nil else { return false }
         return insert(token: token, now: now)
     }
 
     /// Marks a live session used now; ends one idle past `idleTTL` and returns nil for it.
-    public func touch(token: String, now: Double) -> SessionActivity? {
+    package func touch(token: String, now: Double) -> SessionActivity? {
         guard let key = Self.key(token), let slot = find(key) else { return nil }
         if isExpired(slot, now: now) {
             _ = end(slot)
@@ -172,25 +172,25 @@ public final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
     }
 
     /// Records the level `logging/setLevel` chose, for every worker at once.
-    public func setLogLevel(token: String, level: LoggingLevel) {
+    package func setLogLevel(token: String, level: LoggingLevel) {
         guard let key = Self.key(token), let slot = find(key) else { return }
         logLevel(slot).store(UInt64(LoggingLevel.allCases.firstIndex(of: level)! + 1), ordering: .relaxed)
     }
 
     /// Ends a session for every worker; false when it was not live.
-    public func remove(token: String) -> Bool {
+    package func remove(token: String) -> Bool {
         guard let key = Self.key(token), let slot = find(key) else { return false }
         return end(slot)
     }
 
     /// Whether a session is live and not idle past `idleTTL`, without marking it used.
-    public func contains(token: String, now: Double) -> Bool {
+    package func contains(token: String, now: Double) -> Bool {
         guard let key = Self.key(token), let slot = find(key) else { return false }
         return !isExpired(slot, now: now)
     }
 
     /// Live sessions in the table, idle ones not yet reclaimed included.
-    public var count: Int { Int(liveCount.load(ordering: .relaxed)) }
+    package var count: Int { Int(liveCount.load(ordering: .relaxed)) }
 }
 
 /// A failure of the runtime machinery (sockets, files, processes), with a message for the log.

@@ -1,5 +1,5 @@
 import Atomics
-public import MCPHTTP
+import MCPHTTP
 import MCPPlatform
 
 /// Sessions ended by DELETE, in a memory-mapped file that every worker maps — and that outlives
@@ -11,7 +11,7 @@ import MCPPlatform
 /// lifetime is over is free again. When no slot is free near a token's home, the table raises
 /// its floor instead (``SessionRevocations``): every foreign session issued at or before it is
 /// refused, so a deleted session is never revived, whatever the load.
-public final class SharedSessionRevocations: SessionRevocations, @unchecked Sendable {
+package final class SharedSessionRevocations: SessionRevocations, @unchecked Sendable {
     // @unchecked: the only stored state is the mapping's base address and size, written once in
     // init; every access to the mapped memory goes through UnsafeAtomic operations.
     private let base: UnsafeMutableRawPointer
@@ -26,7 +26,7 @@ public final class SharedSessionRevocations: SessionRevocations, @unchecked Send
     enum SlotState: UInt64 { case empty = 0, used = 1, busy = 2 }
 
     /// Opens (creating when missing) the table at `path`; refuses a link or a file of another layout.
-    public init(path: String) throws {
+    package init(path: String) throws {
         mappedBytes = Self.headerBytes + Self.slots * Self.slotBytes
         let descriptor = SharedMemory.openFile(path)
         guard descriptor >= 0 else { throw RuntimeError("cannot open the revoked-session table \(path)") }
@@ -63,7 +63,7 @@ public final class SharedSessionRevocations: SessionRevocations, @unchecked Send
     static func seconds(_ time: Double) -> UInt64 { UInt64(max(0, time.rounded(.up))) }
 
     /// Remembers the revocation in the shared file; when its probe range is full, raises the floor to `issuedAt`.
-    public func revoke(token: String, issuedAt: Double, expiresAt: Double, now: Double) {
+    package func revoke(token: String, issuedAt: Double, expiresAt: Double, now: Double) {
         guard let key = SharedSessionRegistry.key(token) else { return }
         let home = Int(truncatingIfNeeded: key.0 % UInt64(Self.slots))
         let current = Self.seconds(now)
@@ -101,7 +101,7 @@ public final class SharedSessionRevocations: SessionRevocations, @unchecked Send
     }
 
     /// True when the token is listed and its lifetime not over, or it was issued at or before the floor.
-    public func isRevoked(token: String, issuedAt: Double, now: Double) -> Bool {
+    package func isRevoked(token: String, issuedAt: Double, now: Double) -> Bool {
         if Self.seconds(issuedAt) <= floor.load(ordering: .acquiring) { return true }
         guard let key = SharedSessionRegistry.key(token) else { return false }
         let home = Int(truncatingIfNeeded: key.0 % UInt64(Self.slots))

@@ -4,25 +4,25 @@ import MCPPlatform
 /// The descriptors and environment a supervisor hands to each worker (systemd-style):
 /// fd 3 is the listening socket, fd 4 the pipe the worker reports on, fd 5 a pipe whose end
 /// of file means the supervisor is gone.
-public enum WorkerChannel {
+package enum WorkerChannel {
     /// fd 3: the listening socket the supervisor bound, shared by every worker.
-    public static let listeningSocket: Int32 = 3
+    package static let listeningSocket: Int32 = 3
     /// fd 4: the pipe the worker writes its ``Report`` lines to.
-    public static let reports: Int32 = 4
+    package static let reports: Int32 = 4
     /// fd 5: a pipe whose end of file tells the worker the supervisor is gone.
-    public static let supervisorAlive: Int32 = 5
+    package static let supervisorAlive: Int32 = 5
 
     /// The environment variable with the worker's slot number, for logs and metrics files.
-    public static let workerIDVariable = "MCP_WORKER_ID"
+    package static let workerIDVariable = "MCP_WORKER_ID"
     /// The environment variable with this run's private folder (``RuntimeDirectory/path``).
-    public static let runtimeDirectoryVariable = "MCP_RUNTIME_DIR"
+    package static let runtimeDirectoryVariable = "MCP_RUNTIME_DIR"
     /// Where state that outlives a run is kept (`RUNTIME_DIR`, else the run's folder).
-    public static let persistentDirectoryVariable = "MCP_RUNTIME_PERSISTENT_DIR"
+    package static let persistentDirectoryVariable = "MCP_RUNTIME_PERSISTENT_DIR"
     /// The environment variable with the key the supervisor made up (hex) when `SECRET_KEY` is unset.
-    public static let sessionKeyVariable = "MCP_SESSION_KEY"
+    package static let sessionKeyVariable = "MCP_SESSION_KEY"
 
     /// What a worker tells its supervisor, one word per line.
-    public enum Report: String, Sendable {
+    package enum Report: String, Sendable {
         /// Serving (registry built, hot path warmed).
         case ready
         /// Reached its request quota: replace me.
@@ -33,13 +33,13 @@ public enum WorkerChannel {
 
     /// Writes one report; false when the supervisor is gone.
     @discardableResult
-    public static func send(_ report: Report) -> Bool {
+    package static func send(_ report: Report) -> Bool {
         let line = Array((report.rawValue + "\n").utf8)
         return line.withUnsafeBytes { Descriptors.write(reports, $0.baseAddress, $0.count) } == line.count
     }
 
     /// Calls `onEnd` (on a thread of its own) when the supervisor's end of fd 5 closes.
-    public static func watchSupervisor(onEnd: @escaping @Sendable () -> Void) {
+    package static func watchSupervisor(onEnd: @escaping @Sendable () -> Void) {
         let thread = Thread {
             var byte: UInt8 = 0
             while true {

@@ -24,11 +24,11 @@ public final class SQLiteTaskStore: TaskStore, ChangeFeed, Sendable {
     let origin: String
     let feed: FeedFanOut
     /// How often each process reads the change-feed table for new rows.
-    public static let feedPollInterval: Duration = .milliseconds(200)
+    package static let feedPollInterval: Duration = .milliseconds(200)
     /// Seconds a change-feed row is kept before the sweep trims it.
-    public static let feedRetention = 60.0
+    package static let feedRetention = 60.0
     /// The most change-feed rows kept, newest first.
-    public static let feedRows = 10_000
+    package static let feedRows = 10_000
 
     /// Opens (and creates when needed) the database at `path`.
     /// - Parameter origin: this instance's name, stamped on the events it publishes.
