@@ -88,16 +88,40 @@ struct SupervisorPolicyTests {
         #expect(driver.policy.activeWorkers == 3)
     }
 
-    @Test func quotaReplacementStartsTheNewWorkerBeforeTheOldOneDrains() {
+    @Test func withAnotherWorkerAcceptingTheOldOneDrainsBeforeItsReplacementStarts() {
         var driver = PolicyDriver(workers: 2)
+        let pids = driver.startAll()
+        _ = driver.report(pids[0], .max)
+        // Both reach their quota together; one is replaced at a time.
+        _ = driver.report(pids[1], .max)
+        let first = driver.tick()
+        #expect(first.terminated == [pids[0]] && first.spawns.isEmpty)
+        // No replacement (so never old and new at once) until the old one has exited.
+        #expect(driver.tick().spawns.isEmpty && driver.tick().terminated.isEmpty)
+        let gone = driver.send(.exited(pid: pids[0], .exited(0), now: driver.now))
+        #expect(gone.contains(.retireMetrics(slot: 0, pid: pids[0])))
+        #expect(driver.policy.restarts["recycled"] == 1)
+        let replacement = driver.tick()
+        #expect(replacement.spawns.map(\.slot) == [0] && replacement.spawns.first?.replacing == nil)
+        // The second waits while the replacement starts; once it is ready, its one-off code
+        // (spawn, logs) is dropped again and the second drains.
+        #expect(driver.tick().terminated.isEmpty)
+        #expect(driver.report(driver.nextPID, .ready).contains(.releaseOneOffCode))
+        #expect(driver.tick().terminated == [pids[1]])
+        _ = driver.send(.exited(pid: pids[1], .exited(0), now: driver.now))
+        #expect(driver.tick().spawns.map(\.slot) == [1])
+        #expect(driver.policy.restarts["recycled"] == 2)
+    }
+
+    @Test func aLoneWorkerIsReplacedByStartingTheNewOneBeforeTheOldOneDrains() {
+        var driver = PolicyDriver(workers: 1)
         let pids = driver.startAll()
         _ = driver.report(pids[0], .max)
         let replaced = driver.tick()
         #expect(replaced.spawns.count == 1)
         #expect(replaced.spawns.first?.replacing == pids[0])
         let newcomer = driver.nextPID
-        // Nothing drains until the replacement is ready; a second quota waits its turn.
-        _ = driver.report(pids[1], .max)
+        // Nothing drains until the replacement is ready.
         #expect(driver.tick().spawns.isEmpty && driver.performed.terminated.isEmpty)
         let ready = driver.report(newcomer, .ready)
         #expect(ready.terminated == [pids[0]])
@@ -106,8 +130,22 @@ struct SupervisorPolicyTests {
         // The replacement's one-off code (spawn, logs, metrics fold) is dropped again.
         #expect(gone.contains(.releaseOneOffCode))
         #expect(driver.policy.restarts["recycled"] == 1)
-        // Now the second one is replaced.
-        #expect(driver.tick().spawns.first?.replacing == pids[1])
+        #expect(driver.tick().spawns.isEmpty)
+    }
+
+    @Test func aWorkerThatCrashesWhileAnotherDrainsIsReplacedAtOnce() {
+        var driver = PolicyDriver(workers: 2)
+        let pids = driver.startAll()
+        _ = driver.report(pids[0], .max)
+        #expect(driver.tick().terminated == [pids[0]])
+        driver.now += 5
+        _ = driver.send(.exited(pid: pids[1], .signalled(11), now: driver.now))
+        // No worker accepts now: one starts without waiting for the drain, the other after it.
+        #expect(driver.tick().spawns.count == 1)
+        _ = driver.report(driver.nextPID, .ready)
+        #expect(driver.tick().spawns.isEmpty)
+        _ = driver.send(.exited(pid: pids[0], .exited(0), now: driver.now))
+        #expect(driver.tick().spawns.count == 1)
     }
 
     @Test func workersStoppingAtShutdownReleaseNothing() {
@@ -251,14 +289,14 @@ struct SupervisorPolicyTests {
         var replaced: [Int32] = []
         for _ in 0..<20 {
             let actions = driver.tick()
-            #expect(actions.spawns.count <= 1)
-            if let spawn = actions.spawns.first {
-                replaced.append(spawn.replacing!)
-                #expect(driver.policy.workers.count { $0.phase == .starting } == 1)
-                let drained = driver.report(driver.nextPID, .ready)
-                #expect(drained.terminated == [spawn.replacing!])
-                _ = driver.send(.exited(pid: spawn.replacing!, .exited(0), now: driver.now))
+            #expect(actions.spawns.count + actions.terminated.count <= 1)
+            if let drained = actions.terminated.first {
+                replaced.append(drained)
+                // The other keeps accepting until this one is gone and its successor ready.
+                #expect(driver.policy.workers.count { $0.phase == .ready } == 1)
+                _ = driver.send(.exited(pid: drained, .exited(0), now: driver.now))
             }
+            if actions.spawns.first != nil { _ = driver.report(driver.nextPID, .ready) }
         }
         #expect(Set(replaced) == Set(old))
         #expect(driver.policy.workers.allSatisfy { $0.generation == 1 })

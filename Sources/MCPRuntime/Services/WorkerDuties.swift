@@ -67,7 +67,7 @@ struct WorkerDuties: Service {
                 logger.info(
                     "request quota reached; asking to be replaced", metadata: ["requests": "\(http.status.requests)"])
                 WorkerChannel.send(.max)
-                // Keeps serving until the supervisor, with the replacement ready, asks it to drain.
+                // Keeps serving until the supervisor asks it to drain (see SupervisorPolicy).
                 try? await gracefulShutdown()
                 return false
             }

@@ -5,9 +5,12 @@
 /// (spawn, SIGTERM, SIGKILL, a log line). Every rule of the process model lives here, so each
 /// can be tested without starting a process:
 ///
-/// - keep `workers` running; replace a worker that reached its quota (`max`) by starting the
-///   new one first and telling the old one to drain only once the new one is `ready` — one
-///   replacement at a time, so the socket always has accepting workers;
+/// - keep `workers` running; replace a worker that reached its quota (`max`) or belongs to an
+///   older generation one at a time, so the socket always has an accepting worker: while another
+///   worker is ready the old one drains first and its replacement starts once it has exited (as
+///   gunicorn does: old and new never hold memory and CPU at once, so a recycle does not raise
+///   the peak a memory limit must cover); a lone worker is replaced by starting the new one
+///   first and telling the old one to drain only once the new one is `ready`;
 /// - a worker that dies unexpectedly is replaced at once; one that keeps dying within a second
 ///   of starting is restarted with exponential back-off;
 /// - a worker that stops reporting for `workerTimeout` is killed once (one log line, one
@@ -41,6 +44,8 @@ struct SupervisorPolicy: Sendable {
         var wantsReplacement = false
         /// The worker this one replaces (told to drain once this one is ready).
         var replacing: Int32?
+        /// Draining to be replaced once it has exited (another worker accepts meanwhile).
+        var replaceAfterExit = false
 
         /// Counts towards the desired number of workers.
         var isActive: Bool { phase == .starting || phase == .ready }
@@ -177,6 +182,9 @@ struct SupervisorPolicy: Sendable {
             if !startedUp, workers.count(where: { $0.phase == .ready }) >= settings.workers {
                 startedUp = true
                 actions.append(.releaseOneOffCode)
+            } else if startedUp {
+                // A replacement's spawn ran code the poll loop never runs again.
+                actions.append(.releaseOneOffCode)
             }
             return actions
         case .max:
@@ -288,7 +296,8 @@ struct SupervisorPolicy: Sendable {
     private mutating func maintain(now: Double) -> [Action] {
         guard !spawnPending else { return [] }
         let active = workers.filter(\.isActive)
-        if active.count < settings.workers {
+        let awaitingExit = workers.count { $0.phase == .retiring && $0.replaceAfterExit }
+        if active.count + awaitingExit < settings.workers {
             guard now >= nextSpawnAllowed else { return [] }
             return spawn(replacing: nil)
         }
@@ -301,13 +310,20 @@ struct SupervisorPolicy: Sendable {
             return retire(pid: oldest.pid, now: now)
         }
         // One replacement at a time: none while a worker is starting or one is being replaced.
-        guard !workers.contains(where: { $0.phase == .starting || $0.replacing != nil }) else { return [] }
-        if let outdated = active.first(where: {
-            $0.phase == .ready && ($0.wantsReplacement || $0.generation < generation)
-        }) {
+        guard awaitingExit == 0, !workers.contains(where: { $0.phase == .starting || $0.replacing != nil }) else {
+            return []
+        }
+        guard
+            let outdated = active.first(where: {
+                $0.phase == .ready && ($0.wantsReplacement || $0.generation < generation)
+            })
+        else { return [] }
+        guard active.contains(where: { $0.phase == .ready && $0.pid != outdated.pid }) else {
             return spawn(replacing: outdated.pid)
         }
-        return []
+        let actions = retire(pid: outdated.pid, now: now)
+        if let index = workers.firstIndex(where: { $0.pid == outdated.pid }) { workers[index].replaceAfterExit = true }
+        return actions
     }
 
     private mutating func spawn(replacing old: Int32?) -> [Action] {
