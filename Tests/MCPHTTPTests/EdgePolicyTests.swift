@@ -155,6 +155,20 @@ struct EdgePolicyTests {
         }
     }
 
+    @Test func hostIsComparedWithoutPortOrCaseAndIPv6Brackets() {
+        let loopback = OriginPolicy(allowedOrigins: [], allowedHosts: [], loopbackOnly: true)
+        for host in ["127.0.0.1:8000", "LOCALHOST", "localhost:3000", "[::1]:8443", "[::1]", "127.0.0.1"] {
+            #expect(loopback.isAllowed(host: host), "\(host)")
+        }
+        for host in ["evil.example", "evil.example:80", "[::2]:80", "localhost.evil:80", "127.0.0.1.nip.io", ""] {
+            #expect(!loopback.isAllowed(host: host), "\(host)")
+        }
+        let named = OriginPolicy(allowedOrigins: [], allowedHosts: ["MCP.Example.com"], loopbackOnly: false)
+        #expect(named.isAllowed(host: "mcp.example.com:443"))
+        #expect(named.isAllowed(host: "mcp.EXAMPLE.com"))
+        #expect(!named.isAllowed(host: "mcp.example.com.evil:443"))
+    }
+
     @Test func checksContentTypeAndAccept() async throws {
         try await withServer { server in
             let body = Array(listBody.utf8)
@@ -171,6 +185,9 @@ struct EdgePolicyTests {
                 ([("Accept", "application/json;q=0, text/html"), ("Content-Type", "application/json")], 406),
                 ([("Accept", "text/html, APPLICATION/*;q=0.5"), ("Content-Type", "application/json")], 200),
                 ([("Accept", " "), ("Content-Type", "application/json")], 200),
+                ([("Accept", "application/json ; level=1; q = 0.0"), ("Content-Type", "application/json")], 406),
+                ([("Accept", "application/json;q=0.01"), ("Content-Type", "application/json")], 200),
+                ([accept, ("Content-Type", "application/json; foo=bar; charset=utf8")], 200),
             ]
             for (headers, status) in cases {
                 let response = try await server.client.send("POST", "/mcp", headers: headers, body: body)

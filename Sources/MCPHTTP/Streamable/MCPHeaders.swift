@@ -26,24 +26,29 @@ struct MCPHeaders {
     }
 }
 
-/// What an `Accept` header allows (HTTP-5): missing means anything. Read byte by byte, with no
-/// copies: media ranges are compared without case, `q=0` refuses one.
+/// What an `Accept` header allows (HTTP-5): missing means anything. Read byte by byte over the
+/// header's contiguous UTF-8, with no copies: media ranges are compared without case, `q=0`
+/// refuses one.
 struct AcceptedTypes {
     var json = false
     var eventStream = false
 
     init(_ header: String?) {
-        guard let header else {
+        guard var header else {
             json = true
             eventStream = true
             return
         }
+        self = header.withUTF8 { Self(bytes: $0[...]) }
+    }
+
+    private init(bytes header: HeaderBytes) {
         var sawRange = false
-        var utf8 = header.utf8[...]
-        while !utf8.isEmpty {
-            let end = utf8.firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
-            let item = utf8[utf8.startIndex..<end]
-            utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
+        var rest = header
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+            let item = rest[rest.startIndex..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[(end + 1)...]
             let parameters = item.firstIndex(of: UInt8(ascii: ";")) ?? item.endIndex
             let range = item[item.startIndex..<parameters].trimmed
             if !range.isEmpty { sawRange = true }
@@ -64,12 +69,14 @@ struct AcceptedTypes {
     }
 
     /// True when the parameters carry `q=0` (spaces allowed around `=`).
-    static func refuses(_ parameters: Substring.UTF8View.SubSequence) -> Bool {
-        var bytes = parameters.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }[...]
-        while let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) {
-            bytes = bytes[bytes.index(after: semicolon)...]
-            let end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
-            let parameter = bytes[bytes.startIndex..<end]
+    static func refuses(_ parameters: HeaderBytes) -> Bool {
+        var rest = parameters
+        while let semicolon = rest.firstIndex(of: UInt8(ascii: ";")) {
+            rest = rest[(semicolon + 1)...]
+            let end = rest.firstIndex(of: UInt8(ascii: ";")) ?? rest.endIndex
+            let parameter = rest[rest.startIndex..<end].lazy.filter {
+                $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t")
+            }
             if parameter.elementsEqual("q=0".utf8) || parameter.elementsEqual("Q=0".utf8)
                 || parameter.elementsEqual("q=0.0".utf8) || parameter.elementsEqual("q=0.00".utf8)
                 || parameter.elementsEqual("q=0.000".utf8)
@@ -81,17 +88,24 @@ struct AcceptedTypes {
     }
 }
 
+/// A part of a header value's UTF-8, read in place.
+typealias HeaderBytes = Slice<UnsafeBufferPointer<UInt8>>
+
 extension StreamableHTTPEndpoint {
     /// `application/json`, with a UTF-8 charset if any (compared without case, no copies).
     static func isJSON(_ contentType: String) -> Bool {
-        var utf8 = contentType.utf8[...]
-        let parameters = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
-        guard utf8[utf8.startIndex..<parameters].trimmed.equalsIgnoringCase("application/json") else { return false }
-        utf8 = utf8[parameters...]
-        while let semicolon = utf8.firstIndex(of: UInt8(ascii: ";")) {
-            utf8 = utf8[utf8.index(after: semicolon)...]
-            let end = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
-            let parameter = utf8[utf8.startIndex..<end].trimmed
+        var contentType = contentType
+        return contentType.withUTF8 { isJSON(bytes: $0[...]) }
+    }
+
+    private static func isJSON(bytes: HeaderBytes) -> Bool {
+        let parameters = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+        guard bytes[bytes.startIndex..<parameters].trimmed.equalsIgnoringCase("application/json") else { return false }
+        var rest = bytes[parameters...]
+        while let semicolon = rest.firstIndex(of: UInt8(ascii: ";")) {
+            rest = rest[(semicolon + 1)...]
+            let end = rest.firstIndex(of: UInt8(ascii: ";")) ?? rest.endIndex
+            let parameter = rest[rest.startIndex..<end].trimmed
             guard parameter.count > 8, parameter.prefix(8).equalsIgnoringCase("charset=") else { continue }
             var charset = parameter.dropFirst(8)
             if charset.first == UInt8(ascii: "\""), charset.last == UInt8(ascii: "\""), charset.count >= 2 {
