@@ -319,6 +319,24 @@ def open_session(port: int) -> str:
     return session
 
 
+def with_token(workload_name: str, token: str | None) -> dict:
+    """The workload's request, carrying `token` (Authorization: Bearer) when one is given."""
+    workload = dict(WORKLOADS[workload_name])
+    if token:
+        workload["headers"] += f"\nAuthorization: Bearer {token}"
+    return workload
+
+
+def answer_bytes(port: int, workload: dict) -> int:
+    """The length of one answer of `port`'s server to `workload` (what a sized ceiling run sends)."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+    headers.update(line.split(": ", 1) for line in workload["headers"].splitlines() if line)
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/mcp", data=workload["body"].encode(), method="POST",
+                                     headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return len(answer.read())
+
+
 # --- production-oauth --------------------------------------------------------------------------
 
 OAUTH_DIR = os.path.join(ROOT, "Tests", "OAuth")
@@ -440,12 +458,10 @@ class Bench:
         self.results.flush()
 
     def measure(self, tree: Tree, workload_name: str, session: str | None = None,
-                token: str | None = None) -> tuple[dict, float, float]:
+                token: str | None = None, path: str = "/mcp") -> tuple[dict, float, float]:
         """One measured run; `token` rides on every request (Authorization: Bearer)."""
-        workload = dict(WORKLOADS[workload_name])
-        if token:
-            workload["headers"] += f"\nAuthorization: Bearer {token}"
-        url = f"http://127.0.0.1:{tree.port}/mcp"
+        workload = with_token(workload_name, token)
+        url = f"http://127.0.0.1:{tree.port}{path}"
         if self.args.warmup > 0:
             wrk(url, workload, self.args.warmup, self.args.connections, session)
         sampler = MemorySampler(tree)
@@ -482,6 +498,11 @@ class Bench:
                 alternate: bool, session: str | None = None, label: str = "", token: str | None = None) -> dict:
         """One measured run of `tree` (after one of the ceiling when `alternate`), recorded, logged, returned."""
         ceiling = self.measure(self.ceiling, "ceiling")[0] if alternate and self.ceiling else None
+        sized, size = None, 0
+        if ceiling and WORKLOADS[workload].get("sized_ceiling"):
+            # The same stack sending as many bytes as this answer has: how much of the gap is size.
+            size = answer_bytes(tree.port, with_token(workload, token))
+            sized = self.measure(self.ceiling, "ceiling_sized", path=f"/mcp/sized/{size}")[0]
         result = self.measure(tree, workload, session, token)[0]
         row = dict(config=name, title=title, kind=kind, tuned=tuned, workload=workload,
                    workload_title=WORKLOADS[workload]["title"], rep=rep, duration=self.args.duration,
@@ -489,8 +510,13 @@ class Bench:
         if ceiling:
             row.update(ceiling_rps=ceiling["rps"], ceiling_p99_ms=ceiling["p99_ms"],
                        ceiling_pss_mib=ceiling["pss_mib"], ceiling_cpu_us=ceiling["cpu_us"])
+        if sized:
+            row.update(sized_ceiling_rps=sized["rps"], sized_ceiling_bytes=size, sized_ceiling_p99_ms=sized["p99_ms"],
+                       sized_ceiling_cpu_us=sized["cpu_us"], sized_ceiling_bad=sized["bad"])
         self.record(row)
         share = f", {row['rps'] / row['ceiling_rps']:.0%} of the ceiling" if ceiling else ""
+        if sized:
+            share += f", {row['rps'] / sized['rps']:.0%} of the ceiling sending {size:,} bytes"
         log(f"  {label}{workload} #{rep}: {row['rps']:,.0f} req/s, p99 {row['p99_ms']:.2f} ms, "
             f"{row['cpu_us']} CPU µs/request, PSS {row['pss_mib']} MiB, bad {row['bad']}{share}")
         return row

@@ -48,6 +48,7 @@ def aggregate(rows: list[dict]) -> "OrderedDict[tuple[str, str], dict]":
     summary = OrderedDict()
     for key, runs in groups.items():
         shares = [r["rps"] / r["ceiling_rps"] for r in runs if r.get("ceiling_rps")]
+        sized = [r["rps"] / r["sized_ceiling_rps"] for r in runs if r.get("sized_ceiling_rps")]
         summary[key] = dict(
             config=key[0], workload=key[1], title=runs[0]["title"], workload_title=runs[0]["workload_title"],
             kind=runs[0]["kind"], tuned=runs[0]["tuned"], reps=len(runs),
@@ -63,6 +64,12 @@ def aggregate(rows: list[dict]) -> "OrderedDict[tuple[str, str], dict]":
             ceiling_p99=median([r.get("ceiling_p99_ms") for r in runs if r.get("ceiling_rps")]) if shares else None,
             cpu=median([r.get("cpu_us") for r in runs]),
             ceiling_cpu=median([r.get("ceiling_cpu_us") for r in runs if r.get("ceiling_rps")]) if shares else None,
+            sized_share=median(sized) if sized else None,
+            sized_share_spread=spread([100 * s for s in sized]),
+            sized_ceiling=median([r.get("sized_ceiling_rps") for r in runs]) if sized else None,
+            sized_bytes=max(r.get("sized_ceiling_bytes", 0) for r in runs),
+            sized_cpu=median([r.get("sized_ceiling_cpu_us") for r in runs]) if sized else None,
+            sized_bad=sum(max(r.get("sized_ceiling_bad", 0), 0) for r in runs),
             load=median([r["load_before"] for r in runs]), duration=runs[0]["duration"],
             connections=runs[0]["connections"])
     return summary
@@ -99,6 +106,24 @@ def ceiling_rows(rows: list[dict]) -> list[str]:
     pss = [r.get("ceiling_pss_mib", 0) for r in runs]
     return [f"Ceiling (Hummingbird answering a fixed body, one process), over its {len(runs)} runs: median "
             f"{median(rps):,.0f} req/s (spread {spread(rps)}), p99 {median(p99):.2f} ms, peak PSS {max(pss):.1f} MiB."]
+
+
+def sized_lines(summary) -> list[str]:
+    """Rows also measured against the ceiling answering as many bytes: how much of the gap is size."""
+    entries = [e for e in summary.values() if e["sized_share"] is not None]
+    if not entries:
+        return []
+    lines = ["Large answers against the same stack sending as many bytes (the ceiling's `/mcp/sized/N`, "
+             "measured right after its fixed-body run):", ""]
+    for e in entries:
+        fixed = f"{e['sized_ceiling'] / e['ceiling']:.0%}" if e["ceiling"] else "–"
+        wrong = f"; {e['sized_bad']} wrong answers from the sized ceiling" if e["sized_bad"] else ""
+        known = e["sized_cpu"] is not None and not math.isnan(e["sized_cpu"])
+        cpu = f", {e['sized_cpu']:.0f} CPU µs per request against this row's {e['cpu']:.0f}" if known else ""
+        lines.append(f"- {e['config']} {e['workload']} ({e['sized_bytes']:,} bytes): {e['sized_share']:.0%} "
+                     f"({e['sized_share_spread']}) of the sized ceiling, which itself serves {fixed} of the "
+                     f"fixed-body ceiling ({e['sized_ceiling']:,.0f} req/s{cpu}){wrong}")
+    return lines
 
 
 def checks(summary) -> list[tuple[str, bool | None, str]]:
@@ -281,6 +306,9 @@ def main() -> None:
         lines += [f"![req/s and p99 per configuration]({relative})", ""]
     lines += table(summary)
     lines += [""] + ceiling_rows(rows)
+    sized = sized_lines(summary)
+    if sized:
+        lines += [""] + sized
     peer = peers_lines(summary)
     if peer:
         lines += [""] + peer
