@@ -169,7 +169,9 @@ struct TaskTests {
         let error = await #expect(throws: JSONRPCError.self) {
             try await client.startTask("gated", ["gate": .string(gate)])
         }
-        #expect(error?.code == JSONRPCError.internalErrorCode)
+        // A quota of this caller, not a server fault: its own code, the limit and when to retry.
+        #expect(error?.code == JSONRPCError.tooManyTasksCode)
+        #expect(error?.data?["limit"] == 2 && error?.data?["retryAfterSeconds"] == 1)
         // Another principal has its own allowance.
         _ = try await MCPTestClient(router: router, principal: "other").startTask("gated", ["gate": .string(gate)])
         Gates.shared.open(gate)

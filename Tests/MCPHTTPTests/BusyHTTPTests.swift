@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import HTTPTypes
+import Hummingbird
 import MCPCore
 import MCPHTTP
 import MCPTesting
@@ -7,6 +9,7 @@ import Testing
 
 /// Slow synchronous tools run on bounded threads; beyond them and their queue a call is
 /// answered "busy, retry" at once: JSON-RPC -32010, HTTP 503 with Retry-After (MCP and REST).
+/// A caller at its task quota is told so as a quota: -32011, HTTP 429 with Retry-After.
 @Suite("HTTP busy answers")
 struct BusyHTTPTests {
     @Test func aCallBeyondTheToolThreadsAndQueueIs503WithRetryAfter() async throws {
@@ -37,5 +40,13 @@ struct BusyHTTPTests {
                 headers: Modern.headers("tools/call", name: "text_statistics"), json: Modern.body("tools/call", call))
             #expect(after.status == 200)
         }
+    }
+
+    @Test func aCallersTaskQuotaIs429WithRetryAfterNotAServerFault() {
+        let response = HTTPMessages.error(.tooManyTasks(limit: 3), id: .int(4))
+        #expect(response.status == .tooManyRequests)
+        #expect(response.headers[.retryAfter] == "1")
+        // Not the 200 that carries -32603, the answer of a server fault.
+        #expect(HTTPStatusMapping.status(forErrorCode: JSONRPCError.internalErrorCode) == .ok)
     }
 }

@@ -55,6 +55,8 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Every thread for tool work is busy and the wait queue is full: retry later (HTTP 503).
     public static let serverBusyCode = -32010
+    /// The caller has as many tasks in progress as it may have: retry once one ends (HTTP 429).
+    public static let tooManyTasksCode = -32011
 
     /// A parse error (-32700): `Parse error: <detail>`.
     public static func parseError(_ detail: String) -> JSONRPCError {
@@ -106,6 +108,15 @@ public struct JSONRPCError: Error, Sendable, Hashable, CustomStringConvertible {
         JSONRPCError(
             code: serverBusyCode, message: "Server busy: too many calls in progress; retry later",
             data: ["retryAfterSeconds": .int(seconds)])
+    }
+
+    /// The caller's tasks in progress are at `limit` (-32011): a quota of this caller, not a fault
+    /// of the server; `data` has `limit` and `retryAfterSeconds`.
+    package static func tooManyTasks(limit: Int, retryAfter seconds: Int = 1) -> JSONRPCError {
+        JSONRPCError(
+            code: tooManyTasksCode,
+            message: "Too many tasks in progress for this caller (limit \(limit)); retry when one has ended",
+            data: ["limit": .int(limit), "retryAfterSeconds": .int(seconds)])
     }
 
     /// The requested protocol version is not served here (-32022); `data` has `supported` and `requested`.

@@ -121,11 +121,7 @@ extension MCPServer {
                     message: failed ? "The tool reported an error." : "The task completed.", result: object)
             }
             guard let record = created else {
-                return .error(
-                    .internalError(
-                        "too many tasks in progress for this caller (\(runner.configuration.perPrincipal)); "
-                            + "wait for some to finish"),
-                    id: id)
+                return .error(.tooManyTasks(limit: runner.configuration.perPrincipal), id: id)
             }
             logger.info("task created", metadata: ["mcp.task.id": "\(record.id)", "mcp.tool.name": "\(tool.name)"])
             var result: JSONObject

@@ -9,12 +9,14 @@ package enum HTTPMessages {
     /// The JSON media type, without parameters.
     package static let jsonContentType = "application/json"
 
-    /// A JSON body. A 503 without `Retry-After` gets one second.
+    /// A JSON body. A 503 or 429 without `Retry-After` gets one second.
     package static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response
     {
         var fields = headers
         fields[.contentType] = jsonContentType
-        if status == .serviceUnavailable && fields[.retryAfter] == nil { fields[.retryAfter] = "1" }
+        if status == .serviceUnavailable || status == .tooManyRequests, fields[.retryAfter] == nil {
+            fields[.retryAfter] = "1"
+        }
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
