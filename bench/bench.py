@@ -33,6 +33,9 @@ Configurations (--only takes their names; `peers` selects every Python peer):
                       Before and after the runs: OAuth is on (metadata, 401 without a token) and
                       only the mcp:write token's tools/list shows write_text_file.
                       The binary is --oauth-server (default --server); it needs the OAuth trait.
+production, tuned-no-access-log and tuned-no-metrics are up at once while their 2026-07-28
+tools/call runs rep by rep in turn (PAIRED), so what the access log and metrics cost is measured
+seconds apart, not minutes; their other workloads follow one row at a time.
 With --sweep, the topology rows instead: workers x event-loop threads (see TOPOLOGIES).
 """
 
@@ -89,6 +92,11 @@ CONFIGS = {
     "production-oauth": dict(env={}, opt_in=True, title="production default with OAuth",
                              workloads=["list_tools_2026", "call_add_2026"]),
 }
+# Rows whose shared workload is measured rep by rep in turn, each run after a ceiling run, so
+# the on/off checks (access log, metrics) compare runs seconds apart, not minutes: the machine's
+# speed drifts within minutes. Each row's other workloads follow as usual.
+PAIRED = ["production", "tuned-no-access-log", "tuned-no-metrics"]
+PAIRED_WORKLOAD = "call_add_2026"
 PEERS = {
     "peer-sdk": dict(module="sdk_server", json="0", title="Python: official SDK FastMCP + uvicorn, SSE (its default)"),
     "peer-sdk-json": dict(module="sdk_server", json="1", title="Python: official SDK FastMCP + uvicorn, JSON answers"),
@@ -521,6 +529,33 @@ class Bench:
             f"{row['cpu_us']} CPU µs/request, PSS {row['pss_mib']} MiB, bad {row['bad']}{share}")
         return row
 
+    def run_paired(self, names: list[str]) -> None:
+        """PAIRED_WORKLOAD on `names`, all started at once and measured rep by rep in turn (the
+        order reversed every other rep); then each row's other workloads, as run_config runs them."""
+        args = self.args
+        trees: dict[str, Tree] = {}
+        try:
+            for name in names:
+                log(f"{name}: starting ({CONFIGS[name]['title']}; {PAIRED_WORKLOAD} in turn with {', '.join(names)})")
+                trees[name] = start_swift(args.server, CONFIGS[name], args.out, name)
+            time.sleep(1)
+            for rep in range(1, args.reps + 1):
+                for name in names if rep % 2 else list(reversed(names)):
+                    config = CONFIGS[name]
+                    self.run_rep(name, config["title"], "swift", config.get("tuned", False), trees[name],
+                                 PAIRED_WORKLOAD, rep, alternate=True, label=f"{name} ")
+            for name in names:
+                config = CONFIGS[name]
+                for workload in config["workloads"]:
+                    if workload == PAIRED_WORKLOAD or (args.workloads and workload not in args.workloads):
+                        continue
+                    for rep in range(1, args.reps + 1):
+                        self.run_rep(name, config["title"], "swift", config.get("tuned", False), trees[name],
+                                     workload, rep, alternate=True, label=f"{name} ")
+        finally:
+            for tree in trees.values():
+                tree.stop()
+
     def run_before_after(self, config: dict) -> None:
         """The production row's `tools/call` workloads on this build and on an earlier one, both
         servers up at once and measured rep by rep in turn (ceiling, this build, ceiling, the
@@ -617,8 +652,15 @@ class Bench:
                     self.run_config(name, title, lambda c=config, n=name: start_swift(args.server, c, args.out, n),
                                     ["call_add_2026"], tuned=True, alternate=True, kind="sweep")
                 return
+            paired = [name for name in PAIRED if not args.only or name in args.only]
+            if len(paired) < 2 or (args.workloads and PAIRED_WORKLOAD not in args.workloads):
+                paired = []
+            if paired:
+                self.run_paired(paired)
+                if "production" in paired and args.baseline:
+                    self.run_before_after(CONFIGS["production"])
             for name, config in CONFIGS.items():
-                if (args.only or config.get("opt_in")) and name not in args.only:
+                if name in paired or ((args.only or config.get("opt_in")) and name not in args.only):
                     continue
                 if name == "production-oauth":
                     self.run_oauth(config)

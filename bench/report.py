@@ -45,6 +45,12 @@ def aggregate(rows: list[dict]) -> "OrderedDict[tuple[str, str], dict]":
     groups: OrderedDict[tuple[str, str], list[dict]] = OrderedDict()
     for row in rows:
         groups.setdefault((row["config"], row["workload"]), []).append(row)
+    # One configuration's rows together, in the order configurations first ran (rows measured in
+    # turn with other configurations would otherwise interleave the table).
+    first = {}
+    for config, _ in groups:
+        first.setdefault(config, len(first))
+    groups = OrderedDict(sorted(groups.items(), key=lambda item: first[item[0][0]]))
     summary = OrderedDict()
     for key, runs in groups.items():
         shares = [r["rps"] / r["ceiling_rps"] for r in runs if r.get("ceiling_rps")]
