@@ -534,10 +534,16 @@ class Bench:
         order reversed every other rep); then each row's other workloads, as run_config runs them."""
         args = self.args
         trees: dict[str, Tree] = {}
+        copies = tempfile.mkdtemp(prefix="bench-binaries-")
         try:
             for name in names:
                 log(f"{name}: starting ({CONFIGS[name]['title']}; {PAIRED_WORKLOAD} in turn with {', '.join(names)})")
-                trees[name] = start_swift(args.server, CONFIGS[name], args.out, name)
+                # A copy of its own per tree: trees running one file would share its code pages,
+                # and each tree's PSS would drop below what it is when it runs alone.
+                binary = os.path.join(copies, name, "mcp-server")
+                os.makedirs(os.path.dirname(binary))
+                shutil.copy2(args.server, binary)
+                trees[name] = start_swift(binary, CONFIGS[name], args.out, name)
             time.sleep(1)
             for rep in range(1, args.reps + 1):
                 for name in names if rep % 2 else list(reversed(names)):
@@ -555,6 +561,7 @@ class Bench:
         finally:
             for tree in trees.values():
                 tree.stop()
+            shutil.rmtree(copies, ignore_errors=True)
 
     def run_before_after(self, config: dict) -> None:
         """The production row's `tools/call` workloads on this build and on an earlier one, both
