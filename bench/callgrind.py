@@ -115,8 +115,9 @@ def total_instructions(directory: str) -> int:
 
 
 def run_once(command: list[str], env: dict, children: bool, port: int, workload: dict, count: int,
-             ready_path: str) -> int:
-    directory = tempfile.mkdtemp(prefix="callgrind-")
+             ready_path: str, keep: str | None = None) -> int:
+    directory = keep or tempfile.mkdtemp(prefix="callgrind-")
+    os.makedirs(directory, exist_ok=True)
     valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={directory}/callgrind.out.%p",
                 f"--trace-children={'yes' if children else 'no'}"]
     with open(os.path.join(directory, "stdout"), "wb") as log:
@@ -133,7 +134,8 @@ def run_once(command: list[str], env: dict, children: bool, port: int, workload:
             process.wait(timeout=300)
             collector.wait(timeout=60)
     total = total_instructions(directory)
-    shutil.rmtree(directory, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(directory, ignore_errors=True)
     return total
 
 
@@ -151,6 +153,10 @@ def measure(system: str, args, workload_name: str, oauth: dict | None = None) ->
         else:
             workspace = tempfile.mkdtemp(prefix="callgrind-workspace-")
             env.update(SYSTEMS[system]["env"], HOST="127.0.0.1", PORT=str(port), WORKSPACE_DIR=workspace)
+            # Everything runs some 50 times slower under valgrind: with the native 2 ms, a cheap
+            # tool's first calls count as slow and every call then takes the hop to the tool
+            # threads, which natively it does not. (Builds before TOOL_SLOW_CALL_MS ignore it.)
+            env["TOOL_SLOW_CALL_MS"] = "1000"
             if system in OAUTH_SYSTEMS:
                 env.update(OAUTH_ISSUER=oauth["issuer"], PUBLIC_URL=OAUTH_PUBLIC_URL)
             # An empty env file, not /dev/null: older builds cannot read a device as one.
@@ -159,7 +165,8 @@ def measure(system: str, args, workload_name: str, oauth: dict | None = None) ->
             command, children, ready = [args.server, "serve", "--env-file", env_file], SYSTEMS[system][
                 "children"], "/ready"
         started = time.monotonic()
-        totals.append(run_once(command, env, children, port, workload, count, ready))
+        keep = os.path.join(args.keep, f"{system}-{workload_name}-{count}") if args.keep else None
+        totals.append(run_once(command, env, children, port, workload, count, ready, keep))
         print(f"  {system} {workload_name}: {count} requests -> {totals[-1]:,} instructions "
               f"({time.monotonic() - started:.0f} s)", flush=True)
     return (totals[1] - totals[0]) / (args.high - args.low)
@@ -173,6 +180,8 @@ def main() -> None:
     parser.add_argument("--high", type=int, default=2500)
     parser.add_argument("--workloads", default="call_add_2026")
     parser.add_argument("--systems", default="single,ceiling")
+    parser.add_argument("--keep", help="keep the callgrind files in KEEP/<system>-<workload>-<count>/ "
+                        "(for bench/callgrind_diff.py)")
     parser.add_argument("--label", default="", help="names the server binary in the output (before, after, ...)")
     parser.add_argument("--json")
     parser.add_argument("--doc")

@@ -1,4 +1,5 @@
 import Foundation
+import MCPCore
 import MCPRuntime
 import MCPStore
 import Testing
@@ -140,6 +141,15 @@ struct SettingsTests {
             #expect(error.allowed == allowed)
             #expect(!error.description.contains("\n"))
         }
+    }
+
+    @Test func slowCallThresholdReachesTheToolThreads() async throws {
+        var configuration = ServerConfiguration(info: ServerInfo(name: "t", version: "1"))
+        try await settings().tools.applyLimits(to: &configuration)
+        #expect(configuration.blockingWork.slowCallNanoseconds == 2_000_000, "2 ms by default")
+        try await settings(environment: ["TOOL_SLOW_CALL_MS": "250"]).tools.applyLimits(to: &configuration)
+        #expect(configuration.blockingWork.slowCallNanoseconds == 250_000_000)
+        await #expect(throws: ConfigurationError.self) { try await settings(environment: ["TOOL_SLOW_CALL_MS": "0"]) }
     }
 
     @Test func secretsAreOnlyReportedAsPresent() async throws {

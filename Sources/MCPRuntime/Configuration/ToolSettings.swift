@@ -14,6 +14,7 @@ package import MCPCore
 /// | `MAX_RESULT_SIZE` | largest result of a tool call, resource read or prompt, in bytes of JSON (default 1 MiB) |
 /// | `TOOL_THREADS` | threads per process running synchronous tool, resource and prompt work (default: one per CPU of the cgroup quota) |
 /// | `TOOL_QUEUE_LIMIT` | calls that may wait for such a thread; beyond it a call is answered "busy, retry" (default 64) |
+/// | `TOOL_SLOW_CALL_MS` | a synchronous call that used more CPU than this (or waited) sends its function's calls of the next 30 s to those threads; quicker ones run inline (default 2) |
 public struct ToolSettings: Sendable {
     /// The file tools' folder. When `WORKSPACE_DIR` is not set, a folder in the user's data
     /// folder (never relative to the working directory; see ``DefaultWorkspace``).
@@ -34,6 +35,9 @@ public struct ToolSettings: Sendable {
     public var threads: Int?
     /// Calls that may wait for such a thread; beyond it a call is answered "busy, retry" (HTTP 503).
     public var queueLimit = 64
+    /// Milliseconds of CPU after which a synchronous call counts as slow: its function's calls of
+    /// the next 30 s run on the tool threads instead of inline on the thread that serves the request.
+    public var slowCallMilliseconds = 2.0
 
     /// The defaults: no demo tools, 1 MiB results, one thread per CPU, 64 waiting calls.
     public init() {}
@@ -57,14 +61,17 @@ public struct ToolSettings: Sendable {
         maxResultSize = try settings.int("MAX_RESULT_SIZE", default: maxResultSize, in: 1024...(1 << 30))
         threads = try settings.optionalInt("TOOL_THREADS", in: 1...1024)
         queueLimit = try settings.int("TOOL_QUEUE_LIMIT", default: queueLimit, in: 0...100_000)
+        slowCallMilliseconds = try settings.double(
+            "TOOL_SLOW_CALL_MS", default: slowCallMilliseconds, in: 0.1...60_000)
     }
 
     /// Puts the bounded-work settings into a server configuration: `MAX_RESULT_SIZE`, and the
     /// threads and queue for synchronous work (`TOOL_THREADS`, default one per CPU of the cgroup
-    /// quota; `TOOL_QUEUE_LIMIT`).
+    /// quota; `TOOL_QUEUE_LIMIT`; `TOOL_SLOW_CALL_MS`).
     package func applyLimits(to configuration: inout ServerConfiguration) {
         configuration.maxResultBytes = maxResultSize
         let threads = threads ?? max(1, Int(CPUBudget.detect().cpus.rounded(.up)))
-        configuration.blockingWork = BlockingWork(threads: threads, queueLimit: queueLimit)
+        configuration.blockingWork = BlockingWork(
+            threads: threads, queueLimit: queueLimit, slowCall: .microseconds(Int64(slowCallMilliseconds * 1000)))
     }
 }
