@@ -292,6 +292,9 @@ struct EdgePolicyTests {
         let differing = zip(ids[0].suffix(16), ids[1].suffix(16)).filter { $0 != $1 }.count
         #expect(differing >= 8)
         #expect(RequestIDs.scrambled(1) != RequestIDs.scrambled(2))
+        #expect(String(decoding: RequestIDs.hexDigits(of: 0xab), as: UTF8.self) == "00000000000000ab")
+        #expect(String(decoding: RequestIDs.hexDigits(of: .max), as: UTF8.self) == "ffffffffffffffff")
+        #expect(ids.allSatisfy { $0.utf8.allSatisfy { !(UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) } })
     }
 
     @Test func answersCORSOnlyForConfiguredOrigins() async throws {

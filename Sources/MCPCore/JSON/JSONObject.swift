@@ -25,7 +25,7 @@ public struct JSONObject: Sendable {
 
     /// An object of `pairs` in order; for a repeated key the later value replaces the earlier in place.
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
-        self.init()
+        self.init(minimumCapacity: pairs.underestimatedCount)
         for (key, value) in pairs { self[key] = value }
     }
 

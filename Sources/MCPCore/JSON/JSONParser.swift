@@ -150,6 +150,8 @@ extension JSONParser {
         static let storageOverhead = 48
         static let valueStride = MemoryLayout<JSONValue>.stride
         static let keyStride = MemoryLayout<String>.stride
+        /// Keys a non-empty object has room for before its arrays grow.
+        static let initialKeys = 4
 
         /// Charges the growth of an array of `count` elements stored in `capacity` places, before
         /// it happens: a full array doubles (a new one: its storage and overhead).
@@ -196,12 +198,15 @@ extension JSONParser {
         mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
             guard depth <= maxDepth else { throw fail(.tooDeep(limit: maxDepth)) }
             position += 1
-            var object = JSONObject()
             skipWhitespace()
             if try peek() == UInt8(ascii: "}") {
                 position += 1
-                return .object(object)
+                return .object(JSONObject())
             }
+            // Room for the first keys at once: objects in MCP messages are small, and growing two
+            // arrays one key at a time was a third of the allocations of parsing a request.
+            try charge(2 * Self.storageOverhead + Self.initialKeys * (Self.keyStride + Self.valueStride))
+            var object = JSONObject(minimumCapacity: Self.initialKeys)
             while true {
                 skipWhitespace()
                 let byte = try peek()

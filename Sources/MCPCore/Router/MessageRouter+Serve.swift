@@ -8,20 +8,19 @@ extension MessageRouter {
     /// - Parameter sink: where the request's notifications (and, in the handshake era, its
     ///   requests to the client) go; nil drops notifications and makes the client unreachable.
     public func serve(_ exchange: Exchange, sink: (any NotificationSink)?, logger: Logger) async -> Served {
-        switch exchange.work {
-        case .batch(let elements, let origin):
-            return await serveBatch(elements, from: origin, logger: logger)
-        case .request(let request):
-            guard let conversation = request.conversation else {
-                let (reply, session) = await server.serve(request, sink: sink, router: self, logger: logger)
-                return Served(reply: reply, session: session)
-            }
-            let key = InFlightRequests.Key(conversation: conversation, id: request.message.id)
-            let outcome = await inFlight.run(key) {
-                await self.server.serve(request, sink: sink, router: self, logger: logger)
-            }
-            return Served(reply: outcome?.0, session: outcome?.1)
+        guard let request = exchange.request else {
+            guard let batch = exchange.batch else { return Served(reply: nil, session: nil) }
+            return await serveBatch(batch.elements, from: batch.origin, logger: logger)
         }
+        guard let conversation = request.conversation else {
+            let (reply, session) = await server.serve(request, sink: sink, router: self, logger: logger)
+            return Served(reply: reply, session: session)
+        }
+        let key = InFlightRequests.Key(conversation: conversation, id: request.message.id)
+        let outcome = await inFlight.run(key) {
+            await self.server.serve(request, sink: sink, router: self, logger: logger)
+        }
+        return Served(reply: outcome?.0, session: outcome?.1)
     }
 
     // MARK: Batches (§1 step 2, HTTP-L-12)
@@ -37,7 +36,7 @@ extension MessageRouter {
             let error = JSONRPCError.invalidRequest("a batch holds 1 to \(Self.maxBatchMessages) messages")
             return .answer(.reply(.error(error, id: nil)), method: "batch", era: .handshake)
         }
-        return .serve(Exchange(work: .batch(elements, origin)))
+        return .serve(Exchange(batch: elements, from: origin))
     }
 
     static let maxBatchMessages = 100

@@ -208,7 +208,7 @@ public final class MessageRouter: Sendable {
             view: server.view(for: origin.caller))
         // Only modern requests are cancelled by a disconnect, so only they need the look-up.
         routed.mayRunLong = era.isModern && server.mayRunLong(request, in: routed.view)
-        return .serve(Exchange(work: .request(routed)))
+        return .serve(Exchange(request: routed))
     }
 
     /// Inside a session, a version header must name the negotiated version (HTTP-L-4, R-12);

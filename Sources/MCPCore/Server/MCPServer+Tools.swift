@@ -99,8 +99,9 @@ extension MCPServer {
             object = result.json(for: context.version)
         }
         let elapsed = ContinuousClock.now - started
-        ToolMetrics.calls[ToolMetrics.CallKey(tool: tool.name, failed: result.isError)].increment()
-        ToolMetrics.durations[tool.name].recordNanoseconds(
+        let metrics = ToolMetrics.handles[ToolMetrics.CallKey(tool: tool.name, failed: result.isError)]
+        metrics.calls.increment()
+        metrics.duration.recordNanoseconds(
             elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         return .completed(result, object)
     }
@@ -187,12 +188,17 @@ enum ToolMetrics {
         var failed: Bool
     }
 
-    static let calls = MetricCache<CallKey, Counter> { key in
-        Counter(
-            label: "mcp_tool_calls_total",
-            dimensions: [("tool", key.tool), ("outcome", key.failed ? "tool_error" : "success")])
+    /// A call's counter and its tool's duration timer, found with one look-up.
+    struct Handles: Sendable {
+        let calls: Counter
+        let duration: Timer
     }
-    static let durations = MetricCache<String, Timer> { tool in
-        Timer(label: "mcp_tool_duration_seconds", dimensions: [("tool", tool)])
+
+    static let handles = MetricCache<CallKey, Handles> { key in
+        Handles(
+            calls: Counter(
+                label: "mcp_tool_calls_total",
+                dimensions: [("tool", key.tool), ("outcome", key.failed ? "tool_error" : "success")]),
+            duration: Timer(label: "mcp_tool_duration_seconds", dimensions: [("tool", key.tool)]))
     }
 }

@@ -19,6 +19,10 @@ enum SecurityHeaders {
         nosniff.name, frameOptions.name, referrerPolicy.name, .strictTransportSecurity, .contentSecurityPolicy,
     ]
 
+    /// What almost every answer gets, built once: no array per request.
+    static let usual = [nosniff, frameOptions, referrerPolicy, noStore]
+    static let usualUnderTLS = usual + [strictTransportSecurity]
+
     static func apply(to headers: inout HTTPFields, tls: Bool) {
         // One pass over what the route set decides everything; the common case (none of these
         // set yet) appends prebuilt fields instead of looking each name up to replace it.
@@ -35,6 +39,10 @@ enum SecurityHeaders {
                 setByRoute = true
                 hasPolicy = hasPolicy || field.name == .contentSecurityPolicy
             }
+        }
+        if !hasCacheControl && !isHTML && !setByRoute {
+            headers.append(contentsOf: tls ? usualUnderTLS : usual)
+            return
         }
         var added = [nosniff, frameOptions, referrerPolicy]
         if !hasCacheControl { added.append(noStore) }

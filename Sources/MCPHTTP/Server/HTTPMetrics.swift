@@ -14,43 +14,47 @@ enum HTTPMetrics {
     ]
     static let knownHTTPMethods: Set<String> = ["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]
 
-    struct RouteKey: Hashable, Sendable {
+    /// What one answered request is counted under: its bounded label values.
+    struct RequestKey: Hashable, Sendable {
         var method: String
         var route: String
-    }
-
-    struct ResponseKey: Hashable, Sendable {
-        var route: RouteKey
         var status: Int
-    }
-
-    struct MCPKey: Hashable, Sendable {
-        var method: String
+        /// The MCP method (a known one, `other` or `batch`), nil for requests that carried none.
+        var mcpMethod: String?
         var era: String
     }
 
-    static let requests = MetricCache<ResponseKey, Counter> { key in
-        Counter(
-            label: "http_requests_total",
-            dimensions: [("method", key.route.method), ("route", key.route.route), ("status", String(key.status))])
+    /// The handles one ``RequestKey`` records into, resolved together: one look-up a request
+    /// instead of one per metric (five hashes of the same strings before).
+    struct RequestHandles: Sendable {
+        let requests: Counter
+        let durations: Timer
+        let mcpRequests: Counter?
     }
-    static let durations = MetricCache<RouteKey, Timer> { key in
-        Timer(label: "http_request_duration_seconds", dimensions: [("method", key.method), ("route", key.route)])
-    }
-    static let mcpRequests = MetricCache<MCPKey, Counter> { key in
-        Counter(label: "mcp_requests_total", dimensions: [("method", key.method), ("era", key.era)])
+
+    static let handles = MetricCache<RequestKey, RequestHandles> { key in
+        RequestHandles(
+            requests: Counter(
+                label: "http_requests_total",
+                dimensions: [("method", key.method), ("route", key.route), ("status", String(key.status))]),
+            durations: Timer(
+                label: "http_request_duration_seconds", dimensions: [("method", key.method), ("route", key.route)]),
+            mcpRequests: key.mcpMethod.map { method in
+                Counter(label: "mcp_requests_total", dimensions: [("method", method), ("era", key.era)])
+            })
     }
     static let rateLimited = MetricCache<Bool, Counter> { _ in Counter(label: "mcp_rate_limited_total") }
     static let streams = MetricCache<Bool, Gauge> { _ in Gauge(label: "mcp_sse_streams_active") }
 
     static func record(method: String, route: String, status: Int, nanoseconds: Int64, values: RequestRecord.Values) {
-        let key = RouteKey(method: knownHTTPMethods.contains(method) ? method : "other", route: route)
-        requests[ResponseKey(route: key, status: status)].increment()
-        if !values.isSubscription { durations[key].recordNanoseconds(nanoseconds) }
-        if let mcpMethod = values.mcpMethod {
-            let name = knownMCPMethods.contains(mcpMethod) ? mcpMethod : "other"
-            mcpRequests[MCPKey(method: name, era: values.era?.rawValue ?? "unknown")].increment()
-        }
+        let key = RequestKey(
+            method: knownHTTPMethods.contains(method) ? method : "other", route: route, status: status,
+            mcpMethod: values.mcpMethod.map { knownMCPMethods.contains($0) ? $0 : "other" },
+            era: values.era?.rawValue ?? "unknown")
+        let handles = handles[key]
+        handles.requests.increment()
+        if !values.isSubscription { handles.durations.recordNanoseconds(nanoseconds) }
+        handles.mcpRequests?.increment()
         if values.rateLimited { rateLimited[true].increment() }
     }
 

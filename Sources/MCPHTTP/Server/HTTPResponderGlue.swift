@@ -124,7 +124,7 @@ struct HTTPResponderGlue: Sendable {
     func writeAccessLog(
         _ request: Request, code: Int, microseconds: Int64, record: RequestRecord.Values, channel: any Channel
     ) {
-        let peer = channel.remoteAddress?.ipAddress
+        let peer = channel.remoteAddress?.peerText
         let client = configuration.trustedProxies.clientAddress(of: request, peer: peer)
         accessWriter.write(
             AccessLogEntry(

@@ -17,11 +17,12 @@ enum RequestIDs {
         return plain ? value : nil
     }
 
-    /// Drawn once per process: a minted id is this prefix (its hex, made once) and a scrambled
-    /// count, unique without a system call per request (two `getrandom` calls each before).
-    private static let prefix: String = {
+    /// Drawn once per process: a minted id is this prefix (its 16 hex digits, made once) and a
+    /// scrambled count, unique without a system call per request (two `getrandom` calls each
+    /// before), written in one pass into one string.
+    private static let prefix: [UInt8] = {
         var generator = SystemRandomNumberGenerator()
-        return hex(generator.next())
+        return hexDigits(of: generator.next())
     }()
     private static let key: UInt64 = {
         var generator = SystemRandomNumberGenerator()
@@ -30,8 +31,12 @@ enum RequestIDs {
     private static let minted = Atomic<UInt64>(0)
 
     static func mint() -> String {
-        let count = minted.wrappingAdd(1, ordering: .relaxed).newValue
-        return prefix + hex(scrambled(count &+ key))
+        let count = scrambled(minted.wrappingAdd(1, ordering: .relaxed).newValue &+ key)
+        return String(unsafeUninitializedCapacity: 32) { text in
+            for index in 0..<16 { text[index] = prefix[index] }
+            writeHex(count, into: UnsafeMutableBufferPointer(rebasing: text[16...]))
+            return 32
+        }
     }
 
     /// splitmix64's finaliser: a bijection, so distinct counts give distinct ids, and an id does
@@ -43,8 +48,18 @@ enum RequestIDs {
         return mixed ^ (mixed >> 31)
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
+    /// `value` as 16 lower-case hex digits, zero-padded.
+    static func hexDigits(of value: UInt64) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 16) { digits, count in
+            writeHex(value, into: UnsafeMutableBufferPointer(rebasing: digits[0..<16]))
+            count = 16
+        }
+    }
+
+    private static func writeHex(_ value: UInt64, into digits: UnsafeMutableBufferPointer<UInt8>) {
+        for index in 0..<16 {
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF
+            digits[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+        }
     }
 }

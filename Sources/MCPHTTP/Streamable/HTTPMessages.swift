@@ -8,12 +8,17 @@ import NIOCore
 package enum HTTPMessages {
     /// The JSON media type, without parameters.
     package static let jsonContentType = "application/json"
+    static let jsonContentTypeField = HTTPField(name: .contentType, value: jsonContentType)
 
     /// A JSON body. A 503 or 429 without `Retry-After` gets one second.
     package static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response
     {
         var fields = headers
-        fields[.contentType] = jsonContentType
+        if fields.isEmpty {
+            fields.append(jsonContentTypeField)  // prebuilt: no look-up, no value check per answer
+        } else {
+            fields[.contentType] = jsonContentType
+        }
         if status == .serviceUnavailable || status == .tooManyRequests, fields[.retryAfter] == nil {
             fields[.retryAfter] = "1"
         }

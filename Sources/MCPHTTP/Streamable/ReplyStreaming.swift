@@ -100,7 +100,7 @@ extension StreamableHTTPEndpoint {
             routed.clientKey =
                 context.principal
                 ?? configuration.trustedProxies.clientAddress(
-                    of: request, peer: context.channel.remoteAddress?.ipAddress) ?? ""
+                    of: request, peer: context.channel.remoteAddress?.peerText) ?? ""
         }
         let logger = context.logger
         let exchange = routed
