@@ -47,6 +47,29 @@ struct AccessLogTests {
         #expect(object["request.id"] as? String == entry.requestID)
     }
 
+    /// `request.id` is kept apart from the handler's dictionary (set on every request); a
+    /// record still carries it where it always was, among the sorted metadata keys.
+    @Test func requestIDIsMetadataLikeAnyOther() throws {
+        var logger = Logger(label: "mcp.server") { label in
+            ConsoleLogHandler(label: label, level: .info, format: .json, stream: .standardOutput)
+        }
+        logger[metadataKey: "worker"] = "2"
+        logger[metadataKey: "request.id"] = "abc"
+        logger[metadataKey: "zone"] = "z"
+        var handler = try #require(logger.handler as? ConsoleLogHandler)
+        #expect(handler.metadata == ["worker": "2", "request.id": "abc", "zone": "z"])
+        #expect(handler[metadataKey: "request.id"] == "abc")
+        let event = LogEvent(
+            level: .info, message: "m", metadata: nil, source: nil, file: #fileID, function: #function, line: #line)
+        let line = String(decoding: handler.render(event), as: UTF8.self)
+        #expect(line.contains(#""request.id":"abc","worker":"2","zone":"z"}"#), "\(line)")
+        handler.metadata = ["request.id": "def"]
+        #expect(handler[metadataKey: "request.id"] == "def")
+        #expect(handler[metadataKey: "worker"] == nil)
+        handler[metadataKey: "request.id"] = nil
+        #expect(handler.metadata.isEmpty)
+    }
+
     @Test func numbersAreStringsAsBefore() throws {
         let handler = ConsoleLogHandler(label: "mcp.server", level: .info, format: .json, stream: .standardOutput)
         let writer = try #require(handler.accessLogWriter() as? JSONAccessLogWriter)

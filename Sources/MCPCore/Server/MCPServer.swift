@@ -196,7 +196,7 @@ public final class MCPServer: Sendable {
         switch request.method {
         case "tools/call":
             guard let name = request.params?["name"]?.stringValue else { return false }
-            return view.registry.tool(named: name)?.isAsync ?? false
+            return view.registry.isAsyncTool(named: name)
         case "resources/read", "prompts/get", "subscriptions/listen": return true
         default: return false
         }

@@ -112,6 +112,13 @@ public struct Registry: Sendable {
     /// The tool named `name`, if declared.
     public func tool(named name: String) -> ToolDefinition? { toolIndex[name].map { tools[$0] } }
 
+    /// Whether the tool named `name` is declared `async`: read in place, without copying the
+    /// whole definition out as ``tool(named:)`` does.
+    func isAsyncTool(named name: String) -> Bool {
+        guard let index = toolIndex[name] else { return false }
+        return tools[index].isAsync
+    }
+
     /// The prompt named `name`, if declared.
     public func prompt(named name: String) -> PromptDefinition? { promptIndex[name].map { prompts[$0] } }
 

@@ -14,7 +14,25 @@ package struct ConsoleLogHandler: LogHandler {
     /// The lowest level written.
     package var logLevel: Logger.Level
     /// Metadata added to every record of this handler's loggers.
-    package var metadata: Logger.Metadata = [:]
+    package var metadata: Logger.Metadata {
+        get {
+            guard let requestID else { return otherMetadata }
+            var all = otherMetadata
+            all[Self.requestIDKey] = requestID
+            return all
+        }
+        set {
+            var others = newValue
+            requestID = others.removeValue(forKey: Self.requestIDKey)
+            otherMetadata = others
+        }
+    }
+    /// `request.id`, kept apart from the dictionary: the HTTP layer sets it on every request's
+    /// logger, and a dictionary of one key cost an allocation and a hash per request (2,400
+    /// instructions) for records most requests never write.
+    private var requestID: Logger.Metadata.Value?
+    private var otherMetadata: Logger.Metadata = [:]
+    static let requestIDKey = "request.id"
     let label: String
     let format: LoggingSettings.Format
     let stream: Stream
@@ -32,8 +50,14 @@ package struct ConsoleLogHandler: LogHandler {
 
     /// One metadata value of the handler, by key.
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+        get { key == Self.requestIDKey ? requestID : otherMetadata[key] }
+        set {
+            if key == Self.requestIDKey {
+                requestID = newValue
+            } else {
+                otherMetadata[key] = newValue
+            }
+        }
     }
 
     /// Queues the record's line for the stream's writer thread, never blocking; `error` and worse hurry the writer.
