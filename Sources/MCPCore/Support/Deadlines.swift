@@ -11,7 +11,7 @@ import Synchronization
 /// one of its threads, and when calls that are waiting for their own timeout keep all of them
 /// busy (Swift's concurrency pool runs on the same threads on Linux), the timeout never comes.
 /// With nothing registered the thread sleeps until the next ``add(after:_:)``.
-final class Deadlines: Sendable {
+package final class Deadlines: Sendable {
     struct Entry {
         let deadline: UInt64
         let expire: @Sendable () -> Void
@@ -25,7 +25,8 @@ final class Deadlines: Sendable {
         var asleep = false
     }
 
-    static let shared = Deadlines()
+    /// The process's one deadline thread.
+    package static let shared = Deadlines()
     /// How often the thread looks for expired deadlines while there are any, in microseconds.
     static let tickMicroseconds: UInt32 = 10_000
 
@@ -35,7 +36,7 @@ final class Deadlines: Sendable {
 
     /// Calls `expire` (once, on the deadline thread; it must be quick) when `duration` has
     /// passed, unless the returned id is removed first.
-    func add(after duration: Duration, _ expire: @escaping @Sendable () -> Void) -> UInt64 {
+    package func add(after duration: Duration, _ expire: @escaping @Sendable () -> Void) -> UInt64 {
         let nanoseconds =
             UInt64(duration.components.seconds) * 1_000_000_000
             + UInt64(duration.components.attoseconds / 1_000_000_000)
@@ -54,7 +55,8 @@ final class Deadlines: Sendable {
         return id
     }
 
-    func remove(_ id: UInt64) {
+    /// Forgets the deadline `id` (from ``add(after:_:)``); its closure will not be called.
+    package func remove(_ id: UInt64) {
         _ = state.withLock { $0.entries.removeValue(forKey: id) }
     }
 

@@ -37,6 +37,12 @@ struct HTTPResponderGlue: Sendable {
             (logger.handler as? any AccessLogCapableHandler)?.accessLogWriter() ?? LoggerAccessLogWriter(logger: logger)
     }
 
+    /// Header fields every answer gets here at most: date, request id, connection, and the
+    /// security headers (five under TLS).
+    static let addedFields = 8
+    /// The fields stamped on every answer, replaced when a route set them.
+    static let stampedNames: [HTTPField.Name] = [.date, .requestID]
+
     func respond(_ request: Request, _ writer: consuming ResponseWriter, _ channel: any Channel) async throws {
         let started = ContinuousClock.now
         let requestID = RequestIDs.accept(request.headers.value(of: .requestID)) ?? RequestIDs.mint()
@@ -58,7 +64,8 @@ struct HTTPResponderGlue: Sendable {
             requestLogger.error("request failed", metadata: ["error.type": "\(String(describing: type(of: error)))"])
             response = HTTPMessages.problem(.internalServerError, "internal error")
         }
-        if response.headers.contains(anyOf: [.date, .requestID]) {
+        response.headers.reserveCapacity(response.headers.count + Self.addedFields)
+        if response.headers.contains(anyOf: Self.stampedNames) {
             response.headers[.date] = dates.value
             response.headers[.requestID] = requestID
         } else {
