@@ -58,13 +58,17 @@ public struct Exchange: Sendable {
     /// the principal, else the client's address.
     package var clientKey: String {
         get { request?.clientKey ?? "" }
-        set { request?.clientKey = newValue }
+        set { request = request?.with(clientKey: newValue) }
     }
 }
 
 /// One request as the router routed it: the message, the era it is served under, and what
 /// the router read from it once for everyone (progress token, conversation, caller).
-package struct RoutedRequest: Sendable {
+///
+/// A class, immutable: the request travels through half a dozen async layers (exchange,
+/// server, handler, task), and as a struct of fifteen references each hand-over copied it
+/// with a retain per field.
+package final class RoutedRequest: Sendable {
     /// The request as it came.
     package let message: JSONRPCRequest
     /// The era the request is served under, with its session or envelope.
@@ -77,20 +81,32 @@ package struct RoutedRequest: Sendable {
     /// Who asks, as the transport authenticated them.
     package let caller: Principal
     /// Who asks, for per-client limits (open listens): the principal's id unless the transport sets another key.
-    package var clientKey: String
-    var mayRunLong = false
+    package let clientKey: String
+    /// Serving may take long enough that the transport should watch for the client leaving.
+    let mayRunLong: Bool
     /// What `caller` may see and use, resolved once when the request is routed: every handler
     /// of this request reads the same catalogue, and the scope look-up is not repeated.
     let view: CatalogueView
 
-    init(message: JSONRPCRequest, era: Era, conversation: Conversation?, caller: Principal, view: CatalogueView) {
+    init(
+        message: JSONRPCRequest, era: Era, conversation: Conversation?, caller: Principal, view: CatalogueView,
+        mayRunLong: Bool = false, clientKey: String? = nil
+    ) {
         self.message = message
         self.era = era
         self.progressToken = Self.progressToken(message.params?["_meta"]?["progressToken"])
         self.conversation = conversation
         self.caller = caller
-        self.clientKey = caller.id
+        self.clientKey = clientKey ?? caller.id
+        self.mayRunLong = mayRunLong
         self.view = view
+    }
+
+    /// The same request, counted under another client key.
+    func with(clientKey: String) -> RoutedRequest {
+        RoutedRequest(
+            message: message, era: era, conversation: conversation, caller: caller, view: view,
+            mayRunLong: mayRunLong, clientKey: clientKey)
     }
 
     /// The name the caller's state is bound to (``Principal/id``).

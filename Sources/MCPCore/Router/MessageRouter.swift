@@ -203,11 +203,11 @@ public final class MessageRouter: Sendable {
                 decision: .answer(.insufficientScope(needed, .error(error, id: request.id))), method: request.method,
                 era: era.kind)
         }
-        var routed = RoutedRequest(
-            message: request, era: era, conversation: origin.conversation, caller: origin.caller,
-            view: server.view(for: origin.caller))
-        // Only modern requests are cancelled by a disconnect, so only they need the look-up.
-        routed.mayRunLong = era.isModern && server.mayRunLong(request, in: routed.view)
+        let view = server.view(for: origin.caller)
+        let routed = RoutedRequest(
+            message: request, era: era, conversation: origin.conversation, caller: origin.caller, view: view,
+            // Only modern requests are cancelled by a disconnect, so only they need the look-up.
+            mayRunLong: era.isModern && server.mayRunLong(request, in: view))
         return .serve(Exchange(request: routed))
     }
 
