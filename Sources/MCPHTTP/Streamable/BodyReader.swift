@@ -1,6 +1,6 @@
 import HTTPTypes
-import MCPCore
 package import Hummingbird
+import MCPCore
 package import NIOCore
 
 /// Reads a request body up to a limit. A declared length over the limit is refused before a
