@@ -2,20 +2,21 @@
 /// answer: whether it may send notifications first, whether it only makes sense as a stream,
 /// whether the client going away cancels it.
 public struct Exchange: Sendable {
-    /// The request, or nil for a batch. Stored, not an enum's payload: the accessors below read
-    /// one field of it without copying the whole request (two dozen copies a request before).
-    package private(set) var request: RoutedRequest?
-    /// A batch's messages and where they came from, or nil for a single request.
-    let batch: (elements: [JSONValue], origin: MessageOrigin)?
-
-    init(request: RoutedRequest) {
-        self.request = request
-        self.batch = nil
+    enum Work: Sendable {
+        case request(RoutedRequest)
+        case batch([JSONValue], MessageOrigin)
     }
 
-    init(batch elements: [JSONValue], from origin: MessageOrigin) {
-        self.request = nil
-        self.batch = (elements, origin)
+    private(set) var work: Work
+
+    init(request: RoutedRequest) { work = .request(request) }
+
+    init(batch elements: [JSONValue], from origin: MessageOrigin) { work = .batch(elements, origin) }
+
+    /// The request, or nil for a batch. A reference: reading it out of the enum is one retain.
+    package var request: RoutedRequest? {
+        if case .request(let request) = work { return request }
+        return nil
     }
 
     /// The method, or `batch`; for logs and metrics.
@@ -58,7 +59,7 @@ public struct Exchange: Sendable {
     /// the principal, else the client's address.
     package var clientKey: String {
         get { request?.clientKey ?? "" }
-        set { request = request?.with(clientKey: newValue) }
+        set { if let request { work = .request(request.with(clientKey: newValue)) } }
     }
 }
 

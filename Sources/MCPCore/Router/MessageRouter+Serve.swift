@@ -8,9 +8,10 @@ extension MessageRouter {
     /// - Parameter sink: where the request's notifications (and, in the handshake era, its
     ///   requests to the client) go; nil drops notifications and makes the client unreachable.
     public func serve(_ exchange: Exchange, sink: (any NotificationSink)?, logger: Logger) async -> Served {
-        guard let request = exchange.request else {
-            guard let batch = exchange.batch else { return Served(reply: nil, session: nil) }
-            return await serveBatch(batch.elements, from: batch.origin, logger: logger)
+        let request: RoutedRequest
+        switch exchange.work {
+        case .batch(let elements, let origin): return await serveBatch(elements, from: origin, logger: logger)
+        case .request(let routed): request = routed
         }
         guard let conversation = request.conversation else {
             let (reply, session) = await server.serve(request, sink: sink, router: self, logger: logger)
