@@ -78,4 +78,38 @@ struct MinimalServerTests {
         #expect(pids.count > 2, "workers were replaced at their quota: \(pids)")
         #expect(try await server.terminate() == 0)
     }
+
+    /// Workers run Swift's tasks on their event loops by default (`TASKS_ON_EVENT_LOOPS`), on NIO's
+    /// shared group sized by `WORKER_THREADS`: one event-loop thread each here, and the answers
+    /// are right; with the setting off they say so and still answer.
+    @Test(arguments: [true, false])
+    func runsTasksOnTheEventLoops(_ onLoops: Bool) async throws {
+        let server = try ServerProcess(
+            binary: binary, arguments: ["--workers", "2"],
+            environment: [
+                "TASKS_ON_EVENT_LOOPS": "\(onLoops)", "WORKER_THREADS": "1", "LOG_FORMAT": "json", "MAX_REQUESTS": "0",
+            ])
+        defer { server.stop() }
+        let client = try await waitUntilHealthy(server)
+        var pids: Set<Int> = []
+        for index in 0..<20 {
+            let answer = try await greet(client, "t\(index)")
+            #expect(answer.json?["result"]?["content"]?.arrayValue?.first?["text"] == .string("Hello, t\(index)!"))
+            if let pid = try await client.send("GET", "/health").json?["pid"]?.intValue { pids.insert(pid) }
+        }
+        let mode = onLoops ? "event-loops" : "pool"
+        let serving = server.log.split(separator: "\n").filter { $0.contains("serving MCP over HTTP") }
+        #expect(serving.count == 2 && serving.allSatisfy { $0.contains(#""tasks":"\#(mode)""#) }, "\(serving)")
+        #if os(Linux)
+            for pid in pids {
+                // Threads started from an event loop inherit its name: count the names, not the threads.
+                let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")
+                let names = try Set(
+                    threads.map { try String(contentsOfFile: "/proc/\(pid)/task/\($0)/comm", encoding: .utf8) })
+                let loops = names.filter { $0.hasPrefix("NIO-") }
+                #expect(loops.count == 1, "worker \(pid) runs one event-loop thread (WORKER_THREADS=1): \(loops)")
+            }
+        #endif
+        #expect(try await server.terminate() == 0)
+    }
 }

@@ -64,6 +64,16 @@ struct SettingsTests {
         }
     }
 
+    @Test func tasksRunOnTheEventLoopsUnlessTurnedOff() async throws {
+        let defaults = try await settings().processes
+        #expect(defaults.tasksOnEventLoops && defaults.workerThreads == nil)
+        let off = try await settings(environment: ["TASKS_ON_EVENT_LOOPS": "false", "WORKER_THREADS": "1"]).processes
+        #expect(!off.tasksOnEventLoops && off.workerThreads == 1)
+        await #expect(throws: ConfigurationError.self) {
+            try await settings(environment: ["TASKS_ON_EVENT_LOOPS": "sometimes"])
+        }
+    }
+
     /// In-process TLS is the `TLS` trait's: a build without it refuses a certificate at start-up
     /// (exit 2) instead of serving plain HTTP where HTTPS was asked for.
     @Test func aCertificateNeedsTheTLSTrait() async throws {

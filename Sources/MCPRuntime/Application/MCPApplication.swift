@@ -234,9 +234,13 @@ public struct MCPApplication: Sendable {
             router: router, drainTimeout: gracefulTimeout, sessionRevocations: revocations)
     }
 
-    /// The event loops HTTP runs on: `WORKER_THREADS` of them, or one per CPU.
+    /// The event loops HTTP runs on: NIO's shared group, which ``prepareEventLoops()`` sized to
+    /// `WORKER_THREADS` (one per CPU without it). A process that did not prepare it (a server
+    /// embedded in another program) gets a group of its own of that size.
     var eventLoopGroup: any EventLoopGroup {
-        guard let threads = settings.processes.workerThreads else { return MultiThreadedEventLoopGroup.singleton }
+        guard let threads = settings.processes.workerThreads, threads != NIOSingletons.groupLoopCountSuggestion else {
+            return MultiThreadedEventLoopGroup.singleton
+        }
         return MultiThreadedEventLoopGroup(numberOfThreads: threads)
     }
 
@@ -300,7 +304,7 @@ struct ServingHTTP: Service, CustomStringConvertible {
                     "address": "\(http.localAddress.map { "\($0)" } ?? "\(settings.http.host):\(settings.http.port)")",
                     "path": "\(settings.http.mcpPath)", "transport": "\(settings.transport.rawValue)",
                     "stateless": "\(settings.http.statelessHTTP)", "tools": "\(http.server.registry.tools.count)",
-                    "environment": "\(settings.environment.rawValue)",
+                    "environment": "\(settings.environment.rawValue)", "tasks": "\(EventLoopSetup.tasksRunOn)",
                 ])
         }
     }

@@ -20,6 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
         app.bootstrapLogging()
         app.logSettingNotices()
         guard settings.usesWorkers else {
+            app.prepareEventLoops()
             try await app.run(registry: try definition.registry(settings), instructions: definition.instructions)
             return
         }
@@ -78,6 +79,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let definition = CurrentServer.definition
         let settings = try await options.settings()
         let app = MCPApplication(settings: settings)
+        app.prepareEventLoops()
         app.bootstrapLogging(
             worker: ProcessInfo.processInfo.environment[WorkerChannel.workerIDVariable].flatMap(Int.init))
         try await app.runWorker(registry: try definition.registry(settings), instructions: definition.instructions)

@@ -1,0 +1,32 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+extension MCPApplication {
+    /// Sizes NIO's shared event-loop group (`WORKER_THREADS`) and, with `TASKS_ON_EVENT_LOOPS`,
+    /// makes it the executor of Swift's tasks, so a request read on an event loop is answered on
+    /// that same thread instead of hopping to the cooperative pool and back (measured in
+    /// docs/PERFORMANCE.md). Once per process, before anything uses an event loop: the commands
+    /// `serve` and `worker` call it; servers embedded in another program (and the tests) do not.
+    func prepareEventLoops() {
+        EventLoopSetup.once(threads: settings.processes.workerThreads, tasks: settings.processes.tasksOnEventLoops)
+    }
+}
+
+/// The process-wide part of ``MCPApplication/prepareEventLoops()``: NIO lets both settings be
+/// made only once, so later calls do nothing.
+enum EventLoopSetup {
+    /// nil until prepared; then whether Swift's tasks run on the event loops.
+    private static let state = Mutex<Bool?>(nil)
+
+    static func once(threads: Int?, tasks: Bool) {
+        state.withLock { state in
+            guard state == nil else { return }
+            if let threads { NIOSingletons.groupLoopCountSuggestion = threads }
+            state = tasks && NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
+    }
+
+    /// Where this process runs Swift's tasks, for the start-up log: `event-loops` or `pool`.
+    static var tasksRunOn: String { state.withLock { $0 ?? false } ? "event-loops" : "pool" }
+}
