@@ -1,4 +1,5 @@
 import ExampleServer
+import Foundation
 import MCPCore
 import MCPTesting
 import Testing
@@ -42,6 +43,23 @@ struct ResourceAndPromptTests {
         #expect(try await read("system://cpu")["cpu_count_logical"]?.intValue ?? 0 >= 1)
         #expect(try await read("system://processes")["total_processes"]?.intValue ?? 0 >= 1)
         #expect(try await read("config://capabilities")["tools_count"] == .int(client.server.registry.tools.count))
+    }
+
+    /// The resources' `timestamp` is what `Date().ISO8601Format()` writes, to the second.
+    @Test func timestampsAreISO8601LikeFoundations() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let client = try sandbox.client()
+        for uri in ["config://version", "system://info"] {
+            let before = Date().ISO8601Format()
+            let result = try await client.result("resources/read", ["uri": .string(uri)])
+            let after = Date().ISO8601Format()
+            let json = try JSONParser.parse(result["contents"]?.arrayValue?.first?["text"]?.stringValue ?? "")
+            let stamp = try #require(json["timestamp"]?.stringValue)
+            // Same width and order of fields, so the text sorts as the time does.
+            #expect(
+                stamp.count == before.count && before <= stamp && stamp <= after, "\(stamp) in \(before)...\(after)")
+        }
     }
 
     @Test func neverRevealsSecrets() async throws {

@@ -13,6 +13,17 @@ struct Sleeper {
     /// Waits unless cancelled.
     /// - Parameter seconds: How long.
     @Tool static func sleep(seconds: Int = 60, context: HandlerContext) async throws -> String {
+        try await nap(seconds: seconds)
+    }
+
+    /// Reads after a long wait, unless cancelled.
+    @Resource("sleep://resource", mimeType: "text/plain")
+    static func slowResource() async throws -> String { try await nap(seconds: 60) }
+
+    /// Renders after a long wait, unless cancelled.
+    @Prompt static func slowPrompt() async throws -> String { try await nap(seconds: 60) }
+
+    static func nap(seconds: Int) async throws -> String {
         do {
             try await Task.sleep(for: .seconds(seconds))
         } catch {
@@ -53,6 +64,21 @@ struct ClientGoneTests {
                 server, headers: Modern.headers("tools/call", name: "sleep"),
                 body: Modern.body("tools/call", #"{"name":"sleep","arguments":{}}"#))
             #expect(cancelled)
+        }
+    }
+
+    /// Resource reads and prompt renders by `async` functions are watched like `async` tools
+    /// (synchronous ones are not: they cannot stop half-way).
+    @Test func anAsyncReadOrRenderIsCancelledWhenItsClientLeaves() async throws {
+        try await withServer(catalogues: [Sleeper()]) { server in
+            let read = try await cancelledAfterTheClientLeft(
+                server, headers: Modern.headers("resources/read", name: "sleep://resource"),
+                body: Modern.body("resources/read", #"{"uri":"sleep://resource"}"#))
+            #expect(read)
+            let render = try await cancelledAfterTheClientLeft(
+                server, headers: Modern.headers("prompts/get", name: "slowPrompt"),
+                body: Modern.body("prompts/get", #"{"name":"slowPrompt"}"#))
+            #expect(render)
         }
     }
 

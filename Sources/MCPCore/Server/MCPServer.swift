@@ -191,13 +191,21 @@ public final class MCPServer: Sendable {
     }
 
     /// True when serving `request` may take long enough that a transport should watch for the
-    /// client going away: calls of `async` tools, resource reads and prompt renders.
+    /// client going away: what runs an `async` function (a tool call, a resource read, a prompt
+    /// render) and subscriptions. A synchronous function cannot stop half-way, so watching it
+    /// would cost every request and cancel nothing.
     func mayRunLong(_ request: JSONRPCRequest, in view: CatalogueView) -> Bool {
         switch request.method {
         case "tools/call":
             guard let name = request.params?["name"]?.stringValue else { return false }
             return view.registry.isAsyncTool(named: name)
-        case "resources/read", "prompts/get", "subscriptions/listen": return true
+        case "resources/read":
+            guard let uri = request.params?["uri"]?.stringValue else { return false }
+            return view.registry.isAsyncResource(for: uri)
+        case "prompts/get":
+            guard let name = request.params?["name"]?.stringValue else { return false }
+            return view.registry.isAsyncPrompt(named: name)
+        case "subscriptions/listen": return true
         default: return false
         }
     }

@@ -122,6 +122,20 @@ public struct Registry: Sendable {
     /// The prompt named `name`, if declared.
     public func prompt(named name: String) -> PromptDefinition? { promptIndex[name].map { prompts[$0] } }
 
+    /// Whether the prompt named `name` renders in an `async` function (it has no synchronous
+    /// `perform`), read in place.
+    func isAsyncPrompt(named name: String) -> Bool {
+        guard let index = promptIndex[name] else { return false }
+        return prompts[index].perform == nil
+    }
+
+    /// Whether the resource serving `uri` reads in an `async` function (it has no synchronous
+    /// `perform`); false when no resource serves it.
+    func isAsyncResource(for uri: String) -> Bool {
+        if let index = resourceIndex[uri] { return resources[index].perform == nil }
+        return templates.first { $0.template?.match(uri) != nil }.map { $0.perform == nil } ?? false
+    }
+
     /// The resource serving `uri` and the template variables it matched.
     public func resource(for uri: String) -> (ResourceDefinition, [String: String])? {
         if let index = resourceIndex[uri] { return (resources[index], [:]) }
