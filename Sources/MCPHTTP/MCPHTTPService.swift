@@ -17,6 +17,9 @@ import Synchronization
 /// try await ServiceGroup(services: [http], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public final class MCPHTTPService: Service, Sendable {
+    /// SSE streams open in this process now (the `mcp_sse_streams_active` gauge).
+    package static var openSSEStreams: Int { HTTPMetrics.openStreams.load(ordering: .relaxed) }
+
     /// The protocol engine the service serves.
     public let server: MCPServer
     /// The message router every transport of the service routes through.

@@ -44,7 +44,6 @@ enum HTTPMetrics {
             })
     }
     static let rateLimited = MetricCache<Bool, Counter> { _ in Counter(label: "mcp_rate_limited_total") }
-    static let streams = MetricCache<Bool, Gauge> { _ in Gauge(label: "mcp_sse_streams_active") }
 
     static func record(method: String, route: String, status: Int, nanoseconds: Int64, values: RequestRecord.Values) {
         let key = RequestKey(
@@ -62,19 +61,15 @@ enum HTTPMetrics {
     /// so a panel says 0 rather than "no data" and `rate()` sees the first increment.
     static func registerSeriesThatStartAtZero() {
         rateLimited[true].increment(by: 0)
-        streams[true].record(0)
     }
 
-    /// SSE streams open in this process.
+    /// SSE streams open in this process: the `mcp_sse_streams_active` gauge reads it when the
+    /// metrics are published. (Recording the count as each stream opened or closed let two
+    /// threads record in the other order than they counted, leaving the gauge at 1 with no
+    /// stream open.)
     static let openStreams = Atomic<Int>(0)
 
-    static func streamOpened() {
-        let now = openStreams.wrappingAdd(1, ordering: .relaxed).newValue
-        streams[true].record(now)
-    }
+    static func streamOpened() { openStreams.wrappingAdd(1, ordering: .relaxed) }
 
-    static func streamClosed() {
-        let now = openStreams.wrappingSubtract(1, ordering: .relaxed).newValue
-        streams[true].record(now)
-    }
+    static func streamClosed() { openStreams.wrappingSubtract(1, ordering: .relaxed) }
 }

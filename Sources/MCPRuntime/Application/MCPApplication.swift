@@ -244,11 +244,13 @@ public struct MCPApplication: Sendable {
         return MultiThreadedEventLoopGroup(numberOfThreads: threads)
     }
 
-    /// The gauges that show work ending: tool calls running and requests waiting for a client's
-    /// answer (both back to 0 once cancelled, abandoned or timed-out work is released).
+    /// The gauges that show work ending: tool calls running, requests waiting for a client's
+    /// answer and SSE streams open (back to 0 once cancelled, abandoned or timed-out work is
+    /// released), each read when the metrics are published.
     func observeWork(of router: MessageRouter, in metrics: MetricsStore?) {
         metrics?.observe(gauge: "mcp_tool_calls_running") { router.server.toolCallsRunning }
         metrics?.observe(gauge: "mcp_client_requests_waiting") { router.clientRequests.waiting }
+        metrics?.observe(gauge: "mcp_sse_streams_active") { MCPHTTPService.openSSEStreams }
     }
 
     func metricsEndpoint(_ store: MetricsStore) -> MetricsEndpoint {
