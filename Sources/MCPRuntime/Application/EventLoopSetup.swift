@@ -27,6 +27,14 @@ enum EventLoopSetup {
         }
     }
 
+    /// The event loops HTTP runs on: NIO's shared group, which ``once(threads:tasks:)`` sized
+    /// to `WORKER_THREADS` (one per CPU without it). A process that did not prepare it (a server
+    /// embedded in another program) gets a group of its own when `WORKER_THREADS` is set.
+    static func group(threads: Int?) -> any EventLoopGroup {
+        guard let threads, state.withLock({ $0 == nil }) else { return MultiThreadedEventLoopGroup.singleton }
+        return MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    }
+
     /// Where this process runs Swift's tasks, for the start-up log: `event-loops` or `pool`.
     static var tasksRunOn: String { state.withLock { $0 ?? false } ? "event-loops" : "pool" }
 }

@@ -6,7 +6,6 @@ import MCPPlatform
 import MCPStdio
 import MCPStore
 import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import UnixSignals
 
@@ -234,15 +233,8 @@ public struct MCPApplication: Sendable {
             router: router, drainTimeout: gracefulTimeout, sessionRevocations: revocations)
     }
 
-    /// The event loops HTTP runs on: NIO's shared group, which ``prepareEventLoops()`` sized to
-    /// `WORKER_THREADS` (one per CPU without it). A process that did not prepare it (a server
-    /// embedded in another program) gets a group of its own of that size.
-    var eventLoopGroup: any EventLoopGroup {
-        guard let threads = settings.processes.workerThreads, threads != NIOSingletons.groupLoopCountSuggestion else {
-            return MultiThreadedEventLoopGroup.singleton
-        }
-        return MultiThreadedEventLoopGroup(numberOfThreads: threads)
-    }
+    /// The event loops HTTP runs on (``EventLoopSetup/group(threads:)``).
+    var eventLoopGroup: any EventLoopGroup { EventLoopSetup.group(threads: settings.processes.workerThreads) }
 
     /// The gauges that show work ending: tool calls running, requests waiting for a client's
     /// answer and SSE streams open (back to 0 once cancelled, abandoned or timed-out work is
