@@ -24,16 +24,11 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 # --static-swift-stdlib: the Swift runtime, Foundation and ICU are linked in; the runtime image
 #   needs only glibc, libstdc++, libgcc_s and libsqlite3 (the task store).
-# -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic:
-#   linked by the toolchain's lld with the 148,000 relative relocations packed (DT_RELR, glibc
-#   2.36) and no Swift symbol exported: each process then reads 8 MB less of the file at start-up,
-#   which kept a recycled worker's first moments above the memory target (docs/PERFORMANCE.md,
-#   "Memory").
 # -Xlinker --strip-debug: drops the DWARF (about two thirds of the file); the symbol table
 #   stays, so crash backtraces still name functions.
 # --traits OAuth,PostgreSQL,TLS: the image serves every setting in env.example (OAUTH_ISSUER,
 #   TASK_STORE=postgres://…, TLS_CERT_FILE); `swift run` leaves the three out for a faster first build.
-RUN swift build -c release --static-swift-stdlib --product mcp-server -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS \
+RUN swift build -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS \
     && install -D -m 0755 .build/release/mcp-server /out/mcp-server
 
 # ---- runtime

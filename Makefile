@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTHON ?= python3
 DOCC ?= docc
 VENV ?= .venv
-RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS
+RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS
 
 .PHONY: help init install dev inspect test lint format build ceiling run docker-build docker-run health info bench docs clean
 
