@@ -152,12 +152,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The Swift runtime's global-enqueue hook, reached at link time (EventLoopSetup).
+        .target(name: "CConcurrencyHook"),
         // Configuration, logging, metrics and the multi-process supervisor.
         .target(
             name: "MCPRuntime",
             dependencies: [
                 "MCPCore",
                 "MCPPlatform",
+                "CConcurrencyHook",
                 "MCPStore",
                 "MCPOAuth",
                 "MCPStdio",

@@ -95,7 +95,7 @@ package struct ProjectOptions: Sendable {
     static let reservedModules: Set<String> = [
         // The scaffold's targets behind its products.
         "MCPCore", "MCPMacros", "MCPPlatform", "MCPStdio", "MCPHTTP", "MCPStore", "CSQLite", "MCPOAuth",
-        "MCPRuntime", "MCPTesting", "ExampleServer", "MCPScaffold",
+        "MCPRuntime", "CConcurrencyHook", "MCPTesting", "ExampleServer", "MCPScaffold",
         // Products of other packages that those targets use.
         "ArgumentParser", "AsyncHTTPClient", "Atomics", "Configuration", "Crypto", "Hummingbird", "HummingbirdTLS",
         "JWTKit", "Logging", "Metrics", "Mustache", "NIOCore", "NIOExtras", "NIOHTTP1", "NIOPosix", "NIOSSL",

@@ -79,9 +79,9 @@ struct MinimalServerTests {
         #expect(try await server.terminate() == 0)
     }
 
-    /// Workers run Swift's tasks on their event loops by default (`TASKS_ON_EVENT_LOOPS`), on NIO's
-    /// shared group sized by `WORKER_THREADS`: one event-loop thread each here, and the answers
-    /// are right; with the setting off they say so and still answer.
+    /// With `TASKS_ON_EVENT_LOOPS` workers run Swift's tasks on their event loops, NIO's shared
+    /// group sized by `WORKER_THREADS`: one event-loop thread each here, and the answers are
+    /// right; without it (the default) they say `pool` and still answer.
     @Test(arguments: [true, false])
     func runsTasksOnTheEventLoops(_ onLoops: Bool) async throws {
         let server = try ServerProcess(

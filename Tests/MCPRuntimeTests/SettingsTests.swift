@@ -64,11 +64,11 @@ struct SettingsTests {
         }
     }
 
-    @Test func tasksRunOnTheEventLoopsUnlessTurnedOff() async throws {
+    @Test func tasksRunOnTheEventLoopsOnlyWhenAsked() async throws {
         let defaults = try await settings().processes
-        #expect(defaults.tasksOnEventLoops && defaults.workerThreads == nil)
-        let off = try await settings(environment: ["TASKS_ON_EVENT_LOOPS": "false", "WORKER_THREADS": "1"]).processes
-        #expect(!off.tasksOnEventLoops && off.workerThreads == 1)
+        #expect(!defaults.tasksOnEventLoops && defaults.workerThreads == nil)
+        let on = try await settings(environment: ["TASKS_ON_EVENT_LOOPS": "true", "WORKER_THREADS": "1"]).processes
+        #expect(on.tasksOnEventLoops && on.workerThreads == 1)
         await #expect(throws: ConfigurationError.self) {
             try await settings(environment: ["TASKS_ON_EVENT_LOOPS": "sometimes"])
         }

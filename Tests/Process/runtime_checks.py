@@ -91,6 +91,22 @@ def check_recycling(binary: str) -> None:
         server.stop()
 
 
+def check_tasks_on_event_loops(binary: str) -> None:
+    """Each worker says where Swift's tasks run; the release binary links the Swift runtime in,
+    where a `dlsym` look-up of the runtime's enqueue hook finds nothing (NIO's installer failed
+    silently there), so this is checked on the binary users deploy, both ways."""
+    seen = {}
+    for setting in ("true", "false"):
+        server = Server(binary, free_port(), {"TASKS_ON_EVENT_LOOPS": setting})
+        try:
+            seen[setting] = sorted(entry.get("tasks", "?") for entry in server.messages("serving MCP over HTTP"))
+        finally:
+            server.stop()
+    ok = seen["true"] == ["event-loops"] * 2 and seen["false"] == ["pool"] * 2
+    report("tasks on the event loops", ok, f"2 workers each; TASKS_ON_EVENT_LOOPS=true: {seen['true']}, "
+           f"false: {seen['false']}")
+
+
 def check_crash_isolation(binary: str) -> None:
     port = free_port()
     server = Server(binary, port, {})
@@ -311,6 +327,7 @@ def check_prometheus(binary: str, prometheus: str) -> None:
 
 
 CHECKS = {
+    "tasks": check_tasks_on_event_loops,
     "recycling": check_recycling,
     "crash": check_crash_isolation,
     "sigterm": check_sigterm,
