@@ -44,6 +44,24 @@ package enum PlatformThread {
         return created == 0
     }
 
+    /// Names the calling thread for `top -H`, `ps -L` and debuggers (`/proc/<pid>/task/*/comm`
+    /// on Linux), cut to the 15 bytes Linux keeps. Foundation's `Thread.name` does not reach
+    /// the kernel there, and Glibc's module hides `pthread_setname_np`, so Linux gets the name
+    /// written to `/proc/thread-self/comm`.
+    package static func nameCurrent(_ name: String) {
+        let bytes = Array(name.utf8.prefix(15))
+        #if canImport(Darwin)
+            _ = (bytes + [0]).withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { pthread_setname_np($0.baseAddress!) }
+            }
+        #else
+            let descriptor = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return }
+            _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            close(descriptor)
+        #endif
+    }
+
     /// `usleep`: blocks the calling thread (never call it on the concurrency pool).
     package static func sleep(microseconds: UInt32) {
         _ = usleep(useconds_t(microseconds))

@@ -22,6 +22,7 @@ struct LineReader: Sendable {
         let fileDescriptor = fileDescriptor
         let maxLineBytes = maxLineBytes
         let thread = Thread {
+            PlatformThread.nameCurrent("mcp-stdin")
             var pending: [UInt8] = []
             var discarding = false
             var discardedLength = 0
@@ -73,7 +74,6 @@ struct LineReader: Sendable {
             }
             continuation.finish()
         }
-        thread.name = "mcp-stdio-reader"
         thread.start()
         return stream
     }

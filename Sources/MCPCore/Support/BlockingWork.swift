@@ -315,7 +315,10 @@ enum WorkerThread {
     static let niceness: Int32 = 10
 
     static func start(_ pool: BlockingWork, priority: BlockingWork.Priority) {
-        _ = PlatformThread.startDetached(niceness: priority == .low ? niceness : nil) { pool.serve(priority) }
+        _ = PlatformThread.startDetached(niceness: priority == .low ? niceness : nil) {
+            PlatformThread.nameCurrent(priority == .low ? "mcp-tool-low" : "mcp-tool")
+            pool.serve(priority)
+        }
     }
 }
 

@@ -50,7 +50,12 @@ package final class Deadlines: Sendable {
             state.asleep = false
             return (state.nextID, start, signal)
         }
-        if start { PlatformThread.startDetached { self.run() } }
+        if start {
+            PlatformThread.startDetached {
+                PlatformThread.nameCurrent("mcp-deadlines")
+                self.run()
+            }
+        }
         if signal { wake.signal() }
         return id
     }

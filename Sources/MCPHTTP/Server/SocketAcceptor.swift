@@ -29,6 +29,7 @@ final class SocketAcceptor: Sendable {
     /// close-on-exec). `canAccept` is asked before each accept.
     func start(canAccept: @escaping @Sendable () -> Bool, accepted: @escaping @Sendable (Int32) -> Void) {
         let thread = Thread { [self] in
+            PlatformThread.nameCurrent("mcp-acceptor")
             while !stopped.load(ordering: .relaxed) {
                 guard canAccept() else {
                     PlatformThread.sleep(microseconds: 5_000)
@@ -55,7 +56,6 @@ final class SocketAcceptor: Sendable {
             }
             exited()
         }
-        thread.name = "mcp-acceptor"
         thread.start()
     }
 

@@ -64,8 +64,10 @@ final class LogSink: Sendable {
             return sinks.count == 1
         }
         if first { Processes.runAtExit { LogSink.flushAllAtExit() } }
-        let thread = Thread { [self] in run() }
-        thread.name = "log-writer-\(descriptor)"
+        let thread = Thread { [self] in
+            PlatformThread.nameCurrent("mcp-log-\(descriptor)")
+            run()
+        }
         thread.start()
     }
 

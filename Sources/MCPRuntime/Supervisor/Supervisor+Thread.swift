@@ -18,6 +18,7 @@ extension Supervisor {
     ) async throws -> Int32 {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
+                PlatformThread.nameCurrent("mcp-supervisor")
                 do {
                     let supervisor = try Supervisor(configuration: configuration, logger: logger) {
                         blockingAwait(reload)
@@ -27,7 +28,6 @@ extension Supervisor {
                     continuation.resume(throwing: error)
                 }
             }
-            thread.name = "mcp-supervisor"
             thread.start()
         }
     }

@@ -41,6 +41,7 @@ package enum WorkerChannel {
     /// Calls `onEnd` (on a thread of its own) when the supervisor's end of fd 5 closes.
     package static func watchSupervisor(onEnd: @escaping @Sendable () -> Void) {
         let thread = Thread {
+            PlatformThread.nameCurrent("mcp-sup-watch")
             var byte: UInt8 = 0
             while true {
                 let count = Descriptors.read(supervisorAlive, &byte, 1)
@@ -48,7 +49,6 @@ package enum WorkerChannel {
             }
             onEnd()
         }
-        thread.name = "mcp-supervisor-watch"
         thread.start()
     }
 

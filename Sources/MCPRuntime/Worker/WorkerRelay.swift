@@ -59,6 +59,7 @@ final class WorkerRelay: SiblingRelay, Sendable {
         let descriptor = descriptor
         receiving.store(true, ordering: .relaxed)
         let thread = Thread {
+            PlatformThread.nameCurrent("mcp-relay")
             defer { Descriptors.close(descriptor) }
             var buffer = [UInt8](repeating: 0, count: Self.maxMessageBytes + 1)
             while true {
@@ -68,7 +69,6 @@ final class WorkerRelay: SiblingRelay, Sendable {
                 if let message = RelayedMessage(bytes: Array(buffer[0..<count])) { deliver(message) }
             }
         }
-        thread.name = "mcp-worker-relay"
         thread.start()
     }
 
