@@ -7,8 +7,9 @@ extension MCPApplication {
     /// Sizes NIO's shared event-loop group (`WORKER_THREADS`) and, with `TASKS_ON_EVENT_LOOPS`,
     /// makes it the executor of Swift's tasks, so a request read on an event loop is answered on
     /// that same thread instead of hopping to the cooperative pool and back (off by default: it
-    /// measured more CPU per request, docs/PERFORMANCE.md). Once per process, before anything uses an event loop: the commands
-    /// `serve` and `worker` call it; servers embedded in another program (and the tests) do not.
+    /// measured more CPU per request, docs/PERFORMANCE.md). Once per process, before anything
+    /// uses an event loop: the commands `serve` and `worker` call it; servers embedded in another
+    /// program (and the tests) do not.
     func prepareEventLoops() {
         EventLoopSetup.once(threads: settings.processes.workerThreads, tasks: settings.processes.tasksOnEventLoops)
     }
