@@ -44,12 +44,21 @@ enum EventLoopSetup {
         return mcp_install_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeRawPointer.self))
     }
 
+    /// The group of a process that did not prepare NIO's shared one, made on first use.
+    private static let ownGroup = Mutex<MultiThreadedEventLoopGroup?>(nil)
+
     /// The event loops HTTP runs on: NIO's shared group, which ``once(threads:tasks:)`` sized
     /// to `WORKER_THREADS` (one per CPU without it). A process that did not prepare it (a server
-    /// embedded in another program) gets a group of its own when `WORKER_THREADS` is set.
+    /// embedded in another program) gets one group of its own when `WORKER_THREADS` is set, the
+    /// same for every caller.
     static func group(threads: Int?) -> any EventLoopGroup {
         guard let threads, state.withLock({ $0 == nil }) else { return MultiThreadedEventLoopGroup.singleton }
-        return MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        return ownGroup.withLock { group in
+            if let group { return group }
+            let made = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+            group = made
+            return made
+        }
     }
 
     /// Where this process runs Swift's tasks, for the start-up log: `event-loops` or `pool`.
