@@ -13,22 +13,55 @@ import Synchronization
 /// }
 /// ```
 public struct HandlerContext: Sendable {
+    /// What never changes after the context is made, behind one reference: the server copies a
+    /// context a few times per call (into the closure that runs a tool, for instance), and one
+    /// retain per copy is cheaper than one per field.
+    private final class Fixed: Sendable {
+        let requestID: JSONRPCID
+        let version: ProtocolVersion
+        let clientCapabilities: JSONObject
+        let clientInfo: JSONObject?
+        let logger: Logger
+        let progressToken: JSONValue?
+        let logLevel: LoggingLevel?
+        let sink: (any NotificationSink)?
+        let lastProgress: ProgressTracker?
+        let cancellation = CancellationFlag()
+
+        init(
+            requestID: JSONRPCID, version: ProtocolVersion, clientCapabilities: JSONObject, clientInfo: JSONObject?,
+            logger: Logger, progressToken: JSONValue?, logLevel: LoggingLevel?, sink: (any NotificationSink)?
+        ) {
+            self.requestID = requestID
+            self.version = version
+            self.clientCapabilities = clientCapabilities
+            self.clientInfo = clientInfo
+            self.logger = logger
+            self.progressToken = progressToken
+            self.logLevel = logLevel
+            self.sink = sink
+            self.lastProgress = progressToken == nil ? nil : ProgressTracker()
+        }
+    }
+
+    private let fixed: Fixed
+
     /// The id of the request being served.
-    public let requestID: JSONRPCID
+    public var requestID: JSONRPCID { fixed.requestID }
     /// The revision the request is served under.
-    public let version: ProtocolVersion
+    public var version: ProtocolVersion { fixed.version }
     /// Capabilities the client declared: on this request (2026-07-28) or in `initialize`.
-    public let clientCapabilities: JSONObject
+    public var clientCapabilities: JSONObject { fixed.clientCapabilities }
     /// The client's `clientInfo` (`name`, `version`…): from this request's `_meta` (2026-07-28) or `initialize`.
-    public let clientInfo: JSONObject?
+    public var clientInfo: JSONObject? { fixed.clientInfo }
     /// Logger with the request's metadata.
-    public let logger: Logger
+    public var logger: Logger { fixed.logger }
     /// Who is calling, as the transport authenticated them: subject, client, scopes and the
     /// token's claims under OAuth; ``Principal/anonymous`` when nobody was authenticated.
     public internal(set) var principal = Principal.anonymous
-    let progressToken: JSONValue?
-    let logLevel: LoggingLevel?
-    let sink: (any NotificationSink)?
+    var progressToken: JSONValue? { fixed.progressToken }
+    var logLevel: LoggingLevel? { fixed.logLevel }
+    var sink: (any NotificationSink)? { fixed.sink }
     /// The way back to the client, when it can be asked (set by the server).
     var asker: ClientAsker?
     /// 2026-07-28: the answers this request brought (set by the server).
@@ -37,11 +70,11 @@ public struct HandlerContext: Sendable {
     var taskReporter: TaskReporter?
     /// The server serving the request (set by it), for changes a tool may make.
     var server: MCPServer?
-    private let lastProgress: ProgressTracker?
+    private var lastProgress: ProgressTracker? { fixed.lastProgress }
     /// Set when the request is cancelled or times out, also while the function runs off the
     /// task (synchronous functions run on `BlockingWork`'s threads, where `Task.isCancelled`
     /// cannot see the request).
-    package let cancellation = CancellationFlag()
+    package var cancellation: CancellationFlag { fixed.cancellation }
     /// The largest result this request may answer with, in bytes of JSON (`MAX_RESULT_SIZE`).
     /// Functions that build large outputs check it while they build (``BoundedText``); the
     /// server checks every result against it anyway.
@@ -59,15 +92,9 @@ public struct HandlerContext: Sendable {
         logLevel: LoggingLevel? = nil,
         sink: (any NotificationSink)? = nil
     ) {
-        self.requestID = requestID
-        self.version = version
-        self.clientCapabilities = clientCapabilities
-        self.clientInfo = clientInfo
-        self.logger = logger
-        self.progressToken = progressToken
-        self.logLevel = logLevel
-        self.sink = sink
-        self.lastProgress = progressToken == nil ? nil : ProgressTracker()
+        fixed = Fixed(
+            requestID: requestID, version: version, clientCapabilities: clientCapabilities, clientInfo: clientInfo,
+            logger: logger, progressToken: progressToken, logLevel: logLevel, sink: sink)
     }
 
     /// True once the client cancelled the request, went away, or the call timed out: stop early.

@@ -23,7 +23,8 @@ public struct ToolResult: Sendable, Hashable {
     /// `structuredContent` only goes to revisions that have it (and, in the handshake era, only
     /// when it is an object).
     package func json(for version: ProtocolVersion) -> JSONObject {
-        var object = JSONObject(minimumCapacity: 4)
+        // Room for the keys the server adds in the 2026-07-28 era (`resultType`, `_meta`).
+        var object = JSONObject(minimumCapacity: 5)
         object.append("content", .array(content.compactMap { $0.json(for: version) }))
         if let structuredContent, version.hasStructuredContent {
             if version.isModern || structuredContent.objectValue != nil {

@@ -312,7 +312,7 @@ extension JSONParser {
         ) throws(JSONParseError)
             -> String
         {
-            if !validate { return String(decoding: slice, as: UTF8.self) }
+            if !validate { return KnownStrings.match(slice) ?? String(decoding: slice, as: UTF8.self) }
             guard let string = String(validating: slice, as: UTF8.self) else {
                 throw JSONParseError(reason: .invalidUTF8, offset: start)
             }

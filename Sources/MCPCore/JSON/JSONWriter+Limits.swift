@@ -27,7 +27,24 @@ extension JSONWriter {
     static func encodedLength(of text: String) -> Int {
         // Over the contiguous bytes when the string has them (native strings do), as the writer
         // reads them: iterating `utf8` costs several times more per byte.
-        text.utf8.withContiguousStorageIfAvailable(encodedLength(of:)) ?? encodedLength(of: text.utf8)
+        text.utf8.withContiguousStorageIfAvailable(encodedLength(ofContiguous:)) ?? encodedLength(of: text.utf8)
+    }
+
+    /// Eight bytes at a time while none needs an escape, as ``writeString(_:)`` scans.
+    private static func encodedLength(ofContiguous utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = UnsafeRawPointer(utf8.baseAddress) else { return 2 }
+        var length = 2
+        var index = 0
+        while utf8.count - index >= 8 {
+            guard mayNeedEscape(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) else {
+                index += 8
+                length += 8
+                continue
+            }
+            length += encodedLength(of: UnsafeBufferPointer(rebasing: utf8[index..<(index + 8)])) - 2
+            index += 8
+        }
+        return length + encodedLength(of: UnsafeBufferPointer(rebasing: utf8[index...])) - 2
     }
 
     private static func encodedLength(of utf8: some Sequence<UInt8>) -> Int {
@@ -62,7 +79,12 @@ private struct LengthCounter {
         case .null: count(4)
         case .bool(let flag): count(flag ? 4 : 5)
         case .int(let number): count(Self.digits(number))
-        case .double(let number): count(number.isFinite ? number.description.utf8.count : 4)
+        case .double(let number):
+            if let whole = JSONWriter.wholeNumber(number) {
+                count(Self.digits(whole) + 2)
+            } else {
+                count(number.isFinite ? number.description.utf8.count : 4)
+            }
         case .string(let text): addString(text)
         case .array(let elements):
             guard !elements.isEmpty else { return count(2) }

@@ -88,7 +88,23 @@ package struct JSONWriter: Sendable {
             writeRaw("null")
             return
         }
+        if let whole = Self.wholeNumber(number) {
+            writeInt(whole)
+            writeRaw(".0")
+            return
+        }
         bytes.append(contentsOf: number.description.utf8)
+    }
+
+    /// The integer a whole `number` of moderate size equals, for which `description` is that
+    /// integer's digits and ".0" (`5.0`, `-12.0`); nil for fractions, `-0.0` and magnitudes of
+    /// 10^15 and more (written with an exponent past 2^53).
+    @inline(__always)
+    static func wholeNumber(_ number: Double) -> Int? {
+        guard number > -1e15, number < 1e15, number.rounded(.towardZero) == number,
+            !(number == 0 && number.sign == .minus)
+        else { return nil }
+        return Int(number)
     }
 
     /// Appends `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
@@ -96,29 +112,64 @@ package struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
+            guard let base = UnsafeRawPointer(utf8.baseAddress) else { return }
+            let count = utf8.count
             var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                runStart = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): writeRaw("\\\"")
-                case UInt8(ascii: "\\"): writeRaw("\\\\")
-                case 0x0A: writeRaw("\\n")
-                case 0x0D: writeRaw("\\r")
-                case 0x09: writeRaw("\\t")
-                case 0x08: writeRaw("\\b")
-                case 0x0C: writeRaw("\\f")
-                default:
-                    writeRaw("\\u00")
-                    bytes.append(Self.hexDigits[Int(byte >> 4)])
-                    bytes.append(Self.hexDigits[Int(byte & 0xF)])
+            var index = 0
+            while index < count {
+                // Eight bytes at a time while none of them needs an escape (nearly all text).
+                if count - index >= 8,
+                    !Self.mayNeedEscape(base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                {
+                    index += 8
+                    continue
+                }
+                let end = Swift.min(index + 8, count)
+                while index < end {
+                    let byte = utf8[index]
+                    index += 1
+                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                    if runStart < index - 1 {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(index - 1)]))
+                    }
+                    runStart = index
+                    writeEscape(byte)
                 }
             }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+            if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeEscape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): writeRaw("\\\"")
+        case UInt8(ascii: "\\"): writeRaw("\\\\")
+        case 0x0A: writeRaw("\\n")
+        case 0x0D: writeRaw("\\r")
+        case 0x09: writeRaw("\\t")
+        case 0x08: writeRaw("\\b")
+        case 0x0C: writeRaw("\\f")
+        default:
+            writeRaw("\\u00")
+            bytes.append(Self.hexDigits[Int(byte >> 4)])
+            bytes.append(Self.hexDigits[Int(byte & 0xF)])
+        }
+    }
+
+    /// True when one of the eight bytes of `word` may be a control character, a quote or a
+    /// backslash; never false when one is (the bit tricks of "Bit Twiddling Hacks": a byte
+    /// below 0x20, or a zero byte after XOR with the quote and the backslash).
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let quoteZero = (quote &- ones) & ~quote & highs
+        let backslashZero = (backslash &- ones) & ~backslash & highs
+        return (control | quoteZero | backslashZero) != 0
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -23,7 +23,11 @@ enum SecurityHeaders {
     static let usual = [nosniff, frameOptions, referrerPolicy, noStore]
     static let usualUnderTLS = usual + [strictTransportSecurity]
 
-    static func apply(to headers: inout HTTPFields, tls: Bool) {
+    /// Adds the security headers the answer lacks. When the route set none of them (nearly
+    /// always) they go to `added`, which the caller appends to the answer in one go with its own
+    /// fields: `HTTPFields` appends through a generic path that costs hundreds of instructions a
+    /// call, so one call per answer instead of several.
+    static func apply(to headers: inout HTTPFields, tls: Bool, adding added: inout [HTTPField]) {
         // One pass over what the route set decides everything; the common case (none of these
         // set yet) appends prebuilt fields instead of looking each name up to replace it.
         var hasCacheControl = false
@@ -41,17 +45,17 @@ enum SecurityHeaders {
             }
         }
         if !hasCacheControl && !isHTML && !setByRoute {
-            headers.append(contentsOf: tls ? usualUnderTLS : usual)
+            added.append(contentsOf: tls ? usualUnderTLS : usual)
             return
         }
-        var added = [nosniff, frameOptions, referrerPolicy]
-        if !hasCacheControl { added.append(noStore) }
-        if tls { added.append(strictTransportSecurity) }
-        if isHTML && !hasPolicy { added.append(policy) }
+        var extra = [nosniff, frameOptions, referrerPolicy]
+        if !hasCacheControl { extra.append(noStore) }
+        if tls { extra.append(strictTransportSecurity) }
+        if isHTML && !hasPolicy { extra.append(policy) }
         if setByRoute {
-            for field in added { headers[field.name] = field.value }
+            for field in extra { headers[field.name] = field.value }
         } else {
-            headers.append(contentsOf: added)
+            added.append(contentsOf: extra)
         }
     }
 }

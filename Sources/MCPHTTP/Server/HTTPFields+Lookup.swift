@@ -7,7 +7,8 @@ extension HTTPFields {
     /// one is joined.
     func value(of name: HTTPField.Name) -> String? {
         var found: String?
-        for field in self where field.name == name {
+        let length = name.canonicalName.utf8.count
+        for field in self where field.name.hasLength(length) && field.name == name {
             if found != nil { return self[name] }
             found = field.value
         }
@@ -16,6 +17,13 @@ extension HTTPFields {
 
     /// True when any field is named one of `names`.
     func contains(anyOf names: [HTTPField.Name]) -> Bool {
-        contains { names.contains($0.name) }
+        contains { field in names.contains { field.name.hasLength($0.canonicalName.utf8.count) && field.name == $0 } }
     }
+}
+
+extension HTTPField.Name {
+    /// Whether the lower-case name is `length` bytes long: a stored count, checked before
+    /// comparing names, which calls into the runtime for most names that differ.
+    @inline(__always)
+    func hasLength(_ length: Int) -> Bool { canonicalName.utf8.count == length }
 }

@@ -64,19 +64,23 @@ struct HTTPResponderGlue: Sendable {
             requestLogger.error("request failed", metadata: ["error.type": "\(String(describing: type(of: error)))"])
             response = HTTPMessages.problem(.internalServerError, "internal error")
         }
-        response.headers.reserveCapacity(response.headers.count + Self.addedFields)
+        // What this answer gets here is gathered first and appended in one call (see
+        // `SecurityHeaders.apply`).
+        var added: [HTTPField] = []
+        added.reserveCapacity(Self.addedFields)
         if response.headers.contains(anyOf: Self.stampedNames) {
             response.headers[.date] = dates.value
             response.headers[.requestID] = requestID
         } else {
-            response.headers.append(dates.field)
-            response.headers.append(HTTPField(name: .requestID, value: requestID))
+            added.append(dates.field)
+            added.append(HTTPField(name: .requestID, value: requestID))
         }
         if status.phase == .draining {
             // Draining: the client learns to open its next request elsewhere (lazy drain).
             response.headers[.connection] = "close"
         }
-        SecurityHeaders.apply(to: &response.headers, tls: configuration.isTLS)
+        SecurityHeaders.apply(to: &response.headers, tls: configuration.isTLS, adding: &added)
+        response.headers.append(contentsOf: added)
         if accessLog {
             if let length = response.body.contentLength {
                 record.update { $0.bytesOut = length }

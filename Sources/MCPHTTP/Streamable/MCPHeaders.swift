@@ -11,15 +11,19 @@ struct MCPHeaders {
     var routing = RoutingHeaders()
 
     init(_ fields: HTTPFields) {
+        // The names read here all differ in length, so the length picks the one name to compare
+        // (a stored count): most fields of a request are none of them, and comparing names
+        // that differ calls into the runtime.
         for field in fields {
-            switch field.name {
-            case .contentType: contentType = contentType ?? field.value
-            case .accept: accept = accept.map { $0 + "," + field.value } ?? field.value
-            case .mcpSessionID: sessionID = sessionID ?? field.value
-            case .mcpProtocolVersion: routing.add(.protocolVersion, field.value)
-            case .mcpMethod: routing.add(.method, field.value)
-            case .mcpName: routing.add(.name, field.value)
-            case .lastEventID: lastEventID = lastEventID ?? field.value
+            let name = field.name
+            switch name.canonicalName.utf8.count {
+            case 12 where name == .contentType: contentType = contentType ?? field.value
+            case 6 where name == .accept: accept = accept.map { $0 + "," + field.value } ?? field.value
+            case 14 where name == .mcpSessionID: sessionID = sessionID ?? field.value
+            case 20 where name == .mcpProtocolVersion: routing.add(.protocolVersion, field.value)
+            case 10 where name == .mcpMethod: routing.add(.method, field.value)
+            case 8 where name == .mcpName: routing.add(.name, field.value)
+            case 13 where name == .lastEventID: lastEventID = lastEventID ?? field.value
             default: continue
             }
         }

@@ -56,6 +56,12 @@ enum LogTimestamp {
 
     /// `value` (≥ 0) in decimal, left-padded with zeros to `width` digits.
     static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        if width == 2 && value >= 0 && value < 100 {
+            // Month, day, hours, minutes, seconds: two divisions by a constant (multiplications).
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10))
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
+            return
+        }
         var divisor = 1
         var digits = 1
         while digits < width || divisor <= value / 10 {

@@ -1,0 +1,110 @@
+import Testing
+
+@testable import MCPCore
+
+/// The writer's and the parser's shortcuts (eight bytes at a time, whole numbers, strings every
+/// message repeats) must give exactly what the plain, byte-by-byte way gives.
+@Suite("JSON fast paths")
+struct JSONWriterFastPathTests {
+    /// The escaping the writer promises, one scalar at a time.
+    static func reference(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u00" + String(repeating: "0", count: 2 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Every character that needs an escape (and some that look close: DEL, `/`, `!`, `#`,
+    /// `[`, `]`, non-ASCII) at every offset across two eight-byte words, in strings of every
+    /// length up to 40.
+    static var samples: [String] {
+        let specials: [String] = [
+            "\"", "\\", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{00}", "\u{01}", "\u{1F}", "\u{7F}", "/", "!", "#",
+            "[", "]", "é", "😀", " ",
+        ]
+        var samples = (0...40).map { String(repeating: "a", count: $0) }
+        for special in specials {
+            for offset in 0..<18 {
+                samples.append(
+                    String(repeating: "x", count: offset) + special + String(repeating: "y", count: 17 - offset))
+            }
+            samples.append(String(repeating: special, count: 9))
+        }
+        return samples
+    }
+
+    @Test func stringsAreEscapedAsOneCharacterAtATimeWould() {
+        for sample in Self.samples {
+            #expect(JSONWriter.string(.string(sample)) == Self.reference(sample), "\(Array(sample.utf8))")
+            let length = JSONWriter.bytes(.string(sample)).count
+            #expect(JSONWriter.encodedLength(of: .string(sample), limit: length) == length)
+            #expect(JSONWriter.encodedLength(of: .string(sample), limit: length - 1) == nil)
+        }
+    }
+
+    @Test func theWordTestFindsEveryByteThatNeedsAnEscape() {
+        for byte in UInt8.min...UInt8.max {
+            let needs = byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            for position in 0..<8 {
+                var word = UInt64(0x6161_6161_6161_6161)  // "aaaaaaaa"
+                word &= ~(UInt64(0xFF) << (8 * position))
+                word |= UInt64(byte) << (8 * position)
+                if needs { #expect(JSONWriter.mayNeedEscape(word), "byte \(byte) at \(position)") }
+            }
+            let alone = UInt64(byte) &* 0x0101_0101_0101_0101
+            #expect(JSONWriter.mayNeedEscape(alone) == needs, "byte \(byte) in every position")
+        }
+    }
+
+    static let doubles: [Double] = [
+        0, -0.0, 1, -1, 5, 2.5, -2.5, 10, 99, 100, 123_456, -987_654_321, 1e14, 1e15 - 1, -(1e15 - 1), 1e15, -1e15,
+        1e16, 9_007_199_254_740_992, 0.1, 1e-7, 3.14159, 4_503_599_627_370_495.5, 1e300, -1e-300,
+        Double(Int32.max), Double(Int32.min),
+    ]
+
+    @Test(arguments: doubles)
+    func doublesAreWrittenAsTheirDescription(_ number: Double) {
+        #expect(JSONWriter.string(.double(number)) == number.description)
+        let length = number.description.utf8.count
+        #expect(JSONWriter.encodedLength(of: .double(number), limit: length) == length)
+        #expect(JSONWriter.encodedLength(of: .double(number), limit: length - 1) == nil)
+    }
+
+    @Test func knownStringsParseToTheSameTextAndNearMissesDoNot() throws {
+        let keys = [
+            "jsonrpc", "id", "method", "params", "_meta", "io.modelcontextprotocol/protocolVersion",
+            "io.modelcontextprotocol/clientCapabilities", "2026-07-28", "tools/call",
+            // Same length and the same first and last byte as a known one, one byte apart.
+            "io.modelcontextprotocol/protocolVersiom", "io.modelcontextprotocoI/protocolVersion", "jsonrpx",
+            "methox", "2026-07-29", "tools/calm", "tools/list", "a", "",
+        ]
+        for key in keys {
+            let parsed = try JSONParser.parse(JSONWriter.string([key: .string(key)]))
+            #expect(parsed.objectValue?.keys == [key])
+            #expect(parsed[key]?.stringValue == key)
+        }
+        #expect(KnownStrings.match(UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+        // Every revision and every `_meta` key of the envelope is among them (else each
+        // request pays for building it again).
+        let envelopeKeys = [
+            Envelope.protocolVersionKey, Envelope.clientCapabilitiesKey, Envelope.clientInfoKey, Envelope.logLevelKey,
+        ]
+        for text in ProtocolVersion.allCases.map(\.rawValue) + envelopeKeys {
+            var text = text
+            #expect(text.withUTF8 { KnownStrings.match(UnsafeRawBufferPointer($0)) } == text)
+        }
+    }
+}
