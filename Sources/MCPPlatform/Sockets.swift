@@ -172,6 +172,8 @@ package enum UnixDatagramSocket {
 package enum IPAddressText {
     /// The address's bytes in network order: 4 for IPv4 text, 16 for IPv6 text; nil otherwise.
     package static func bytes(_ text: String) -> [UInt8]? {
+        // Dotted-quad text (every IPv4 peer, every request) without the C call and its copy.
+        if let quad = dottedQuad(text) { return quad }
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             return withUnsafeBytes(of: &v4) { Array($0) }
@@ -179,5 +181,39 @@ package enum IPAddressText {
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
         return withUnsafeBytes(of: &v6) { Array($0) }
+    }
+
+    /// The four bytes of `a.b.c.d`, read by the rules of `inet_pton(AF_INET)`: four decimal
+    /// numbers of at most 255, no leading zeros, nothing else; nil for anything else.
+    package static func dottedQuad(_ text: String) -> [UInt8]? {
+        var octets: [UInt8] = []
+        octets.reserveCapacity(4)
+        var current = 0
+        var digits = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if digits > 0 && current == 0 { return nil }
+                current = current * 10 + Int(byte - UInt8(ascii: "0"))
+                guard current <= 255 else { return nil }
+                digits += 1
+            case UInt8(ascii: "."):
+                guard digits > 0, octets.count < 3 else { return nil }
+                octets.append(UInt8(current))
+                current = 0
+                digits = 0
+            default: return nil
+            }
+        }
+        guard digits > 0, octets.count == 3 else { return nil }
+        octets.append(UInt8(current))
+        return octets
+    }
+
+    /// What the C library's `inet_pton(AF_INET)` reads `text` as; for tests of ``dottedQuad(_:)``.
+    package static func cDottedQuad(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        guard inet_pton(AF_INET, text, &v4) == 1 else { return nil }
+        return withUnsafeBytes(of: &v4) { Array($0) }
     }
 }

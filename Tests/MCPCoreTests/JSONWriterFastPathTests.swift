@@ -108,3 +108,27 @@ struct JSONWriterFastPathTests {
         }
     }
 }
+
+/// A cached result is sent in pieces (envelope head, the shared result, `}`); joined, they are
+/// the message `bytes` gives.
+@Suite("Shared results")
+struct SharedResultReplyTests {
+    @Test(arguments: [JSONRPCID.int(7), .string("req-\"1\""), .int(-1)])
+    func piecesJoinToTheWholeMessage(_ id: JSONRPCID) throws {
+        let result = JSONWriter.bytes(["tools": [["name": "add"]]])
+        let reply = Reply(id: id, sharedResult: result)
+        let pieces = reply.pieces
+        var joined = pieces.head + (pieces.shared ?? [])
+        joined += UnsafeBufferPointer(start: pieces.tail.utf8Start, count: pieces.tail.utf8CodeUnitCount)
+        #expect(joined == reply.bytes)
+        #expect(reply.bytes == JSONRPCEncoding.result(id: id, resultBytes: result))
+        let parsed = try JSONParser.parse(String(decoding: reply.bytes, as: UTF8.self))
+        #expect(parsed["id"] == id.json)
+        #expect(parsed["result"]?["tools"]?.arrayValue?.count == 1)
+
+        var whole = Reply(bytes: Array("{}".utf8))
+        #expect(whole.pieces.head == Array("{}".utf8) && whole.pieces.shared == nil)
+        whole.bytes = reply.bytes
+        #expect(whole.pieces.head == reply.bytes)
+    }
+}

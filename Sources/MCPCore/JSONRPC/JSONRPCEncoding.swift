@@ -6,12 +6,23 @@ package enum JSONRPCEncoding {
     /// `{"jsonrpc":"2.0","id":<id>,"result":<result>}`
     package static func result(id: JSONRPCID, resultBytes: [UInt8]) -> [UInt8] {
         var writer = JSONWriter(capacity: resultBytes.count + 40)
-        writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
-        writer.write(id.json)
-        writer.writeRaw(#","result":"#)
+        writeResultHead(id: id, to: &writer)
         writer.writeRaw(resultBytes)
         writer.writeRaw("}")
         return writer.bytes
+    }
+
+    /// `{"jsonrpc":"2.0","id":<id>,"result":` — what comes before a result's bytes.
+    package static func resultHead(id: JSONRPCID) -> [UInt8] {
+        var writer = JSONWriter(capacity: 48)
+        writeResultHead(id: id, to: &writer)
+        return writer.bytes
+    }
+
+    private static func writeResultHead(id: JSONRPCID, to writer: inout JSONWriter) {
+        writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
+        writer.write(id.json)
+        writer.writeRaw(#","result":"#)
     }
 
     /// `{"jsonrpc":"2.0","id":<id>,"result":<result>}`

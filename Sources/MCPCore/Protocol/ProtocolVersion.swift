@@ -21,8 +21,36 @@ public enum ProtocolVersion: String, Sendable, CaseIterable, Comparable {
     /// Every revision, newest first, as `server/discover` and `-32022` list them.
     public static let supportedNewestFirst: [String] = allCases.reversed().map(\.rawValue)
 
+    /// The revision named `rawValue`, or nil. The stateless revision, which nearly every request
+    /// names, is tried first (an equal string compares by its bits, without a call).
+    public init?(rawValue: String) {
+        if rawValue == "2026-07-28" {
+            self = .v2026_07_28
+            return
+        }
+        switch rawValue {
+        case "2024-11-05": self = .v2024_11_05
+        case "2025-03-26": self = .v2025_03_26
+        case "2025-06-18": self = .v2025_06_18
+        case "2025-11-25": self = .v2025_11_25
+        default: return nil
+        }
+    }
+
     /// Older before newer (by release date).
-    public static func < (lhs: ProtocolVersion, rhs: ProtocolVersion) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func < (lhs: ProtocolVersion, rhs: ProtocolVersion) -> Bool { lhs.releaseOrder < rhs.releaseOrder }
+
+    /// The position in ``allCases`` (oldest first): features gated by revision compare it on
+    /// every request, and comparing the dates as text calls into the runtime.
+    private var releaseOrder: Int {
+        switch self {
+        case .v2024_11_05: return 0
+        case .v2025_03_26: return 1
+        case .v2025_06_18: return 2
+        case .v2025_11_25: return 3
+        case .v2026_07_28: return 4
+        }
+    }
 
     /// True for the stateless 2026-07-28 revision, false for every handshake-era one.
     public var isModern: Bool { self == .v2026_07_28 }

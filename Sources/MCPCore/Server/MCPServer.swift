@@ -169,7 +169,7 @@ public final class MCPServer: Sendable {
         case "subscriptions/listen" where version.isModern:
             return (await listen(request, sink: sink, client: routed.clientKey), nil)
         case "server/discover" where version.isModern:
-            return (Reply(bytes: JSONRPCEncoding.result(id: id, resultBytes: discoverResult)), nil)
+            return (Reply(id: id, sharedResult: discoverResult), nil)
         case "resources/subscribe" where !version.isModern:
             return (await subscribe(routed, true), nil)
         case "resources/unsubscribe" where !version.isModern:
@@ -268,7 +268,7 @@ public final class MCPServer: Sendable {
         guard let page = routed.view.lists.page(kind, version: routed.era.version, cursor: cursor) else {
             return .error(.invalidParams("invalid or expired cursor"), id: request.id)
         }
-        return Reply(bytes: JSONRPCEncoding.result(id: request.id, resultBytes: page))
+        return Reply(id: request.id, sharedResult: page)
     }
 }
 

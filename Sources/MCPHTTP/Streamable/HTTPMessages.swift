@@ -13,6 +13,22 @@ package enum HTTPMessages {
     /// A JSON body. A 503 or 429 without `Retry-After` gets one second.
     package static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response
     {
+        json(body: ByteBuffer(bytes: bytes), status: status, headers: headers)
+    }
+
+    /// A JSON-RPC answer as the body, copied once into the body's buffer (a cached result is
+    /// not joined to its envelope first).
+    package static func json(_ reply: Reply, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        let pieces = reply.pieces
+        var body = ByteBufferAllocator().buffer(
+            capacity: pieces.head.count + (pieces.shared?.count ?? 0) + pieces.tail.utf8CodeUnitCount)
+        body.writeBytes(pieces.head)
+        if let shared = pieces.shared { body.writeBytes(shared) }
+        body.writeStaticString(pieces.tail)
+        return json(body: body, status: status, headers: headers)
+    }
+
+    private static func json(body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var fields = headers
         if fields.isEmpty {
             // Room for what every answer gets later (date, request id, security headers): the
@@ -25,7 +41,7 @@ package enum HTTPMessages {
         if status == .serviceUnavailable || status == .tooManyRequests, fields[.retryAfter] == nil {
             fields[.retryAfter] = "1"
         }
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: body))
     }
 
     /// A JSON body for a value.

@@ -196,7 +196,7 @@ extension StreamableHTTPEndpoint {
                 values.toolFailed = reply.toolFailed
             }
         }
-        return HTTPMessages.json(reply.bytes, status: HTTPStatusMapping.status(forErrorCode: reply.errorCode))
+        return HTTPMessages.json(reply, status: HTTPStatusMapping.status(forErrorCode: reply.errorCode))
     }
 
     /// An SSE response draining `output`, with keep-alive comments when it is quiet.

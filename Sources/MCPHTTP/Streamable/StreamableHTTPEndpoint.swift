@@ -109,6 +109,6 @@ package struct StreamableHTTPEndpoint: Sendable {
                 .serviceUnavailable, "too many sessions; retry later", headers: [.retryAfter: "30"])
         }
         context.record.update { $0.sessionID = SessionLog.fingerprint(id) }
-        return HTTPMessages.json(reply.bytes, headers: [.mcpSessionID: id])
+        return HTTPMessages.json(reply, headers: [.mcpSessionID: id])
     }
 }
