@@ -45,8 +45,8 @@ enum KnownStrings {
             if its("resources/read") { return "resources/read" }
             if its("resources/list") { return "resources/list" }
         case 15: if its("protocolVersion") { return "protocolVersion" }
-        case 34: if its("io.modelcontextprotocol/clientInfo") { return "io.modelcontextprotocol/clientInfo" }
         case 32: if its("io.modelcontextprotocol/logLevel") { return "io.modelcontextprotocol/logLevel" }
+        case 34: if its("io.modelcontextprotocol/clientInfo") { return "io.modelcontextprotocol/clientInfo" }
         case 39: if its("io.modelcontextprotocol/protocolVersion") { return "io.modelcontextprotocol/protocolVersion" }
         case 42:
             if its("io.modelcontextprotocol/clientCapabilities") {
