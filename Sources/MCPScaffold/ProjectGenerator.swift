@@ -98,7 +98,8 @@ package struct ProjectOptions: Sendable {
         "MCPRuntime", "CConcurrencyHook", "MCPTesting", "ExampleServer", "MCPScaffold",
         // Products of other packages that those targets use.
         "ArgumentParser", "AsyncHTTPClient", "Atomics", "Configuration", "Crypto", "Hummingbird", "HummingbirdTLS",
-        "JWTKit", "Logging", "Metrics", "Mustache", "NIOCore", "NIOExtras", "NIOHTTP1", "NIOPosix", "NIOSSL",
+        "JWTKit", "Logging", "Metrics", "Mustache", "NIOCore", "NIOExtras", "NIOHTTP1", "NIOHTTPTypes",
+        "NIOHTTPTypesHTTP1", "NIOPosix", "NIOSSL",
         "PostgresNIO", "Prometheus", "ServiceLifecycle", "SwiftCompilerPlugin", "SwiftDiagnostics", "SwiftSyntax",
         "SwiftSyntaxBuilder", "SwiftSyntaxMacros", "UnixSignals",
     ]

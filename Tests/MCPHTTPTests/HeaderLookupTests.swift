@@ -46,4 +46,22 @@ struct HeaderLookupTests {
         #expect(fields.contains(anyOf: [.origin, .date]))
         #expect(!fields.contains(anyOf: [.origin, .cacheControl]))
     }
+
+    /// The case-blind comparison the `Accept` and `Content-Type` checks use folds A–Z only:
+    /// the bytes next to them (`@`, `[`, backquote, `{`) and non-ASCII ones match only themselves.
+    @Test func equalsIgnoringCaseFoldsOnlyASCIILetters() {
+        #expect(Array("APPLICATION/JSON".utf8).equalsIgnoringCase("application/json"))
+        #expect(Array("Text/Event-Stream".utf8).equalsIgnoringCase("text/event-stream"))
+        #expect(!Array("application/jsonx".utf8).equalsIgnoringCase("application/json"))
+        #expect(!Array("É".utf8).equalsIgnoringCase("é"))
+        for byte in UInt8(0)...UInt8(255) {
+            let one = [byte]
+            #expect(one.equalsIgnoringCase("a") == (byte == UInt8(ascii: "a") || byte == UInt8(ascii: "A")), "\(byte)")
+            #expect(one.equalsIgnoringCase("z") == (byte == UInt8(ascii: "z") || byte == UInt8(ascii: "Z")), "\(byte)")
+            #expect(one.equalsIgnoringCase("@") == (byte == UInt8(ascii: "@")), "\(byte)")
+            #expect(one.equalsIgnoringCase("[") == (byte == UInt8(ascii: "[")), "\(byte)")
+            #expect(one.equalsIgnoringCase("`") == (byte == UInt8(ascii: "`")), "\(byte)")
+            #expect(one.equalsIgnoringCase("{") == (byte == UInt8(ascii: "{")), "\(byte)")
+        }
+    }
 }

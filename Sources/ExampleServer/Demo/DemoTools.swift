@@ -49,7 +49,7 @@ public struct DemoTools: Sendable {
         let elapsed = clock.now - start
         return LongTaskResult(
             steps: steps,
-            elapsed_ms: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+            elapsed_ms: elapsed.inMilliseconds)
     }
 }
 

@@ -22,7 +22,7 @@ public struct BoundedRegex: Sendable {
         self.timeout = timeout
     }
 
-    var seconds: Double { Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18 }
+    var seconds: Double { timeout.inSeconds }
 
     /// Compiles `pattern` after checking the sizes.
     func expression(_ pattern: String, for text: String) throws(ToolError) -> NSRegularExpression {

@@ -101,8 +101,7 @@ extension MCPServer {
         let elapsed = ContinuousClock.now - started
         let metrics = ToolMetrics.handles[ToolMetrics.CallKey(tool: tool.name, failed: result.isError)]
         metrics.calls.increment()
-        metrics.duration.recordNanoseconds(
-            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        metrics.duration.recordNanoseconds(elapsed.inNanoseconds)
         return .completed(result, object)
     }
 

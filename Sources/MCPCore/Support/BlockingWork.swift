@@ -106,9 +106,7 @@ package final class BlockingWork: Sendable {
         self.threads = max(1, threads)
         self.queueLimit = max(0, queueLimit)
         self.inlineLimit = max(0, inlineLimit ?? max(1, ProcessorCount.online / 2))
-        self.slowCallNanoseconds =
-            UInt64(slowCall.components.seconds) * 1_000_000_000
-            + UInt64(slowCall.components.attoseconds / 1_000_000_000)
+        self.slowCallNanoseconds = UInt64(max(0, slowCall.inNanoseconds))
     }
 
     /// One thread per CPU, 64 waiting: what ``run(_:)`` and servers without their own use.

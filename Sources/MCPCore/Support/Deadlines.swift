@@ -37,9 +37,7 @@ package final class Deadlines: Sendable {
     /// Calls `expire` (once, on the deadline thread; it must be quick) when `duration` has
     /// passed, unless the returned id is removed first.
     package func add(after duration: Duration, _ expire: @escaping @Sendable () -> Void) -> UInt64 {
-        let nanoseconds =
-            UInt64(duration.components.seconds) * 1_000_000_000
-            + UInt64(duration.components.attoseconds / 1_000_000_000)
+        let nanoseconds = UInt64(max(0, duration.inNanoseconds))
         let deadline = DispatchTime.now().uptimeNanoseconds &+ nanoseconds
         let (id, start, signal) = state.withLock { state -> (UInt64, Bool, Bool) in
             state.nextID &+= 1

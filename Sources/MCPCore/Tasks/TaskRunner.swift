@@ -77,9 +77,9 @@ public final class TaskRunner: Sendable {
         let lifetime = min(ttl ?? configuration.defaultTTL, configuration.maximumTTL)
         let record = TaskRecord(
             id: Self.newID(), principal: principal, tool: tool, status: .working,
-            statusMessage: "The task is running.", createdAt: now, expiresAt: now + lifetime.seconds,
-            pollIntervalMilliseconds: configuration.pollInterval.milliseconds, owner: owner,
-            leaseUntil: now + configuration.lease.seconds)
+            statusMessage: "The task is running.", createdAt: now, expiresAt: now + lifetime.inSeconds,
+            pollIntervalMilliseconds: configuration.pollInterval.inMilliseconds, owner: owner,
+            leaseUntil: now + configuration.lease.inSeconds)
         guard try await store.create(record, activeLimit: configuration.perPrincipal) else { return nil }
         TaskMetrics.created.increment()
         let reporter = TaskReporter(id: record.id, store: store, logger: logger)
@@ -132,7 +132,7 @@ public final class TaskRunner: Sendable {
         do {
             if !ids.isEmpty {
                 let finished = try await store.renew(
-                    owner: owner, ids: ids, until: now + configuration.lease.seconds, now: now)
+                    owner: owner, ids: ids, until: now + configuration.lease.inSeconds, now: now)
                 for id in finished { stop(id) }
             }
             let sweep = try await store.sweep(now: now, orphanError: Self.text(Self.orphanError.json))

@@ -40,14 +40,3 @@ public struct TaskConfiguration: Sendable {
     /// The defaults: TTL one hour (at most 24 hours), 100 active tasks per principal, polls every second.
     public init() {}
 }
-
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int {
-        let parts = components
-        return Int(parts.seconds) * 1000 + Int(parts.attoseconds / 1_000_000_000_000_000)
-    }
-
-    /// Seconds as a `Double`.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

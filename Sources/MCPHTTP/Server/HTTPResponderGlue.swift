@@ -119,8 +119,7 @@ struct HTTPResponderGlue: Sendable {
     ) {
         status.record(failed: code >= 500, mcp: isMCP)
         let values = record.values
-        let elapsed = (ContinuousClock.now - started).components
-        let nanoseconds = elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
+        let nanoseconds = (ContinuousClock.now - started).inNanoseconds
         if metrics {
             HTTPMetrics.record(
                 method: request.method.rawValue, route: values.route, status: code, nanoseconds: nanoseconds,

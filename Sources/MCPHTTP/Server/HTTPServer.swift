@@ -3,6 +3,7 @@ package import Logging
 import MCPPlatform
 package import NIOCore
 import NIOExtras
+import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -61,13 +62,13 @@ package final class HTTPServer: Sendable {
     /// Binds (or adopts) the listening socket. Connections accepted from then on are served by
     /// ``serve()``.
     package func start() async throws {
-        let http1 = HTTP1Channel(
-            responder: responder,
-            configuration: .init(
-                idleTimeout: .milliseconds(Int64(configuration.keepAliveTimeout * 1000)),
-                httpDecoderConfiguration: .init(
-                    maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes,
-                    maxHeaderFieldCount: configuration.maxHeaderCount)))
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
+        limits.maxHeaderListSize = configuration.maxHeaderBytes
+        limits.maxHeaderFieldCount = configuration.maxHeaderCount
+        let http1 = HTTP1ServerChannel(
+            responder: responder, idleTimeout: .milliseconds(Int64(configuration.keepAliveTimeout * 1000)),
+            decoderLimits: limits, secure: configuration.isTLS)
         if let certificate = configuration.tlsCertificateFile, let key = configuration.tlsKeyFile {
             #if TLS
                 var tls = TLSConfiguration.makeServerConfiguration(

@@ -29,7 +29,7 @@ final class AtomicDurationHistogram: TimerHandler, Sendable {
         self.name = name
         self.labels = labels.map { $0.0 + "=\"" + Self.escapeLabelValue($0.1) + "\"" }.joined(separator: ",")
         let sorted = buckets.sorted()
-        bounds = sorted.map { Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 }
+        bounds = sorted.map(\.inNanoseconds)
         boundTexts = sorted.map(\.bucketRepresentation)
         counts = (0...sorted.count).map { _ in Cell() }
     }

@@ -137,7 +137,7 @@ package final class Supervisor {
     /// Seconds on a monotonic clock since the supervisor started.
     var now: Double {
         let elapsed = ContinuousClock.now - epoch
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return elapsed.inSeconds
     }
 
     // MARK: Events
