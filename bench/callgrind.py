@@ -214,6 +214,12 @@ def main() -> None:
                 previous = json.load(handle)
         kept = [r for r in previous.get("rows", []) if (r["system"], r["workload"]) not in
                 {(n["system"], n["workload"]) for n in rows}]
+        # A "before" run measured without the ceiling (`--systems single`) is paired with the
+        # ceiling that the "after" run of the same day measures: pin it, so a later ceiling
+        # does not change that row's ratio.
+        for row in kept:
+            if row.get("ceiling") is None and ceiling and row.get("date") == time.strftime("%Y-%m-%d", time.gmtime()):
+                row["ceiling"] = ceiling
         rows = kept + rows
         with open(args.json, "w") as handle:
             json.dump(dict(low=args.low, high=args.high, rows=rows), handle, indent=1)
