@@ -22,8 +22,6 @@ public struct BoundedRegex: Sendable {
         self.timeout = timeout
     }
 
-    var seconds: Double { timeout.inSeconds }
-
     /// Compiles `pattern` after checking the sizes.
     func expression(_ pattern: String, for text: String) throws(ToolError) -> NSRegularExpression {
         guard pattern.utf16.count <= maxPatternLength else {
@@ -44,7 +42,7 @@ public struct BoundedRegex: Sendable {
         of expression: NSRegularExpression, in text: String, context: HandlerContext,
         _ body: (NSTextCheckingResult) throws -> Void
     ) throws {
-        let deadline = Date(timeIntervalSinceNow: seconds)
+        let deadline = Date(timeIntervalSinceNow: timeout.inSeconds)
         var failure: (any Error)?
         var timedOut = false
         let range = NSRange(location: 0, length: (text as NSString).length)
@@ -71,7 +69,8 @@ public struct BoundedRegex: Sendable {
         }
         if let failure { throw failure }
         guard !timedOut else {
-            throw ToolError("Regular expression took longer than \(seconds) s and was stopped; simplify the pattern")
+            throw ToolError(
+                "Regular expression took longer than \(timeout.inSeconds) s and was stopped; simplify the pattern")
         }
     }
 

@@ -59,8 +59,7 @@ enum KnownFieldNames {
     static let byLength: [[(spelling: String, name: HTTPField.Name)]] = {
         var table = [[(spelling: String, name: HTTPField.Name)]](repeating: [], count: 32)
         for spelling in spellings {
-            for text in [spelling, spelling.lowercased()]
-            where !table[text.utf8.count].contains(where: { $0.spelling == text }) {
+            for text in Set([spelling, spelling.lowercased()]) {
                 table[text.utf8.count].append((text, HTTPField.Name(text)!))
             }
         }
