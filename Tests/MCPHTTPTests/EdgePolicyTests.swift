@@ -229,6 +229,9 @@ struct EdgePolicyTests {
                 "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
             let smuggled = try await server.client.raw(Array(smuggle.utf8))
             #expect(smuggled.hasPrefix("HTTP/1.1 400"))
+            #expect(
+                smuggled.contains("\r\nX-Content-Type-Options: nosniff\r\n"),
+                "an answer Hummingbird writes itself carries the security headers too")
             let health = try await server.client.send("GET", "/health")
             #expect(health.status == 200, "the server keeps serving")
         }

@@ -1,5 +1,4 @@
 import HTTPTypes
-import Hummingbird
 
 /// The headers every response carries: no MIME sniffing, no framing, no referrer, no
 /// caching of API answers, HSTS under TLS, and a strict CSP on HTML pages (a route that sets a
@@ -19,43 +18,37 @@ enum SecurityHeaders {
         nosniff.name, frameOptions.name, referrerPolicy.name, .strictTransportSecurity, .contentSecurityPolicy,
     ]
 
-    /// What almost every answer gets, built once: no array per request.
+    /// What almost every answer gets, built once.
     static let usual = [nosniff, frameOptions, referrerPolicy, noStore]
     static let usualUnderTLS = usual + [strictTransportSecurity]
+    /// The same as header lines, ready to copy into an answer.
+    static let usualLines = lines(usual)
+    static let usualLinesUnderTLS = lines(usualUnderTLS)
 
-    /// Adds the security headers the answer lacks. When the route set none of them (nearly
-    /// always) they go to `added`, which the caller appends to the answer in one go with its own
-    /// fields: `HTTPFields` appends through a generic path that costs hundreds of instructions a
-    /// call, so one call per answer instead of several.
-    static func apply(to headers: inout HTTPFields, tls: Bool, adding added: inout [HTTPField]) {
-        // One pass over what the route set decides everything; the common case (none of these
-        // set yet) appends prebuilt fields instead of looking each name up to replace it.
-        var hasCacheControl = false
-        var isHTML = false
-        var hasPolicy = false
-        var setByRoute = false
-        for field in headers {
-            if field.name == .cacheControl {
-                hasCacheControl = true
-            } else if field.name == .contentType {
-                isHTML = isHTML || field.value.hasPrefix("text/html")
-            } else if names.contains(field.name) {
-                setByRoute = true
-                hasPolicy = hasPolicy || field.name == .contentSecurityPolicy
-            }
-        }
-        if !hasCacheControl && !isHTML && !setByRoute {
-            added.append(contentsOf: tls ? usualUnderTLS : usual)
-            return
+    /// What an answer gets besides its own fields.
+    enum Addition {
+        /// The usual fields, as ``usualLines`` (or ``usualLinesUnderTLS``).
+        case usual(String)
+        /// These fields, each in place of any field of the same name the route set.
+        case fields([HTTPField])
+    }
+
+    /// The security headers an answer whose own fields are `summary` gets. When the route set
+    /// none of them, no `Cache-Control` and no HTML (nearly always) that is the usual block;
+    /// otherwise the route's `Cache-Control` and `Content-Security-Policy` are kept and the
+    /// others are replaced.
+    static func addition(for summary: ResponseFieldSummary, tls: Bool) -> Addition {
+        if !summary.cacheControl && !summary.html && !summary.securitySetByRoute {
+            return .usual(tls ? usualLinesUnderTLS : usualLines)
         }
         var extra = [nosniff, frameOptions, referrerPolicy]
-        if !hasCacheControl { extra.append(noStore) }
+        if !summary.cacheControl { extra.append(noStore) }
         if tls { extra.append(strictTransportSecurity) }
-        if isHTML && !hasPolicy { extra.append(policy) }
-        if setByRoute {
-            for field in extra { headers[field.name] = field.value }
-        } else {
-            added.append(contentsOf: extra)
-        }
+        if summary.html && !summary.policy { extra.append(policy) }
+        return .fields(extra)
+    }
+
+    private static func lines(_ fields: [HTTPField]) -> String {
+        fields.map { "\($0.name.rawName): \($0.value)\r\n" }.joined()
     }
 }

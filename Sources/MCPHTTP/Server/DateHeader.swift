@@ -1,5 +1,4 @@
 import Atomics
-import HTTPTypes
 import MCPPlatform
 
 /// The `Date` header value (IMF-fixdate), formatted once a second instead of once a request.
@@ -8,8 +7,8 @@ final class DateHeader: Sendable {
     final class Value: AtomicReference, Sendable {
         let text: String
         let second: Int
-        /// The whole header field, validated once.
-        let field: HTTPField
+        /// The header line an answer carries: `Date: …` and its line end.
+        let line: String
 
         init(second: Int) {
             self.second = second
@@ -20,17 +19,14 @@ final class DateHeader: Sendable {
             text =
                 "\(days[parts.weekday]), \(two(parts.day)) \(months[parts.month]) \(parts.year) "
                 + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) GMT"
-            field = HTTPField(name: .date, value: text)
+            line = "Date: \(text)\r\n"
         }
     }
 
     private let current = ManagedAtomic(Value(second: UTCTime.currentSecond))
 
-    /// The header for now; formatted again when the second changed.
-    var value: String { now.text }
-
-    /// The `Date` field for now.
-    var field: HTTPField { now.field }
+    /// The `Date` header line for now; formatted again when the second changed.
+    var line: String { now.line }
 
     private var now: Value {
         let now = UTCTime.currentSecond

@@ -8,8 +8,9 @@ import NIOCore
 import NIOHTTP1
 
 /// Turns every HTTP request into a routed response: mints or accepts the request id, builds
-/// the context, asks the router, adds the headers every response carries, writes it, then
-/// counts it and writes the access-log line.
+/// the context, asks the router, stamps the request id, writes the answer, then counts it and
+/// writes the access-log line. (`Date` and the security headers are stamped on every answer by
+/// ``ResponseHeadWriter``, those Hummingbird writes itself included.)
 struct HTTPResponderGlue: Sendable {
     let responder: RouterResponder<MCPRequestContext>
     let configuration: HTTPConfiguration
@@ -18,7 +19,6 @@ struct HTTPResponderGlue: Sendable {
     /// Write access-log lines: asked for, and at a level the logger lets through.
     let accessLog: Bool
     let metrics: Bool
-    let dates = DateHeader()
     /// Where access lines go: the log handler's own fast path when it has one (the runtime's
     /// console handler renders them straight to its buffer), else an `info` record.
     let accessWriter: any AccessLogWriter
@@ -37,11 +37,11 @@ struct HTTPResponderGlue: Sendable {
             (logger.handler as? any AccessLogCapableHandler)?.accessLogWriter() ?? LoggerAccessLogWriter(logger: logger)
     }
 
-    /// Header fields every answer gets here at most: date, request id, connection, and the
-    /// security headers (five under TLS).
-    static let addedFields = 8
-    /// The fields stamped on every answer, replaced when a route set them.
-    static let stampedNames: [HTTPField.Name] = [.date, .requestID]
+    /// Header fields an answer gets here after the route's: the request id and, while draining,
+    /// `Connection` (``ResponseHeadWriter`` writes `Date` and the security headers as bytes).
+    static let addedFields = 2
+    /// The field stamped here, replaced when a route set it.
+    static let stampedNames: [HTTPField.Name] = [.requestID]
 
     func respond(_ request: Request, _ writer: consuming ResponseWriter, _ channel: any Channel) async throws {
         let started = ContinuousClock.now
@@ -64,23 +64,15 @@ struct HTTPResponderGlue: Sendable {
             requestLogger.error("request failed", metadata: ["error.type": "\(String(describing: type(of: error)))"])
             response = HTTPMessages.problem(.internalServerError, "internal error")
         }
-        // What this answer gets here is gathered first and appended in one call (see
-        // `SecurityHeaders.apply`).
-        var added: [HTTPField] = []
-        added.reserveCapacity(Self.addedFields)
         if response.headers.contains(anyOf: Self.stampedNames) {
-            response.headers[.date] = dates.value
             response.headers[.requestID] = requestID
         } else {
-            added.append(dates.field)
-            added.append(HTTPField(name: .requestID, value: requestID))
+            response.headers.append(HTTPField(name: .requestID, value: requestID))
         }
         if status.phase == .draining {
             // Draining: the client learns to open its next request elsewhere (lazy drain).
             response.headers[.connection] = "close"
         }
-        SecurityHeaders.apply(to: &response.headers, tls: configuration.isTLS, adding: &added)
-        response.headers.append(contentsOf: added)
         if accessLog {
             if let length = response.body.contentLength {
                 record.update { $0.bytesOut = length }
