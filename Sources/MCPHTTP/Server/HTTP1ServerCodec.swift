@@ -54,14 +54,15 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapOutboundIn(data) {
         case .head(let response):
             // A 1xx other than 101 is followed by the final answer to the same request.
-            let code = response.status.code
+            let status = response.status
+            let code = status.code
             var request = RequestKind.other
             if !((100..<200).contains(code) && code != 101), !unanswered.isEmpty {
                 request = unanswered.removeFirst()
                 suppressBody = request != .other
             }
             var buffer = context.channel.allocator.buffer(capacity: 512)
-            let framing = writer.write(response, bodyless: request == .connect, into: &buffer)
+            let framing = writer.write(response, status: status, bodyless: request == .connect, into: &buffer)
             chunked = framing == .chunked && !suppressBody
             context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
         case .body(let body):
@@ -85,7 +86,7 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
             if chunked {
                 var buffer = context.channel.allocator.buffer(capacity: 64)
                 buffer.writeStaticString("0\r\n")
-                for field in trailers ?? [:] { ResponseHeadWriter.write(field, into: &buffer) }
+                for field in trailers ?? [:] { buffer.writeFieldLine(field) }
                 buffer.writeStaticString("\r\n")
                 context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
             } else if let promise {

@@ -24,43 +24,61 @@ struct ResponseHeadWriter: Sendable {
         case chunked
     }
 
-    /// Writes `response`'s head into `buffer` and says how its body is framed. `bodyless` is true
+    /// Writes `response`'s head into `buffer` and says how its body is framed. `status` is the
+    /// answer's (read once: `HTTPResponse` parses it from text on every read). `bodyless` is true
     /// for an answer to `CONNECT`, which never has a body (nor framing fields); an answer to
     /// `HEAD` keeps the fields a `GET` would have had, and its caller drops the body.
-    func write(_ response: HTTPResponse, bodyless: Bool, into buffer: inout ByteBuffer) -> Framing {
-        let mayHaveBody = !bodyless && Self.statusMayHaveBody(response.status.code)
+    func write(
+        _ response: HTTPResponse, status: HTTPResponse.Status, bodyless: Bool, into buffer: inout ByteBuffer
+    ) -> Framing {
+        let mayHaveBody = !bodyless && Self.statusMayHaveBody(status.code)
+        Self.writeStatusLine(status, into: &buffer)
+        // One pass writes the fields and notes what decides framing and stamps; in the rare case
+        // that the route set a security header the stamps replace, the fields are written again.
+        let fieldsStart = buffer.writerIndex
         var summary = ResponseFieldSummary()
-        for field in response.headerFields { summary.note(field) }
-        let chunked = mayHaveBody && !summary.contentLength
-        let security = stamps.map { SecurityHeaders.addition(for: summary, tls: $0.tls) }
-
-        Self.writeStatusLine(response.status, into: &buffer)
         for field in response.headerFields {
-            switch ResponseFieldKind(field.name) {
-            case .transferEncoding:
-                continue  // framing is decided here
-            case .contentLength where !mayHaveBody:
-                continue
-            case .date where stamps != nil:
-                continue  // replaced by the stamp
-            case .cacheControl, .security:
-                if case .fields(let added) = security, added.contains(where: { $0.name == field.name }) { continue }
-            default:
-                break
+            if writes(field, kind: summary.note(field), mayHaveBody: mayHaveBody) {
+                buffer.writeFieldLine(field)
             }
-            Self.write(field, into: &buffer)
         }
         if let stamps {
-            buffer.writeString(stamps.dates.line)
-            switch security {
-            case .usual(let lines): buffer.writeString(lines)
-            case .fields(let added): for field in added { Self.write(field, into: &buffer) }
-            case nil: break
+            buffer.writeUTF8(stamps.dates.line)
+            switch SecurityHeaders.addition(for: summary, tls: stamps.tls) {
+            case .usual(let lines):
+                buffer.writeUTF8(lines)
+            case .fields(let added):
+                if summary.securitySetByRoute {
+                    buffer.moveWriterIndex(to: fieldsStart)
+                    for field in response.headerFields {
+                        let kind = ResponseFieldKind(field.name)
+                        guard writes(field, kind: kind, mayHaveBody: mayHaveBody) else { continue }
+                        if kind == .security, added.contains(where: { $0.name == field.name }) { continue }
+                        buffer.writeFieldLine(field)
+                    }
+                    buffer.writeUTF8(stamps.dates.line)
+                }
+                for field in added { buffer.writeFieldLine(field) }
             }
         }
-        if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
-        buffer.writeStaticString("\r\n")
+        let chunked = mayHaveBody && !summary.contentLength
+        if chunked {
+            buffer.writeStaticString("transfer-encoding: chunked\r\n\r\n")
+        } else {
+            buffer.writeStaticString("\r\n")
+        }
         return chunked ? .chunked : .plain
+    }
+
+    /// Whether the route's `field` goes out as it is: framing fields are decided here, and a
+    /// stamped `Date` replaces the route's.
+    private func writes(_ field: HTTPField, kind: ResponseFieldKind, mayHaveBody: Bool) -> Bool {
+        switch kind {
+        case .transferEncoding: false
+        case .contentLength: mayHaveBody
+        case .date: stamps == nil
+        default: true
+        }
     }
 
     /// Whether an answer with this status may carry a body: not a 1xx, 204 or 304.
@@ -76,19 +94,47 @@ struct ResponseHeadWriter: Sendable {
             return
         }
         let nio = HTTPResponseStatus(statusCode: status.code, reasonPhrase: status.reasonPhrase)
-        buffer.writeStaticString("HTTP/1.1 ")
-        buffer.writeString(String(status.code))
-        buffer.writeStaticString(" ")
-        buffer.writeString(nio.reasonPhrase)
-        buffer.writeStaticString("\r\n")
+        buffer.writeUTF8("HTTP/1.1 \(status.code) \(nio.reasonPhrase)\r\n")
+    }
+}
+
+extension ByteBuffer {
+    /// `Name: value` and a line end, as NIO's encoder writes a field (the raw name, the value as
+    /// UTF-8), with one capacity check and plain copies where four string writes pay four.
+    mutating func writeFieldLine(_ field: HTTPField) {
+        var name = field.name.rawName
+        var value = field.value
+        name.withUTF8 { name in
+            value.withUTF8 { value in
+                let count = name.count + value.count + 4
+                writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
+                    var at = 0
+                    func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+                        guard !bytes.isEmpty else { return }
+                        UnsafeMutableRawBufferPointer(rebasing: out[at..<(at + bytes.count)])
+                            .copyMemory(from: UnsafeRawBufferPointer(bytes))
+                        at += bytes.count
+                    }
+                    func byte(_ value: UInt8) {
+                        out[at] = value
+                        at += 1
+                    }
+                    copy(name)
+                    byte(UInt8(ascii: ":"))
+                    byte(UInt8(ascii: " "))
+                    copy(value)
+                    byte(UInt8(ascii: "\r"))
+                    byte(UInt8(ascii: "\n"))
+                    return count
+                }
+            }
+        }
     }
 
-    /// `Name: value` and a line end; the value's bytes are copied as they are stored.
-    static func write(_ field: HTTPField, into buffer: inout ByteBuffer) {
-        buffer.writeString(field.name.rawName)
-        buffer.writeStaticString(": ")
-        _ = field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
-        buffer.writeStaticString("\r\n")
+    /// `text`'s UTF-8 bytes, in one copy.
+    mutating func writeUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = writeBytes(UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -109,8 +155,10 @@ struct ResponseFieldSummary {
     /// Any of ``SecurityHeaders/names`` is set.
     var securitySetByRoute = false
 
-    mutating func note(_ field: HTTPField) {
-        switch ResponseFieldKind(field.name) {
+    /// Notes `field` and says what kind it is.
+    mutating func note(_ field: HTTPField) -> ResponseFieldKind {
+        let kind = ResponseFieldKind(field.name)
+        switch kind {
         case .contentLength: contentLength = true
         case .cacheControl: cacheControl = true
         case .contentType: html = html || field.value.hasPrefix("text/html")
@@ -119,6 +167,7 @@ struct ResponseFieldSummary {
             policy = policy || field.name == .contentSecurityPolicy
         case .transferEncoding, .date, .other: break
         }
+        return kind
     }
 }
 
