@@ -31,8 +31,8 @@ package enum HTTPMessages {
     private static func json(body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var fields = headers
         if fields.isEmpty {
-            // Room for what every answer gets later (date, request id, security headers): the
-            // fields array is allocated once instead of growing three times.
+            // Room for what the glue adds later (the request id): the fields array is allocated
+            // once instead of growing.
             fields.reserveCapacity(HTTPResponderGlue.addedFields + 1)
             fields.append(jsonContentTypeField)  // prebuilt: no look-up, no value check per answer
         } else {
