@@ -9,8 +9,8 @@ import NIOHTTP1
 /// The library path turned each answer into an array of string pairs (`HTTPResponseHead`), then
 /// scanned that array case-blind four times to frame it and copied each name and value with a
 /// generic string write (≈ 1,000 instructions a field; an answer here has ten). Here one pass
-/// over the fields decides framing and stamps, a second copies their bytes, and the usual stamps
-/// are one prebuilt block.
+/// over the fields copies each as one line and notes what decides framing and stamps, and the
+/// usual stamps are one prebuilt block.
 struct ResponseHeadWriter: Sendable {
     /// What the writer adds to every answer; nil writes the answer's own fields only (what NIO
     /// writes).
@@ -38,7 +38,7 @@ struct ResponseHeadWriter: Sendable {
         let fieldsStart = buffer.writerIndex
         var summary = ResponseFieldSummary()
         for field in response.headerFields {
-            if writes(field, kind: summary.note(field), mayHaveBody: mayHaveBody) {
+            if keeps(summary.note(field), mayHaveBody: mayHaveBody) {
                 buffer.writeFieldLine(field)
             }
         }
@@ -52,7 +52,7 @@ struct ResponseHeadWriter: Sendable {
                     buffer.moveWriterIndex(to: fieldsStart)
                     for field in response.headerFields {
                         let kind = ResponseFieldKind(field.name)
-                        guard writes(field, kind: kind, mayHaveBody: mayHaveBody) else { continue }
+                        guard keeps(kind, mayHaveBody: mayHaveBody) else { continue }
                         if kind == .security, added.contains(where: { $0.name == field.name }) { continue }
                         buffer.writeFieldLine(field)
                     }
@@ -70,9 +70,9 @@ struct ResponseHeadWriter: Sendable {
         return chunked ? .chunked : .plain
     }
 
-    /// Whether the route's `field` goes out as it is: framing fields are decided here, and a
-    /// stamped `Date` replaces the route's.
-    private func writes(_ field: HTTPField, kind: ResponseFieldKind, mayHaveBody: Bool) -> Bool {
+    /// Whether a field of the route's of this kind goes out as it is: framing fields are decided
+    /// here, and a stamped `Date` replaces the route's.
+    private func keeps(_ kind: ResponseFieldKind, mayHaveBody: Bool) -> Bool {
         switch kind {
         case .transferEncoding: false
         case .contentLength: mayHaveBody
