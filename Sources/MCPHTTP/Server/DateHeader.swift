@@ -5,7 +5,6 @@ import MCPPlatform
 /// Reads are a lock-free atomic load.
 final class DateHeader: Sendable {
     final class Value: AtomicReference, Sendable {
-        let text: String
         let second: Int
         /// The header line an answer carries: `Date: …` and its line end.
         let line: String
@@ -16,7 +15,7 @@ final class DateHeader: Sendable {
             let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
             let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
             func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-            text =
+            let text =
                 "\(days[parts.weekday]), \(two(parts.day)) \(months[parts.month]) \(parts.year) "
                 + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) GMT"
             line = "Date: \(text)\r\n"

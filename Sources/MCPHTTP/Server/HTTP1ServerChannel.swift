@@ -16,10 +16,10 @@ struct HTTP1ServerChannel: ServerChildChannel, HTTPChannelHandler {
     let responder: HTTPChannelHandler.Responder
     let idleTimeout: Duration?
     let decoderLimits: NIOHTTPDecoderLimitConfiguration
-    /// The scheme requests are given: true under TLS.
+    /// The scheme requests are given, and whether answers carry HSTS: true under TLS.
     let secure: Bool
-    /// What every answer is stamped with.
-    let stamps: ResponseStamps
+    /// The `Date` every answer is stamped with, shared by the server's connections.
+    let dates: DateHeader
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -31,7 +31,8 @@ struct HTTP1ServerChannel: ServerChildChannel, HTTPChannelHandler {
                 ByteToMessageHandler(
                     HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
             try channel.pipeline.syncOperations.addHandler(
-                HTTP1ServerCodec(secure: secure, writer: ResponseHeadWriter(stamps: stamps)))
+                HTTP1ServerCodec(
+                    secure: secure, writer: ResponseHeadWriter(stamps: ResponseStamps(tls: secure, dates: dates))))
             try channel.pipeline.syncOperations.addHandler(
                 HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger))
             return try NIOAsyncChannel(

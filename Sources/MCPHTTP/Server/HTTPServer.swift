@@ -68,8 +68,7 @@ package final class HTTPServer: Sendable {
         limits.maxHeaderFieldCount = configuration.maxHeaderCount
         let http1 = HTTP1ServerChannel(
             responder: responder, idleTimeout: .milliseconds(Int64(configuration.keepAliveTimeout * 1000)),
-            decoderLimits: limits, secure: configuration.isTLS,
-            stamps: ResponseStamps(tls: configuration.isTLS, dates: DateHeader()))
+            decoderLimits: limits, secure: configuration.isTLS, dates: DateHeader())
         if let certificate = configuration.tlsCertificateFile, let key = configuration.tlsKeyFile {
             #if TLS
                 var tls = TLSConfiguration.makeServerConfiguration(

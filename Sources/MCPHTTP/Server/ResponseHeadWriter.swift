@@ -43,22 +43,20 @@ struct ResponseHeadWriter: Sendable {
             }
         }
         if let stamps {
-            buffer.writeUTF8(stamps.dates.line)
-            switch SecurityHeaders.addition(for: summary, tls: stamps.tls) {
-            case .usual(let lines):
-                buffer.writeUTF8(lines)
-            case .fields(let added):
-                if summary.securitySetByRoute {
-                    buffer.moveWriterIndex(to: fieldsStart)
-                    for field in response.headerFields {
-                        let kind = ResponseFieldKind(field.name)
-                        guard keeps(kind, mayHaveBody: mayHaveBody) else { continue }
-                        if kind == .security, added.contains(where: { $0.name == field.name }) { continue }
-                        buffer.writeFieldLine(field)
-                    }
-                    buffer.writeUTF8(stamps.dates.line)
+            let security = SecurityHeaders.addition(for: summary, tls: stamps.tls)
+            if case .fields(let added) = security, summary.securitySetByRoute {
+                buffer.moveWriterIndex(to: fieldsStart)
+                for field in response.headerFields {
+                    let kind = ResponseFieldKind(field.name)
+                    guard keeps(kind, mayHaveBody: mayHaveBody) else { continue }
+                    if kind == .security, added.contains(where: { $0.name == field.name }) { continue }
+                    buffer.writeFieldLine(field)
                 }
-                for field in added { buffer.writeFieldLine(field) }
+            }
+            buffer.writeUTF8(stamps.dates.line)
+            switch security {
+            case .usual(let lines): buffer.writeUTF8(lines)
+            case .fields(let added): for field in added { buffer.writeFieldLine(field) }
             }
         }
         let chunked = mayHaveBody && !summary.contentLength
