@@ -2,11 +2,18 @@
 README shows, build it, run its tests, and call both tools with the official Python MCP client
 (mcp 2.3.0) in both protocol eras, over stdio and Streamable HTTP.
 
-Usage: python new_server_check.py --binary PATH/mcp-server [--work DIR]
+Usage: python new_server_check.py --binary PATH/mcp-server [--work DIR] [--scratch DIR]
 
 The generated package depends on this checkout with `--local`, so it compiles the scaffold and
-its dependencies itself. Its build folder (`--scratch-path`) lives in DIR and is reused by the
-next run on the same machine; the package is generated anew each time. Exits 1 on any failure.
+its dependencies itself, with no traits, as a new user's first build does. Its build folder
+(`--scratch-path`) is DIR/build unless --scratch names another, and is reused by the next run on
+the same machine; the package is generated anew each time. Exits 1 on any failure.
+
+`.ci/run` passes this checkout's own `.build` as --scratch once its debug build is done: the
+third-party modules are compiled with the same commands at the same paths, so only the scaffold's
+modules (as a dependency) and the new package's are compiled — about a minute instead of a cold
+build of every dependency (18 minutes on a slow CI host). The scaffold's test binary is already
+linked by then, so `swift test --skip-build` afterwards runs what the debug build made.
 """
 
 from __future__ import annotations
@@ -80,10 +87,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     parser.add_argument("--work", default=os.path.join(REPO, ".build-new-server"))
+    parser.add_argument("--scratch", help="the build folder (default: WORK/build)")
     args = parser.parse_args()
     work = os.path.abspath(args.work)
     project = os.path.join(work, NAME)
-    scratch = os.path.join(work, "build")
+    scratch = os.path.abspath(args.scratch) if args.scratch else os.path.join(work, "build")
     shutil.rmtree(project, ignore_errors=True)
     os.makedirs(work, exist_ok=True)
 
