@@ -41,6 +41,20 @@ struct HardeningHTTPTests {
         }
     }
 
+    @Test(arguments: ["/health", "/ready", "/info", "/api/v1/tools", "/openapi.json", "/"])
+    func headAnswersLikeGetWithoutTheBody(path: String) async throws {
+        try await withServer { server in
+            let get = try await server.client.send("GET", path)
+            let head = try await server.client.raw(
+                Array("HEAD \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
+            #expect(head.hasPrefix("HTTP/1.1 \(get.status) "), "\(head.prefix(40))")
+            let fields = head.lowercased()
+            #expect(fields.contains("content-type: \(get.header("content-type") ?? "-")"))
+            #expect(fields.contains("content-length: "))
+            #expect(head.hasSuffix("\r\n\r\n"), "a body followed the head")
+        }
+    }
+
     @Test func theStatusPageShowsTheCatalogueOnlyWithoutAnAPIKey() async throws {
         try await withServer({ $0.apiKey = "k3y" }) { server in
             let page = try await server.client.send("GET", "/")

@@ -27,24 +27,36 @@ package struct RESTRoutes: Sendable {
 
     /// Adds every REST route to `router`.
     package func register(on router: Router<MCPRequestContext>) {
-        router.get("/health") { _, _ in self.health() }
-        router.get("/ready") { _, _ in self.ready() }
-        router.get("/info") { _, _ in HTTPMessages.json(self.info()) }
-        router.get("/api/v1/tools") { _, context in HTTPMessages.json(self.tools(for: context.caller ?? .anonymous)) }
-        router.get("/api/v1/resources") { _, context in
+        get("/health", on: router) { _, _ in self.health() }
+        get("/ready", on: router) { _, _ in self.ready() }
+        get("/info", on: router) { _, _ in HTTPMessages.json(self.info()) }
+        get("/api/v1/tools", on: router) { _, context in
+            HTTPMessages.json(self.tools(for: context.caller ?? .anonymous))
+        }
+        get("/api/v1/resources", on: router) { _, context in
             HTTPMessages.json(self.resources(for: context.caller ?? .anonymous))
         }
-        router.get("/api/v1/prompts") { _, context in
+        get("/api/v1/prompts", on: router) { _, context in
             HTTPMessages.json(self.prompts(for: context.caller ?? .anonymous))
         }
-        router.get("/api/v1/status") { _, _ in HTTPMessages.json(self.statusReport()) }
+        get("/api/v1/status", on: router) { _, _ in HTTPMessages.json(self.statusReport()) }
         router.post("/api/v1/tools/{name}") { request, context in await self.callTool(request, context: context) }
-        router.get("/openapi.json") { _, _ in HTTPMessages.json(self.openAPI) }
-        router.get("/") { _, _ in
+        get("/openapi.json", on: router) { _, _ in HTTPMessages.json(self.openAPI) }
+        get("/", on: router) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                 body: ResponseBody(byteBuffer: self.statusPage))
         }
+    }
+
+    /// Serves GET `path`, and HEAD `path` with the same status and fields but no body
+    /// (RFC 9110 §9.3.2): load balancers and uptime probes send HEAD to `/health`.
+    private func get(
+        _ path: RouterPath, on router: Router<MCPRequestContext>,
+        _ answer: @escaping @Sendable (Request, MCPRequestContext) async throws -> Response
+    ) {
+        router.get(path, use: answer)
+        router.head(path) { request, context in try await answer(request, context).createHeadResponse() }
     }
 
     func health() -> Response {
