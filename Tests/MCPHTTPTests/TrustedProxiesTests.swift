@@ -1,4 +1,5 @@
 import MCPHTTP
+import NIOCore
 import Testing
 
 /// Which address a request is attributed to behind proxies (`FORWARDED_ALLOW_IPS`).
@@ -46,6 +47,26 @@ struct TrustedProxiesTests {
         #expect(everyone.trusts("198.51.100.1") && anyIPv4.trusts("198.51.100.1"))
         #expect(TrustedProxies.loopback.trusts("127.0.0.1") && TrustedProxies.loopback.trusts("::1"))
         #expect(!TrustedProxies.loopback.trusts("127.0.0.2"))
+    }
+
+    @Test func aPeerSocketAddressIsJudgedAsItsText() throws {
+        let lists: [TrustedProxies] = [
+            try TrustedProxies(["172.16.0.0/12", "fd00::/8", "2001:db8:0:1::7"]), .loopback, .none,
+            try TrustedProxies(["*"]), try TrustedProxies(["0.0.0.0/0"]), try TrustedProxies(["::/0"]),
+        ]
+        let peers = [
+            "172.31.255.1", "172.32.0.1", "fd12:3456::1", "fe80::1", "2001:db8:0:1::7", "2001:db8:0:1::8",
+            "::ffff:172.20.0.3", "::ffff:127.0.0.1", "127.0.0.1", "127.0.0.2", "::1", "0.0.0.0", "255.255.255.255",
+        ]
+        for proxies in lists {
+            for peer in peers {
+                let address = try SocketAddress(ipAddress: peer, port: 8000)
+                #expect(proxies.trusts(address) == proxies.trusts(peer), "\(peer)")
+            }
+        }
+        let socket = try SocketAddress(unixDomainSocketPath: "/tmp/mcp.sock")
+        #expect(!TrustedProxies.loopback.trusts(socket))
+        #expect(try TrustedProxies(["*"]).trusts(socket))
     }
 
     @Test(arguments: ["nginx", "10.0.0.0/33", "::1/129", "10.0.0.1/", "1.2.3"])

@@ -96,7 +96,7 @@ package final class RateLimiter: RouterMiddleware {
         guard !Self.exempt.contains(request.uri.path) else { return try await next(request, context) }
         let key =
             context.principal
-            ?? proxies.clientAddress(of: request, peer: context.channel.remoteAddress?.peerText).map(
+            ?? proxies.clientAddress(of: request, peer: context.channel.remoteAddress).map(
                 Self.key(address:))
             ?? "unknown"
         let now = Date().timeIntervalSince1970

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import MCPPlatform
+package import NIOCore
 
 /// The proxies whose `X-Forwarded-For` the server believes (`FORWARDED_ALLOW_IPS`, the name
 /// uvicorn and gunicorn use). Behind nginx every connection comes from nginx; without this, the
@@ -15,7 +16,7 @@ public struct TrustedProxies: Sendable, Equatable {
         let bytes: [UInt8]
         let prefix: Int
 
-        func contains(_ address: [UInt8]) -> Bool {
+        func contains(_ address: some Collection<UInt8>) -> Bool {
             guard address.count == bytes.count else { return false }
             var bits = prefix
             for (mine, theirs) in zip(bytes, address) where bits > 0 {
@@ -85,6 +86,14 @@ public struct TrustedProxies: Sendable, Equatable {
         return networks.contains { $0.contains(bytes) }
     }
 
+    /// Whether the peer `address` is a trusted proxy, read from its bytes: the access log asks
+    /// on every request, and the text form would be parsed back to the same bytes.
+    package func trusts(_ address: SocketAddress) -> Bool {
+        if trustsEveryone { return true }
+        guard !networks.isEmpty else { return false }
+        return address.withIPBytes { bytes in networks.contains { $0.contains(bytes) } } ?? false
+    }
+
     /// The address a request comes from: `peer` itself unless it is a trusted proxy, else the
     /// right-most untrusted address of the `X-Forwarded-For` values (the left-most when every hop
     /// is trusted). Entries that are not IP addresses end the walk at the last trusted hop.
@@ -128,10 +137,39 @@ extension String {
 extension TrustedProxies {
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
-    /// The client address of `request` from `peer` (nil when the peer is unknown); the headers
-    /// are read only when the peer is a trusted proxy.
-    func clientAddress(of request: Request, peer: String?) -> String? {
-        guard let peer, trusts(peer) else { return peer }
-        return walk(from: peer, forwardedFor: request.headers[values: Self.forwardedFor])
+    /// The client address of `request` from its `peer` (nil when the peer has no IP address);
+    /// the headers are read only when the peer is a trusted proxy.
+    func clientAddress(of request: Request, peer: SocketAddress?) -> String? {
+        clientAddress(of: request, peer: peer, peerText: peer?.peerText)
+    }
+
+    /// As ``clientAddress(of:peer:)``, with the peer's text already at hand.
+    func clientAddress(of request: Request, peer: SocketAddress?, peerText: String?) -> String? {
+        guard let peerText, let peer, trusts(peer) else { return peerText }
+        return walk(from: peerText, forwardedFor: request.headers[values: Self.forwardedFor])
+    }
+}
+
+extension SocketAddress {
+    /// Calls `body` with the IP address's bytes in network order: 4 for IPv4 and for an
+    /// IPv4-mapped IPv6 address (as ``TrustedProxies/parse(_:)`` reads its text), else 16; nil
+    /// for an address that is not IP.
+    fileprivate func withIPBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
+        // The address sits at byte 4 of a sockaddr_in and byte 8 of a sockaddr_in6 on every
+        // platform (after the family, the port and, for IPv6, the flow label).
+        let (offset, count): (Int, Int)
+        switch self {
+        case .v4: (offset, count) = (4, 4)
+        case .v6: (offset, count) = (8, 16)
+        case .unixDomainSocket: return nil
+        }
+        return withSockAddr { address, size in
+            guard size >= offset + count else { return nil }
+            var bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(address) + offset, count: count)
+            if count == 16, bytes.prefix(10).allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+                bytes = UnsafeRawBufferPointer(rebasing: bytes[12...])
+            }
+            return body(bytes)
+        }
     }
 }

@@ -126,8 +126,9 @@ struct HTTPResponderGlue: Sendable {
     func writeAccessLog(
         _ request: Request, code: Int, microseconds: Int64, record: RequestRecord.Values, channel: any Channel
     ) {
-        let peer = channel.remoteAddress?.peerText
-        let client = configuration.trustedProxies.clientAddress(of: request, peer: peer)
+        let remote = channel.remoteAddress
+        let peer = remote?.peerText
+        let client = configuration.trustedProxies.clientAddress(of: request, peer: remote, peerText: peer)
         accessWriter.write(
             AccessLogEntry(
                 method: request.method.rawValue, path: LogText.clip(request.uri.path), route: record.route,

@@ -99,8 +99,7 @@ extension StreamableHTTPEndpoint {
             context.record.update { $0.isSubscription = true }
             routed.clientKey =
                 context.principal
-                ?? configuration.trustedProxies.clientAddress(
-                    of: request, peer: context.channel.remoteAddress?.peerText) ?? ""
+                ?? configuration.trustedProxies.clientAddress(of: request, peer: context.channel.remoteAddress) ?? ""
         }
         let logger = context.logger
         let exchange = routed
