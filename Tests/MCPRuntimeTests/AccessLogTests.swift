@@ -106,4 +106,15 @@ struct AccessLogTests {
             }
         }
     }
+
+    @Test func digitsArePaddedToTheWidthAndNeverCut() {
+        for (value, width, text) in [
+            (0, 1, "0"), (7, 3, "007"), (999, 3, "999"), (1234, 3, "1234"), (2026, 4, "2026"), (5, 2, "05"),
+            (1_000_000, 1, "1000000"), (Int.max, 1, "9223372036854775807"), (42, 19, "0000000000000000042"),
+        ] {
+            var bytes = Array("x".utf8)
+            LogTimestamp.appendDigits(value, width: width, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == "x" + text)
+        }
+    }
 }

@@ -16,20 +16,24 @@ enum LogTimestamp {
     static func append(seconds: Int, milliseconds: Int, to bytes: inout [UInt8]) {
         let (year, month, day) = civilDate(daysSinceEpoch: seconds / 86_400)
         let secondOfDay = seconds % 86_400
-        appendDigits(year, width: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(day, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(milliseconds, width: 3, to: &bytes)
-        bytes.append(UInt8(ascii: "Z"))
+        // Written into a buffer on the stack and appended once: an `Array.append` a byte (with
+        // its uniqueness and capacity checks) cost more than the arithmetic (every access line).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
+            var end = 0
+            func put(_ value: Int, width: Int, then separator: Unicode.Scalar) {
+                end = write(value, width: width, to: text, at: end)
+                text[end] = UInt8(ascii: separator)
+                end += 1
+            }
+            put(year, width: 4, then: "-")
+            put(month, width: 2, then: "-")
+            put(day, width: 2, then: "T")
+            put(secondOfDay / 3600, width: 2, then: ":")
+            put(secondOfDay / 60 % 60, width: 2, then: ":")
+            put(secondOfDay % 60, width: 2, then: ".")
+            put(milliseconds, width: 3, then: "Z")
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<end]))
+        }
     }
 
     /// Year, month and day of the proleptic Gregorian calendar for a day number (days since
@@ -54,25 +58,31 @@ enum LogTimestamp {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `value` (≥ 0) in decimal, left-padded with zeros to `width` digits.
+    /// `value` (≥ 0) in decimal, left-padded with zeros to `width` (at most 19) digits.
     static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        if width == 2 && value >= 0 && value < 100 {
-            // Month, day, hours, minutes, seconds: two divisions by a constant (multiplications).
-            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10))
-            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 19) { text in
+            let end = write(value, width: width, to: text, at: 0)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<end]))
         }
-        var divisor = 1
-        var digits = 1
-        while digits < width || divisor <= value / 10 {
-            divisor *= 10
+    }
+
+    /// Writes `value` (≥ 0) in decimal, left-padded with zeros to `width` (at most 19) digits,
+    /// from `start` on; returns the index after the last digit.
+    private static func write(
+        _ value: Int, width: Int, to text: UnsafeMutableBufferPointer<UInt8>, at start: Int
+    ) -> Int {
+        var digits = Swift.min(width, 19)
+        while digits < 19 && value >= powersOfTen[digits] {
             digits += 1
         }
         var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest / divisor))
-            rest %= divisor
-            divisor /= 10
+        for index in stride(from: start + digits - 1, through: start, by: -1) {
+            text[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
         }
+        return start + digits
     }
+
+    /// 10⁰ … 10¹⁸: a value needs more than `n` digits when it is at least `powersOfTen[n]`.
+    private static let powersOfTen: [Int] = (0..<19).map { power in (0..<power).reduce(1) { total, _ in total * 10 } }
 }
