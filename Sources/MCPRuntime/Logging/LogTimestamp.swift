@@ -71,18 +71,26 @@ enum LogTimestamp {
     private static func write(
         _ value: Int, width: Int, to text: UnsafeMutableBufferPointer<UInt8>, at start: Int
     ) -> Int {
-        var digits = Swift.min(width, 19)
-        while digits < 19 && value >= powersOfTen[digits] {
-            digits += 1
+        if width == 2 && value >= 0 && value < 100 {
+            // Month, day, hours, minutes, seconds.
+            text[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+            text[start + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+            return start + 2
         }
+        var digits = 1
+        var left = value / 10
+        while left > 0 {
+            digits += 1
+            left /= 10
+        }
+        digits = Swift.max(digits, Swift.min(width, 19))
         var rest = value
-        for index in stride(from: start + digits - 1, through: start, by: -1) {
+        var index = start + digits
+        while index > start {
+            index -= 1
             text[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
             rest /= 10
         }
         return start + digits
     }
-
-    /// 10⁰ … 10¹⁸: a value needs more than `n` digits when it is at least `powersOfTen[n]`.
-    private static let powersOfTen: [Int] = (0..<19).map { power in (0..<power).reduce(1) { total, _ in total * 10 } }
 }
