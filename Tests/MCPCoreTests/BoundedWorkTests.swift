@@ -130,6 +130,10 @@ struct BoundedWorkTests {
             let compact = JSONWriter.bytes(value).count
             #expect(JSONWriter.encodedLength(of: value, limit: compact) == compact, "\(value)")
             #expect(JSONWriter.encodedLength(of: value, limit: compact - 1) == nil, "\(value)")
+            // The quick bound decides alone far from the limit; at the limit the exact count does.
+            for limit in [compact - 1, compact, compact + 1, 6 * compact + 2] {
+                #expect(JSONWriter.fits(value, within: limit) == (compact <= limit), "\(value) \(limit)")
+            }
             for indent in [0, 2, 8] {
                 let pretty = JSONWriter.pretty(value, indent: indent).count
                 #expect(

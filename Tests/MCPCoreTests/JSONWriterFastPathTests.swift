@@ -52,6 +52,8 @@ struct JSONWriterFastPathTests {
             let length = JSONWriter.bytes(.string(sample)).count
             #expect(JSONWriter.encodedLength(of: .string(sample), limit: length) == length)
             #expect(JSONWriter.encodedLength(of: .string(sample), limit: length - 1) == nil)
+            #expect(JSONWriter.fits(["k": .string(sample)], within: length + 6))
+            #expect(!JSONWriter.fits(["k": .string(sample)], within: length + 5))
         }
     }
 

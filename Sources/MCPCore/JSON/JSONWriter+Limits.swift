@@ -9,6 +9,16 @@ extension JSONWriter {
         return counter.exceeded ? nil : counter.total
     }
 
+    /// Whether `value`'s compact encoding is at most `limit` bytes long. A first walk counts
+    /// each string at its longest (every byte escaped as `\u00XX`) without reading its bytes,
+    /// and settles nearly every answer, which is far below its limit; only a value that might
+    /// not fit is measured exactly.
+    package static func fits(_ value: JSONValue, within limit: Int) -> Bool {
+        var bound = LengthCounter(limit: limit, indent: nil, stringsAtLongest: true)
+        bound.add(value, level: 0)
+        return !bound.exceeded || encodedLength(of: value, limit: limit) != nil
+    }
+
     /// The exact byte length of `value` written by ``pretty(_:indent:)``, or nil beyond `limit`.
     package static func prettyLength(of value: JSONValue, indent: Int, limit: Int) -> Int? {
         var counter = LengthCounter(limit: limit, indent: indent)
@@ -65,6 +75,9 @@ private struct LengthCounter {
     let limit: Int
     /// Spaces per level for the pretty form; nil for compact.
     let indent: Int?
+    /// Counts each string as if every byte needed a six-byte escape: an upper bound, without
+    /// reading the bytes.
+    var stringsAtLongest = false
     var total = 0
     var exceeded = false
 
@@ -114,6 +127,7 @@ private struct LengthCounter {
     }
 
     mutating func addString(_ text: String) {
+        if stringsAtLongest { return count(6 * text.utf8.count + 2) }
         // A string longer than what is left cannot fit, whatever its escapes: skip the scan.
         if text.utf8.count + 2 > limit - total {
             count(text.utf8.count + 2)

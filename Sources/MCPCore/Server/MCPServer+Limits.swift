@@ -5,7 +5,7 @@ extension MCPServer {
     static let smallArgumentBytes = 16 * 1024
 
     static func isSmall(_ arguments: JSONValue) -> Bool {
-        JSONWriter.encodedLength(of: arguments, limit: smallArgumentBytes) != nil
+        JSONWriter.fits(arguments, within: smallArgumentBytes)
     }
 
     /// Runs a resource or prompt function: a synchronous one (`perform`) through ``BlockingWork``
@@ -37,7 +37,7 @@ extension MCPServer {
     /// An error when `result` is larger than ``ServerConfiguration/maxResultBytes`` (logged), else nil.
     func oversized(_ result: JSONObject, what: String, logger: Logger) -> JSONRPCError? {
         let limit = configuration.maxResultBytes
-        guard JSONWriter.encodedLength(of: .object(result), limit: limit) == nil else { return nil }
+        guard !JSONWriter.fits(.object(result), within: limit) else { return nil }
         logger.warning("\(what) larger than the result limit", metadata: ["limit": "\(limit)"])
         return .internalError("the \(what) is larger than the server's \(limit)-byte limit (MAX_RESULT_SIZE)")
     }

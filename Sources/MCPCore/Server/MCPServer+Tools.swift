@@ -92,7 +92,7 @@ extension MCPServer {
         }
         var object = result.json(for: context.version)
         let limit = configuration.maxResultBytes
-        if JSONWriter.encodedLength(of: .object(object), limit: limit) == nil {
+        if !JSONWriter.fits(.object(object), within: limit) {
             context.logger.warning(
                 "tool result larger than the limit", metadata: ["mcp.tool.name": "\(tool.name)", "limit": "\(limit)"])
             result = .error("Tool '\(tool.name)': \(ResultTooLarge(limit: limit).description)")
