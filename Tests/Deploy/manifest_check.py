@@ -109,13 +109,14 @@ def nginx_upstreams() -> dict[str, dict]:
 
 
 def server_routes() -> set[str]:
-    """Literal GET routes the server registers (router.get("/path"))."""
+    """Literal GET routes the server registers: router.get("/path"), or get("/path", on: router)
+    (REST routes that answer HEAD too)."""
     routes = set()
     for folder, _, files in os.walk(os.path.join(ROOT, "Sources")):
         for name in files:
             if name.endswith(".swift"):
                 with open(os.path.join(folder, name)) as handle:
-                    routes.update(re.findall(r'router\.get\("(/[^"]*)"\)', handle.read()))
+                    routes.update(re.findall(r'\b(?:router\.)?get\("(/[^"]*)"(?:\)|, on: router\))', handle.read()))
     return routes
 
 
