@@ -201,7 +201,11 @@ def check_prometheus(prometheus: str, server: Server, scratch: str, expressions:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/{path}", timeout=5) as response:
                 return json.load(response)
         except urllib.error.HTTPError as error:
-            return json.load(error)
+            # While it starts, Prometheus answers 503 with a text body: not an answer yet.
+            try:
+                return json.load(error)
+            except ValueError:
+                return {"status": f"HTTP {error.code}"}
         except (OSError, ValueError):
             return {"status": "unreachable"}
 
