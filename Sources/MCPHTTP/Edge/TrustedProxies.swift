@@ -149,27 +149,3 @@ extension TrustedProxies {
         return walk(from: peerText, forwardedFor: request.headers[values: Self.forwardedFor])
     }
 }
-
-extension SocketAddress {
-    /// Calls `body` with the IP address's bytes in network order: 4 for IPv4 and for an
-    /// IPv4-mapped IPv6 address (as ``TrustedProxies/parse(_:)`` reads its text), else 16; nil
-    /// for an address that is not IP.
-    fileprivate func withIPBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
-        // The address sits at byte 4 of a sockaddr_in and byte 8 of a sockaddr_in6 on every
-        // platform (after the family, the port and, for IPv6, the flow label).
-        let (offset, count): (Int, Int)
-        switch self {
-        case .v4: (offset, count) = (4, 4)
-        case .v6: (offset, count) = (8, 16)
-        case .unixDomainSocket: return nil
-        }
-        return withSockAddr { address, size in
-            guard size >= offset + count else { return nil }
-            var bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(address) + offset, count: count)
-            if count == 16, bytes.prefix(10).allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
-                bytes = UnsafeRawBufferPointer(rebasing: bytes[12...])
-            }
-            return body(bytes)
-        }
-    }
-}

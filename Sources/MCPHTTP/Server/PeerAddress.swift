@@ -6,12 +6,28 @@ extension SocketAddress {
     /// instructions a time). IPv6 and other addresses still go through `ipAddress`.
     var peerText: String? {
         guard case .v4 = self else { return ipAddress }
+        return withIPBytes(Self.dottedQuad) ?? ipAddress
+    }
+
+    /// Calls `body` with the IP address's bytes in network order: 4 for IPv4 and for an
+    /// IPv4-mapped IPv6 address (as ``TrustedProxies/parse(_:)`` reads its text), else 16; nil
+    /// for an address that is not IP.
+    func withIPBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
+        // The address sits at byte 4 of a sockaddr_in and byte 8 of a sockaddr_in6 on every
+        // platform (after the family, the port and, for IPv6, the flow label), in network order.
+        let (offset, count): (Int, Int)
+        switch self {
+        case .v4: (offset, count) = (4, 4)
+        case .v6: (offset, count) = (8, 16)
+        case .unixDomainSocket: return nil
+        }
         return withSockAddr { address, size in
-            // A sockaddr_in holds the address at byte 4 on every platform (after the family and
-            // the port), in network order: the first byte is the first octet.
-            guard size >= 8 else { return ipAddress }
-            let octets = UnsafeRawBufferPointer(start: UnsafeRawPointer(address) + 4, count: 4)
-            return Self.dottedQuad(octets)
+            guard size >= offset + count else { return nil }
+            var bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(address) + offset, count: count)
+            if count == 16, bytes.prefix(10).allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+                bytes = UnsafeRawBufferPointer(rebasing: bytes[12...])
+            }
+            return body(bytes)
         }
     }
 
