@@ -251,8 +251,13 @@ struct EdgePolicyTests {
                     "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\""
                         .utf8))
             #expect(slowBody.closedByServer, "an unfinished body is cut off at the body timeout")
-            let health = try await server.client.send("GET", "/health")
-            #expect(health.status == 200)
+            // The same 1-second cut applies to every connection: on a loaded machine a fresh one can
+            // meet it before its request is read (the client then sees a reset). Three tries.
+            var health: HTTPTestResponse?
+            for _ in 0..<3 where health == nil {
+                health = try? await server.client.send("GET", "/health")
+            }
+            #expect(health?.status == 200, "the server still serves after cutting slow clients")
         }
     }
 
