@@ -62,15 +62,28 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
-        // Compiler plug-in behind @Tool, @Prompt, @Resource, @Schema and @Catalogue.
-        .macro(
-            name: "MCPMacros",
+        // What @Tool, @Prompt, @Resource, @Schema and @Catalogue expand to, and their diagnostics.
+        // A library, not the plug-in, so that MCPMacrosTests can use it: SwiftPM builds a test
+        // product with a direct macro dependency for the host, and with it every module the
+        // tests reach, so a debug build would compile the whole graph twice.
+        .target(
+            name: "MCPMacroExpanders",
             dependencies: [
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
                 .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
-                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
                 .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Compiler plug-in behind those macros: names them for the compiler, the expanders do the work.
+        .macro(
+            name: "MCPMacros",
+            dependencies: [
+                "MCPMacroExpanders",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
             ],
             swiftSettings: strictSettings
         ),
@@ -259,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "MCPMacrosTests",
             dependencies: [
-                "MCPMacros",
+                "MCPMacroExpanders",
                 .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
                 .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
             ],

@@ -1,4 +1,6 @@
+import MCPMacroExpanders
 import SwiftCompilerPlugin
+import SwiftSyntax
 import SwiftSyntaxMacros
 
 @main
@@ -10,4 +12,65 @@ struct MCPMacrosPlugin: CompilerPlugin {
         SchemaMacro.self,
         CatalogueMacro.self,
     ]
+}
+
+// The compiler asks for a macro by module and type name (`#externalMacro(module: "MCPMacros",
+// type: "ToolMacro")`), and the plug-in finds it by the type's qualified name, so each macro is
+// declared in this module and hands its work to the expander of the same name.
+
+struct ToolMacro: PeerMacro {
+    static func expansion(
+        of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
+        in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
+        try MCPMacroExpanders.ToolMacro.expansion(of: node, providingPeersOf: declaration, in: context)
+    }
+}
+
+struct PromptMacro: PeerMacro {
+    static func expansion(
+        of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
+        in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
+        try MCPMacroExpanders.PromptMacro.expansion(of: node, providingPeersOf: declaration, in: context)
+    }
+}
+
+struct ResourceMacro: PeerMacro {
+    static func expansion(
+        of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
+        in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
+        try MCPMacroExpanders.ResourceMacro.expansion(of: node, providingPeersOf: declaration, in: context)
+    }
+}
+
+struct SchemaMacro: ExtensionMacro {
+    static func expansion(
+        of node: AttributeSyntax, attachedTo declaration: some DeclGroupSyntax,
+        providingExtensionsOf type: some TypeSyntaxProtocol, conformingTo protocols: [TypeSyntax],
+        in context: some MacroExpansionContext
+    ) throws -> [ExtensionDeclSyntax] {
+        try MCPMacroExpanders.SchemaMacro.expansion(
+            of: node, attachedTo: declaration, providingExtensionsOf: type, conformingTo: protocols, in: context)
+    }
+}
+
+struct CatalogueMacro: MemberMacro, ExtensionMacro {
+    static func expansion(
+        of node: AttributeSyntax, providingMembersOf declaration: some DeclGroupSyntax,
+        conformingTo protocols: [TypeSyntax], in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
+        try MCPMacroExpanders.CatalogueMacro.expansion(
+            of: node, providingMembersOf: declaration, conformingTo: protocols, in: context)
+    }
+
+    static func expansion(
+        of node: AttributeSyntax, attachedTo declaration: some DeclGroupSyntax,
+        providingExtensionsOf type: some TypeSyntaxProtocol, conformingTo protocols: [TypeSyntax],
+        in context: some MacroExpansionContext
+    ) throws -> [ExtensionDeclSyntax] {
+        try MCPMacroExpanders.CatalogueMacro.expansion(
+            of: node, attachedTo: declaration, providingExtensionsOf: type, conformingTo: protocols, in: context)
+    }
 }

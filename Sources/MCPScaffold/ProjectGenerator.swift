@@ -94,8 +94,8 @@ package struct ProjectOptions: Sendable {
     /// case: on a case-insensitive file system (macOS) `McpStore` and `MCPStore` build into one place.
     static let reservedModules: Set<String> = [
         // The scaffold's targets behind its products.
-        "MCPCore", "MCPMacros", "MCPPlatform", "MCPStdio", "MCPHTTP", "MCPStore", "CSQLite", "MCPOAuth",
-        "MCPRuntime", "CConcurrencyHook", "MCPTesting", "ExampleServer", "MCPScaffold",
+        "MCPCore", "MCPMacros", "MCPMacroExpanders", "MCPPlatform", "MCPStdio", "MCPHTTP", "MCPStore", "CSQLite",
+        "MCPOAuth", "MCPRuntime", "CConcurrencyHook", "MCPTesting", "ExampleServer", "MCPScaffold",
         // Products of other packages that those targets use.
         "ArgumentParser", "AsyncHTTPClient", "Atomics", "Configuration", "Crypto", "Hummingbird", "HummingbirdTLS",
         "JWTKit", "Logging", "Metrics", "Mustache", "NIOCore", "NIOExtras", "NIOHTTP1", "NIOHTTPTypes",

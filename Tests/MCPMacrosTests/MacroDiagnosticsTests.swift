@@ -1,4 +1,4 @@
-import MCPMacros
+import MCPMacroExpanders
 import SwiftSyntaxMacroExpansion
 import SwiftSyntaxMacrosGenericTestSupport
 import Testing
