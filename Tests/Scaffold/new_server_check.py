@@ -9,7 +9,7 @@ its dependencies itself, with no traits, as a new user's first build does. Its b
 (`--scratch-path`) is DIR/build unless --scratch names another, and is reused by the next run on
 the same machine; the package is generated anew each time. Exits 1 on any failure.
 
-`.ci/run` passes this checkout's own `.build` as --scratch once its debug build is done: the
+`.ci/run` passes its debug build's folder (`.build-debug`) as --scratch once that build is done: the
 third-party modules are compiled with the same commands at the same paths, so only the scaffold's
 modules (as a dependency) and the new package's are compiled — about a minute instead of a cold
 build of every dependency (18 minutes on a slow CI host). The scaffold's test binary is already
