@@ -11,13 +11,18 @@ public enum BuiltProducts {
         return binary("mcp-server")
     }
 
-    /// A built executable of this package, found beside the test bundle.
+    /// A built executable of this package, found beside the test bundle, in whatever build
+    /// folder (`--scratch-path`) it was built.
     public static func binary(_ product: String) -> String {
-        // The test bundle sits in the same build folder as the executable.
-        let bundleFolder = Bundle.main.bundleURL.deletingLastPathComponent()
-        for candidate in [
-            bundleFolder.appendingPathComponent(product),
-            packageRoot.appendingPathComponent(".build/debug/\(product)"),
+        // The tests run from the build folder that holds the executables: on Linux the test
+        // bundle is an executable file there, on Darwin a bundle folder there.
+        let folders = [
+            Bundle.main.executableURL?.deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+        ]
+        for candidate in folders.compactMap({ $0?.appendingPathComponent(product) }) + [
+            packageRoot.appendingPathComponent(".build/debug/\(product)")
         ]
         where FileManager.default.isExecutableFile(atPath: candidate.path) {
             return candidate.path
