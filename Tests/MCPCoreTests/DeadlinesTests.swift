@@ -87,6 +87,32 @@ struct DeadlinesTests {
         #expect(deadlines.count == 0)
     }
 
+    /// A later deadline registered first does not hide an earlier one, and removing the earliest
+    /// does not hide the next.
+    @Test func theEarliestDeadlineFiresWhateverTheOrderOfAddsAndRemoves() async {
+        let deadlines = Deadlines()
+        let late = deadlines.add(after: .seconds(60)) {}
+        await waitForDeadline(in: deadlines, after: .milliseconds(20))
+        let early = deadlines.add(after: .milliseconds(10)) {}
+        deadlines.remove(early)
+        await waitForDeadline(in: deadlines, after: .milliseconds(40))
+        #expect(deadlines.count == 1)
+        deadlines.remove(late)
+        #expect(deadlines.count == 0)
+    }
+
+    /// While the only deadline is far away, the thread's ticks (every 10 ms) do not look at the
+    /// entries: at most the first tick does, to learn where the earliest one is.
+    @Test func ticksBeforeTheEarliestDeadlineDoNotScan() async throws {
+        let deadlines = Deadlines()
+        await waitForDeadline(in: deadlines, after: .milliseconds(1))
+        let before = deadlines.scans
+        let far = deadlines.add(after: .seconds(60)) {}
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(deadlines.scans - before <= 1, "about 20 ticks passed")
+        deadlines.remove(far)
+    }
+
     /// Suspends until a deadline of `duration` in `deadlines` has fired.
     private func waitForDeadline(in deadlines: Deadlines, after duration: Duration) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -10,7 +10,9 @@ import Synchronization
 /// The thread is the package's own, not Dispatch's: a timer on Dispatch's global queue waits for
 /// one of its threads, and when calls that are waiting for their own timeout keep all of them
 /// busy (Swift's concurrency pool runs on the same threads on Linux), the timeout never comes.
-/// With nothing registered the thread sleeps until the next ``add(after:_:)``.
+/// With nothing registered the thread sleeps until the next ``add(after:_:)``; a tick before the
+/// earliest deadline that may be registered costs one comparison, not a look at every entry
+/// (every request registers one, for its body, and removes it milliseconds later).
 package final class Deadlines: Sendable {
     struct Entry {
         let deadline: UInt64
@@ -19,7 +21,11 @@ package final class Deadlines: Sendable {
 
     private struct State {
         var entries: [UInt64: Entry] = [:]
+        /// No registered deadline is earlier than this (a removal may leave it early: a bound).
+        var earliest: UInt64 = .max
         var nextID: UInt64 = 0
+        /// Ticks that looked at every entry (for tests).
+        var scans = 0
         var threadStarted = false
         /// True while the thread waits for a first deadline (it has none).
         var asleep = false
@@ -42,6 +48,7 @@ package final class Deadlines: Sendable {
         let (id, start, signal) = state.withLock { state -> (UInt64, Bool, Bool) in
             state.nextID &+= 1
             state.entries[state.nextID] = Entry(deadline: deadline, expire: expire)
+            state.earliest = min(state.earliest, deadline)
             let start = !state.threadStarted
             let signal = state.asleep
             state.threadStarted = true
@@ -66,6 +73,9 @@ package final class Deadlines: Sendable {
     /// Deadlines registered right now (for tests).
     var count: Int { state.withLock { $0.entries.count } }
 
+    /// Ticks so far that looked at every registered deadline (for tests).
+    var scans: Int { state.withLock { $0.scans } }
+
     /// The thread: every tick while deadlines are registered, asleep while none are.
     private func run() {
         while true {
@@ -85,9 +95,19 @@ package final class Deadlines: Sendable {
     private func expireDue() {
         let now = DispatchTime.now().uptimeNanoseconds
         let expired = state.withLock { state -> [Entry] in
-            let due = state.entries.filter { $0.value.deadline <= now }
-            for id in due.keys { state.entries[id] = nil }
-            return Array(due.values)
+            guard now >= state.earliest else { return [] }
+            state.scans += 1
+            var due: [UInt64] = []
+            var earliest = UInt64.max
+            for (id, entry) in state.entries {
+                if entry.deadline <= now {
+                    due.append(id)
+                } else {
+                    earliest = min(earliest, entry.deadline)
+                }
+            }
+            state.earliest = earliest
+            return due.compactMap { state.entries.removeValue(forKey: $0) }
         }
         for entry in expired { entry.expire() }
     }
