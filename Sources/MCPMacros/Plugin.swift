@@ -18,32 +18,23 @@ struct MCPMacrosPlugin: CompilerPlugin {
 // type: "ToolMacro")`), and the plug-in finds it by the type's qualified name, so each macro is
 // declared in this module and hands its work to the expander of the same name.
 
-struct ToolMacro: PeerMacro {
+/// A peer macro whose whole work is its expander's.
+protocol ForwardingPeerMacro: PeerMacro {
+    associatedtype Expander: PeerMacro
+}
+
+extension ForwardingPeerMacro {
     static func expansion(
         of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
         in context: some MacroExpansionContext
     ) throws -> [DeclSyntax] {
-        try MCPMacroExpanders.ToolMacro.expansion(of: node, providingPeersOf: declaration, in: context)
+        try Expander.expansion(of: node, providingPeersOf: declaration, in: context)
     }
 }
 
-struct PromptMacro: PeerMacro {
-    static func expansion(
-        of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
-        in context: some MacroExpansionContext
-    ) throws -> [DeclSyntax] {
-        try MCPMacroExpanders.PromptMacro.expansion(of: node, providingPeersOf: declaration, in: context)
-    }
-}
-
-struct ResourceMacro: PeerMacro {
-    static func expansion(
-        of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol,
-        in context: some MacroExpansionContext
-    ) throws -> [DeclSyntax] {
-        try MCPMacroExpanders.ResourceMacro.expansion(of: node, providingPeersOf: declaration, in: context)
-    }
-}
+struct ToolMacro: ForwardingPeerMacro { typealias Expander = MCPMacroExpanders.ToolMacro }
+struct PromptMacro: ForwardingPeerMacro { typealias Expander = MCPMacroExpanders.PromptMacro }
+struct ResourceMacro: ForwardingPeerMacro { typealias Expander = MCPMacroExpanders.ResourceMacro }
 
 struct SchemaMacro: ExtensionMacro {
     static func expansion(
