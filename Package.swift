@@ -258,13 +258,15 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPCoreTests",
-            dependencies: ["MCPCore", "MCPTesting", "MCPStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "MCPCore", "MCPTesting", "MCPStore", "InteropSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "MCPStoreTests",
             dependencies: [
-                "MCPStore", "MCPCore", .product(name: "Logging", package: "swift-log"),
+                "MCPStore", "MCPCore", "InteropSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
             ],
             swiftSettings: strictSettings

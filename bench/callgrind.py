@@ -146,6 +146,7 @@ def measure(system: str, args, workload_name: str, oauth: dict | None = None) ->
     totals = []
     for count in (args.low, args.high):
         port = free_port()
+        workspace = None
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
                "SWIFT_DETERMINISTIC_HASHING": "1"}
         if system == "ceiling":
@@ -166,7 +167,11 @@ def measure(system: str, args, workload_name: str, oauth: dict | None = None) ->
                 "children"], "/ready"
         started = time.monotonic()
         keep = os.path.join(args.keep, f"{system}-{workload_name}-{count}") if args.keep else None
-        totals.append(run_once(command, env, children, port, workload, count, ready, keep))
+        try:
+            totals.append(run_once(command, env, children, port, workload, count, ready, keep))
+        finally:
+            if workspace:
+                shutil.rmtree(workspace, ignore_errors=True)
         print(f"  {system} {workload_name}: {count} requests -> {totals[-1]:,} instructions "
               f"({time.monotonic() - started:.0f} s)", flush=True)
     return (totals[1] - totals[0]) / (args.high - args.low)

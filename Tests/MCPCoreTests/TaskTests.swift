@@ -1,4 +1,5 @@
 import Foundation
+import InteropSupport
 import Logging
 import MCPCore
 import MCPStore
@@ -54,12 +55,12 @@ struct TaskTools {
 
 @Suite("Tasks in both eras, on a SQLite store")
 struct TaskTests {
+    let scratch: ScratchFolder
     let path: String
 
     init() throws {
-        let folder = NSTemporaryDirectory() + "mcp-task-test-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        path = folder + "/tasks.sqlite3"
+        scratch = try ScratchFolder("mcp-task-test")
+        path = scratch.file("tasks.sqlite3")
     }
 
     /// A server on the shared store file: call it twice for two workers of one server.

@@ -1,12 +1,17 @@
 import Foundation
+import InteropSupport
 import MCPRuntime
 import Testing
 
 /// Worker count from the CPUs this process may really use (cgroup quota first).
 @Suite("CPU budget")
 struct CPUBudgetTests {
+    let scratch: ScratchFolder
+
+    init() throws { scratch = try ScratchFolder("cgroup") }
+
     func fakeCgroup(_ files: [String: String]) throws -> String {
-        let root = NSTemporaryDirectory() + "cgroup-" + UUID().uuidString
+        let root = scratch.file(UUID().uuidString)
         for (path, content) in files {
             let full = root + "/" + path
             try FileManager.default.createDirectory(

@@ -18,6 +18,7 @@ struct OriginalConfigurationTests {
             file = NSTemporaryDirectory() + "env-" + UUID().uuidString
             try dotEnv.write(toFile: file!, atomically: true, encoding: .utf8)
         }
+        defer { if dotEnv != nil, let file { try? FileManager.default.removeItem(atPath: file) } }
         return try ServerSettings(
             reading: try await SettingsReader.layered(flags: [:], environment: environment, dotEnvPath: file))
     }

@@ -50,6 +50,7 @@ struct PrometheusTextTests {
     @Test func retiringKeepsCountersAndDropsGauges() throws {
         let directory = NSTemporaryDirectory() + "metrics-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try first.write(toFile: directory + "/worker-0-100.prom", atomically: true, encoding: .utf8)
         try second.write(toFile: directory + "/worker-1-200.prom", atomically: true, encoding: .utf8)
         let store = MetricsStore(directory: directory, worker: 9)

@@ -14,6 +14,7 @@ struct SettingsTests {
             path = NSTemporaryDirectory() + "env-" + UUID().uuidString
             try dotEnv.write(toFile: path!, atomically: true, encoding: .utf8)
         }
+        defer { if let path { try? FileManager.default.removeItem(atPath: path) } }
         return try ServerSettings(
             reading: try await SettingsReader.layered(flags: flags, environment: environment, dotEnvPath: path))
     }

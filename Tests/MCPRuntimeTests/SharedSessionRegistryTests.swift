@@ -1,4 +1,5 @@
 import Foundation
+import InteropSupport
 import MCPCore
 import MCPHTTP
 import Testing
@@ -8,13 +9,17 @@ import Testing
 /// The session table every worker maps: what one process does, another sees.
 @Suite("Shared session registry")
 struct SharedSessionRegistryTests {
+    let scratch: ScratchFolder
+
+    init() throws { scratch = try ScratchFolder("sessions") }
+
     func token() -> String {
         var random = SystemRandomNumberGenerator()
         return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
     }
 
     @Test func twoMappingsShareOneTable() throws {
-        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let path = scratch.file("table")
         let first = try SharedSessionRegistry(path: path, capacity: 10, idleTTL: 60)
         let second = try SharedSessionRegistry(path: path, capacity: 10, idleTTL: 60)
         let id = token()
@@ -30,11 +35,11 @@ struct SharedSessionRegistryTests {
     }
 
     @Test func everyMappingReportsTheSameOriginAndEndedSessionsAreNotAdopted() throws {
-        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let path = scratch.file("table")
         let first = try SharedSessionRegistry(path: path, capacity: 10, idleTTL: 60)
         let second = try SharedSessionRegistry(path: path, capacity: 10, idleTTL: 60)
         let other = try SharedSessionRegistry(
-            path: NSTemporaryDirectory() + "sessions-" + UUID().uuidString, capacity: 10, idleTTL: 60)
+            path: scratch.file("other"), capacity: 10, idleTTL: 60)
         #expect(first.origin == second.origin)
         #expect(first.origin != other.origin)
         let id = token()
@@ -46,7 +51,7 @@ struct SharedSessionRegistryTests {
     }
 
     @Test func idleSessionsExpireAndTheCapHolds() throws {
-        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let path = scratch.file("table")
         let table = try SharedSessionRegistry(path: path, capacity: 3, idleTTL: 10)
         let ids = (0..<3).map { _ in token() }
         for id in ids { #expect(table.insert(token: id, now: 100)) }
@@ -58,7 +63,7 @@ struct SharedSessionRegistryTests {
     }
 
     @Test func manyInsertsAndRemovesKeepTheCountRight() throws {
-        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let path = scratch.file("table")
         let table = try SharedSessionRegistry(path: path, capacity: 100, idleTTL: 1000)
         for round in 0..<20 {
             let ids = (0..<50).map { _ in token() }
@@ -71,7 +76,7 @@ struct SharedSessionRegistryTests {
     /// The live count is sessions in their TTL once swept (the supervisor sweeps before it
     /// reports mcp_sessions_active), not every session never ended.
     @Test func sweepingEndsIdleSessionsSoTheCountFalls() throws {
-        let path = NSTemporaryDirectory() + "sessions-" + UUID().uuidString
+        let path = scratch.file("table")
         let table = try SharedSessionRegistry(path: path, capacity: 100, idleTTL: 60)
         for _ in 0..<10 { #expect(table.insert(token: token(), now: 1000)) }
         let kept = token()

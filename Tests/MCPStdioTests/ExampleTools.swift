@@ -11,9 +11,10 @@ enum ExampleTools {
     static let namesWithDemoTools: [String] = names(demoTools: true)
 
     static func names(demoTools: Bool) -> [String] {
+        let folder = NSTemporaryDirectory() + "mcp-names-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let registry = try? ExampleCatalogue.registry(
-            settings: AppSettings(), workspace: Workspace(path: NSTemporaryDirectory() + "mcp-names-\(getpid())"),
-            demoTools: demoTools)
+            settings: AppSettings(), workspace: Workspace(path: folder), demoTools: demoTools)
         return registry?.tools.map(\.name) ?? []
     }
 

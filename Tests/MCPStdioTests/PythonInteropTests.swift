@@ -10,6 +10,7 @@ struct PythonInteropTests {
     @Test(arguments: ["stdio-modern", "stdio-legacy"])
     func drivesTheWholeCatalogue(_ mode: String) async throws {
         let workspace = NSTemporaryDirectory() + "mcp-py-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: workspace) }
         let (status, text) = try await BuiltProducts.runPython(
             "catalogue_client.py",
             [

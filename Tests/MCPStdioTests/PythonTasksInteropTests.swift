@@ -18,6 +18,7 @@ struct PythonTasksInteropTests {
     @Test(arguments: ["stdio-modern", "stdio-legacy"])
     func overStdio(_ mode: String) async throws {
         let workspace = NSTemporaryDirectory() + "mcp-py-tasks-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: workspace) }
         let (status, text) = try await BuiltProducts.runPython(
             "tasks_client.py",
             [
@@ -30,6 +31,7 @@ struct PythonTasksInteropTests {
     @Test(arguments: ["http-modern", "http-legacy"])
     func overHTTP(_ mode: String) async throws {
         let workspace = NSTemporaryDirectory() + "mcp-py-tasks-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: workspace) }
         let server = try ServerProcess(
             binary: BuiltProducts.serverBinary, arguments: ["--workspace", workspace],
             environment: ["LOG_LEVEL": "warning"])

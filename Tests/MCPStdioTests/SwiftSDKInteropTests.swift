@@ -7,12 +7,16 @@ import Testing
 /// The official Swift SDK `Client` (0.12.1, handshake era) against the real binary over stdio.
 @Suite("Swift SDK client over stdio", .serialized)
 struct SwiftSDKInteropTests {
+    let scratch: ScratchFolder
+
+    init() throws { scratch = try ScratchFolder("mcp-sdk") }
+
     /// Starts the server with pipes and connects an SDK client to them.
     func connect() async throws -> (Client, Process) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.serverBinary)
         process.arguments = [
-            "--transport", "stdio", "--workspace", NSTemporaryDirectory() + "mcp-sdk-" + UUID().uuidString,
+            "--transport", "stdio", "--workspace", scratch.file(UUID().uuidString),
             "--env-file", "/dev/null",
         ]
         let toServer = Pipe()

@@ -1,4 +1,5 @@
 import Foundation
+import InteropSupport
 import MCPCore
 import Testing
 
@@ -8,13 +9,12 @@ import Testing
 /// two worker processes.
 @Suite("SQLite task store")
 struct SQLiteTaskStoreTests {
-    let folder: String
+    let scratch: ScratchFolder
     let path: String
 
     init() throws {
-        folder = NSTemporaryDirectory() + "mcp-store-test-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        path = folder + "/tasks.sqlite3"
+        scratch = try ScratchFolder("mcp-store-test")
+        path = scratch.file("tasks.sqlite3")
     }
 
     func record(

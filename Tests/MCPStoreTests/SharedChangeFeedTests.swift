@@ -1,4 +1,5 @@
 import Foundation
+import InteropSupport
 import MCPCore
 import Testing
 
@@ -15,7 +16,13 @@ struct OneTool: Catalogue {
 /// and announces to its own listeners (the runtime's ChangeService does the same loop).
 @Suite("The store as the servers' change feed")
 struct SharedChangeFeedTests {
-    let path = NSTemporaryDirectory() + "mcp-feed-test-\(UUID().uuidString).sqlite3"
+    let scratch: ScratchFolder
+    let path: String
+
+    init() throws {
+        scratch = try ScratchFolder("mcp-feed-test")
+        path = scratch.file("feed.sqlite3")
+    }
 
     func worker(_ name: String) throws -> (MCPServer, SQLiteTaskStore) {
         let store = try SQLiteTaskStore(path: path, origin: name)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,9 +34,13 @@ from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
 
+# Every server's workspace and log, kept only when a check failed.
+SCRATCH = tempfile.mkdtemp(prefix="mcp-inspector-")
+
+
 def start_server(binary: str, env: dict[str, str]) -> tuple[subprocess.Popen, str, str]:
     port = free_port()
-    workspace = tempfile.mkdtemp(prefix="mcp-inspector-")
+    workspace = tempfile.mkdtemp(dir=SCRATCH)
     environment = dict(os.environ)
     environment.update({"ENVIRONMENT": "development", "ENABLE_DEMO_TOOLS": "true", "LOG_LEVEL": "info"})
     environment.update(env)
@@ -237,6 +242,10 @@ def main() -> None:
     check_off_in_production(args.binary)
     failed = [name for name, ok, _ in RESULTS if not ok]
     print(f"{len(RESULTS) - len(failed)} of {len(RESULTS)} inspector checks passed; screenshots in {args.artifacts}")
+    if failed:
+        print(f"server logs kept in {SCRATCH}")
+    else:
+        shutil.rmtree(SCRATCH, ignore_errors=True)
     sys.exit(1 if failed else 0)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -132,6 +133,7 @@ def check_stdio_end_of_input(binary: str) -> None:
         process.kill()
         status = None
     took = time.monotonic() - closed
+    shutil.rmtree(workspace, ignore_errors=True)
     report("stdio end of input with a 10 s call in flight", status == 0 and took < 2.0,
            f"exited with {status} {round(took, 3)} s after stdin closed")
 
