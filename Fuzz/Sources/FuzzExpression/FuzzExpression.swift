@@ -1,5 +1,6 @@
-import ExampleText
 import MCPCore
+
+@testable import ExampleText
 
 /// The calculator's expression evaluator on arbitrary text: an answer or a ToolError, never a
 /// crash, a stack overflow or a non-finite result.
