@@ -57,6 +57,30 @@ struct JSONWriterFastPathTests {
         }
     }
 
+    @Test func stringsParseBackToThemselves() throws {
+        for sample in Self.samples {
+            #expect(
+                try JSONParser.parse(JSONWriter.string(.string(sample))) == .string(sample), "\(Array(sample.utf8))")
+        }
+    }
+
+    /// Raw bytes the parser must refuse (control characters, invalid UTF-8) or read (a valid
+    /// two-byte character) at every offset across three eight-byte words of a string.
+    @Test func theParserSeesEveryByteInsideWordsItSkips() throws {
+        for offset in 0..<24 {
+            func text(_ inner: [UInt8]) -> [UInt8] {
+                [UInt8(ascii: "\"")] + Array(repeating: UInt8(ascii: "x"), count: offset) + inner
+                    + Array(repeating: UInt8(ascii: "y"), count: 23 - offset) + [UInt8(ascii: "\"")]
+            }
+            for refused: [UInt8] in [[0x00], [0x0A], [0x1F], [0xFF], [0xC0, 0xAF], [0xE9]] {
+                #expect(throws: JSONParseError.self, "\(refused) at \(offset)") { try JSONParser.parse(text(refused)) }
+            }
+            let parsed = try JSONParser.parse(text(Array("é".utf8)))
+            #expect(parsed.stringValue?.utf8.count == 25, "é at \(offset)")
+            #expect(parsed.stringValue?.contains("é") == true)
+        }
+    }
+
     @Test func theWordTestFindsEveryByteThatNeedsAnEscape() {
         for byte in UInt8.min...UInt8.max {
             let needs = byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")

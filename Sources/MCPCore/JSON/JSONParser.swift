@@ -266,18 +266,31 @@ extension JSONParser {
             position += 1
             let start = position
             var sawNonASCII = false
-            // Fast path: no escapes.
-            while position < bytes.count {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: "\"") {
-                    let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
-                    position += 1
-                    return try makeString(slice, validate: sawNonASCII, at: start)
+            // Fast path: no escapes. Eight bytes at a time while none of them is a quote, a
+            // backslash or a control character (the writer's word test); a word that may hold
+            // one goes byte by byte.
+            scan: while position < bytes.count {
+                if bytes.count - position >= 8 {
+                    let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                    if !JSONWriter.mayNeedEscape(word) {
+                        if word & 0x8080_8080_8080_8080 != 0 { sawNonASCII = true }
+                        position += 8
+                        continue
+                    }
                 }
-                if byte == UInt8(ascii: "\\") { break }
-                if byte < 0x20 { throw fail(.unexpectedByte(byte)) }
-                if byte >= 0x80 { sawNonASCII = true }
-                position += 1
+                let end = Swift.min(position + 8, bytes.count)
+                while position < end {
+                    let byte = bytes[position]
+                    if byte == UInt8(ascii: "\"") {
+                        let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+                        position += 1
+                        return try makeString(slice, validate: sawNonASCII, at: start)
+                    }
+                    if byte == UInt8(ascii: "\\") { break scan }
+                    if byte < 0x20 { throw fail(.unexpectedByte(byte)) }
+                    if byte >= 0x80 { sawNonASCII = true }
+                    position += 1
+                }
             }
             guard position < bytes.count else { throw fail(.unexpectedEnd) }
             // Slow path: decode escapes into a byte buffer.
