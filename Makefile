@@ -9,6 +9,8 @@ PYTHON ?= python3
 DOCC ?= docc
 VENV ?= .venv
 RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS
+# As the Dockerfile does: the macro plug-in and swift-syntax (host tools) compiled without -O.
+RELEASE_SWIFTC := SWIFT_EXEC="$(CURDIR)/deploy/docker/swiftc-unoptimised-host-tools"
 
 .PHONY: help init install dev inspect test lint format build ceiling run docker-build docker-run health info bench docs clean
 
@@ -35,16 +37,16 @@ test: ## The tests (what the README names)
 
 lint: ## swift-format (strict) and shellcheck on the shell scripts
 	swift format lint --strict -r Sources Tests Examples Package.swift
-	shellcheck deploy/docker/docker-entrypoint.sh bench/run.sh .ci/run Templates/server/.ci/run
+	shellcheck deploy/docker/docker-entrypoint.sh deploy/docker/swiftc-unoptimised-host-tools bench/run.sh .ci/run Templates/server/.ci/run
 
 format: ## Format the Swift sources in place
 	swift format -i -r --parallel Sources Tests Examples Package.swift
 
 build: ## Release binary, built like the Docker image builds it
-	swift build $(RELEASE_FLAGS)
+	$(RELEASE_SWIFTC) swift build $(RELEASE_FLAGS)
 
 ceiling: ## The benchmark's Hummingbird ceiling, with the release binary's flags (reuses its build)
-	swift build $(subst --product mcp-server,--product HBCeiling,$(RELEASE_FLAGS))
+	$(RELEASE_SWIFTC) swift build $(subst --product mcp-server,--product HBCeiling,$(RELEASE_FLAGS))
 
 run: build ## Run the release binary in production mode (workers, JSON logs)
 	ENVIRONMENT=production HOST=$(HOST) PORT=$(PORT) .build/release/mcp-server

@@ -60,6 +60,21 @@ def build_command(builder: dict) -> list[str]:
     return []
 
 
+def build_swiftc(builder: dict) -> str | None:
+    """The file of the repository the builder's `SWIFT_EXEC` runs: ENV SWIFT_EXEC set before the
+    `swift build` RUN to the path a COPY of the builder put that file at."""
+    copied: dict[str, str] = {}
+    for command in builder["commands"]:
+        if command.cmd == "RUN" and "swift build" in command.value[0]:
+            return None
+        if command.cmd == "COPY" and not command.flags and len(command.value) == 2:
+            source, dest = command.value
+            copied[os.path.join(dest, os.path.basename(source)) if dest.endswith("/") else dest] = source
+        if command.cmd == "ENV" and "SWIFT_EXEC" in dict(env_pairs(command)):
+            return copied.get(dict(env_pairs(command))["SWIFT_EXEC"])
+    return None
+
+
 def summary() -> dict:
     """What other checks compare with the Dockerfile (manifest_check.py): stage names, the
     runtime user's uid/gid, and the last stage's EXPOSE, HEALTHCHECK, USER, WORKDIR and ENV."""
@@ -217,6 +232,12 @@ def static() -> int:
         match = re.search(r"^RELEASE_FLAGS\s*:?=\s*(.*)$", open(makefile).read(), re.M)
         report("Makefile RELEASE_FLAGS equal the Dockerfile's", bool(match) and match.group(1).split() == words[2:],
                f"Makefile {match and match.group(1)!r}, Dockerfile {flags!r}")
+    wrapper = build_swiftc(builder)
+    made_with = re.search(r'^RELEASE_SWIFTC\s*:?=\s*SWIFT_EXEC="\$\(CURDIR\)/(\S+)"$', open(makefile).read(), re.M) \
+        if os.path.exists(makefile) else None
+    report("builder compiles with the Makefile's SWIFT_EXEC wrapper, set before `swift build`",
+           bool(wrapper and os.access(os.path.join(REPO, wrapper), os.X_OK) and made_with and made_with.group(1) == wrapper),
+           f"Dockerfile SWIFT_EXEC from {wrapper!r}, Makefile {made_with and made_with.group(1)!r}")
     return 1 if any(not ok for _, ok, _ in results) else 0
 
 
@@ -262,7 +283,7 @@ def facts(out: str) -> int:
     health = list(next(c for c in runtime["commands"] if c.cmd == "HEALTHCHECK").value[1:])
     variables = {
         "SUITE": suite, "RUNTIME_BASE": runtime["base"], "WORKDIR": workdir, "IMAGE_USER": user,
-        "BUILD_CMD": shlex.join(build_command(builder)), "APT_PACKAGES": " ".join(apt_packages(runtime)),
+        "BUILD_CMD": shlex.join(build_command(builder)), "BUILD_SWIFT_EXEC": build_swiftc(builder) or "", "APT_PACKAGES": " ".join(apt_packages(runtime)),
         "RUN_ARGS": shlex.join(entry + cmd), "HEALTH_ARGS": shlex.join(health),
         "IMAGE_ENV": " ".join(shlex.quote(f"{key}={value}") for key, value in env),
         "GRACEFUL_TIMEOUT": dict(env).get("GRACEFUL_TIMEOUT", "30"),

@@ -83,7 +83,7 @@ if [ $# -ge 1 ]; then
 else
     SCRATCH=${SCRATCH:-$REPO/.build-static}
     echo "building: ${build_words[*]} --scratch-path $SCRATCH"
-    (cd "$REPO" && "${build_words[@]}" --scratch-path "$SCRATCH")
+    (cd "$REPO" && SWIFT_EXEC="$REPO/${BUILD_SWIFT_EXEC:?}" "${build_words[@]}" --scratch-path "$SCRATCH")
     BINARY=$SCRATCH/release/mcp-server
 fi
 [ -x "$BINARY" ] || die "no binary at $BINARY"
