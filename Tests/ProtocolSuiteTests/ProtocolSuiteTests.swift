@@ -71,7 +71,7 @@ struct ProtocolSuiteTests {
     @Test(arguments: SuiteTransport.allCases)
     func malformedMessagesGetSpecShapedErrors(_ transport: SuiteTransport) async throws {
         try await withConnection(transport) { connection in
-            let garbage = try await connection.send(Array("{not json".utf8), answerID: .null, wait: .seconds(5))
+            let garbage = try await connection.send(Array("{not json".utf8), answerID: .null, wait: .seconds(10))
             #expect(garbage.answer?["error"]?["code"] == -32700)
             #expect(garbage.answer?["id"] == .null)
             let wrongVersion: JSONValue = ["jsonrpc": "1.0", "id": 3, "method": "tools/list"]
