@@ -10,7 +10,7 @@ extension MessageRouter {
     public func serve(_ exchange: Exchange, sink: (any NotificationSink)?, logger: Logger) async -> Served {
         let request: RoutedRequest
         switch exchange.work {
-        case .batch(let elements, let origin): return await serveBatch(elements, from: origin, logger: logger)
+        case .batch(let batch): return await serveBatch(batch.elements, from: batch.origin, logger: logger)
         case .request(let routed): request = routed
         }
         guard let conversation = request.conversation else {
