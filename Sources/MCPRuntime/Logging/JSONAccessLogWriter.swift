@@ -7,18 +7,24 @@ package import MCPHTTP
 /// sorted, handler metadata merged in), without building a metadata dictionary, sorting keys or
 /// formatting a date with Foundation per request. What does not change between requests — the
 /// level, message, logger and pid fields, the handler's own metadata, every key — is rendered
-/// once, when the writer is made.
-struct JSONAccessLogWriter: AccessLogWriter {
+/// once, when the writer is made. A class: the responder holds it as `any AccessLogWriter`, and
+/// an existential of three arrays and a sink was three retains every time the responder was copied.
+final class JSONAccessLogWriter: AccessLogWriter {
     /// Between the timestamp and the metadata: `","level":"info","message":"access",…,"pid":N`.
     let head: [UInt8]
+    /// Every key and fixed entry of the line, back to back; ``parts`` say which bytes go where.
+    let text: [UInt8]
+    /// In the line's (sorted) order. Plain integers: walking them per request retains nothing.
     let parts: [Part]
     let sink: LogSink
 
-    enum Part {
-        /// `,"key":` and which field of the entry follows.
-        case field(key: [UInt8], Int)
-        /// A metadata entry of the handler, rendered whole.
-        case fixed([UInt8])
+    struct Part {
+        /// The bytes of ``text``: `,"key":` of an entry field, or a whole fixed entry.
+        let start: Int
+        let end: Int
+        /// The field of ``AccessLogEntry/keys`` that follows the key, or -1 for a fixed entry
+        /// (one of the handler's own metadata, rendered whole).
+        let field: Int
     }
 
     init(label: String, metadata: Logger.Metadata, sink: LogSink) {
@@ -30,13 +36,13 @@ struct JSONAccessLogWriter: AccessLogWriter {
         self.head = head.bytes
         // The entry's keys win over the handler's (as in `render`, where event metadata is merged last).
         let fields = Dictionary(uniqueKeysWithValues: AccessLogEntry.keys.enumerated().map { ($1, $0) })
-        var parts: [(key: String, part: Part)] = []
+        var pieces: [(key: String, bytes: [UInt8], field: Int)] = []
         for (key, index) in fields {
             var writer = JSONWriter(capacity: 32)
             writer.bytes.append(UInt8(ascii: ","))
             writer.writeString(key)
             writer.bytes.append(UInt8(ascii: ":"))
-            parts.append((key, .field(key: writer.bytes, index)))
+            pieces.append((key, writer.bytes, index))
         }
         for (key, value) in metadata where fields[key] == nil {
             var writer = JSONWriter(capacity: 32)
@@ -44,9 +50,16 @@ struct JSONAccessLogWriter: AccessLogWriter {
             writer.writeString(ConsoleLogHandler.recordFields.contains(key) ? "metadata." + key : key)
             writer.bytes.append(UInt8(ascii: ":"))
             writer.write(ConsoleLogHandler.json(value))
-            parts.append((key, .fixed(writer.bytes)))
+            pieces.append((key, writer.bytes, -1))
         }
-        self.parts = parts.sorted { $0.key < $1.key }.map(\.part)
+        var text: [UInt8] = []
+        var parts: [Part] = []
+        for piece in pieces.sorted(by: { $0.key < $1.key }) {
+            parts.append(Part(start: text.count, end: text.count + piece.bytes.count, field: piece.field))
+            text.append(contentsOf: piece.bytes)
+        }
+        self.text = text
+        self.parts = parts
         self.sink = sink
     }
 
@@ -59,12 +72,14 @@ struct JSONAccessLogWriter: AccessLogWriter {
         writer.writeRaw("{\"timestamp\":\"")
         LogTimestamp.append(to: &writer.bytes)
         writer.bytes.append(contentsOf: head)
-        for part in parts {
-            switch part {
-            case .fixed(let bytes):
-                writer.bytes.append(contentsOf: bytes)
-            case .field(let key, let index):
-                Self.write(index, of: entry, key: key, into: &writer)
+        text.withUnsafeBufferPointer { text in
+            for part in parts {
+                let bytes = UnsafeBufferPointer(rebasing: text[part.start..<part.end])
+                if part.field < 0 {
+                    writer.bytes.append(contentsOf: bytes)
+                } else {
+                    Self.write(part.field, of: entry, key: bytes, into: &writer)
+                }
             }
         }
         writer.writeRaw("}\n")
@@ -73,7 +88,9 @@ struct JSONAccessLogWriter: AccessLogWriter {
 
     /// Field `index` (of ``AccessLogEntry/keys``) as `,"key":"value"`, or nothing when absent.
     /// Numbers are strings, as swift-log's `stringConvertible` metadata renders them.
-    private static func write(_ index: Int, of entry: AccessLogEntry, key: [UInt8], into writer: inout JSONWriter) {
+    private static func write(
+        _ index: Int, of entry: AccessLogEntry, key: UnsafeBufferPointer<UInt8>, into writer: inout JSONWriter
+    ) {
         func text(_ value: String?) {
             guard let value else { return }
             writer.bytes.append(contentsOf: key)
