@@ -63,7 +63,7 @@ fi
 SERVER="$ROOT/.build/release/mcp-server"
 CEILING="$ROOT/.build/release/HBCeiling"
 if [[ -z ${SKIP_BUILD:-} ]]; then
-  step "release build of mcp-server, as the Dockerfile builds it (make build; first build 5-15 min)"
+  step "release build of mcp-server, as the Dockerfile builds it (make build; the first one takes 10-20 min on 2 cores)"
   make -s -C "$ROOT" build 2>&1 | progress
   step "release build of the ceiling (bench/ceiling: make ceiling, a target of this package built from the same build)"
   # The server's release flags (static stdlib, no DWARF: valgrind 3.19 cannot read the DWARF 5 swift emits).
