@@ -133,6 +133,16 @@ struct SettingsTests {
         #expect(overridden.logging.format == .text)
     }
 
+    /// Production recycles a worker after 500,000 requests plus up to 50,000 (the figures and why
+    /// in docs/PERFORMANCE.md, "Recycling: how often"); elsewhere workers are not recycled.
+    @Test func productionRecyclesWorkersRarelyEnoughToCostLittle() async throws {
+        let production = try await settings(environment: ["ENVIRONMENT": "production"]).processes
+        #expect(production.maxRequests == 500_000 && production.maxRequestsJitter == 50_000)
+        let development = try await settings().processes
+        #expect(development.maxRequests == 0 && development.maxRequestsJitter == 0)
+        let set = try await settings(environment: ["ENVIRONMENT": "production", "MAX_REQUESTS": "0"]).processes
+        #expect(set.maxRequests == 0)
+    }
     @Test(arguments: [
         ("LOG_LEVEL", "verbose", "trace, debug, info, notice, warning, error, critical"),
         ("PORT", "http", "a whole number from 0 to 65535"),

@@ -96,7 +96,7 @@ workers_given=$(setting WORKERS)
 
 # Defaults as in Sources/MCPRuntime/Configuration/LoggingSettings.swift and ProcessSettings.swift (display only).
 if [ "$environment" = production ]; then
-    default_format=json default_level=info default_max=50000 default_jitter=5000
+    default_format=json default_level=info default_max=500000 default_jitter=50000
 else
     default_format=text default_level=info default_max=0 default_jitter=0
     [ "$environment" = development ] && default_level=debug

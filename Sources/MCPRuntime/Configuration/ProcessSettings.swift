@@ -8,8 +8,8 @@
 /// | `WORKERS_MIN`, `WORKERS_MAX` | … clamped to this range (default 2 to 8) |
 /// | `WORKER_THREADS` | event-loop threads per process (default: one per CPU) |
 /// | `TASKS_ON_EVENT_LOOPS` | run Swift tasks on the event loops instead of Swift's cooperative pool: no thread hop per request, but measured 12–14 % more CPU per request here (default false) |
-/// | `MAX_REQUESTS` | requests after which a worker is replaced; 0 never (default 50000 in production, else 0) |
-/// | `MAX_REQUESTS_JITTER` | up to this many more, at random per worker, so workers do not recycle together (default 5000 in production, else 0) |
+/// | `MAX_REQUESTS` | requests after which a worker is replaced; 0 never (default 500000 in production, else 0: a recycle costs about 150 ms of one worker's throughput, so at 50000 a worker under full load was replaced every 1.5 s and served 10 % less, docs/PERFORMANCE.md) |
+/// | `MAX_REQUESTS_JITTER` | up to this many more, at random per worker, so workers do not recycle together (default 50000 in production, else 0) |
 /// | `WORKER_TIMEOUT` | seconds without a heartbeat after which a worker is killed and replaced (default 30) |
 /// | `GRACEFUL_TIMEOUT` | seconds in-flight work may take to finish after SIGTERM (default 30) |
 /// | `RUNTIME_DIR` | private folder (mode 0700) each run makes its runtime folder in; it also keeps the sessions ended by DELETE across restarts (default: a fresh folder in the temporary folder each run) |
@@ -51,9 +51,9 @@ public struct ProcessSettings: Sendable {
         workersMax = try settings.int("WORKERS_MAX", default: workersMax, in: workersMin...256)
         workerThreads = try settings.optionalInt("WORKER_THREADS", in: 1...256)
         tasksOnEventLoops = try settings.bool("TASKS_ON_EVENT_LOOPS", default: tasksOnEventLoops)
-        maxRequests = try settings.int("MAX_REQUESTS", default: production ? 50_000 : 0, in: 0...1_000_000_000)
+        maxRequests = try settings.int("MAX_REQUESTS", default: production ? 500_000 : 0, in: 0...1_000_000_000)
         maxRequestsJitter = try settings.int(
-            "MAX_REQUESTS_JITTER", default: production ? 5_000 : 0, in: 0...1_000_000_000)
+            "MAX_REQUESTS_JITTER", default: production ? 50_000 : 0, in: 0...1_000_000_000)
         workerTimeout = try settings.double("WORKER_TIMEOUT", default: workerTimeout, in: 1...3600)
         gracefulTimeout = try settings.double("GRACEFUL_TIMEOUT", default: gracefulTimeout, in: 0...3600)
         runtimeDirectory = settings.string("RUNTIME_DIR")
