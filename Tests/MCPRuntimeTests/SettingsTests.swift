@@ -143,6 +143,7 @@ struct SettingsTests {
         let set = try await settings(environment: ["ENVIRONMENT": "production", "MAX_REQUESTS": "0"]).processes
         #expect(set.maxRequests == 0)
     }
+
     @Test(arguments: [
         ("LOG_LEVEL", "verbose", "trace, debug, info, notice, warning, error, critical"),
         ("PORT", "http", "a whole number from 0 to 65535"),
