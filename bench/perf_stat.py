@@ -6,6 +6,7 @@ linux-perf), under wrk load; binaries alternate rep by rep so machine noise hits
     python3 bench/perf_stat.py before=/path/to/old/mcp-server after=.build/release/mcp-server
         [--reps 8] [--seconds 6] [--workload call_add_2026] [--connections 64]
     python3 bench/perf_stat.py --syscalls before=... after=...
+    python3 bench/perf_stat.py default=<bin> never=<bin>,MAX_REQUESTS=0   # one binary, two settings
 
 --syscalls runs each binary once under `strace -f -c` instead (much slower, so req/s means
 nothing there) and prints the system calls per request, by call: where the kernel time of a
@@ -50,8 +51,11 @@ def loaded(counter: list[str], binary: str, workload: dict, seconds: int, connec
     the requests served (warm-up included) and the measured wrk result."""
     port = free_port()
     env = dict(os.environ, ENVIRONMENT="production", HOST="127.0.0.1", PORT=str(port), GRACEFUL_TIMEOUT="8")
+    # `path,KEY=VALUE,...`: the same binary with settings of its own (MAX_REQUESTS=0, say).
+    path, *settings = binary.split(",")
+    env.update(setting.split("=", 1) for setting in settings)
     with open(os.path.join(folder, "server.log"), "wb") as log:
-        wrapper = subprocess.Popen(counter + [binary], env=env, stdout=log, stderr=subprocess.STDOUT,
+        wrapper = subprocess.Popen(counter + [path], env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         try:
             wait_for(f"http://127.0.0.1:{port}/health", process=wrapper)
@@ -93,7 +97,7 @@ def syscalls(binary: str, workload: dict, seconds: int, connections: int, folder
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("binaries", nargs="+", help="label=path, two or more")
+    parser.add_argument("binaries", nargs="+", help="label=path[,KEY=VALUE...], two or more (settings on top of production's)")
     parser.add_argument("--reps", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--workload", default="call_add_2026", choices=sorted(WORKLOADS))
