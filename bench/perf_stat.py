@@ -7,12 +7,14 @@ linux-perf), under wrk load; binaries alternate rep by rep so machine noise hits
         [--reps 8] [--seconds 6] [--workload call_add_2026] [--connections 64]
     python3 bench/perf_stat.py --syscalls before=... after=...
     python3 bench/perf_stat.py default=<bin> never=<bin>,MAX_REQUESTS=0   # one binary, two settings
+    python3 bench/perf_stat.py --pipe on=<bin> off=<bin>,ACCESS_LOG=false   # logs through a pipe
 
 --syscalls runs each binary once under `strace -f -c` instead (much slower, so req/s means
 nothing there) and prints the system calls per request, by call: where the kernel time of a
 request goes, which callgrind (user-space instructions only) cannot see.
 
-Each run starts the binary as the image does (ENVIRONMENT=production, logs into a file), warms
+Each run starts the binary as the image does (ENVIRONMENT=production, logs into a file; with
+--pipe into a pipe drained by `cat`, as a container runtime collects them, `cat` counted too), warms
 it for 3 s, loads it for --seconds, stops it with SIGTERM and divides perf's totals (which
 inherit into every child) by all the requests served. Wall-clock req/s and p99 are printed
 beside them; they drift with the machine far more than the counts per request do.
@@ -45,7 +47,7 @@ def counts(path: str) -> dict[str, float]:
 
 
 def loaded(counter: list[str], binary: str, workload: dict, seconds: int, connections: int, folder: str,
-           warm_up: bool) -> tuple[int, dict]:
+           warm_up: bool, pipe: bool = False) -> tuple[int, dict]:
     """Runs `binary` under `counter` (perf stat or strace, writing its own totals) as the image
     does, loads it with wrk (after 3 s of warm-up when asked), stops it with SIGTERM; returns
     the requests served (warm-up included) and the measured wrk result."""
@@ -54,8 +56,10 @@ def loaded(counter: list[str], binary: str, workload: dict, seconds: int, connec
     # `path,KEY=VALUE,...`: the same binary with settings of its own (MAX_REQUESTS=0, say).
     path, *settings = binary.split(",")
     env.update(setting.split("=", 1) for setting in settings)
+    # With a pipe, `sh` runs the server and `cat` under the counter, so both are counted.
+    command = ["sh", "-c", 'exec "$0" | cat', path] if pipe else [path]
     with open(os.path.join(folder, "server.log"), "wb") as log:
-        wrapper = subprocess.Popen(counter + [path], env=env, stdout=log, stderr=subprocess.STDOUT,
+        wrapper = subprocess.Popen(counter + command, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         try:
             wait_for(f"http://127.0.0.1:{port}/health", process=wrapper)
@@ -63,17 +67,22 @@ def loaded(counter: list[str], binary: str, workload: dict, seconds: int, connec
             warm = wrk(url, workload, 3, connections) if warm_up else {"requests": 0}
             measured = wrk(url, workload, seconds, connections)
         finally:
+            # The server is the counter's child, or the pipeline's child that is not `cat`.
             children = subprocess.run(["pgrep", "-P", str(wrapper.pid)], capture_output=True, text=True).stdout.split()
+            if pipe:
+                children = [child for shell in children for child in subprocess.run(
+                    ["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()]
+                children = [child for child in children if not os.readlink(f"/proc/{child}/exe").endswith("/cat")]
             for child in children:
                 os.kill(int(child), signal.SIGTERM)
             wrapper.wait(timeout=60)
     return warm["requests"] + measured["requests"], measured
 
 
-def run(binary: str, workload: dict, seconds: int, connections: int, folder: str) -> dict:
+def run(binary: str, workload: dict, seconds: int, connections: int, folder: str, pipe: bool) -> dict:
     stats = os.path.join(folder, "perf.txt")
     requests, measured = loaded(["perf", "stat", "-x,", "-e", ",".join(EVENTS), "-o", stats, "--"], binary, workload, seconds,
-                      connections, folder, warm_up=True)
+                      connections, folder, warm_up=True, pipe=pipe)
     totals = counts(stats)
     return dict(rps=measured["rps"], p99=measured["p99_ms"], bad=measured["bad"],
                 cpu_us=totals.get("task-clock", 0) * 1000 / requests,
@@ -81,11 +90,12 @@ def run(binary: str, workload: dict, seconds: int, connections: int, folder: str
                 migrations=totals.get("cpu-migrations", 0) / requests)
 
 
-def syscalls(binary: str, workload: dict, seconds: int, connections: int, folder: str) -> dict[str, float]:
+def syscalls(binary: str, workload: dict, seconds: int, connections: int, folder: str,
+             pipe: bool) -> dict[str, float]:
     """System calls per request by name, counted by strace -f -c over the whole tree."""
     counted = os.path.join(folder, "strace.txt")
     requests, _ = loaded(["strace", "-f", "-c", "-o", counted], binary, workload, seconds, connections, folder,
-                      warm_up=False)
+                      warm_up=False, pipe=pipe)
     per_request = {}
     with open(counted) as table:
         for line in table:
@@ -103,12 +113,13 @@ def main() -> None:
     parser.add_argument("--workload", default="call_add_2026", choices=sorted(WORKLOADS))
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--syscalls", action="store_true", help="count system calls per request with strace")
+    parser.add_argument("--pipe", action="store_true", help="stdout into a pipe drained by cat (counted too)")
     arguments = parser.parse_args()
     binaries = dict(item.split("=", 1) for item in arguments.binaries)
     if arguments.syscalls:
         with tempfile.TemporaryDirectory() as folder:
             counts_by_binary = {label: syscalls(binary, WORKLOADS[arguments.workload], arguments.seconds,
-                                                arguments.connections, folder)
+                                                arguments.connections, folder, arguments.pipe)
                                 for label, binary in binaries.items()}
         names = sorted({name for table in counts_by_binary.values() for name, count in table.items() if count >= 0.05},
                        key=lambda name: -max(table.get(name, 0) for table in counts_by_binary.values()))
@@ -124,7 +135,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for rep in range(arguments.reps):
             for label, binary in binaries.items():
-                row = run(binary, WORKLOADS[arguments.workload], arguments.seconds, arguments.connections, folder)
+                row = run(binary, WORKLOADS[arguments.workload], arguments.seconds, arguments.connections, folder,
+                          arguments.pipe)
                 rows[label].append(row)
                 print(f"{label:>10} rep {rep + 1}: {row['rps']:8.0f} req/s, p99 {row['p99']:5.1f} ms, "
                       f"{row['cpu_us']:6.1f} CPU µs, {row['switches']:.2f} context switches, "
