@@ -32,14 +32,31 @@ struct AccessLogTests {
         line.replacing(#/"timestamp":"[^"]*"/#, with: "\"timestamp\":\"T\"")
     }
 
-    @Test(arguments: [full, minimal])
+    /// Quotes, backslashes, control characters and text beyond ASCII, at lengths past the
+    /// eight bytes the string scan takes at a time.
+    static let escaped = AccessLogEntry(
+        method: "PATCH", path: "/a\u{1}b\"c\\d\u{7f}/é/日本/" + String(repeating: "x", count: 300), route: "unmatched",
+        status: 404, bodyBytes: Int.max, microseconds: 999_999_999_999, requestID: "\t\n\r\u{8}\u{c}\u{1f}",
+        clientAddress: "2001:db8::1", peerAddress: "10.0.0.1", userAgent: String(repeating: "\u{0}\"", count: 40),
+        mcpMethod: "tools/call", toolName: "ünïcode", era: "handshake", sessionID: "ab12")
+
+    /// Every text at its longest escape: the renderer's bound still holds the line.
+    static let worstCase = AccessLogEntry(
+        method: String(repeating: "\u{1}", count: 9), path: String(repeating: "\u{2}", count: 64), route: "\u{3}",
+        status: 599, bodyBytes: Int.max, microseconds: Int.max, requestID: String(repeating: "\u{4}", count: 17),
+        clientAddress: "\u{5}", peerAddress: "\u{6}", userAgent: String(repeating: "\u{1f}", count: 200),
+        mcpMethod: "\u{7}", toolName: "\u{8}", era: "\u{b}", sessionID: "\u{e}")
+
+    @Test(arguments: [full, minimal, escaped, worstCase])
     func fastLineIsTheGenericLine(entry: AccessLogEntry) throws {
         var handler = ConsoleLogHandler(label: "mcp.server", level: .info, format: .json, stream: .standardOutput)
         handler.metadata["worker"] = "1"
         handler.metadata["pid"] = "shadowed"
         handler.metadata["request.id"] = "the entry's own wins"
         let writer = try #require(handler.accessLogWriter() as? JSONAccessLogWriter)
-        let fast = String(decoding: writer.render(entry), as: UTF8.self)
+        let rendered = writer.render(entry)
+        #expect(rendered.count <= writer.lineBound(entry))
+        let fast = String(decoding: rendered, as: UTF8.self)
         #expect(withoutTimestamp(fast) == withoutTimestamp(generic(handler, entry)))
         let object = try #require(JSONSerialization.jsonObject(with: Data(fast.utf8)) as? [String: Any])
         #expect(object["message"] as? String == "access")
@@ -112,9 +129,13 @@ struct AccessLogTests {
             (0, 1, "0"), (7, 3, "007"), (999, 3, "999"), (1234, 3, "1234"), (2026, 4, "2026"), (5, 2, "05"),
             (1_000_000, 1, "1000000"), (Int.max, 1, "9223372036854775807"), (42, 19, "0000000000000000042"),
         ] {
-            var bytes = Array("x".utf8)
-            LogTimestamp.appendDigits(value, width: width, to: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == "x" + text)
+            let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1 + ByteCursor.digitsBound) { bytes in
+                var cursor = ByteCursor(bytes.baseAddress!)
+                cursor.put(UInt8(ascii: "x"))
+                cursor.putDigits(value, width: width)
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<cursor.count]), as: UTF8.self)
+            }
+            #expect(written == "x" + text)
         }
     }
 }

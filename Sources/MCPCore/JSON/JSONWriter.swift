@@ -110,6 +110,26 @@ package struct JSONWriter: Sendable {
     /// Appends `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
     package mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        Self.scanString(text) { run in
+            bytes.append(contentsOf: run)
+        } escape: { byte in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.longestEscape) { escape in
+                let count = Self.writeEscape(byte, to: escape.baseAddress!)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: escape[..<count]))
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The most bytes one byte of text takes inside a JSON string (`\u001f`).
+    package static let longestEscape = 6
+
+    /// Splits the UTF-8 of `text` into runs that go out as they are and bytes that need an
+    /// escape, in order (the body of a JSON string, quotes not included).
+    @inline(__always)
+    package static func scanString(
+        _ text: String, run: (UnsafeBufferPointer<UInt8>) -> Void, escape: (UInt8) -> Void
+    ) {
         var text = text
         text.withUTF8 { utf8 in
             guard let base = UnsafeRawPointer(utf8.baseAddress) else { return }
@@ -129,31 +149,36 @@ package struct JSONWriter: Sendable {
                     let byte = utf8[index]
                     index += 1
                     guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                    if runStart < index - 1 {
-                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(index - 1)]))
-                    }
+                    if runStart < index - 1 { run(UnsafeBufferPointer(rebasing: utf8[runStart..<(index - 1)])) }
                     runStart = index
-                    writeEscape(byte)
+                    escape(byte)
                 }
             }
-            if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+            if runStart < count { run(UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
-    private mutating func writeEscape(_ byte: UInt8) {
+    /// Writes the escape of `byte` (a quote, a backslash or a control character) at `out`;
+    /// returns its length (at most ``longestEscape``).
+    package static func writeEscape(_ byte: UInt8, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        func two(_ second: Unicode.Scalar) -> Int {
+            out[0] = UInt8(ascii: "\\")
+            out[1] = UInt8(ascii: second)
+            return 2
+        }
         switch byte {
-        case UInt8(ascii: "\""): writeRaw("\\\"")
-        case UInt8(ascii: "\\"): writeRaw("\\\\")
-        case 0x0A: writeRaw("\\n")
-        case 0x0D: writeRaw("\\r")
-        case 0x09: writeRaw("\\t")
-        case 0x08: writeRaw("\\b")
-        case 0x0C: writeRaw("\\f")
+        case UInt8(ascii: "\""): return two("\"")
+        case UInt8(ascii: "\\"): return two("\\")
+        case 0x0A: return two("n")
+        case 0x0D: return two("r")
+        case 0x09: return two("t")
+        case 0x08: return two("b")
+        case 0x0C: return two("f")
         default:
-            writeRaw("\\u00")
-            bytes.append(Self.hexDigits[Int(byte >> 4)])
-            bytes.append(Self.hexDigits[Int(byte & 0xF)])
+            for (index, character) in "\\u00".utf8.enumerated() { out[index] = character }
+            out[4] = hexDigits[Int(byte >> 4)]
+            out[5] = hexDigits[Int(byte & 0xF)]
+            return 6
         }
     }
 

@@ -68,45 +68,58 @@ final class JSONAccessLogWriter: AccessLogWriter {
     }
 
     func render(_ entry: AccessLogEntry) -> [UInt8] {
-        var writer = JSONWriter(capacity: 512)
-        writer.writeRaw("{\"timestamp\":\"")
-        LogTimestamp.append(to: &writer.bytes)
-        writer.bytes.append(contentsOf: head)
-        text.withUnsafeBufferPointer { text in
-            for part in parts {
-                let bytes = UnsafeBufferPointer(rebasing: text[part.start..<part.end])
-                if part.field < 0 {
-                    writer.bytes.append(contentsOf: bytes)
-                } else {
-                    Self.write(part.field, of: entry, key: bytes, into: &writer)
+        // An upper bound of the line first, so that it is written with plain copies (``ByteCursor``).
+        [UInt8](unsafeUninitializedCapacity: lineBound(entry)) { line, count in
+            var cursor = ByteCursor(line.baseAddress!)
+            cursor.put(Self.prefix)
+            LogTimestamp.write(to: &cursor)
+            head.withUnsafeBufferPointer { cursor.put($0) }
+            text.withUnsafeBufferPointer { text in
+                for part in parts {
+                    let bytes = UnsafeBufferPointer(rebasing: text[part.start..<part.end])
+                    if part.field < 0 {
+                        cursor.put(bytes)
+                    } else {
+                        Self.write(part.field, of: entry, key: bytes, into: &cursor)
+                    }
                 }
             }
+            cursor.put(Self.suffix)
+            count = cursor.count
         }
-        writer.writeRaw("}\n")
-        return writer.bytes
     }
+
+    /// The most bytes the line of `entry` takes: every key written, every text escaped at its
+    /// longest, every number at 19 digits (the timestamp is 24 bytes up to the year 9999).
+    func lineBound(_ entry: AccessLogEntry) -> Int {
+        Self.prefix.utf8CodeUnitCount + 24 + head.count + text.count + Self.suffix.utf8CodeUnitCount
+            + entry.textBound + 3 * (ByteCursor.digitsBound + 3)
+    }
+
+    static let prefix: StaticString = "{\"timestamp\":\""
+    static let suffix: StaticString = "}\n"
 
     /// Field `index` (of ``AccessLogEntry/keys``) as `,"key":"value"`, or nothing when absent.
     /// Numbers are strings, as swift-log's `stringConvertible` metadata renders them.
     private static func write(
-        _ index: Int, of entry: AccessLogEntry, key: UnsafeBufferPointer<UInt8>, into writer: inout JSONWriter
+        _ index: Int, of entry: AccessLogEntry, key: UnsafeBufferPointer<UInt8>, into cursor: inout ByteCursor
     ) {
         func text(_ value: String?) {
             guard let value else { return }
-            writer.bytes.append(contentsOf: key)
-            writer.writeString(value)
+            cursor.put(key)
+            cursor.putJSONString(value)
         }
         func number(_ value: Int, milliseconds: Bool = false) {
-            writer.bytes.append(contentsOf: key)
-            writer.bytes.append(UInt8(ascii: "\""))
+            cursor.put(key)
+            cursor.put(UInt8(ascii: "\""))
             if milliseconds {
-                LogTimestamp.appendDigits(value / 1000, width: 1, to: &writer.bytes)
-                writer.bytes.append(UInt8(ascii: "."))
-                LogTimestamp.appendDigits(value % 1000, width: 3, to: &writer.bytes)
+                cursor.putDigits(value / 1000, width: 1)
+                cursor.put(UInt8(ascii: "."))
+                cursor.putDigits(value % 1000, width: 3)
             } else {
-                LogTimestamp.appendDigits(value, width: 1, to: &writer.bytes)
+                cursor.putDigits(value, width: 1)
             }
-            writer.bytes.append(UInt8(ascii: "\""))
+            cursor.put(UInt8(ascii: "\""))
         }
         switch index {
         case 0: text(entry.clientAddress)
@@ -125,6 +138,15 @@ final class JSONAccessLogWriter: AccessLogWriter {
         case 13: text(entry.userAgent)
         default: break
         }
+    }
+}
+
+extension AccessLogEntry {
+    /// The most bytes the entry's text fields take as JSON strings.
+    var textBound: Int {
+        func bound(_ text: String?) -> Int { text.map(ByteCursor.stringBound) ?? 0 }
+        return bound(clientAddress) + bound(method) + bound(route) + bound(era) + bound(mcpMethod) + bound(sessionID)
+            + bound(toolName) + bound(peerAddress) + bound(requestID) + bound(path) + bound(userAgent)
     }
 }
 

@@ -7,33 +7,48 @@ import Foundation
 enum LogTimestamp {
     /// Appends the current time (24 bytes).
     static func append(to bytes: inout [UInt8]) {
-        let now = Date().timeIntervalSince1970
-        let milliseconds = Int((now * 1000).rounded(.down))
-        append(seconds: milliseconds / 1000, milliseconds: milliseconds % 1000, to: &bytes)
+        let (seconds, milliseconds) = current()
+        append(seconds: seconds, milliseconds: milliseconds, to: &bytes)
+    }
+
+    /// Writes the current time (24 bytes).
+    static func write(to cursor: inout ByteCursor) {
+        let (seconds, milliseconds) = current()
+        write(seconds: seconds, milliseconds: milliseconds, to: &cursor)
+    }
+
+    private static func current() -> (seconds: Int, milliseconds: Int) {
+        let milliseconds = Int((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        return (milliseconds / 1000, milliseconds % 1000)
     }
 
     /// Appends the time `seconds` (since 1970, UTC, not before it) plus `milliseconds`.
     static func append(seconds: Int, milliseconds: Int, to bytes: inout [UInt8]) {
+        // Written into a buffer on the stack and appended once: an `Array.append` a byte (with
+        // its uniqueness and capacity checks) cost more than the arithmetic (every log line).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
+            var cursor = ByteCursor(text.baseAddress!)
+            write(seconds: seconds, milliseconds: milliseconds, to: &cursor)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: text.baseAddress, count: cursor.count))
+        }
+    }
+
+    /// Writes the time `seconds` (since 1970, UTC, not before it) plus `milliseconds` (24 bytes
+    /// up to the year 9999).
+    static func write(seconds: Int, milliseconds: Int, to cursor: inout ByteCursor) {
         let (year, month, day) = civilDate(daysSinceEpoch: seconds / 86_400)
         let secondOfDay = seconds % 86_400
-        // Written into a buffer on the stack and appended once: an `Array.append` a byte (with
-        // its uniqueness and capacity checks) cost more than the arithmetic (every access line).
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
-            var end = 0
-            func put(_ value: Int, width: Int, then separator: Unicode.Scalar) {
-                end = write(value, width: width, to: text, at: end)
-                text[end] = UInt8(ascii: separator)
-                end += 1
-            }
-            put(year, width: 4, then: "-")
-            put(month, width: 2, then: "-")
-            put(day, width: 2, then: "T")
-            put(secondOfDay / 3600, width: 2, then: ":")
-            put(secondOfDay / 60 % 60, width: 2, then: ":")
-            put(secondOfDay % 60, width: 2, then: ".")
-            put(milliseconds, width: 3, then: "Z")
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<end]))
+        func put(_ value: Int, width: Int, then separator: Unicode.Scalar) {
+            cursor.putDigits(value, width: width)
+            cursor.put(UInt8(ascii: separator))
         }
+        put(year, width: 4, then: "-")
+        put(month, width: 2, then: "-")
+        put(day, width: 2, then: "T")
+        put(secondOfDay / 3600, width: 2, then: ":")
+        put(secondOfDay / 60 % 60, width: 2, then: ":")
+        put(secondOfDay % 60, width: 2, then: ".")
+        put(milliseconds, width: 3, then: "Z")
     }
 
     /// Year, month and day of the proleptic Gregorian calendar for a day number (days since
@@ -58,19 +73,9 @@ enum LogTimestamp {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `value` (≥ 0) in decimal, left-padded with zeros to `width` (at most 19) digits.
-    static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 19) { text in
-            let end = write(value, width: width, to: text, at: 0)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<end]))
-        }
-    }
-
     /// Writes `value` (≥ 0) in decimal, left-padded with zeros to `width` (at most 19) digits,
     /// from `start` on; returns the index after the last digit.
-    private static func write(
-        _ value: Int, width: Int, to text: UnsafeMutableBufferPointer<UInt8>, at start: Int
-    ) -> Int {
+    static func write(_ value: Int, width: Int, to text: UnsafeMutablePointer<UInt8>, at start: Int) -> Int {
         if width == 2 && value >= 0 && value < 100 {
             // Month, day, hours, minutes, seconds.
             text[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
