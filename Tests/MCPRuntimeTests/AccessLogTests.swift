@@ -130,7 +130,7 @@ struct AccessLogTests {
             (1_000_000, 1, "1000000"), (Int.max, 1, "9223372036854775807"), (42, 19, "0000000000000000042"),
         ] {
             let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1 + ByteCursor.digitsBound) { bytes in
-                var cursor = ByteCursor(bytes.baseAddress!)
+                var cursor = ByteCursor(bytes)
                 cursor.put(UInt8(ascii: "x"))
                 cursor.putDigits(value, width: width)
                 return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<cursor.count]), as: UTF8.self)

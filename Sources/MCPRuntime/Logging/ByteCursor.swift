@@ -3,25 +3,33 @@ import MCPCore
 /// Writes bytes one after another into memory the caller sized for them: the access line's
 /// renderer, which knows an upper bound of its line before writing it, so every piece is a
 /// plain copy instead of an `Array.append` (a uniqueness and a capacity check, about 90
-/// instructions a call, some 20 calls a line).
+/// instructions a call, some 20 calls a line). Writing past `capacity` stops the process
+/// instead of overwriting memory.
 struct ByteCursor {
     let start: UnsafeMutablePointer<UInt8>
+    let capacity: Int
     /// Bytes written so far.
     private(set) var count = 0
 
-    init(_ start: UnsafeMutablePointer<UInt8>) {
-        self.start = start
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        start = buffer.baseAddress!
+        capacity = buffer.count
+    }
+
+    /// The next `length` bytes, which the caller fills.
+    private mutating func claim(_ length: Int) -> UnsafeMutablePointer<UInt8> {
+        precondition(length <= capacity - count, "ByteCursor: writing past the bound its buffer was sized to")
+        defer { count += length }
+        return start + count
     }
 
     mutating func put(_ byte: UInt8) {
-        start[count] = byte
-        count += 1
+        claim(1).pointee = byte
     }
 
     mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
-        (start + count).update(from: base, count: bytes.count)
-        count += bytes.count
+        claim(bytes.count).update(from: base, count: bytes.count)
     }
 
     mutating func put(_ text: StaticString) {
@@ -35,7 +43,10 @@ struct ByteCursor {
         JSONWriter.scanString(text) { run in
             put(run)
         } escape: { byte in
-            count += JSONWriter.writeEscape(byte, to: start + count)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: JSONWriter.longestEscape) { escape in
+                let length = JSONWriter.writeEscape(byte, to: escape.baseAddress!)
+                put(UnsafeBufferPointer(rebasing: escape[..<length]))
+            }
         }
         put(UInt8(ascii: "\""))
     }
@@ -45,9 +56,29 @@ struct ByteCursor {
         text.utf8.count * JSONWriter.longestEscape + 2
     }
 
-    /// `value` (≥ 0) in decimal, left-padded with zeros to `width` digits (at most 19).
+    /// `value` (≥ 0) in decimal, left-padded with zeros to `width` digits (at most 19); takes at
+    /// most ``digitsBound`` bytes.
     mutating func putDigits(_ value: Int, width: Int) {
-        count = LogTimestamp.write(value, width: width, to: start, at: count)
+        if width == 2 && value >= 0 && value < 100 {
+            // Month, day, hours, minutes, seconds.
+            let digits = claim(2)
+            digits[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+            digits[1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+            return
+        }
+        var length = 1
+        var left = value / 10
+        while left > 0 {
+            length += 1
+            left /= 10
+        }
+        length = Swift.max(length, Swift.min(width, Self.digitsBound))
+        let digits = claim(length)
+        var rest = value
+        for index in stride(from: length - 1, through: 0, by: -1) {
+            digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
     }
 
     /// The most bytes ``putDigits(_:width:)`` writes.

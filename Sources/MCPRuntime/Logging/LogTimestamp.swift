@@ -5,13 +5,16 @@ import Foundation
 /// with integer arithmetic instead of Foundation's formatter (which cost more than the rest of an
 /// access line together).
 enum LogTimestamp {
-    /// Appends the current time (24 bytes).
+    /// The bytes of a timestamp up to the year 9999.
+    static let length = 24
+
+    /// Appends the current time (``length`` bytes).
     static func append(to bytes: inout [UInt8]) {
         let (seconds, milliseconds) = current()
         append(seconds: seconds, milliseconds: milliseconds, to: &bytes)
     }
 
-    /// Writes the current time (24 bytes).
+    /// Writes the current time (``length`` bytes).
     static func write(to cursor: inout ByteCursor) {
         let (seconds, milliseconds) = current()
         write(seconds: seconds, milliseconds: milliseconds, to: &cursor)
@@ -26,15 +29,15 @@ enum LogTimestamp {
     static func append(seconds: Int, milliseconds: Int, to bytes: inout [UInt8]) {
         // Written into a buffer on the stack and appended once: an `Array.append` a byte (with
         // its uniqueness and capacity checks) cost more than the arithmetic (every log line).
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
-            var cursor = ByteCursor(text.baseAddress!)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * length) { text in
+            var cursor = ByteCursor(text)
             write(seconds: seconds, milliseconds: milliseconds, to: &cursor)
-            bytes.append(contentsOf: UnsafeBufferPointer(start: text.baseAddress, count: cursor.count))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<cursor.count]))
         }
     }
 
-    /// Writes the time `seconds` (since 1970, UTC, not before it) plus `milliseconds` (24 bytes
-    /// up to the year 9999).
+    /// Writes the time `seconds` (since 1970, UTC, not before it) plus `milliseconds` (``length``
+    /// bytes up to the year 9999).
     static func write(seconds: Int, milliseconds: Int, to cursor: inout ByteCursor) {
         let (year, month, day) = civilDate(daysSinceEpoch: seconds / 86_400)
         let secondOfDay = seconds % 86_400
@@ -68,34 +71,8 @@ enum LogTimestamp {
     /// The current time as text.
     static func now() -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
+        bytes.reserveCapacity(length)
         append(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Writes `value` (≥ 0) in decimal, left-padded with zeros to `width` (at most 19) digits,
-    /// from `start` on; returns the index after the last digit.
-    static func write(_ value: Int, width: Int, to text: UnsafeMutablePointer<UInt8>, at start: Int) -> Int {
-        if width == 2 && value >= 0 && value < 100 {
-            // Month, day, hours, minutes, seconds.
-            text[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
-            text[start + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
-            return start + 2
-        }
-        var digits = 1
-        var left = value / 10
-        while left > 0 {
-            digits += 1
-            left /= 10
-        }
-        digits = Swift.max(digits, Swift.min(width, 19))
-        var rest = value
-        var index = start + digits
-        while index > start {
-            index -= 1
-            text[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-        }
-        return start + digits
     }
 }
