@@ -5,23 +5,42 @@ import Synchronization
 /// What the HTTP side reports through swift-metrics (the runtime picks the backend: Prometheus).
 /// Label values are bounded: route templates, known MCP methods, status codes.
 enum HTTPMetrics {
-    static let knownMCPMethods: Set<String> = [
-        "initialize", "ping", "server/discover", "tools/list", "tools/call", "resources/list",
-        "resources/templates/list",
-        "resources/read", "prompts/list", "prompts/get", "completion/complete", "logging/setLevel",
-        "subscriptions/listen",
-        "notifications/initialized", "notifications/cancelled", "notifications/roots/list_changed", "batch",
-    ]
-    static let knownHTTPMethods: Set<String> = ["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]
+    /// The HTTP method labels: the usual methods by name, then `other` for any other.
+    static let httpMethods = ["POST", "GET", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "other"]
 
-    /// What one answered request is counted under: its bounded label values.
+    /// The MCP method labels: the methods this server knows (the frequent ones first, since a
+    /// request's method is compared with them in order), `batch` for a JSON-RPC batch, then
+    /// `other` for any other.
+    static let mcpMethods = [
+        "tools/call", "tools/list", "resources/read", "prompts/get", "ping", "initialize", "server/discover",
+        "resources/list", "resources/templates/list", "prompts/list", "completion/complete", "logging/setLevel",
+        "subscriptions/listen", "notifications/initialized", "notifications/cancelled",
+        "notifications/roots/list_changed", "batch", "other",
+    ]
+
+    /// The position of `text` in `labels`; the last one (`other`) for a text not in the list.
+    static func label(_ text: String, in labels: [String]) -> Int {
+        labels.firstIndex(of: text) ?? labels.count - 1
+    }
+
+    /// What one answered request is counted under: its bounded label values. The methods are
+    /// kept as positions in their lists and the hash leaves the era out, so a look-up hashes one
+    /// string (the route) instead of four: a raw-valued enum such as ``RequestEra`` hashes its text.
     struct RequestKey: Hashable, Sendable {
-        var method: String
+        /// The position of the HTTP method in ``HTTPMetrics/httpMethods``.
+        var method: Int
         var route: String
         var status: Int
-        /// The MCP method (a known one, `other` or `batch`), nil for requests that carried none.
-        var mcpMethod: String?
-        var era: String
+        /// The position of the MCP method in ``HTTPMetrics/mcpMethods``; nil for requests that carried none.
+        var mcpMethod: Int?
+        var era: RequestEra?
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(method)
+            hasher.combine(route)
+            hasher.combine(status)
+            hasher.combine(mcpMethod)
+        }
     }
 
     /// The handles one ``RequestKey`` records into, resolved together: one look-up a request
@@ -33,23 +52,26 @@ enum HTTPMetrics {
     }
 
     static let handles = MetricCache<RequestKey, RequestHandles> { key in
-        RequestHandles(
+        let method = httpMethods[key.method]
+        return RequestHandles(
             requests: Counter(
                 label: "http_requests_total",
-                dimensions: [("method", key.method), ("route", key.route), ("status", String(key.status))]),
+                dimensions: [("method", method), ("route", key.route), ("status", String(key.status))]),
             durations: Timer(
-                label: "http_request_duration_seconds", dimensions: [("method", key.method), ("route", key.route)]),
-            mcpRequests: key.mcpMethod.map { method in
-                Counter(label: "mcp_requests_total", dimensions: [("method", method), ("era", key.era)])
+                label: "http_request_duration_seconds", dimensions: [("method", method), ("route", key.route)]),
+            mcpRequests: key.mcpMethod.map { mcpMethod in
+                Counter(
+                    label: "mcp_requests_total",
+                    dimensions: [("method", mcpMethods[mcpMethod]), ("era", key.era?.rawValue ?? "unknown")])
             })
     }
     static let rateLimited = MetricCache<Bool, Counter> { _ in Counter(label: "mcp_rate_limited_total") }
 
     static func record(method: String, route: String, status: Int, nanoseconds: Int64, values: RequestRecord.Values) {
         let key = RequestKey(
-            method: knownHTTPMethods.contains(method) ? method : "other", route: route, status: status,
-            mcpMethod: values.mcpMethod.map { knownMCPMethods.contains($0) ? $0 : "other" },
-            era: values.era?.rawValue ?? "unknown")
+            method: label(method, in: httpMethods), route: route, status: status,
+            mcpMethod: values.mcpMethod.map { label($0, in: mcpMethods) },
+            era: values.era)
         let handles = handles[key]
         handles.requests.increment()
         if !values.isSubscription { handles.durations.recordNanoseconds(nanoseconds) }
