@@ -109,6 +109,45 @@ struct JSONWriterFastPathTests {
         #expect(JSONWriter.encodedLength(of: .double(number), limit: length - 1) == nil)
     }
 
+    @Test(arguments: [0, 7, 9, 10, -1, -9, -10, 12_345, -98_765, Int.max, Int.min, Int(Int32.max), 1_000_000])
+    func integersAreWrittenAsTheirDescription(_ number: Int) {
+        #expect(JSONWriter.string(.int(number)) == number.description)
+        #expect(JSONWriter.encodedLength(of: .int(number), limit: 64) == number.description.utf8.count)
+    }
+
+    /// The writer's own room: growing from any reserved size, through every kind of write, gives
+    /// the bytes an `Array` would hold.
+    @Test(arguments: [0, 1, 5, 64])
+    func theBufferGrowsAsAnArrayWould(_ capacity: Int) {
+        var writer = JSONWriter(capacity: capacity)
+        var expected: [UInt8] = []
+        for round in 0..<200 {
+            switch round % 5 {
+            case 0:
+                writer.writeByte(UInt8(ascii: "["))
+                expected.append(UInt8(ascii: "["))
+            case 1:
+                let text = String(repeating: "é\"x", count: round % 17)
+                writer.writeString(text)
+                expected += Array(Self.reference(text).utf8)
+            case 2:
+                writer.writeInt(-round * 1_000_003)
+                expected += Array(String(-round * 1_000_003).utf8)
+            case 3:
+                writer.writeRaw([UInt8](repeating: UInt8(ascii: " "), count: round))
+                expected += [UInt8](repeating: UInt8(ascii: " "), count: round)
+            default:
+                writer.writeRaw(",")
+                expected.append(UInt8(ascii: ","))
+            }
+            #expect(writer.count == expected.count)
+        }
+        #expect(writer.bytes == expected)
+        writer.writeRaw("tail")
+        #expect(writer.finish() == expected + Array("tail".utf8))
+        #expect(JSONWriter(capacity: capacity).finish() == [])
+    }
+
     @Test func knownStringsParseToTheSameTextAndNearMissesDoNot() throws {
         let keys = [
             "jsonrpc", "id", "method", "params", "_meta", "io.modelcontextprotocol/protocolVersion",

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MCPCore
 import Testing
 
 @testable import MCPHTTP
@@ -113,8 +114,9 @@ struct AccessLogTests {
     @Test func timestampIsFoundationsISO8601() {
         for seconds in [0, 951_782_400, 1_795_000_000, 4_102_444_799] {
             for milliseconds in [0, 7, 999] {
-                var bytes: [UInt8] = []
-                LogTimestamp.append(seconds: seconds, milliseconds: milliseconds, to: &bytes)
+                var writer = JSONWriter()
+                LogTimestamp.write(seconds: seconds, milliseconds: milliseconds, to: &writer)
+                let bytes = writer.finish()
                 let date = Date(timeIntervalSince1970: Double(seconds) + Double(milliseconds) / 1000 + 0.0001)
                 let foundation = date.formatted(
                     .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(

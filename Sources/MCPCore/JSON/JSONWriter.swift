@@ -2,28 +2,70 @@
 ///
 /// Compact output matters: stdio frames messages by newline, and SSE `data:` lines must not
 /// break. Non-ASCII text is written as UTF-8; control characters are escaped.
-package struct JSONWriter: Sendable {
-    /// The JSON written so far, as UTF-8.
-    package var bytes: [UInt8]
+package struct JSONWriter: ~Copyable {
+    /// The bytes written (the first ``count``), then room for more. A run of bytes is one
+    /// capacity check and a copy; `Array.append(contentsOf:)` cost about 90 instructions a call
+    /// whatever the length, and an answer appends some twenty strings. Not copyable, so the
+    /// buffer has one owner and needs no uniqueness check.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// How many bytes have been written.
+    package private(set) var count = 0
 
     /// An empty writer with room for `capacity` bytes.
     package init(capacity: Int = 256) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
+
+    deinit { base.deallocate() }
+
+    /// The JSON written so far, as UTF-8.
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The JSON written, as UTF-8; the writer's last use.
+    package consuming func finish() -> [UInt8] { bytes }
 
     /// Compact JSON text of `value`.
     package static func string(_ value: JSONValue) -> String {
         var writer = JSONWriter()
         writer.write(value)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(start: writer.base, count: writer.count), as: UTF8.self)
     }
 
     /// Compact JSON bytes of `value`.
     package static func bytes(_ value: JSONValue) -> [UInt8] {
         var writer = JSONWriter()
         writer.write(value)
-        return writer.bytes
+        return writer.finish()
+    }
+
+    /// Appends one byte that is already JSON.
+    @inline(__always)
+    package mutating func writeByte(_ byte: UInt8) {
+        if count == capacity { makeRoom(for: 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    /// Appends bytes that are already JSON.
+    @inline(__always)
+    package mutating func writeRaw(_ run: UnsafeBufferPointer<UInt8>) {
+        guard let source = run.baseAddress else { return }
+        let length = run.count
+        if capacity - count < length { makeRoom(for: length) }
+        (base + count).update(from: source, count: length)
+        count += length
+    }
+
+    /// Makes room for `length` more bytes: at least twice the room there was.
+    @inline(never)
+    private mutating func makeRoom(for length: Int) {
+        capacity = Swift.max(count + length, 2 * capacity)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        larger.initialize(from: base, count: count)
+        base.deallocate()
+        base = larger
     }
 
     /// Appends `value` as compact JSON.
@@ -35,14 +77,14 @@ package struct JSONWriter: Sendable {
         case .double(let number): writeDouble(number)
         case .string(let text): writeString(text)
         case .array(let elements):
-            bytes.append(UInt8(ascii: "["))
+            writeByte(UInt8(ascii: "["))
             var first = true
             for element in elements {
-                if !first { bytes.append(UInt8(ascii: ",")) }
+                if !first { writeByte(UInt8(ascii: ",")) }
                 first = false
                 write(element)
             }
-            bytes.append(UInt8(ascii: "]"))
+            writeByte(UInt8(ascii: "]"))
         case .object(let object):
             write(object)
         }
@@ -50,35 +92,49 @@ package struct JSONWriter: Sendable {
 
     /// Appends `object` with its keys in order; repeated keys are written as they are.
     package mutating func write(_ object: JSONObject) {
-        bytes.append(UInt8(ascii: "{"))
+        writeByte(UInt8(ascii: "{"))
         let keys = object.keys
         let values = object.values
         for index in keys.indices {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            if index > 0 { writeByte(UInt8(ascii: ",")) }
             writeString(keys[index])
-            bytes.append(UInt8(ascii: ":"))
+            writeByte(UInt8(ascii: ":"))
             write(values[index])
         }
-        bytes.append(UInt8(ascii: "}"))
+        writeByte(UInt8(ascii: "}"))
     }
 
     /// Appends bytes that are already JSON.
     package mutating func writeRaw(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        writeRaw(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Appends bytes that are already JSON.
     package mutating func writeRaw(_ raw: [UInt8]) {
-        bytes.append(contentsOf: raw)
+        raw.withUnsafeBufferPointer { writeRaw($0) }
     }
 
     /// Appends `number` in decimal.
     package mutating func writeInt(_ number: Int) {
         if number >= 0 && number < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(number))
+            writeByte(UInt8(ascii: "0") + UInt8(number))
             return
         }
-        bytes.append(contentsOf: String(number).utf8)
+        // The digits from the right, into a buffer on the stack (19 digits and a sign at most).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { text in
+            var magnitude = number.magnitude
+            var start = text.count
+            repeat {
+                start -= 1
+                text[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 {
+                start -= 1
+                text[start] = UInt8(ascii: "-")
+            }
+            writeRaw(UnsafeBufferPointer(rebasing: text[start...]))
+        }
     }
 
     /// Finite numbers in Swift's shortest round-trip form; NaN and infinities (which JSON cannot
@@ -93,7 +149,8 @@ package struct JSONWriter: Sendable {
             writeRaw(".0")
             return
         }
-        bytes.append(contentsOf: number.description.utf8)
+        var text = number.description
+        text.withUTF8 { writeRaw($0) }
     }
 
     /// The integer a whole `number` of moderate size equals, for which `description` is that
@@ -109,16 +166,16 @@ package struct JSONWriter: Sendable {
 
     /// Appends `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
     package mutating func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        writeByte(UInt8(ascii: "\""))
         Self.scanString(text) { run in
-            bytes.append(contentsOf: run)
+            writeRaw(run)
         } escape: { byte in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.longestEscape) { escape in
-                let count = Self.writeEscape(byte, to: escape.baseAddress!)
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: escape[..<count]))
+                let length = Self.writeEscape(byte, to: escape.baseAddress!)
+                writeRaw(UnsafeBufferPointer(rebasing: escape[..<length]))
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        writeByte(UInt8(ascii: "\""))
     }
 
     /// The most bytes one byte of text takes inside a JSON string (`\u001f`).
@@ -205,35 +262,35 @@ extension JSONWriter {
     package static func pretty(_ value: JSONValue, indent: Int) -> [UInt8] {
         var writer = JSONWriter()
         writer.writePretty(value, indent: indent, level: 0)
-        return writer.bytes
+        return writer.finish()
     }
 
     private mutating func writePretty(_ value: JSONValue, indent: Int, level: Int) {
         func newline(_ level: Int) {
-            bytes.append(UInt8(ascii: "\n"))
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
+            writeByte(UInt8(ascii: "\n"))
+            for _ in 0..<(indent * level) { writeByte(UInt8(ascii: " ")) }
         }
         switch value {
         case .array(let elements) where !elements.isEmpty:
-            bytes.append(UInt8(ascii: "["))
+            writeByte(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                if index > 0 { writeByte(UInt8(ascii: ",")) }
                 newline(level + 1)
                 writePretty(element, indent: indent, level: level + 1)
             }
             newline(level)
-            bytes.append(UInt8(ascii: "]"))
+            writeByte(UInt8(ascii: "]"))
         case .object(let object) where !object.isEmpty:
-            bytes.append(UInt8(ascii: "{"))
+            writeByte(UInt8(ascii: "{"))
             for (index, (key, element)) in zip(object.keys, object.values).enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                if index > 0 { writeByte(UInt8(ascii: ",")) }
                 newline(level + 1)
                 writeString(key)
                 writeRaw(": ")
                 writePretty(element, indent: indent, level: level + 1)
             }
             newline(level)
-            bytes.append(UInt8(ascii: "}"))
+            writeByte(UInt8(ascii: "}"))
         default:
             write(value)
         }

@@ -9,14 +9,14 @@ package enum JSONRPCEncoding {
         writeResultHead(id: id, to: &writer)
         writer.writeRaw(resultBytes)
         writer.writeRaw("}")
-        return writer.bytes
+        return writer.finish()
     }
 
     /// `{"jsonrpc":"2.0","id":<id>,"result":` — what comes before a result's bytes.
     package static func resultHead(id: JSONRPCID) -> [UInt8] {
         var writer = JSONWriter(capacity: 48)
         writeResultHead(id: id, to: &writer)
-        return writer.bytes
+        return writer.finish()
     }
 
     private static func writeResultHead(id: JSONRPCID, to writer: inout JSONWriter) {
@@ -33,7 +33,7 @@ package enum JSONRPCEncoding {
         writer.writeRaw(#","result":"#)
         writer.write(result)
         writer.writeRaw("}")
-        return writer.bytes
+        return writer.finish()
     }
 
     /// `{"jsonrpc":"2.0","id":<id or null>,"error":{…}}`
@@ -44,7 +44,7 @@ package enum JSONRPCEncoding {
         writer.writeRaw(#","error":"#)
         writer.write(error.json)
         writer.writeRaw("}")
-        return writer.bytes
+        return writer.finish()
     }
 
     /// An error object with no id at all (answers to notifications that could not be accepted).
@@ -53,7 +53,7 @@ package enum JSONRPCEncoding {
         writer.writeRaw(#"{"jsonrpc":"2.0","error":"#)
         writer.write(error.json)
         writer.writeRaw("}")
-        return writer.bytes
+        return writer.finish()
     }
 
     /// `{"jsonrpc":"2.0","method":<method>,"params":<params>}`
@@ -75,7 +75,7 @@ package enum JSONRPCEncoding {
         writer.writeRaw(#","params":"#)
         writer.write(params)
         writer.writeRaw("}")
-        return writer.bytes
+        return writer.finish()
     }
 
     /// `{"jsonrpc":"2.0","id":<id>,"method":<method>,"params":<params>}` (server→client requests).

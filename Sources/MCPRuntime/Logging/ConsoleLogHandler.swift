@@ -84,7 +84,7 @@ package struct ConsoleLogHandler: LogHandler {
     private func jsonLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> [UInt8] {
         var writer = JSONWriter(capacity: 256)
         writer.writeRaw("{\"timestamp\":\"")
-        LogTimestamp.append(to: &writer.bytes)
+        LogTimestamp.write(to: &writer)
         writer.writeRaw("\",\"level\":")
         writer.writeString(event.level.rawValue)
         writer.writeRaw(",\"message\":")
@@ -95,13 +95,13 @@ package struct ConsoleLogHandler: LogHandler {
         writer.writeInt(Int(Self.pid))
         for key in metadata.keys.sorted() {
             // A metadata key never shadows a field of the record (parsers disagree on duplicates).
-            writer.bytes.append(UInt8(ascii: ","))
+            writer.writeByte(UInt8(ascii: ","))
             writer.writeString(Self.recordFields.contains(key) ? "metadata." + key : key)
-            writer.bytes.append(UInt8(ascii: ":"))
+            writer.writeByte(UInt8(ascii: ":"))
             writer.write(Self.json(metadata[key]!))
         }
         writer.writeRaw("}\n")
-        return writer.bytes
+        return writer.finish()
     }
 
     private func textLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> [UInt8] {

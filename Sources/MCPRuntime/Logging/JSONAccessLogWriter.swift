@@ -39,16 +39,16 @@ final class JSONAccessLogWriter: AccessLogWriter {
         var pieces: [(key: String, bytes: [UInt8], field: Int)] = []
         for (key, index) in fields {
             var writer = JSONWriter(capacity: 32)
-            writer.bytes.append(UInt8(ascii: ","))
+            writer.writeByte(UInt8(ascii: ","))
             writer.writeString(key)
-            writer.bytes.append(UInt8(ascii: ":"))
+            writer.writeByte(UInt8(ascii: ":"))
             pieces.append((key, writer.bytes, index))
         }
         for (key, value) in metadata where fields[key] == nil {
             var writer = JSONWriter(capacity: 32)
-            writer.bytes.append(UInt8(ascii: ","))
+            writer.writeByte(UInt8(ascii: ","))
             writer.writeString(ConsoleLogHandler.recordFields.contains(key) ? "metadata." + key : key)
-            writer.bytes.append(UInt8(ascii: ":"))
+            writer.writeByte(UInt8(ascii: ":"))
             writer.write(ConsoleLogHandler.json(value))
             pieces.append((key, writer.bytes, -1))
         }

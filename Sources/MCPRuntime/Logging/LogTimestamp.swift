@@ -1,4 +1,5 @@
 import Foundation
+import MCPCore
 
 /// The `timestamp` of a log record: UTC, ISO 8601 with milliseconds (`2026-11-29T05:45:12.345Z`),
 /// the text Foundation's `.iso8601…time(includingFractionalSeconds: true)` format gives, written
@@ -9,9 +10,9 @@ enum LogTimestamp {
     static let length = 24
 
     /// Appends the current time (``length`` bytes).
-    static func append(to bytes: inout [UInt8]) {
+    static func write(to writer: inout JSONWriter) {
         let (seconds, milliseconds) = current()
-        append(seconds: seconds, milliseconds: milliseconds, to: &bytes)
+        write(seconds: seconds, milliseconds: milliseconds, to: &writer)
     }
 
     /// Writes the current time (``length`` bytes).
@@ -26,13 +27,13 @@ enum LogTimestamp {
     }
 
     /// Appends the time `seconds` (since 1970, UTC, not before it) plus `milliseconds`.
-    static func append(seconds: Int, milliseconds: Int, to bytes: inout [UInt8]) {
-        // Written into a buffer on the stack and appended once: an `Array.append` a byte (with
-        // its uniqueness and capacity checks) cost more than the arithmetic (every log line).
+    static func write(seconds: Int, milliseconds: Int, to writer: inout JSONWriter) {
+        // Written into a buffer on the stack and copied into the writer once: a write a byte
+        // (with its capacity check) cost more than the arithmetic (every log line).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * length) { text in
             var cursor = ByteCursor(text)
             write(seconds: seconds, milliseconds: milliseconds, to: &cursor)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<cursor.count]))
+            writer.writeRaw(UnsafeBufferPointer(rebasing: text[..<cursor.count]))
         }
     }
 
@@ -70,9 +71,8 @@ enum LogTimestamp {
 
     /// The current time as text.
     static func now() -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(length)
-        append(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var writer = JSONWriter(capacity: length)
+        write(to: &writer)
+        return String(decoding: writer.finish(), as: UTF8.self)
     }
 }
