@@ -196,6 +196,25 @@ struct EdgePolicyTests {
         }
     }
 
+    /// The texts compared whole before parsing mean what the parse makes of them.
+    @Test func theUsualHeadersReadAsTheParseReadsThem() {
+        for accept in [
+            "application/json, text/event-stream", "application/json,text/event-stream",
+            "text/event-stream, application/json",
+        ] {
+            let types = AcceptedTypes(accept)
+            #expect(types.json && types.eventStream, "\(accept)")
+        }
+        let onlyJSON = AcceptedTypes("application/json")
+        #expect(onlyJSON.json && !onlyJSON.eventStream)
+        for contentType in [
+            "application/json", "application/json ", "APPLICATION/JSON", "application/json; charset=utf-8",
+        ] {
+            #expect(StreamableHTTPEndpoint.isJSON(contentType), "\(contentType)")
+        }
+        #expect(!StreamableHTTPEndpoint.isJSON("application/jsonl"))
+    }
+
     @Test func answersMalformedBodiesWithJSONRPCErrors() async throws {
         try await withServer { server in
             let cases: [(String, Int)] = [

@@ -43,6 +43,12 @@ struct AcceptedTypes {
             eventStream = true
             return
         }
+        // What MCP clients send (the SDKs): one comparison instead of the parse below.
+        if header == "application/json, text/event-stream" {
+            json = true
+            eventStream = true
+            return
+        }
         self = header.withUTF8 { Self(bytes: $0[...]) }
     }
 
@@ -98,6 +104,8 @@ typealias HeaderBytes = Slice<UnsafeBufferPointer<UInt8>>
 extension StreamableHTTPEndpoint {
     /// `application/json`, with a UTF-8 charset if any (compared without case, no copies).
     static func isJSON(_ contentType: String) -> Bool {
+        // What nearly every client sends: one comparison instead of the parse below.
+        if contentType == "application/json" { return true }
         var contentType = contentType
         return contentType.withUTF8 { isJSON(bytes: $0[...]) }
     }
