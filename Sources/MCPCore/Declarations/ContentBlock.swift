@@ -15,7 +15,11 @@ public enum ContentBlock: Sendable, Hashable {
     func json(for version: ProtocolVersion) -> JSONValue? {
         switch self {
         case .text(let text):
-            return ["type": "text", "text": .string(text)]
+            // The block nearly every result has, built without the literal's look-ups for repeated keys.
+            var object = JSONObject(minimumCapacity: 2)
+            object.append("type", "text")
+            object.append("text", .string(text))
+            return .object(object)
         case .image(let data, let mimeType):
             return ["type": "image", "data": .string(data), "mimeType": .string(mimeType)]
         case .audio(let data, let mimeType):

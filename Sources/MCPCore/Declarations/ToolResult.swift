@@ -25,7 +25,12 @@ public struct ToolResult: Sendable, Hashable {
     package func json(for version: ProtocolVersion) -> JSONObject {
         // Room for the keys the server adds in the 2026-07-28 era (`resultType`, `_meta`).
         var object = JSONObject(minimumCapacity: 5)
-        object.append("content", .array(content.compactMap { $0.json(for: version) }))
+        var blocks: [JSONValue] = []
+        blocks.reserveCapacity(content.count)
+        for block in content {
+            if let json = block.json(for: version) { blocks.append(json) }
+        }
+        object.append("content", .array(blocks))
         if let structuredContent, version.hasStructuredContent {
             if version.isModern || structuredContent.objectValue != nil {
                 object.append("structuredContent", structuredContent)
