@@ -72,8 +72,10 @@ extension ToolOutput where Self: JSONRepresentable {
         let value = json
         let text: String
         if case .string(let string) = value { text = string } else { text = JSONWriter.string(value) }
-        let structured: JSONValue = Self.jsonSchema.isObject ? value : ["result": value]
-        return ToolResult(content: [.text(text)], structuredContent: structured)
+        if Self.jsonSchema.isObject { return ToolResult(content: [.text(text)], structuredContent: value) }
+        var wrapper = JSONObject(minimumCapacity: 1)
+        wrapper.append("result", value)
+        return ToolResult(content: [.text(text)], structuredContent: .object(wrapper))
     }
 }
 

@@ -14,16 +14,18 @@ struct MCPHeaders {
         // The names read here all differ in length, so the length picks the one name to compare
         // (a stored count): most fields of a request are none of them, and comparing names
         // that differ calls into the runtime.
-        for field in fields {
-            let name = field.name
+        // By position rather than `for field in fields`: the iterator hands out a copy of each
+        // field (three strings retained and released), reading in place does not.
+        for index in fields.indices {
+            let name = fields[index].name
             switch name.canonicalName.utf8.count {
-            case 12 where name == .contentType: contentType = contentType ?? field.value
-            case 6 where name == .accept: accept = accept.map { $0 + "," + field.value } ?? field.value
-            case 14 where name == .mcpSessionID: sessionID = sessionID ?? field.value
-            case 20 where name == .mcpProtocolVersion: routing.add(.protocolVersion, field.value)
-            case 10 where name == .mcpMethod: routing.add(.method, field.value)
-            case 8 where name == .mcpName: routing.add(.name, field.value)
-            case 13 where name == .lastEventID: lastEventID = lastEventID ?? field.value
+            case 12 where name == .contentType: contentType = contentType ?? fields[index].value
+            case 6 where name == .accept: accept = accept.map { $0 + "," + fields[index].value } ?? fields[index].value
+            case 14 where name == .mcpSessionID: sessionID = sessionID ?? fields[index].value
+            case 20 where name == .mcpProtocolVersion: routing.add(.protocolVersion, fields[index].value)
+            case 10 where name == .mcpMethod: routing.add(.method, fields[index].value)
+            case 8 where name == .mcpName: routing.add(.name, fields[index].value)
+            case 13 where name == .lastEventID: lastEventID = lastEventID ?? fields[index].value
             default: continue
             }
         }
