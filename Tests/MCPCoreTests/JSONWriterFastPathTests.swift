@@ -95,6 +95,31 @@ struct JSONWriterFastPathTests {
         }
     }
 
+    /// The lowest bit of the mask is the first byte that needs an escape, whatever the bytes
+    /// around it (the parser jumps straight to it).
+    @Test func theMasksLowestBitIsTheFirstSpecialByte() {
+        let specials: [UInt8] = [0x00, 0x01, 0x0A, 0x1F, UInt8(ascii: "\""), UInt8(ascii: "\\")]
+        let fillers: [UInt8] = [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x61, 0x7F, 0x80, 0x9F, 0xA0, 0xC3, 0xDC, 0xFF]
+        var generator = SystemRandomNumberGenerator()
+        for first in 0..<8 {
+            for special in specials {
+                for _ in 0..<200 {
+                    var bytes = (0..<8).map { _ in fillers.randomElement(using: &generator)! }
+                    bytes[first] = special
+                    // Anything after the first special byte, special or not.
+                    for later in (first + 1)..<8 where Bool.random(using: &generator) {
+                        bytes[later] = specials.randomElement(using: &generator)!
+                    }
+                    let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) }
+                    #expect(JSONWriter.escapeMask(word).trailingZeroBitCount / 8 == first, "\(bytes)")
+                }
+            }
+        }
+        for filler in fillers {
+            #expect(JSONWriter.escapeMask(UInt64(filler) &* 0x0101_0101_0101_0101) == 0, "\(filler)")
+        }
+    }
+
     static let doubles: [Double] = [
         0, -0.0, 1, -1, 5, 2.5, -2.5, 10, 99, 100, 123_456, -987_654_321, 1e14, 1e15 - 1, -(1e15 - 1), 1e15, -1e15,
         1e16, 9_007_199_254_740_992, 0.1, 1e-7, 3.14159, 4_503_599_627_370_495.5, 1e300, -1e-300,

@@ -267,19 +267,25 @@ extension JSONParser {
             let start = position
             var sawNonASCII = false
             // Fast path: no escapes. Eight bytes at a time while none of them is a quote, a
-            // backslash or a control character (the writer's word test); a word that may hold
-            // one goes byte by byte.
+            // backslash or a control character (the writer's word test); in a word that holds
+            // one, the test's lowest bit says which byte it is. The last bytes of the text
+            // (fewer than eight) go byte by byte.
             scan: while position < bytes.count {
                 if bytes.count - position >= 8 {
                     let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                    if !JSONWriter.mayNeedEscape(word) {
+                    let special = JSONWriter.escapeMask(word)
+                    if special == 0 {
                         if word & 0x8080_8080_8080_8080 != 0 { sawNonASCII = true }
                         position += 8
                         continue
                     }
+                    let offset = special.trailingZeroBitCount / 8
+                    let before = offset == 0 ? 0 : UInt64.max >> (64 - 8 * offset)
+                    if word & before & 0x8080_8080_8080_8080 != 0 { sawNonASCII = true }
+                    // At the byte the test found: the loop below ends the text there.
+                    position += offset
                 }
-                let end = Swift.min(position + 8, bytes.count)
-                while position < end {
+                while position < bytes.count {
                     let byte = bytes[position]
                     if byte == UInt8(ascii: "\"") {
                         let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<position])

@@ -240,10 +240,17 @@ package struct JSONWriter: ~Copyable {
     }
 
     /// True when one of the eight bytes of `word` may be a control character, a quote or a
-    /// backslash; never false when one is (the bit tricks of "Bit Twiddling Hacks": a byte
-    /// below 0x20, or a zero byte after XOR with the quote and the backslash).
+    /// backslash; never false when one is.
     @inline(__always)
-    static func mayNeedEscape(_ word: UInt64) -> Bool {
+    static func mayNeedEscape(_ word: UInt64) -> Bool { escapeMask(word) != 0 }
+
+    /// The high bit of each byte of `word` (loaded little-endian, so the first byte in memory is
+    /// the lowest) that is a control character, a quote or a backslash — the bit tricks of "Bit
+    /// Twiddling Hacks": a byte below 0x20, or a zero byte after XOR with the quote and the
+    /// backslash. A borrow can flag a byte above a flagged one, never one below, so the lowest
+    /// bit set is always exact: `trailingZeroBitCount / 8` is the first such byte.
+    @inline(__always)
+    static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let control = (word &- ones &* 0x20) & ~word & highs
@@ -251,7 +258,7 @@ package struct JSONWriter: ~Copyable {
         let backslash = word ^ (ones &* 0x5C)
         let quoteZero = (quote &- ones) & ~quote & highs
         let backslashZero = (backslash &- ones) & ~backslash & highs
-        return (control | quoteZero | backslashZero) != 0
+        return control | quoteZero | backslashZero
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
