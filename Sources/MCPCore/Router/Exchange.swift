@@ -42,23 +42,14 @@ public struct Exchange: Sendable {
     /// True when the request may send notifications before its answer: it carries a valid
     /// progress token or a log level (2026-07-28 `_meta`, or the session's `logging/setLevel`),
     /// or it is a `subscriptions/listen`. Batches answer in one piece.
-    package var mayNotify: Bool {
-        guard let request else { return false }
-        return request.progressToken != nil || request.era.logLevel != nil || isSubscription
-    }
+    package var mayNotify: Bool { request?.mayNotify ?? false }
 
     /// True when the request may send requests to the client while it runs (handshake era, in a
     /// conversation the client's answers can come back to): such a request needs a stream too.
-    package var mayAskClient: Bool {
-        guard let request else { return false }
-        return !request.era.isModern && request.conversation != nil
-    }
+    package var mayAskClient: Bool { request?.mayAskClient ?? false }
 
     /// `subscriptions/listen`: answered only as a stream (HTTP-5), limited per client (SUB-8).
-    package var isSubscription: Bool {
-        guard let request else { return false }
-        return request.era.isModern && request.message.method == "subscriptions/listen"
-    }
+    package var isSubscription: Bool { request?.isSubscription ?? false }
 
     /// 2026-07-28: a client that goes away cancels its request (HTTP-M-13). In the handshake era
     /// a dropped stream is not a cancellation (HTTP-L-10).
@@ -102,6 +93,12 @@ package final class RoutedRequest: Sendable {
     /// What `caller` may see and use, resolved once when the request is routed: every handler
     /// of this request reads the same catalogue, and the scope look-up is not repeated.
     let view: CatalogueView
+    /// ``Exchange/isSubscription``, ``Exchange/mayNotify`` and ``Exchange/mayAskClient``, decided
+    /// once here: the transports ask several times a request, and each answer read the era
+    /// and compared the method again.
+    let isSubscription: Bool
+    let mayNotify: Bool
+    let mayAskClient: Bool
 
     init(
         message: JSONRPCRequest, era: Era, conversation: Conversation?, caller: Principal, view: CatalogueView,
@@ -115,6 +112,9 @@ package final class RoutedRequest: Sendable {
         self.clientKey = clientKey ?? caller.id
         self.mayRunLong = mayRunLong
         self.view = view
+        isSubscription = era.isModern && message.method == "subscriptions/listen"
+        mayNotify = progressToken != nil || era.logLevel != nil || isSubscription
+        mayAskClient = !era.isModern && conversation != nil
     }
 
     /// The same request, counted under another client key.
