@@ -272,7 +272,8 @@ extension JSONParser {
             // (fewer than eight) go byte by byte.
             scan: while position < bytes.count {
                 if bytes.count - position >= 8 {
-                    let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                    // In little-endian order whatever the machine's, so the first byte is the lowest.
+                    let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
                     let special = JSONWriter.escapeMask(word)
                     if special == 0 {
                         if word & 0x8080_8080_8080_8080 != 0 { sawNonASCII = true }

@@ -244,8 +244,8 @@ package struct JSONWriter: ~Copyable {
     @inline(__always)
     static func mayNeedEscape(_ word: UInt64) -> Bool { escapeMask(word) != 0 }
 
-    /// The high bit of each byte of `word` (loaded little-endian, so the first byte in memory is
-    /// the lowest) that is a control character, a quote or a backslash — the bit tricks of "Bit
+    /// The high bit of each byte of `word` (read little-endian, the first byte in memory the
+    /// lowest) that is a control character, a quote or a backslash — the bit tricks of "Bit
     /// Twiddling Hacks": a byte below 0x20, or a zero byte after XOR with the quote and the
     /// backslash. A borrow can flag a byte above a flagged one, never one below, so the lowest
     /// bit set is always exact: `trailingZeroBitCount / 8` is the first such byte.
