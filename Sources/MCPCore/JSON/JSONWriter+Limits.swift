@@ -137,13 +137,6 @@ private struct LengthCounter {
     }
 
     static func digits(_ number: Int) -> Int {
-        if number == Int.min { return 20 }
-        var magnitude = number < 0 ? -number : number
-        var count = number < 0 ? 2 : 1
-        while magnitude >= 10 {
-            magnitude /= 10
-            count += 1
-        }
-        return count
+        DecimalDigits.count(number.magnitude) + (number < 0 ? 1 : 0)
     }
 }

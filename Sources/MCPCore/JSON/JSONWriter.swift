@@ -120,21 +120,12 @@ package struct JSONWriter: ~Copyable {
             writeByte(UInt8(ascii: "0") + UInt8(number))
             return
         }
-        // The digits from the right, into a buffer on the stack (19 digits and a sign at most).
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { text in
-            var magnitude = number.magnitude
-            var start = text.count
-            repeat {
-                start -= 1
-                text[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if number < 0 {
-                start -= 1
-                text[start] = UInt8(ascii: "-")
-            }
-            writeRaw(UnsafeBufferPointer(rebasing: text[start...]))
-        }
+        let digits = DecimalDigits.count(number.magnitude)
+        let length = number < 0 ? digits + 1 : digits
+        if capacity - count < length { makeRoom(for: length) }
+        if number < 0 { base[count] = UInt8(ascii: "-") }
+        DecimalDigits.write(number.magnitude, count: digits, to: base + count + length - digits)
+        count += length
     }
 
     /// Finite numbers in Swift's shortest round-trip form; NaN and infinities (which JSON cannot

@@ -66,19 +66,9 @@ struct ByteCursor {
             digits[1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
             return
         }
-        var length = 1
-        var left = value / 10
-        while left > 0 {
-            length += 1
-            left /= 10
-        }
-        length = Swift.max(length, Swift.min(width, Self.digitsBound))
-        let digits = claim(length)
-        var rest = value
-        for index in stride(from: length - 1, through: 0, by: -1) {
-            digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-        }
+        let magnitude = UInt(clamping: value)
+        let length = DecimalDigits.count(magnitude, width: Swift.min(width, Self.digitsBound))
+        DecimalDigits.write(magnitude, count: length, to: claim(length))
     }
 
     /// The most bytes ``putDigits(_:width:)`` writes.
