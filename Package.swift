@@ -302,6 +302,7 @@ let package = Package(
             dependencies: [
                 "InteropSupport",
                 "MCPHTTP",
+                "MCPPlatform",
                 "MCPTesting",
                 "ExampleServer",
                 "MCPCore",

@@ -53,6 +53,11 @@ public struct HTTPConfiguration: Sendable {
     /// Connections one process serves at once; beyond it, a worker leaves new connections in the
     /// shared queue for its siblings (multi-process mode) instead of accepting them.
     public var maxConnections = 10_000
+    /// With an inherited socket: a file whose lock a process must hold to accept, so that one of
+    /// the processes sharing the socket accepts at a time and the others wait as hot standbys
+    /// (one takes over within milliseconds when the holder stops accepting or dies); a process
+    /// at ``maxConnections`` lets the lock go. Nil: every process accepts.
+    public var acceptLockPath: String?
     /// How long a client may take to send a request body before it is disconnected. (A request
     /// head must be complete within the keep-alive timeout, or the connection is closed.)
     public var bodyReadTimeout: Duration = .seconds(30)

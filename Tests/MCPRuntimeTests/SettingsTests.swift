@@ -75,6 +75,13 @@ struct SettingsTests {
         }
     }
 
+    @Test func everyWorkerAcceptsUnlessOneIsAsked() async throws {
+        #expect(try await settings().processes.acceptingWorkers == .all)
+        #expect(try await settings(environment: ["ACCEPTING_WORKERS": "one"]).processes.acceptingWorkers == .one)
+        #expect(try await settings(environment: ["ACCEPTING_WORKERS": "ONE"]).processes.acceptingWorkers == .one)
+        await #expect(throws: ConfigurationError.self) { try await settings(environment: ["ACCEPTING_WORKERS": "two"]) }
+    }
+
     /// In-process TLS is the `TLS` trait's: a build without it refuses a certificate at start-up
     /// (exit 2) instead of serving plain HTTP where HTTPS was asked for.
     @Test func aCertificateNeedsTheTLSTrait() async throws {

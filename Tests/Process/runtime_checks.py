@@ -140,6 +140,47 @@ def check_crash_isolation(binary: str) -> None:
         server.stop()
 
 
+def check_one_accepting_worker(binary: str) -> None:
+    """ACCEPTING_WORKERS=one: the worker holding the accept turn takes every connection and the
+    other stands by; SIGKILL the holder under load and the standby takes the clients over (failed
+    requests at most the connections the victim held); recycling every few hundred requests fails
+    none."""
+    port = free_port()
+    server = Server(binary, port, {"ACCEPTING_WORKERS": "one", "MAX_REQUESTS": "0"})
+    try:
+        results: dict = {}
+        loader = threading.Thread(target=lambda: results.update(wrk(port, 10)))
+        loader.start()
+        time.sleep(2)
+        workers = server.workers()
+        before = [established_connections(pid, port) for pid in workers]
+        victim = workers[before.index(max(before))]
+        os.kill(victim, signal.SIGKILL)
+        time.sleep(3)
+        after = sorted(established_connections(pid, port) for pid in server.workers())
+        loader.join()
+        failed = results["non2xx"] + results["socket_errors"] + results["bad"]
+        takes = len(server.messages("accepting: this worker has the accept turn"))
+        killed_ok = sorted(before) == [0, 64] and after == [0, 64] and failed <= 64 and takes >= 2
+        report("one accepting worker: crash", killed_ok,
+               f"connections per worker under load {sorted(before)}, after SIGKILL of the holder {after}; "
+               f"failed requests {failed} of {results['requests']} (bound: 64); accept turns taken {takes}")
+    finally:
+        server.stop()
+    port = free_port()
+    server = Server(binary, port, {"ACCEPTING_WORKERS": "one", "MAX_REQUESTS": "200", "MAX_REQUESTS_JITTER": "50"})
+    try:
+        load = wrk(port, 15)
+        time.sleep(1.5)
+        recycles = server.metric('mcp_worker_restarts_total{reason="recycled"}')
+        failed = load["non2xx"] + load["socket_errors"] + load["bad"]
+        report("one accepting worker: recycling", recycles >= 10 and failed == 0 and load["requests"] > 0,
+               f"{int(recycles)} recycles in 15 s at 64 connections, {load['requests']} requests "
+               f"({load['rps']:.0f} req/s), failed {failed}")
+    finally:
+        server.stop()
+
+
 def check_sigterm(binary: str) -> None:
     port = free_port()
     server = Server(binary, port, {"ENABLE_DEMO_TOOLS": "true"})
@@ -330,6 +371,7 @@ CHECKS = {
     "tasks": check_tasks_on_event_loops,
     "recycling": check_recycling,
     "crash": check_crash_isolation,
+    "one-accepting": check_one_accepting_worker,
     "sigterm": check_sigterm,
     "sigterm-timeout": check_sigterm_timeout,
     "sighup": check_sighup,

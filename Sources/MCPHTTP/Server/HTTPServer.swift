@@ -144,9 +144,19 @@ package final class HTTPServer: Sendable {
         let connections = connections
         let accept = accept
         let group = eventLoopGroup
-        let acceptor = try SocketAcceptor(listening: descriptor)
+        var turn: ExclusiveFileLock?
+        if let path = configuration.acceptLockPath {
+            guard let lock = ExclusiveFileLock(path: path) else {
+                throw AcceptLockError(path: path, reason: SystemErrno.message(SystemErrno.current))
+            }
+            turn = lock
+        }
+        let acceptor = try SocketAcceptor(listening: descriptor, turn: turn)
         let limit = configuration.maxConnections
-        acceptor.start(canAccept: { connections.count < limit }) { connection in
+        let turnTaken: @Sendable (Bool) -> Void = { taken in
+            logger.info(taken ? "accepting: this worker has the accept turn" : "standing by: accept turn let go")
+        }
+        acceptor.start(canAccept: { connections.count < limit }, turnTaken: turnTaken) { connection in
             // Counted from the moment it is accepted, so a drain cannot end before it is served.
             connections.opened()
             ClientBootstrap(group: group)
@@ -165,7 +175,11 @@ package final class HTTPServer: Sendable {
         }
         state.withLock { $0.acceptor = acceptor }
         logger.info(
-            "accepting on the shared socket", metadata: ["fd": "\(descriptor)", "tls": "\(configuration.isTLS)"])
+            "accepting on the shared socket",
+            metadata: [
+                "fd": "\(descriptor)", "tls": "\(configuration.isTLS)",
+                "accept": "\(turn == nil ? "shared" : "one-at-a-time")",
+            ])
     }
 
     /// Serves every accepted connection in a task of its own, in one discarding task group:
@@ -255,4 +269,15 @@ package struct TLSNotBuilt: Error, CustomStringConvertible {
     package var description: String {
         "this build serves no TLS: build with `--traits TLS` (make build does), or terminate TLS in a proxy"
     }
+}
+
+/// The accept-turn lock file (``HTTPConfiguration/acceptLockPath``) could not be opened.
+package struct AcceptLockError: Error, CustomStringConvertible {
+    /// The lock file's path.
+    package let path: String
+    /// Why: the system's error message.
+    package let reason: String
+
+    /// `cannot open the accept lock <path>: <reason>`.
+    package var description: String { "cannot open the accept lock \(path): \(reason)" }
 }

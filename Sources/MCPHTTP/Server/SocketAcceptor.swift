@@ -11,29 +11,59 @@ import Synchronization
 /// without a connection as impossible (a debug assertion). A worker at its connection limit
 /// stops accepting, leaving new connections in the shared queue for its siblings — back-pressure
 /// instead of collapse.
+///
+/// With a `turn` lock only its holder accepts: the other workers poll for it every few
+/// milliseconds and take over when the holder stops accepting (drain, connection limit) or dies
+/// (the kernel lets a dead process's lock go). Connections that arrive in between wait in the
+/// shared queue.
 final class SocketAcceptor: Sendable {
+    /// How often, in microseconds, a worker without the turn lock tries to take it.
+    static let turnPoll: UInt32 = 5_000
     private let listening: Int32
+    private let turn: ExclusiveFileLock?
     private let wakeUp: (read: Int32, write: Int32)
     private let stopped = Atomic<Bool>(false)
     /// Whether the accept thread has ended, and who waits for it to.
     private let exit = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    init(listening: Int32) throws {
+    /// - Parameter turn: the lock a worker must hold to accept; nil lets every worker accept.
+    init(listening: Int32, turn: ExclusiveFileLock? = nil) throws {
         self.listening = listening
+        self.turn = turn
         Descriptors.setNonBlocking(listening)
         guard let ends = Descriptors.makePipe() else { throw AcceptorError() }
         wakeUp = ends
     }
 
     /// Starts accepting; `accepted` gets each new connection's descriptor (non-blocking,
-    /// close-on-exec). `canAccept` is asked before each accept.
-    func start(canAccept: @escaping @Sendable () -> Bool, accepted: @escaping @Sendable (Int32) -> Void) {
+    /// close-on-exec). `canAccept` is asked before each accept; `turnTaken` is told each time
+    /// this worker takes (true) or lets go of (false) the turn lock.
+    func start(
+        canAccept: @escaping @Sendable () -> Bool, turnTaken: @escaping @Sendable (Bool) -> Void = { _ in },
+        accepted: @escaping @Sendable (Int32) -> Void
+    ) {
         let thread = Thread { [self] in
             PlatformThread.nameCurrent("mcp-acceptor")
+            var holdsTurn = false
+            func letTurnGo() {
+                guard holdsTurn, let turn else { return }
+                turn.release()
+                holdsTurn = false
+                turnTaken(false)
+            }
             while !stopped.load(ordering: .relaxed) {
                 guard canAccept() else {
+                    letTurnGo()  // a sibling takes the connections this worker has no room for
                     PlatformThread.sleep(microseconds: 5_000)
                     continue
+                }
+                if let turn, !holdsTurn {
+                    guard turn.tryAcquire() else {
+                        PlatformThread.sleep(microseconds: Self.turnPoll)
+                        continue
+                    }
+                    holdsTurn = true
+                    turnTaken(true)
                 }
                 let ready = Descriptors.waitUntilReady([listening, wakeUp.read], for: .input, timeout: 1000)
                 // Nothing to accept (a timeout), or woken by stop().
@@ -54,6 +84,8 @@ final class SocketAcceptor: Sendable {
                     break  // EAGAIN: a sibling took it, or the queue is empty.
                 }
             }
+            letTurnGo()
+            turn?.close()
             exited()
         }
         thread.start()

@@ -150,6 +150,7 @@ public struct MCPApplication: Sendable {
         metrics?.bootstrap()
         observeWork(of: router, in: metrics)
         var listener = httpConfiguration(listener: .inheritedSocket(WorkerChannel.listeningSocket))
+        if settings.processes.acceptingWorkers == .one { listener.acceptLockPath = runtime.acceptTurn }
         if listener.sessionKey == nil {
             listener.sessionKey = environment[WorkerChannel.sessionKeyVariable].flatMap(WorkerChannel.bytes(fromHex:))
         }

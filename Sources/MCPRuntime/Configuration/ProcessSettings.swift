@@ -7,6 +7,7 @@
 /// | `WORKERS_PER_CPU`, `WORKERS_EXTRA` | without `WORKERS`: ceil(CPUs × `WORKERS_PER_CPU`) + `WORKERS_EXTRA` (default 1 and 0) … |
 /// | `WORKERS_MIN`, `WORKERS_MAX` | … clamped to this range (default 2 to 8) |
 /// | `WORKER_THREADS` | event-loop threads per process (default: one per CPU) |
+/// | `ACCEPTING_WORKERS` | `all`: every worker accepts connections; `one`: one at a time, the others stand by and take over within milliseconds when it drains or dies (default `all`) |
 /// | `TASKS_ON_EVENT_LOOPS` | run Swift tasks on the event loops instead of Swift's cooperative pool: no thread hop per request, but measured 12–14 % more CPU per request here (default false) |
 /// | `MAX_REQUESTS` | requests after which a worker is replaced; 0 never (default 500000 in production, else 0: a recycle costs about 150 ms of one worker's throughput, so at 50000 a worker under full load was replaced every 1.5 s and served 10 % less, docs/PERFORMANCE.md) |
 /// | `MAX_REQUESTS_JITTER` | up to this many more, at random per worker, so workers do not recycle together (default 50000 in production, else 0) |
@@ -28,6 +29,8 @@ public struct ProcessSettings: Sendable {
     public var workerThreads: Int?
     /// Swift tasks run on the event loops (NIO's shared group is the global executor).
     public var tasksOnEventLoops = false
+    /// Which workers accept connections on the shared socket.
+    public var acceptingWorkers = AcceptingWorkers.all
     /// Requests after which a worker is replaced; 0 never.
     public var maxRequests = 0
     /// Up to this many more requests, at random per worker, so workers do not recycle together.
@@ -51,12 +54,23 @@ public struct ProcessSettings: Sendable {
         workersMax = try settings.int("WORKERS_MAX", default: workersMax, in: workersMin...256)
         workerThreads = try settings.optionalInt("WORKER_THREADS", in: 1...256)
         tasksOnEventLoops = try settings.bool("TASKS_ON_EVENT_LOOPS", default: tasksOnEventLoops)
+        acceptingWorkers = try settings.choice("ACCEPTING_WORKERS", default: acceptingWorkers)
         maxRequests = try settings.int("MAX_REQUESTS", default: production ? 500_000 : 0, in: 0...1_000_000_000)
         maxRequestsJitter = try settings.int(
             "MAX_REQUESTS_JITTER", default: production ? 50_000 : 0, in: 0...1_000_000_000)
         workerTimeout = try settings.double("WORKER_TIMEOUT", default: workerTimeout, in: 1...3600)
         gracefulTimeout = try settings.double("GRACEFUL_TIMEOUT", default: gracefulTimeout, in: 0...3600)
         runtimeDirectory = settings.string("RUNTIME_DIR")
+    }
+
+    /// Which workers accept connections on the socket the supervisor shares with them.
+    public enum AcceptingWorkers: String, Sendable, CaseIterable {
+        /// Every worker accepts; the kernel wakes whichever waits.
+        case all
+        /// One worker at a time (the holder of a lock in the run's folder) accepts and serves
+        /// every new connection; the others stand by and take over when it stops accepting or
+        /// dies. Fewer busy threads share the CPUs than with every worker serving.
+        case one
     }
 
     /// This worker's request quota: `MAX_REQUESTS` plus a random share of the jitter; nil for none.

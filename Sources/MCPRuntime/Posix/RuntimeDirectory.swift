@@ -23,6 +23,8 @@ package struct RuntimeDirectory: Sendable {
     package var sessionTable: String { path + "/sessions.table" }
     /// The workers' relay sockets (``WorkerRelay``), one per process.
     package var relay: String { path + "/relay" }
+    /// The lock whose holder accepts connections with `ACCEPTING_WORKERS=one`.
+    package var acceptTurn: String { path + "/accept.lock" }
     /// The file of sessions ended by DELETE, in ``persistent`` so restarts still refuse them.
     package var revokedSessions: String { persistent + "/" + Self.revokedSessionsFile }
     static let revokedSessionsFile = "revoked-sessions.table"
