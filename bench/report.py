@@ -275,7 +275,7 @@ def write_headline(path: str, summary, chart: str | None, context: str) -> None:
                    f"{ours['rps'] / best['rps']:.0f} 倍" if best else "")
         picture = f"\n\n![每种配置的 req/s 和 p99]({chart_path})" if chart_path else ""
         text = (f"按镜像的运行方式使用生产默认配置（访问日志和指标开启，监督进程 + 工作进程），"
-                f"2026-07-28 `tools/call`：**{entry['rps']:,.0f} req/s{share}，p99 {entry['p99']:.1f} ms，"
+                f"2026-07-28 `tools/call`：**{entry['rps']:,.0f} req/s{share}，p99 {entry['p99']:.2f} ms，"
                 f"PSS 合计 {entry['pss']:.0f} MiB**{against}——{entry['reps']} 次运行的中位数"
                 f"（{when}）；详见 `docs/PERFORMANCE.md`。{picture}")
     else:
@@ -284,7 +284,7 @@ def write_headline(path: str, summary, chart: str | None, context: str) -> None:
                    f"2 uvicorn workers)" if best else "")
         picture = f"\n\n![req/s and p99 per configuration]({chart_path})" if chart_path else ""
         text = (f"Production default as the image runs it (access log and metrics on, supervisor + workers), "
-                f"2026-07-28 `tools/call`: **{entry['rps']:,.0f} req/s{share}, p99 {entry['p99']:.1f} ms, "
+                f"2026-07-28 `tools/call`: **{entry['rps']:,.0f} req/s{share}, p99 {entry['p99']:.2f} ms, "
                 f"{entry['pss']:.0f} MiB summed PSS**{against} — median of {entry['reps']} runs "
                 f"({when}); details in `docs/PERFORMANCE.md`.{picture}")
     replace_section(path, "headline", text)

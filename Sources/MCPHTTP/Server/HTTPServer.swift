@@ -178,7 +178,7 @@ package final class HTTPServer: Sendable {
             "accepting on the shared socket",
             metadata: [
                 "fd": "\(descriptor)", "tls": "\(configuration.isTLS)",
-                "accept": "\(turn == nil ? "shared" : "one-at-a-time")",
+                "accepting": "\(turn == nil ? "all" : "one")",
             ])
     }
 
