@@ -187,21 +187,27 @@ def check_missing_env_file(binary: str) -> None:
 
 
 def check_port_in_use(binary: str) -> None:
+    """A port someone else holds: the error names the address, and the process that gives up
+    leaves no runtime folder behind (its TMPDIR is a folder of its own, checked after)."""
     holder = socket.socket()
     holder.bind(("127.0.0.1", 0))
     holder.listen()
     port = holder.getsockname()[1]
+    temporary = tempfile.mkdtemp(prefix="compat-port-tmp-")
     try:
         for label, arguments in [("single process", []), ("supervisor", ["--workers", "1"])]:
             run = subprocess.run([binary, "--port", str(port), "--env-file", "/dev/null", "--workspace",
                                   tempfile.gettempdir() + "/compat-port-ws"] + arguments,
-                                 stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+                                 stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
+                                 env=dict(os.environ, TMPDIR=temporary))
             output = (run.stdout + run.stderr).strip().splitlines()
             said = [line for line in output if f"127.0.0.1:{port}" in line and "in use" in line.lower()]
-            report(f"a port in use says which address ({label})", run.returncode != 0 and bool(said),
-                   f"exit {run.returncode}; {said[0][:200] if said else output[-3:]}")
+            left = sorted(os.listdir(temporary))
+            report(f"a port in use says which address ({label})", run.returncode != 0 and bool(said) and not left,
+                   f"exit {run.returncode}; {said[0][:200] if said else output[-3:]}; left in TMPDIR: {left or 'nothing'}")
     finally:
         holder.close()
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def main() -> None:

@@ -100,20 +100,26 @@ package final class Supervisor {
         self.policy = SupervisorPolicy(settings: configuration.policySettings)
         var random = SystemRandomNumberGenerator()
         sessionKey = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-        runtime = try RuntimeDirectory.create(in: configuration.runtimeDirectory)
-        sessions = try SharedSessionRegistry(
-            path: runtime.sessionTable, capacity: configuration.maxSessions,
-            idleTTL: configuration.sessionIdleTTL)
-        signals = try SignalPipe(trapping: [
-            Signals.terminate, Signals.interrupt, Signals.hangUp, Signals.terminalInput, Signals.terminalOutput,
-        ])
+        let runtime = try RuntimeDirectory.create(in: configuration.runtimeDirectory)
+        self.runtime = runtime
+        do {
+            sessions = try SharedSessionRegistry(
+                path: runtime.sessionTable, capacity: configuration.maxSessions,
+                idleTTL: configuration.sessionIdleTTL)
+            signals = try SignalPipe(trapping: [
+                Signals.terminate, Signals.interrupt, Signals.hangUp, Signals.terminalInput, Signals.terminalOutput,
+            ])
+        } catch {
+            runtime.remove()  // a supervisor that never ran leaves no folder behind
+            throw error
+        }
     }
 
     /// Runs until stopped; returns the exit status.
     package func run() throws -> Int32 {
         Signals.ignore(Signals.brokenPipe)
+        defer { cleanUp() }  // also when the port cannot be had: the run's folder goes either way
         listener = try ListeningSocket.open(host: configuration.host, port: configuration.port)
-        defer { cleanUp() }
         logger.info(
             "supervisor listening",
             metadata: [
