@@ -75,20 +75,26 @@ def established_connections(pid: int, port: int) -> int:
 
 # --- checks -----------------------------------------------------------------------------------
 
-def check_recycling(binary: str) -> None:
+def recycling_under_load(binary: str, name: str, seconds: int, least: int, env: dict[str, str]) -> None:
+    """Workers recycled every 200-250 requests under wrk load: at least `least` recycles in
+    `seconds`, and not one failed request."""
     port = free_port()
-    server = Server(binary, port, {"MAX_REQUESTS": "200", "MAX_REQUESTS_JITTER": "50"})
+    server = Server(binary, port, {"MAX_REQUESTS": "200", "MAX_REQUESTS_JITTER": "50", **env})
     try:
-        load = wrk(port, 30)
+        load = wrk(port, seconds)
         time.sleep(1.5)
         recycles = server.metric('mcp_worker_restarts_total{reason="recycled"}')
         failed = load["non2xx"] + load["socket_errors"] + load["bad"]
-        ok = recycles >= 20 and failed == 0 and load["requests"] > 0
-        report("recycling", ok, f"{int(recycles)} recycles in 30 s at 64 connections, {load['requests']} requests "
+        ok = recycles >= least and failed == 0 and load["requests"] > 0
+        report(name, ok, f"{int(recycles)} recycles in {seconds} s at 64 connections, {load['requests']} requests "
                f"({load['rps']:.0f} req/s), failed {failed} (non-2xx {load['non2xx']}, socket errors "
                f"{load['socket_errors']}, wrong answers {load['bad']})")
     finally:
         server.stop()
+
+
+def check_recycling(binary: str) -> None:
+    recycling_under_load(binary, "recycling", 30, 20, {})
 
 
 def check_tasks_on_event_loops(binary: str) -> None:
@@ -167,18 +173,7 @@ def check_one_accepting_worker(binary: str) -> None:
                f"failed requests {failed} of {results['requests']} (bound: 64); accept turns taken {takes}")
     finally:
         server.stop()
-    port = free_port()
-    server = Server(binary, port, {"ACCEPTING_WORKERS": "one", "MAX_REQUESTS": "200", "MAX_REQUESTS_JITTER": "50"})
-    try:
-        load = wrk(port, 15)
-        time.sleep(1.5)
-        recycles = server.metric('mcp_worker_restarts_total{reason="recycled"}')
-        failed = load["non2xx"] + load["socket_errors"] + load["bad"]
-        report("one accepting worker: recycling", recycles >= 10 and failed == 0 and load["requests"] > 0,
-               f"{int(recycles)} recycles in 15 s at 64 connections, {load['requests']} requests "
-               f"({load['rps']:.0f} req/s), failed {failed}")
-    finally:
-        server.stop()
+    recycling_under_load(binary, "one accepting worker: recycling", 15, 10, {"ACCEPTING_WORKERS": "one"})
 
 
 def check_sigterm(binary: str) -> None:
