@@ -58,6 +58,11 @@ public struct HTTPConfiguration: Sendable {
     /// (one takes over within milliseconds when the holder stops accepting or dies); a process
     /// at ``maxConnections`` lets the lock go. Nil: every process accepts.
     public var acceptLockPath: String?
+    /// With an inherited socket and no ``acceptLockPath``: the table (``AcceptBalance``) in which
+    /// the processes sharing the socket count their connections, so that a burst of new
+    /// connections is spread evenly over them instead of going to whichever wakes first. Nil:
+    /// each process accepts whatever it can.
+    public var acceptBalancePath: String?
     /// How long a client may take to send a request body before it is disconnected. (A request
     /// head must be complete within the keep-alive timeout, or the connection is closed.)
     public var bodyReadTimeout: Duration = .seconds(30)

@@ -146,6 +146,34 @@ def check_crash_isolation(binary: str) -> None:
         server.stop()
 
 
+def check_balanced_accepting(binary: str) -> None:
+    """ACCEPTING_WORKERS=all (the default): wrk opens its 64 connections in one burst, three times
+    over; each time the two workers hold 32 each, give or take two (the accept-balance table),
+    where the first worker to wake used to take them all. No request fails."""
+    port = free_port()
+    server = Server(binary, port, {"MAX_REQUESTS": "0"})
+    try:
+        splits, failed, requests = [], 0, 0
+        for _ in range(3):
+            results: dict = {}
+            loader = threading.Thread(target=lambda: results.update(wrk(port, 3)))
+            loader.start()
+            time.sleep(1.5)
+            splits.append(sorted(established_connections(pid, port) for pid in server.workers()))
+            loader.join()
+            failed += results["non2xx"] + results["socket_errors"] + results["bad"]
+            requests += results["requests"]
+            time.sleep(0.5)  # wrk's connections close before the next burst
+        balanced = all(len(split) == 2 and sum(split) == 64 and split[1] - split[0] <= 2 for split in splits)
+        starts = server.messages("accepting on the shared socket")
+        accepting = {entry.get("accepting") for entry in starts}
+        report("balanced accepting", balanced and failed == 0 and accepting == {"balanced"},
+               f"connections per worker in three bursts of 64: {splits}; failed requests {failed} of {requests}; "
+               f"accepting={sorted(accepting, key=str)}")
+    finally:
+        server.stop()
+
+
 def check_one_accepting_worker(binary: str) -> None:
     """ACCEPTING_WORKERS=one: the worker holding the accept turn takes every connection and the
     other stands by; SIGKILL the holder under load and the standby takes the clients over (failed
@@ -366,6 +394,7 @@ CHECKS = {
     "tasks": check_tasks_on_event_loops,
     "recycling": check_recycling,
     "crash": check_crash_isolation,
+    "balanced-accepting": check_balanced_accepting,
     "one-accepting": check_one_accepting_worker,
     "sigterm": check_sigterm,
     "sigterm-timeout": check_sigterm_timeout,

@@ -151,25 +151,34 @@ package final class HTTPServer: Sendable {
             }
             turn = lock
         }
-        let acceptor = try SocketAcceptor(listening: descriptor, turn: turn)
+        let seat = try configuration.acceptBalancePath.flatMap { path in
+            turn == nil ? try AcceptBalance(path: path).takeSeat(pid: Processes.currentID) : nil
+        }
+        let acceptor = try SocketAcceptor(listening: descriptor, turn: turn, balance: seat)
         let limit = configuration.maxConnections
         let turnTaken: @Sendable (Bool) -> Void = { taken in
             logger.info(taken ? "accepting: this worker has the accept turn" : "standing by: accept turn let go")
         }
+        let closed: @Sendable () -> Void = {
+            connections.closed()
+            seat?.closed()
+        }
         acceptor.start(canAccept: { connections.count < limit }, turnTaken: turnTaken) { connection in
-            // Counted from the moment it is accepted, so a drain cannot end before it is served.
+            // Counted from the moment it is accepted, so a drain cannot end before it is served
+            // (and before the acceptor decides on the next one).
             connections.opened()
+            seat?.opened()
             ClientBootstrap(group: group)
                 .channelOption(ChannelOptions.allowRemoteHalfClosure, value: false)  // as above
                 .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
-                    channel.closeFuture.whenComplete { _ in connections.closed() }
+                    channel.closeFuture.whenComplete { _ in closed() }
                     return child.setup(channel: channel, logger: logger).map { value in
                         Self.enqueue(accept) { await child.handle(value: value, logger: logger) }
                     }
                 }
                 .withConnectedSocket(connection).whenFailure { error in
-                    connections.closed()
+                    closed()
                     logger.debug("could not adopt a connection", metadata: ["error": "\(error)"])
                 }
         }
@@ -178,7 +187,7 @@ package final class HTTPServer: Sendable {
             "accepting on the shared socket",
             metadata: [
                 "fd": "\(descriptor)", "tls": "\(configuration.isTLS)",
-                "accepting": "\(turn == nil ? "all" : "one")",
+                "accepting": "\(turn != nil ? "one" : seat != nil ? "balanced" : "all")",
             ])
     }
 

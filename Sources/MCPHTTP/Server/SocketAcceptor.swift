@@ -16,20 +16,41 @@ import Synchronization
 /// milliseconds and take over when the holder stops accepting (drain, connection limit) or dies
 /// (the kernel lets a dead process's lock go). Connections that arrive in between wait in the
 /// shared queue.
+///
+/// With a `balance` seat every worker accepts, but one that holds more connections than its
+/// least-loaded sibling (``AcceptBalance``) lets a waiting connection be for up to
+/// ``deferrals`` × ``deferral`` microseconds, so that sibling takes it; after that it accepts
+/// anyway, so a sibling that is alive but not accepting delays a connection by a millisecond
+/// at most and loses none.
 final class SocketAcceptor: Sendable {
     /// How often, in microseconds, a worker without the turn lock tries to take it.
     static let turnPoll: UInt32 = 5_000
+    /// How long, in microseconds, a worker ahead of its siblings waits before it looks again.
+    static let deferral: UInt32 = 200
+    /// How many times a worker ahead of its siblings waits for one connection before it takes it.
+    static let deferrals = 5
     private let listening: Int32
     private let turn: ExclusiveFileLock?
+    private let balance: AcceptBalance.Seat?
+    private let patience: Int
     private let wakeUp: (read: Int32, write: Int32)
     private let stopped = Atomic<Bool>(false)
     /// Whether the accept thread has ended, and who waits for it to.
     private let exit = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    /// - Parameter turn: the lock a worker must hold to accept; nil lets every worker accept.
-    init(listening: Int32, turn: ExclusiveFileLock? = nil) throws {
+    /// - Parameters:
+    ///   - turn: the lock a worker must hold to accept; nil lets every worker accept.
+    ///   - balance: this worker's seat in the table of its siblings' connections; nil accepts
+    ///     without looking at them.
+    ///   - patience: how many times (of ``deferral``) a worker ahead waits for one connection.
+    init(
+        listening: Int32, turn: ExclusiveFileLock? = nil, balance: AcceptBalance.Seat? = nil,
+        patience: Int = SocketAcceptor.deferrals
+    ) throws {
         self.listening = listening
         self.turn = turn
+        self.balance = balance
+        self.patience = patience
         Descriptors.setNonBlocking(listening)
         guard let ends = Descriptors.makePipe() else { throw AcceptorError() }
         wakeUp = ends
@@ -51,12 +72,20 @@ final class SocketAcceptor: Sendable {
                 holdsTurn = false
                 turnTaken(false)
             }
+            var announced = true  // what the balance table says of this worker's accepting
+            func announce(_ accepting: Bool) {
+                guard let balance, announced != accepting else { return }
+                balance.setAccepting(accepting)
+                announced = accepting
+            }
             while !stopped.load(ordering: .relaxed) {
                 guard canAccept() else {
                     letTurnGo()  // a sibling takes the connections this worker has no room for
+                    announce(false)
                     PlatformThread.sleep(microseconds: 5_000)
                     continue
                 }
+                announce(true)
                 if let turn, !holdsTurn {
                     guard turn.tryAcquire() else {
                         PlatformThread.sleep(microseconds: Self.turnPoll)
@@ -68,9 +97,16 @@ final class SocketAcceptor: Sendable {
                 let ready = Descriptors.waitUntilReady([listening, wakeUp.read], for: .input, timeout: 1000)
                 // Nothing to accept (a timeout), or woken by stop().
                 guard ready[0], !ready[1] else { continue }
+                var waited = 0
                 while !stopped.load(ordering: .relaxed) && canAccept() {
+                    if let balance, waited < patience, balance.isAhead {
+                        waited += 1  // a sibling with fewer connections takes this one
+                        PlatformThread.sleep(microseconds: Self.deferral)
+                        continue
+                    }
                     let connection = ListeningSocket.acceptConnection(listening)
                     if connection >= 0 {
+                        waited = 0
                         accepted(connection)
                         continue
                     }
@@ -85,6 +121,7 @@ final class SocketAcceptor: Sendable {
                 }
             }
             letTurnGo()
+            announce(false)
             turn?.close()
             exited()
         }

@@ -150,7 +150,10 @@ public struct MCPApplication: Sendable {
         metrics?.bootstrap()
         observeWork(of: router, in: metrics)
         var listener = httpConfiguration(listener: .inheritedSocket(WorkerChannel.listeningSocket))
-        if settings.processes.acceptingWorkers == .one { listener.acceptLockPath = runtime.acceptTurn }
+        switch settings.processes.acceptingWorkers {
+        case .one: listener.acceptLockPath = runtime.acceptTurn
+        case .all: listener.acceptBalancePath = runtime.acceptBalance
+        }
         if listener.sessionKey == nil {
             listener.sessionKey = environment[WorkerChannel.sessionKeyVariable].flatMap(WorkerChannel.bytes(fromHex:))
         }

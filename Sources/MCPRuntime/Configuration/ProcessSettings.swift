@@ -7,7 +7,7 @@
 /// | `WORKERS_PER_CPU`, `WORKERS_EXTRA` | without `WORKERS`: ceil(CPUs × `WORKERS_PER_CPU`) + `WORKERS_EXTRA` (default 1 and 0) … |
 /// | `WORKERS_MIN`, `WORKERS_MAX` | … clamped to this range (default 2 to 8) |
 /// | `WORKER_THREADS` | event-loop threads per process (default: one per CPU) |
-/// | `ACCEPTING_WORKERS` | `all`: every worker accepts connections; `one`: one at a time, the others stand by and take over within milliseconds when it drains or dies (default `all`) |
+/// | `ACCEPTING_WORKERS` | `all`: every worker accepts connections, spread evenly; `one`: one at a time, the others stand by and take over within milliseconds when it drains or dies (default `all`) |
 /// | `TASKS_ON_EVENT_LOOPS` | run Swift tasks on the event loops instead of Swift's cooperative pool: no thread hop per request, but measured 12–14 % more CPU per request here (default false) |
 /// | `MAX_REQUESTS` | requests after which a worker is replaced; 0 never (default 500000 in production, else 0: a recycle costs about 150 ms of one worker's throughput, so at 50000 a worker under full load was replaced every 1.5 s and served 10 % less, docs/PERFORMANCE.md) |
 /// | `MAX_REQUESTS_JITTER` | up to this many more, at random per worker, so workers do not recycle together (default 50000 in production, else 0) |
@@ -65,7 +65,8 @@ public struct ProcessSettings: Sendable {
 
     /// Which workers accept connections on the socket the supervisor shares with them.
     public enum AcceptingWorkers: String, Sendable, CaseIterable {
-        /// Every worker accepts; the kernel wakes whichever waits.
+        /// Every worker accepts, and new connections are spread evenly: a worker holding more
+        /// connections than a sibling leaves the next one to it for up to a millisecond.
         case all
         /// One worker at a time (the holder of a lock in the run's folder) accepts and serves
         /// every new connection; the others stand by and take over when it stops accepting or

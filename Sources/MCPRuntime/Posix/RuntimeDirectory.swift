@@ -25,6 +25,9 @@ package struct RuntimeDirectory: Sendable {
     package var relay: String { path + "/relay" }
     /// The lock whose holder accepts connections with `ACCEPTING_WORKERS=one`.
     package var acceptTurn: String { path + "/accept.lock" }
+    /// The table in which workers count their connections to share new ones evenly
+    /// (``AcceptBalance``, `ACCEPTING_WORKERS=all`).
+    package var acceptBalance: String { path + "/accept-balance.table" }
     /// The file of sessions ended by DELETE, in ``persistent`` so restarts still refuse them.
     package var revokedSessions: String { persistent + "/" + Self.revokedSessionsFile }
     static let revokedSessionsFile = "revoked-sessions.table"

@@ -1,5 +1,6 @@
 import Foundation
 package import Logging
+import MCPHTTP
 import MCPPlatform
 
 /// The process at the top of a multi-process server: it owns the listening socket, starts N
@@ -91,6 +92,8 @@ package final class Supervisor {
     var lastMetricsWrite = -Double.infinity
     let signals: SignalPipe
     let sessions: SharedSessionRegistry
+    /// Where workers count their connections; the supervisor gives back an exited worker's seat.
+    let acceptBalance: AcceptBalance
 
     /// - Parameter reload: re-reads the configuration on SIGHUP (nil keeps the current one).
     package init(configuration: Configuration, logger: Logger, reload: @escaping () -> Configuration?) throws {
@@ -106,6 +109,7 @@ package final class Supervisor {
             sessions = try SharedSessionRegistry(
                 path: runtime.sessionTable, capacity: configuration.maxSessions,
                 idleTTL: configuration.sessionIdleTTL)
+            acceptBalance = try AcceptBalance(path: runtime.acceptBalance)
             signals = try SignalPipe(trapping: [
                 Signals.terminate, Signals.interrupt, Signals.hangUp, Signals.terminalInput, Signals.terminalOutput,
             ])
@@ -206,6 +210,7 @@ package final class Supervisor {
     private func reap() {
         while let (pid, status) = Processes.reapExitedChild() {
             guard let process = processes.removeValue(forKey: pid) else { continue }
+            acceptBalance.vacate(pid: pid)
             Descriptors.close(process.reports)
             Descriptors.close(process.supervisorAlive)
             perform(policy.handle(.exited(pid: pid, SupervisorPolicy.ExitStatus(waitStatus: status), now: now)))

@@ -1,0 +1,135 @@
+import Atomics
+import MCPPlatform
+
+/// How many connections each worker process of one server holds, in a small memory-mapped table
+/// they all share, so that the worker with the fewest takes the next one.
+///
+/// Without it, a burst of connections (a load balancer opening its keep-alive pool, a client
+/// starting up) goes to whichever worker wakes first: that one accepts until the queue is empty,
+/// and one worker may end up with every connection while the others idle. A worker that is ahead
+/// of its least-loaded sibling by more than ``slack`` therefore leaves a waiting connection to
+/// that sibling for a moment (``SocketAcceptor`` decides how long).
+///
+/// Each process has a seat: its pid, whether it still accepts, and its open connections, one
+/// cache line each. A seat is given back by the supervisor once its process has exited (a crash
+/// included), never by the process itself, so no write of a draining process can land in a seat
+/// another process has taken. Every field is a 64-bit atomic: no process locks another.
+package final class AcceptBalance: @unchecked Sendable {
+    // @unchecked: the only stored state is the mapping's address, written once in init; every
+    // access to the mapped memory goes through UnsafeAtomic operations.
+    private let base: UnsafeMutableRawPointer
+
+    /// Seats in the table: every worker of the largest tree (256) and its replacements.
+    static let seats = 512
+    static let seatBytes = 64
+    static let headerBytes = 64
+    static let mappedBytes = headerBytes + seats * seatBytes
+    /// How many connections a worker may be ahead of its least-loaded sibling and still accept.
+    package static let slack = 1
+
+    /// Opens (creating it when missing) the table file at `path`.
+    package init(path: String) throws {
+        let descriptor = SharedMemory.openFile(path)
+        guard descriptor >= 0 else {
+            throw AcceptBalanceError(path: path, reason: SystemErrno.message(SystemErrno.current))
+        }
+        defer { Descriptors.close(descriptor) }
+        if SharedMemory.size(of: descriptor) < Self.mappedBytes {
+            SharedMemory.resize(descriptor, to: Self.mappedBytes)
+        }
+        guard let mapped = SharedMemory.map(descriptor, bytes: Self.mappedBytes) else {
+            throw AcceptBalanceError(path: path, reason: SystemErrno.message(SystemErrno.current))
+        }
+        base = mapped
+    }
+
+    deinit { SharedMemory.unmap(base, bytes: Self.mappedBytes) }
+
+    private func word(_ offset: Int) -> UnsafeAtomic<UInt64> {
+        UnsafeAtomic(at: (base + offset).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
+    }
+
+    /// Header word 0: one past the highest seat ever taken, so readers scan only that far.
+    private var seatsInUse: UnsafeAtomic<UInt64> { word(0) }
+    private func owner(_ seat: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + seat * Self.seatBytes) }
+    private func accepting(_ seat: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + seat * Self.seatBytes + 8) }
+    private func open(_ seat: Int) -> UnsafeAtomic<UInt64> { word(Self.headerBytes + seat * Self.seatBytes + 16) }
+
+    /// Takes a free seat for process `pid`, accepting and with no connection; nil when every
+    /// seat is taken (the process then accepts without looking at its siblings).
+    package func takeSeat(pid: Int32) -> Seat? {
+        let me = UInt64(UInt32(bitPattern: pid))
+        for seat in 0..<Self.seats {
+            guard owner(seat).compareExchange(expected: 0, desired: me, ordering: .acquiringAndReleasing).exchanged
+            else { continue }
+            open(seat).store(0, ordering: .relaxed)
+            accepting(seat).store(1, ordering: .releasing)
+            var used = seatsInUse.load(ordering: .relaxed)
+            while used < UInt64(seat + 1) {
+                let (exchanged, current) = seatsInUse.compareExchange(
+                    expected: used, desired: UInt64(seat + 1), ordering: .relaxed)
+                if exchanged { break }
+                used = current
+            }
+            return Seat(table: self, index: seat)
+        }
+        return nil
+    }
+
+    /// Gives back the seat of process `pid`, which has exited (the supervisor calls this).
+    package func vacate(pid: Int32) {
+        let gone = UInt64(UInt32(bitPattern: pid))
+        for seat in 0..<Int(seatsInUse.load(ordering: .relaxed)) where owner(seat).load(ordering: .relaxed) == gone {
+            accepting(seat).store(0, ordering: .relaxed)
+            owner(seat).store(0, ordering: .releasing)
+        }
+    }
+
+    /// The fewest connections an accepting sibling of `seat` holds; nil when it has none.
+    func leastOpen(besides seat: Int) -> Int? {
+        var least: UInt64?
+        for other in 0..<Int(seatsInUse.load(ordering: .relaxed)) where other != seat {
+            guard owner(other).load(ordering: .relaxed) != 0, accepting(other).load(ordering: .acquiring) == 1 else {
+                continue
+            }
+            let count = open(other).load(ordering: .relaxed)
+            least = min(least ?? count, count)
+        }
+        return least.map { Int(truncatingIfNeeded: $0) }
+    }
+
+    /// One process's place in the table; only that process writes it.
+    package struct Seat: Sendable {
+        let table: AcceptBalance
+        let index: Int
+
+        /// A connection was accepted.
+        package func opened() { table.open(index).wrappingIncrement(ordering: .relaxed) }
+        /// A connection closed.
+        package func closed() { table.open(index).wrappingDecrement(ordering: .relaxed) }
+        /// This process stops or resumes accepting (a drain, its connection limit): siblings
+        /// stop or resume waiting for it.
+        package func setAccepting(_ accepting: Bool) {
+            table.accepting(index).store(accepting ? 1 : 0, ordering: .relaxed)
+        }
+
+        /// Whether a sibling that accepts holds more than ``AcceptBalance/slack`` connections fewer
+        /// than this process: it should take the next connection.
+        package var isAhead: Bool {
+            guard let least = table.leastOpen(besides: index) else { return false }
+            let mine = Int(truncatingIfNeeded: table.open(index).load(ordering: .relaxed))
+            return mine > least + AcceptBalance.slack
+        }
+    }
+}
+
+/// The accept-balance table (``HTTPConfiguration/acceptBalancePath``) could not be opened or mapped.
+package struct AcceptBalanceError: Error, CustomStringConvertible {
+    /// The table file's path.
+    package let path: String
+    /// Why: the system's error message.
+    package let reason: String
+
+    /// `cannot open the accept-balance table <path>: <reason>`.
+    package var description: String { "cannot open the accept-balance table \(path): \(reason)" }
+}
