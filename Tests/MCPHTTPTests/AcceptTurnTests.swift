@@ -31,7 +31,7 @@ struct AcceptTurnTests {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var acceptors: [SocketAcceptor] = []
             for _ in 0..<2 {
-                let turn: ExclusiveFileLock = try #require(ExclusiveFileLock(path: folder + "/accept.lock"))
+                let turn: FileLock = try #require(FileLock(path: folder + "/accept.lock"))
                 acceptors.append(try SocketAcceptor(listening: listening, turn: turn))
             }
             self.acceptors = acceptors
@@ -111,8 +111,8 @@ struct AcceptTurnTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("file-lock-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let first = try #require(ExclusiveFileLock(path: folder + "/turn.lock"))
-        let second = try #require(ExclusiveFileLock(path: folder + "/turn.lock"))
+        let first = try #require(FileLock(path: folder + "/turn.lock"))
+        let second = try #require(FileLock(path: folder + "/turn.lock"))
         #expect(first.tryAcquire())
         #expect(first.tryAcquire())  // held already: still true
         #expect(!second.tryAcquire())
@@ -122,6 +122,6 @@ struct AcceptTurnTests {
         second.close()  // closing lets it go, as a process's exit does
         #expect(first.tryAcquire())
         first.close()
-        #expect(ExclusiveFileLock(path: folder + "/missing/turn.lock") == nil)
+        #expect(FileLock(path: folder + "/missing/turn.lock") == nil)
     }
 }

@@ -57,6 +57,51 @@ struct RuntimeFolderTests {
         #expect(FileManager.default.fileExists(atPath: fresh.path))
     }
 
+    /// Backdates a folder's last change by two minutes, past the sweep's one-minute grace.
+    func age(_ path: String) throws {
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-120)], ofItemAtPath: path)
+    }
+
+    @Test func theNextRunRemovesTheFolderOfARunThatWasKilled() throws {
+        let parent = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let live = try RuntimeDirectory.create(in: parent)
+        let killed = try RuntimeDirectory.create(in: parent)
+        killed.runLock?.close()  // what the kernel does when its creator is killed
+        let justKilled = try RuntimeDirectory.create(in: parent)
+        justKilled.runLock?.close()
+        // A killed supervisor whose worker still drains: the worker's hold keeps the folder.
+        let orphaned = try RuntimeDirectory.create(in: parent)
+        let worker = try RuntimeDirectory.adopt(path: orphaned.path, persistent: nil)
+        orphaned.runLock?.close()
+        // An older version's folder has no run lock; one open to others is not ours to judge.
+        let older = parent + "/mcp-server-0lderRun"
+        mkdir(older, 0o700)
+        let open = try RuntimeDirectory.create(in: parent)
+        open.runLock?.close()
+        chmod(open.path, 0o755)
+        for folder in [live.path, killed.path, orphaned.path, older, open.path] { try age(folder) }
+
+        #expect(RuntimeDirectory.sweepAbandoned(in: parent) == [killed.path])
+        for folder in [live.path, justKilled.path, orphaned.path, older, open.path] {
+            #expect(FileManager.default.fileExists(atPath: folder), "\(folder)")
+        }
+        worker.runLock?.close()  // the worker exits
+        #expect(RuntimeDirectory.sweepAbandoned(in: parent) == [orphaned.path])
+        // justKilled changed less than a minute ago: it may be a run that has not locked yet.
+        #expect(RuntimeDirectory.sweepAbandoned(in: parent, now: Date().addingTimeInterval(120)) == [justKilled.path])
+
+        // Each new run sweeps on its way in.
+        let another = try RuntimeDirectory.create(in: parent)
+        another.runLock?.close()
+        try age(another.path)
+        let next = try RuntimeDirectory.create(in: parent)
+        #expect(!FileManager.default.fileExists(atPath: another.path))
+        #expect(FileManager.default.fileExists(atPath: live.path) && FileManager.default.fileExists(atPath: next.path))
+        live.remove()
+        next.remove()
+    }
+
     @Test func aWorkerRefusesAFolderThatIsNotPrivate() throws {
         let parent = try scratch()
         defer { try? FileManager.default.removeItem(atPath: parent) }

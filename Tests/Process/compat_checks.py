@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -210,6 +211,56 @@ def check_port_in_use(binary: str) -> None:
         shutil.rmtree(temporary, ignore_errors=True)
 
 
+def check_killed_run_folder_is_swept(binary: str) -> None:
+    """A server killed with SIGKILL (the OOM killer, `docker kill`) cannot remove its runtime folder:
+    the next run on the machine does, once no process of the killed run is left and the folder is
+    more than a minute old (backdated here). A live run's folder is never touched."""
+    temporary = tempfile.mkdtemp(prefix="compat-sweep-tmp-")
+    environment = dict(os.environ, TMPDIR=temporary, LOG_LEVEL="warning")
+    workspace = tempfile.gettempdir() + "/compat-sweep-ws"
+
+    def start(arguments: list[str]) -> tuple[subprocess.Popen, int]:
+        port = free_port()
+        process = subprocess.Popen([binary, "--port", str(port), "--env-file", "/dev/null", "--workspace", workspace]
+                                   + arguments, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, env=environment, start_new_session=True)
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2):
+                    return process, port
+            except OSError:
+                time.sleep(0.1)
+        terminate(process)
+        raise RuntimeError(f"not ready: {arguments}")
+
+    try:
+        killed, _ = start(["--workers", "1"])
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+        time.sleep(2)  # its worker sees the supervisor gone and exits
+        killed_single, _ = start([])
+        killed_single.send_signal(signal.SIGKILL)
+        killed_single.wait()
+        left = sorted(os.listdir(temporary))
+        live, _ = start(["--workers", "1"])
+        live_folders = sorted(set(os.listdir(temporary)) - set(left))
+        for name in os.listdir(temporary):  # every folder more than a minute old now
+            os.utime(os.path.join(temporary, name), (time.time() - 120, time.time() - 120))
+        swept_by, _ = start([])
+        after = sorted(os.listdir(temporary))
+        terminate(swept_by)
+        terminate(live)
+        at_end = sorted(os.listdir(temporary))
+        ok = len(left) == 2 and len(live_folders) == 1 and not set(left) & set(after) and \
+            live_folders[0] in after and not at_end
+        report("a killed run's folder is removed by the next run", ok,
+               f"left by SIGKILL (supervisor, single process): {left}; a live run's {live_folders}; after the next "
+               f"start: {after}; after both stop: {at_end or 'nothing'}")
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(workspace, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -221,6 +272,7 @@ def main() -> None:
         check_original_env_file(binary)
         check_missing_env_file(binary)
         check_port_in_use(binary)
+        check_killed_run_folder_is_swept(binary)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     failed = [name for name, ok, _ in RESULTS if not ok]

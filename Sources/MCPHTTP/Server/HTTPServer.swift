@@ -144,9 +144,9 @@ package final class HTTPServer: Sendable {
         let connections = connections
         let accept = accept
         let group = eventLoopGroup
-        var turn: ExclusiveFileLock?
+        var turn: FileLock?
         if let path = configuration.acceptLockPath {
-            guard let lock = ExclusiveFileLock(path: path) else {
+            guard let lock = FileLock(path: path) else {
                 throw AcceptLockError(path: path, reason: SystemErrno.message(SystemErrno.current))
             }
             turn = lock

@@ -30,7 +30,7 @@ final class SocketAcceptor: Sendable {
     /// How many times a worker ahead of its siblings waits for one connection before it takes it.
     static let deferrals = 5
     private let listening: Int32
-    private let turn: ExclusiveFileLock?
+    private let turn: FileLock?
     private let balance: AcceptBalance.Seat?
     private let patience: Int
     private let wakeUp: (read: Int32, write: Int32)
@@ -44,7 +44,7 @@ final class SocketAcceptor: Sendable {
     ///     without looking at them.
     ///   - patience: how many times (of ``deferral``) a worker ahead waits for one connection.
     init(
-        listening: Int32, turn: ExclusiveFileLock? = nil, balance: AcceptBalance.Seat? = nil,
+        listening: Int32, turn: FileLock? = nil, balance: AcceptBalance.Seat? = nil,
         patience: Int = SocketAcceptor.deferrals
     ) throws {
         self.listening = listening

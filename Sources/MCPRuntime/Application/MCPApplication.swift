@@ -82,8 +82,9 @@ public struct MCPApplication: Sendable {
         let logger = Logger(label: "mcp.server")
         // This process's own runtime folder (a supervisor's workers share the supervisor's).
         // A private folder (mkdtemp, 0700) like a supervisor's, so nobody can plant the store.
-        let folder = try RuntimeDirectory.create(in: nil).path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let runtime = try RuntimeDirectory.create(in: nil)
+        defer { runtime.remove() }
+        let folder = runtime.path
         let (router, tasks) = try await makeRouter(
             registry: registry, instructions: instructions, runtimeFolder: folder, sharedFolder: false, logger: logger)
         switch settings.transport {

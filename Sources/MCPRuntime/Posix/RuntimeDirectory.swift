@@ -11,11 +11,19 @@ import MCPPlatform
 /// private (a real folder owned by this user, no access for group or others; created with mode
 /// 0700 when missing). What must outlive one run — the list of sessions ended by DELETE — is
 /// kept in `RUNTIME_DIR` itself; without it, in the run's folder (so only for that run).
+///
+/// A run that is killed (SIGKILL, the OOM killer) cannot remove its folder. So every process of
+/// a run (the one that creates the folder, and each worker that adopts it) holds a shared `flock`
+/// on `run.lock` in it until it exits (the kernel lets it go then, however the process ends), and
+/// each new run removes the folders next to its own that no process holds any more
+/// (``sweepAbandoned(in:olderThan:now:)``).
 package struct RuntimeDirectory: Sendable {
     /// This run's folder (removed when the supervisor stops).
     package let path: String
     /// The folder for state that outlives a run: `RUNTIME_DIR`, else ``path``.
     package let persistent: String
+    /// The run lock, held shared by this process while the run lasts (nil if it cannot be opened).
+    let runLock: FileLock?
 
     /// The folder of the workers' metrics files.
     package var metrics: String { path + "/metrics" }
@@ -23,6 +31,10 @@ package struct RuntimeDirectory: Sendable {
     package var sessionTable: String { path + "/sessions.table" }
     /// The workers' relay sockets (``WorkerRelay``), one per process.
     package var relay: String { path + "/relay" }
+    /// The name of the lock a run's creator holds while the run lasts.
+    static let runLockFile = "run.lock"
+    /// What every run folder's name starts with; `mkdtemp` adds eight characters.
+    static let folderPrefix = "mcp-server-"
     /// The lock whose holder accepts connections with `ACCEPTING_WORKERS=one`.
     package var acceptTurn: String { path + "/accept.lock" }
     /// The table in which workers count their connections to share new ones evenly
@@ -51,14 +63,48 @@ package struct RuntimeDirectory: Sendable {
             base = temporary.hasSuffix("/") ? String(temporary.dropLast()) : temporary
         }
         // mkdtemp: a name nobody can predict, created atomically (an existing one is an error), mode 0700.
-        guard let path = FileSystem.makeUniqueDirectory(base + "/mcp-server-XXXXXXXX") else {
+        guard let path = FileSystem.makeUniqueDirectory(base + "/" + folderPrefix + "XXXXXXXX") else {
             throw RuntimeError("cannot create a runtime folder in \(base) (errno \(SystemErrno.current))")
         }
         try verifyPrivate(path, name: "runtime folder")
+        guard let lock = FileLock(path: path + "/" + runLockFile), lock.tryAcquireShared() else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw RuntimeError("cannot lock \(path)/\(runLockFile) (errno \(SystemErrno.current))")
+        }
         for folder in ["metrics", "relay"] where !FileSystem.makeDirectory(path + "/" + folder, permissions: 0o700) {
+            try? FileManager.default.removeItem(atPath: path)
             throw RuntimeError("cannot create \(path)/\(folder) (errno \(SystemErrno.current))")
         }
-        return RuntimeDirectory(path: path, persistent: parent.flatMap { $0.isEmpty ? nil : $0 } ?? path)
+        sweepAbandoned(in: base)
+        return RuntimeDirectory(
+            path: path, persistent: parent.flatMap { $0.isEmpty ? nil : $0 } ?? path, runLock: lock)
+    }
+
+    /// Removes the run folders in `base` left by runs that were killed: named like ours, folders
+    /// (not links) of this user with no access for others, last changed more than `age` seconds
+    /// ago (a run that has just made its folder may not hold its lock yet), with a `run.lock`
+    /// that no process holds (the sweep takes it exclusively). A folder without one (an older
+    /// version's run) is left alone. Returns the folders removed.
+    @discardableResult
+    static func sweepAbandoned(in base: String, olderThan age: Double = 60, now: Date = Date()) -> [String] {
+        let files = FileManager.default
+        let names = (try? files.contentsOfDirectory(atPath: base)) ?? []
+        var removed: [String] = []
+        for name in names where name.hasPrefix(folderPrefix) && name.utf8.count == folderPrefix.utf8.count + 8 {
+            let folder = base + "/" + name
+            let lockPath = folder + "/" + runLockFile
+            // attributesOfItem uses lstat: a link is never taken for the folder or its lock.
+            guard (try? verifyPrivate(folder, name: "run folder")) != nil,
+                let changed = (try? files.attributesOfItem(atPath: folder))?[.modificationDate] as? Date,
+                now.timeIntervalSince(changed) > age,
+                (try? files.attributesOfItem(atPath: lockPath))?[.type] as? FileAttributeType == .typeRegular,
+                let lock = FileLock(path: lockPath)
+            else { continue }
+            defer { lock.close() }
+            guard lock.tryAcquire() else { continue }  // its run is alive
+            if (try? FileManager.default.removeItem(atPath: folder)) != nil { removed.append(folder) }
+        }
+        return removed
     }
 
     /// The folders a worker was handed by its supervisor, checked before use.
@@ -67,7 +113,10 @@ package struct RuntimeDirectory: Sendable {
         try verifyPrivate(path + "/metrics", name: "metrics folder")
         let persistent = persistent ?? path
         if persistent != path { try verifyPrivate(persistent, name: "RUNTIME_DIR") }
-        return RuntimeDirectory(path: path, persistent: persistent)
+        // Held while this worker lives, so a draining worker outliving a killed supervisor keeps it.
+        let lock = FileLock(path: path + "/" + runLockFile)
+        _ = lock?.tryAcquireShared()  // fails only while a sweep holds it: the run is over then
+        return RuntimeDirectory(path: path, persistent: persistent, runLock: lock)
     }
 
     /// Refuses `path` unless it is a folder (not a link) owned by this user with no group or
@@ -92,8 +141,9 @@ package struct RuntimeDirectory: Sendable {
         }
     }
 
-    /// Removes this run's folder (not `RUNTIME_DIR`).
+    /// Removes this run's folder (not `RUNTIME_DIR`) and lets its lock go.
     func remove() {
         try? FileManager.default.removeItem(atPath: path)
+        runLock?.close()
     }
 }
