@@ -14,10 +14,8 @@ import MCPPlatform
 /// cache line each. A seat is given back by the supervisor once its process has exited (a crash
 /// included), never by the process itself, so no write of a draining process can land in a seat
 /// another process has taken. Every field is a 64-bit atomic: no process locks another.
-package final class AcceptBalance: @unchecked Sendable {
-    // @unchecked: the only stored state is the mapping's address, written once in init; every
-    // access to the mapped memory goes through UnsafeAtomic operations.
-    private let base: UnsafeMutableRawPointer
+package final class AcceptBalance: Sendable {
+    private let words: SharedWords
 
     /// Seats in the table: every worker of the largest tree (256) and its replacements.
     static let seats = 512
@@ -29,25 +27,14 @@ package final class AcceptBalance: @unchecked Sendable {
 
     /// Opens (creating it when missing) the table file at `path`.
     package init(path: String) throws {
-        let descriptor = SharedMemory.openFile(path)
-        guard descriptor >= 0 else {
+        do {
+            words = try SharedWords(path: path, bytes: Self.mappedBytes)
+        } catch {
             throw AcceptBalanceError(path: path, reason: SystemErrno.message(SystemErrno.current))
         }
-        defer { Descriptors.close(descriptor) }
-        if SharedMemory.size(of: descriptor) < Self.mappedBytes {
-            SharedMemory.resize(descriptor, to: Self.mappedBytes)
-        }
-        guard let mapped = SharedMemory.map(descriptor, bytes: Self.mappedBytes) else {
-            throw AcceptBalanceError(path: path, reason: SystemErrno.message(SystemErrno.current))
-        }
-        base = mapped
     }
 
-    deinit { SharedMemory.unmap(base, bytes: Self.mappedBytes) }
-
-    private func word(_ offset: Int) -> UnsafeAtomic<UInt64> {
-        UnsafeAtomic(at: (base + offset).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
-    }
+    private func word(_ offset: Int) -> UnsafeAtomic<UInt64> { words[offset] }
 
     /// Header word 0: one past the highest seat ever taken, so readers scan only that far.
     private var seatsInUse: UnsafeAtomic<UInt64> { word(0) }

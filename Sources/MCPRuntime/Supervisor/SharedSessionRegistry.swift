@@ -11,12 +11,9 @@ import MCPPlatform
 /// and a crashed worker cannot leave a lock held. Expired entries are reclaimed by inserts. An
 /// ended session's slot keeps its token until an insert reuses it, which is how the table
 /// remembers not to adopt it again. The header holds the server instance's origin.
-package final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable {
-    // @unchecked: the only stored state is the mapping's base address and its size, written
-    // once in init; every access to the mapped memory goes through UnsafeAtomic operations.
-    private let base: UnsafeMutableRawPointer
+package final class SharedSessionRegistry: SessionRegistry, Sendable {
+    private let words: SharedWords
     private let slots: Int
-    private let mappedBytes: Int
     let capacity: Int
     let idleTTL: Double
     /// Random, set by the first process that opens the table: one origin for every worker of this run.
@@ -32,28 +29,20 @@ package final class SharedSessionRegistry: SessionRegistry, @unchecked Sendable 
         self.capacity = capacity
         self.idleTTL = idleTTL
         slots = max(16, capacity * 2)
-        mappedBytes = Self.headerBytes + slots * Self.slotBytes
-        // Never through a link planted where the table goes.
-        let descriptor = SharedMemory.openFile(path)
-        guard descriptor >= 0 else { throw RuntimeError("cannot open the session table \(path)") }
-        defer { Descriptors.close(descriptor) }
-        if SharedMemory.size(of: descriptor) < mappedBytes { SharedMemory.resize(descriptor, to: mappedBytes) }
-        guard let mapped = SharedMemory.map(descriptor, bytes: mappedBytes) else {
+        do {
+            words = try SharedWords(path: path, bytes: Self.headerBytes + slots * Self.slotBytes)
+        } catch .open {
+            throw RuntimeError("cannot open the session table \(path)")
+        } catch {
             throw RuntimeError("cannot map the session table")
         }
-        base = mapped
-        let originWord = UnsafeAtomic<UInt64>(
-            at: (mapped + 8).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
+        let originWord = words[8]
         var random = SystemRandomNumberGenerator()
         _ = originWord.compareExchange(expected: 0, desired: random.next() | 1, ordering: .acquiringAndReleasing)
         origin = String(originWord.load(ordering: .acquiring), radix: 36)
     }
 
-    deinit { SharedMemory.unmap(base, bytes: mappedBytes) }
-
-    private func word(_ offset: Int) -> UnsafeAtomic<UInt64> {
-        UnsafeAtomic(at: (base + offset).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
-    }
+    private func word(_ offset: Int) -> UnsafeAtomic<UInt64> { words[offset] }
 
     /// Header: word 0 counts live sessions; word 8 is the origin, set once by the first process
     /// that maps the table, so every worker of one server reports the same.

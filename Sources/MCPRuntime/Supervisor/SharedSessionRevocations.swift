@@ -11,11 +11,8 @@ import MCPPlatform
 /// lifetime is over is free again. When no slot is free near a token's home, the table raises
 /// its floor instead (``SessionRevocations``): every foreign session issued at or before it is
 /// refused, so a deleted session is never revived, whatever the load.
-package final class SharedSessionRevocations: SessionRevocations, @unchecked Sendable {
-    // @unchecked: the only stored state is the mapping's base address and size, written once in
-    // init; every access to the mapped memory goes through UnsafeAtomic operations.
-    private let base: UnsafeMutableRawPointer
-    private let mappedBytes: Int
+package final class SharedSessionRevocations: SessionRevocations, Sendable {
+    private let words: SharedWords
 
     static let slots = 16_384
     static let probes = 64
@@ -27,32 +24,22 @@ package final class SharedSessionRevocations: SessionRevocations, @unchecked Sen
 
     /// Opens (creating when missing) the table at `path`; refuses a link or a file of another layout.
     package init(path: String) throws {
-        mappedBytes = Self.headerBytes + Self.slots * Self.slotBytes
-        let descriptor = SharedMemory.openFile(path)
-        guard descriptor >= 0 else { throw RuntimeError("cannot open the revoked-session table \(path)") }
-        defer { Descriptors.close(descriptor) }
-        let size = SharedMemory.size(of: descriptor)
-        if size == 0 { SharedMemory.resize(descriptor, to: mappedBytes) }
-        guard size == 0 || size == mappedBytes else {
-            throw RuntimeError("\(path) is not a revoked-session table of this version; remove it")
-        }
-        guard let mapped = SharedMemory.map(descriptor, bytes: mappedBytes) else {
+        let foreign = RuntimeError("\(path) is not a revoked-session table of this version; remove it")
+        do {
+            words = try SharedWords(path: path, bytes: Self.headerBytes + Self.slots * Self.slotBytes, exactSize: true)
+        } catch .open {
+            throw RuntimeError("cannot open the revoked-session table \(path)")
+        } catch .wrongSize {
+            throw foreign
+        } catch {
             throw RuntimeError("cannot map the revoked-session table")
         }
-        base = mapped
-        let header = word(8)
+        let header = words[8]
         _ = header.compareExchange(expected: 0, desired: Self.magic, ordering: .acquiringAndReleasing)
-        guard header.load(ordering: .acquiring) == Self.magic else {
-            SharedMemory.unmap(mapped, bytes: mappedBytes)
-            throw RuntimeError("\(path) is not a revoked-session table of this version; remove it")
-        }
+        guard header.load(ordering: .acquiring) == Self.magic else { throw foreign }
     }
 
-    deinit { SharedMemory.unmap(base, bytes: mappedBytes) }
-
-    private func word(_ offset: Int) -> UnsafeAtomic<UInt64> {
-        UnsafeAtomic(at: (base + offset).assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
-    }
+    private func word(_ offset: Int) -> UnsafeAtomic<UInt64> { words[offset] }
 
     /// Header word 0: the floor (seconds); word 8: the magic number.
     private var floor: UnsafeAtomic<UInt64> { word(0) }
