@@ -31,7 +31,7 @@ package struct RuntimeDirectory: Sendable {
     package var sessionTable: String { path + "/sessions.table" }
     /// The workers' relay sockets (``WorkerRelay``), one per process.
     package var relay: String { path + "/relay" }
-    /// The name of the lock a run's creator holds while the run lasts.
+    /// The name of the lock every process of a run holds (shared) while it lives.
     static let runLockFile = "run.lock"
     /// What every run folder's name starts with; `mkdtemp` adds eight characters.
     static let folderPrefix = "mcp-server-"
@@ -67,17 +67,22 @@ package struct RuntimeDirectory: Sendable {
             throw RuntimeError("cannot create a runtime folder in \(base) (errno \(SystemErrno.current))")
         }
         try verifyPrivate(path, name: "runtime folder")
-        guard let lock = FileLock(path: path + "/" + runLockFile), lock.tryAcquireShared() else {
-            try? FileManager.default.removeItem(atPath: path)
-            throw RuntimeError("cannot lock \(path)/\(runLockFile) (errno \(SystemErrno.current))")
+        let lock = FileLock(path: path + "/" + runLockFile)
+        let directory = RuntimeDirectory(
+            path: path, persistent: parent.flatMap { $0.isEmpty ? nil : $0 } ?? path, runLock: lock)
+        // A run that cannot start leaves no folder behind (and no lock open).
+        guard let lock, lock.tryAcquireShared() else {
+            let failure = SystemErrno.current
+            directory.remove()
+            throw RuntimeError("cannot lock \(path)/\(runLockFile) (errno \(failure))")
         }
         for folder in ["metrics", "relay"] where !FileSystem.makeDirectory(path + "/" + folder, permissions: 0o700) {
-            try? FileManager.default.removeItem(atPath: path)
-            throw RuntimeError("cannot create \(path)/\(folder) (errno \(SystemErrno.current))")
+            let failure = SystemErrno.current
+            directory.remove()
+            throw RuntimeError("cannot create \(path)/\(folder) (errno \(failure))")
         }
         sweepAbandoned(in: base)
-        return RuntimeDirectory(
-            path: path, persistent: parent.flatMap { $0.isEmpty ? nil : $0 } ?? path, runLock: lock)
+        return directory
     }
 
     /// Removes the run folders in `base` left by runs that were killed: named like ours, folders
