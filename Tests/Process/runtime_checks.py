@@ -148,7 +148,7 @@ def check_crash_isolation(binary: str) -> None:
 
 def check_balanced_accepting(binary: str) -> None:
     """ACCEPTING_WORKERS=all (the default): wrk opens its 64 connections in one burst, three times
-    over; each time the two workers hold 32 each, give or take two (the accept-balance table),
+    over; each time the two workers hold 32 each, give or take four (the accept-balance table),
     where the first worker to wake used to take them all. No request fails."""
     port = free_port()
     server = Server(binary, port, {"MAX_REQUESTS": "0"})
@@ -164,7 +164,9 @@ def check_balanced_accepting(binary: str) -> None:
             failed += results["non2xx"] + results["socket_errors"] + results["bad"]
             requests += results["requests"]
             time.sleep(0.5)  # wrk's connections close before the next burst
-        balanced = all(len(split) == 2 and sum(split) == 64 and split[1] - split[0] <= 2 for split in splits)
+        # Within 8: a worker ahead waits at most 1 ms for its sibling, so on a busy machine it may
+        # run a few ahead (CI saw [30, 34]); without the table a burst split 24/40 or 5/59.
+        balanced = all(len(split) == 2 and sum(split) == 64 and split[1] - split[0] <= 8 for split in splits)
         starts = server.messages("accepting on the shared socket")
         accepting = {entry.get("accepting") for entry in starts}
         report("balanced accepting", balanced and failed == 0 and accepting == {"balanced"},
