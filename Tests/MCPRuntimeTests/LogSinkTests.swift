@@ -1,4 +1,5 @@
 import Foundation
+import MCPPlatform
 import Synchronization
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
 #endif
 
 /// Batched log output: whole lines, none lost while the reader keeps up, drops counted when it
-/// does not.
+/// does not, and the memory a stalled reader cost handed back once it reads again.
 @Suite("Log sink")
 struct LogSinkTests {
     /// Reads `descriptor` until end of file on a thread of its own (a blocking read must not
@@ -83,5 +84,47 @@ struct LogSinkTests {
         let received = reader.all().count { $0 == UInt8(ascii: "\n") }
         #expect(sink.droppedLines > 0)
         #expect(received + sink.droppedLines == 5000, "every line is either written or counted")
+    }
+
+    @Test func aStalledReadersBacklogIsWrittenAndItsMemoryHandedBack() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let sink = LogSink(descriptor: ends[1])
+        let line = Array((String(repeating: "z", count: 399) + "\n").utf8)
+        // Nobody reads yet: after the pipe's 64 KiB the writer waits, and 4 MiB of lines wait in
+        // the sink's memory.
+        let lines = 10_000
+        for _ in 0..<lines { sink.append(line) }
+        let duringBacklog = sink.residentBufferBytes
+        #expect(duringBacklog > 3 * 1024 * 1024, "the backlog is in memory (\(duringBacklog) bytes)")
+        #expect(duringBacklog <= sink.capacity + 2 * PrivateMemory.pageBytes, "never more than the capacity")
+
+        let reader = PipeReader(ends[0])
+        sink.flush()
+        let afterBacklog = sink.residentBufferBytes
+        close(ends[1])
+        let received = reader.all().count { $0 == UInt8(ascii: "\n") }
+        #expect(received == lines, "every line written once the reader reads")
+        #expect(sink.droppedLines == 0)
+        #expect(
+            afterBacklog <= 2 * LogSink.keptBytes,
+            "each buffer keeps at most \(LogSink.keptBytes) bytes once written (\(afterBacklog) resident)")
+    }
+
+    @Test func aStoppedReaderHoldsAtMostTheCapacityInMemory() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let sink = LogSink(descriptor: ends[1], capacity: 512 * 1024)
+        let line = Array((String(repeating: "w", count: 199) + "\n").utf8)
+        // The batch the writer is stuck on and the lines queued behind it count together.
+        for _ in 0..<20_000 { sink.append(line) }
+        #expect(sink.droppedLines > 0)
+        #expect(sink.residentBufferBytes <= 512 * 1024 + 2 * PrivateMemory.pageBytes)
+        let reader = PipeReader(ends[0])
+        sink.flush()
+        close(ends[1])
+        let received = reader.all().count { $0 == UInt8(ascii: "\n") }
+        #expect(received + sink.droppedLines == 20_000, "every line is either written or counted")
+        #expect(received * line.count <= 512 * 1024 + 65536, "what was held fits the capacity and the pipe")
     }
 }

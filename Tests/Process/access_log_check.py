@@ -1,7 +1,7 @@
 """The access log loses no line: under wrk load, across worker recycles and after SIGTERM, the
 server writes exactly one `access` line per request wrk sent.
 
-    python3 Tests/Process/access_log_check.py --binary .build/release/mcp-server [--seconds 8]
+    python3 Tests/Process/access_log_check.py --binary .build/release/mcp-server [--seconds 8] [--stall-seconds 4]
 
 The server runs as the image runs it (ENVIRONMENT=production, JSON logs on stdout) with a small
 MAX_REQUESTS so workers are recycled several times under load; stdout goes into a pipe drained
@@ -12,6 +12,12 @@ server has exited, the check counts the access lines of wrk's requests and compa
   - every line parses as JSON and carries the fields dashboards read;
   - workers were recycled during the load (the supervisor's "worker ready" lines);
   - no line was dropped (mcp_log_lines_dropped_total stays 0).
+Then a stalled reader: the same server (no recycling) under load while the reader of its stdout
+stops for a few seconds, then reads again:
+  - every request wrk sent is an access line or a counted drop;
+  - while the reader stalls the lines wait in the workers' memory (their heap and anonymous
+    mappings grow), and once it has read everything that memory is handed back (each worker
+    within 3 MiB of where it was before the stall; a `malloc`ed buffer kept 12-14 MiB).
 Exits 1 on any failure.
 """
 
@@ -27,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -50,10 +57,148 @@ def get(port: int, path: str) -> tuple[int, str]:
         return 0, ""
 
 
+def anonymous_mib(pid: int) -> float:
+    """A process's PSS in heap, stacks and anonymous mappings, from /proc/PID/smaps."""
+    total, anonymous = 0, False
+    with open(f"/proc/{pid}/smaps") as smaps:
+        for line in smaps:
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) if anonymous else 0
+            elif not line[0].isupper():
+                fields = line.split(maxsplit=5)
+                path = fields[5].strip() if len(fields) > 5 else ""
+                anonymous = not path or path in ("[heap]", "[stack]") or path.startswith("[anon")
+    return total / 1024
+
+
+def workers_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (the supervisor's workers)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                # pid (comm) state ppid ...: comm may hold spaces, so split after its ')'.
+                if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    children.append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return sorted(children)
+
+
+class SlowableReader(threading.Thread):
+    """Reads a pipe on a thread, counting access lines of wrk's requests; with `slow` set it reads
+    64 KiB every 20 ms (3 MB/s, less than the server logs under load: the pipe stays full and the
+    lines wait in the server)."""
+
+    def __init__(self, descriptor: int):
+        super().__init__(daemon=True)
+        self.descriptor = descriptor
+        self.slow = threading.Event()
+        self.access = 0
+        self.malformed = 0
+        self.last_read = time.monotonic()
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        pending = b""
+        while True:
+            if self.slow.is_set():
+                time.sleep(0.02)
+            chunk = os.read(self.descriptor, 1 << 16)
+            if not chunk:
+                break
+            self.last_read = time.monotonic()
+            lines = (pending + chunk).split(b"\n")
+            pending = lines.pop()
+            for line in lines:
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    self.malformed += 1
+                    continue
+                if entry.get("message") == "access" and entry.get("user_agent.original") == "access-log-check":
+                    self.access += 1
+        self.done.set()
+
+
+def stalled_reader(binary: str, seconds: int) -> list[str]:
+    """The stalled-reader scenario (module doc); returns what failed."""
+    port = free_port()
+    workspace = tempfile.mkdtemp(prefix="access-log-stall-")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ENVIRONMENT": "production", "HOST": "127.0.0.1",
+           "PORT": str(port), "WORKERS": "2", "MAX_REQUESTS": "0", "GRACEFUL_TIMEOUT": "10",
+           "WORKSPACE_DIR": workspace}
+    read_end, write_end = os.pipe()
+    reader = SlowableReader(read_end)
+    reader.start()
+    server = subprocess.Popen([binary, "serve", "--env-file", "/dev/null"], env=env, stdout=write_end,
+                              stderr=subprocess.STDOUT)
+    os.close(write_end)
+    failures: list[str] = []
+
+    def load(duration: float) -> int:
+        output = subprocess.run(
+            ["wrk", "-t2", "-c64", f"-d{duration}s", "--timeout", "10s", "-s",
+             os.path.join(HERE, "counted_call.lua"), f"http://127.0.0.1:{port}/mcp"],
+            capture_output=True, text=True).stdout
+        return int(re.search(r"sent=(\d+)", output).group(1))
+
+    def caught_up() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() - reader.last_read < 1.0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    try:
+        deadline = time.monotonic() + 30
+        while get(port, "/ready")[0] != 200:
+            if time.monotonic() > deadline:
+                return ["the server did not get ready"]
+            time.sleep(0.1)
+        workers = workers_of(server.pid)
+        sent = load(2)
+        caught_up()
+        before = [anonymous_mib(pid) for pid in workers]
+        reader.slow.set()
+        sent += load(seconds)
+        during = [anonymous_mib(pid) for pid in workers]
+        reader.slow.clear()
+        caught_up()
+        after = [anonymous_mib(pid) for pid in workers]
+        _, metrics = get(port, "/metrics")
+        dropped = sum(float(l.rsplit(" ", 1)[1]) for l in metrics.splitlines()
+                      if l.startswith("mcp_log_lines_dropped_total"))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        status = server.wait(timeout=60)
+        reader.done.wait(timeout=30)
+        shutil.rmtree(workspace, ignore_errors=True)
+    figures = (f"wrk sent {sent:,} requests; {reader.access:,} access lines + {dropped:.0f} counted drops; "
+               f"workers' anonymous memory (MiB) before the stall {fmt(before)}, at its end {fmt(during)}, "
+               f"after the reader caught up {fmt(after)}; exit {status}")
+    if reader.access + dropped != sent:
+        failures.append(f"access lines + drops {reader.access + dropped:.0f} != requests sent {sent}")
+    if reader.malformed:
+        failures.append(f"{reader.malformed} lines are not JSON")
+    if max(d - b for d, b in zip(during, before)) < 4:
+        failures.append("the stall did not hold lines in memory: nothing was measured")
+    for number, (b, a) in enumerate(zip(before, after)):
+        if a - b > 3:
+            failures.append(f"worker {number} kept {a - b:.1f} MiB after the reader caught up")
+    if status != 0:
+        failures.append(f"exit status {status}")
+    print(f"{'FAIL' if failures else 'PASS'} a stalled log reader costs memory only while it lasts: {figures}")
+    return failures
+
+
+def fmt(values: list[float]) -> str:
+    return "/".join(f"{value:.1f}" for value in values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--stall-seconds", type=int, default=4)
     args = parser.parse_args()
     port = free_port()
     workspace = tempfile.mkdtemp(prefix="access-log-check-")
@@ -120,7 +265,10 @@ def main() -> None:
     print(f"{'FAIL' if failures else 'PASS'} access log lossless: {figures}")
     for failure in failures:
         print(f"  {failure}")
-    sys.exit(1 if failures else 0)
+    stall_failures = stalled_reader(args.binary, args.stall_seconds)
+    for failure in stall_failures:
+        print(f"  {failure}")
+    sys.exit(1 if failures or stall_failures else 0)
 
 
 if __name__ == "__main__":

@@ -5,17 +5,23 @@ import Synchronization
 /// Whole log lines on their way to one file descriptor (stdout or stderr), written in batches by
 /// a thread of their own so that a request never waits for a `write`.
 ///
-/// - A line is appended to an in-memory buffer (one short critical section: a copy of its
-///   bytes). The writer thread wakes when the buffer stops being empty, waits up to
-///   ``flushInterval`` for more lines (less once ``batchBytes`` are pending), and writes what has
-///   gathered.
+/// - A line is copied into one of two buffers (one short critical section). The writer thread
+///   wakes when that buffer stops being empty, waits up to ``flushInterval`` for more lines
+///   (less once ``batchBytes`` are pending), then takes the buffer for writing while new lines
+///   go into the other one.
 /// - Writes never split a line. On a pipe, a socket or a terminal — what a container runtime
 ///   collects — each `write` carries at most `PIPE_BUF` bytes of whole lines, so the kernel keeps
 ///   it in one piece even though the supervisor and every worker write to the same pipe; on a
 ///   regular file batches go out in large writes (Linux serialises writes that share an offset).
-/// - Slow output: when `capacity` bytes are waiting because the reader does not keep up, new
-///   lines are dropped and counted (``droppedLines``, exported as `mcp_log_lines_dropped_total`)
-///   rather than making requests wait. Nothing is dropped while the reader keeps up.
+/// - Slow output: the lines waiting and the batch being written together never exceed
+///   `capacity` bytes; past it new lines are dropped and counted (``droppedLines``, exported as
+///   `mcp_log_lines_dropped_total`) rather than making requests wait. Nothing is dropped while
+///   the reader keeps up.
+/// - Memory: the buffers are address space from ``PrivateMemory``, not `malloc`: a page costs
+///   memory once a line is written into it, and after a batch larger than ``keptBytes`` (a reader
+///   that fell behind) the pages past it are handed back. So a stalled reader costs at most
+///   `capacity` while it lasts and nothing after; a `malloc`ed buffer grown for the backlog stayed
+///   in the arena for the life of the process (12–14 MiB a worker after an 8-second stall).
 /// - Lossless on a clean exit: `exit` (the end of `main`, after a drain) runs an `atexit` hook that
 ///   waits for a batch being written and writes what is left. Lines at `error` and above cut the
 ///   batching window short.
@@ -27,12 +33,17 @@ final class LogSink: Sendable {
     static let flushInterval: DispatchTimeInterval = .milliseconds(20)
     /// Pending bytes that end the batching window early.
     static let batchBytes = 32 * 1024
-    /// Pending bytes past which new lines are dropped (and counted): 8 MiB, some 20,000 access
-    /// lines, about a second of full load.
+    /// What a buffer keeps in memory after a batch; the pages of a larger batch past this are
+    /// handed back once it is written.
+    static let keptBytes = roundedToPages(128 * 1024)
+    /// Bytes of lines held at most, waiting and being written together: 8 MiB, some 20,000
+    /// access lines, about a second of full load.
     let capacity: Int
     let descriptor: Int32
     /// The largest write: `PIPE_BUF` unless the descriptor is a regular file.
     let chunkBytes: Int
+    /// Lines are copied into `buffers[state.filling]`; the writer reads the other one.
+    private let buffers: [LineBuffer]
     private let state = Mutex(State())
     /// Held while a batch is written, so the exit hook waits for it.
     private let writing = Mutex(())
@@ -40,8 +51,12 @@ final class LogSink: Sendable {
     private let hurry = DispatchSemaphore(value: 0)
 
     struct State {
-        var pending: [UInt8] = []
-        var spare: [UInt8] = []
+        /// The buffer lines go into (0 or 1).
+        var filling = 0
+        /// Bytes in it.
+        var filled = 0
+        /// Bytes of the batch being written.
+        var inFlight = 0
         /// The writer was woken for what is pending.
         var woken = false
         /// The writer was told to end its batching window.
@@ -50,15 +65,34 @@ final class LogSink: Sendable {
         var dropped = 0
     }
 
+    /// `capacity` bytes of address space for lines.
+    struct LineBuffer: @unchecked Sendable {
+        // @unchecked: the address is set once; the sink's locks order every access to the bytes
+        // (lines are copied in under `state`, into the filling buffer only; the writer reads the
+        // other one while it holds `writing`).
+        let bytes: UnsafeMutablePointer<UInt8>
+        let count: Int
+    }
+
     private static let live = Mutex<[LogSink]>([])
 
     init(descriptor: Int32, capacity: Int = 8 * 1024 * 1024) {
         self.descriptor = descriptor
-        self.capacity = capacity
         // Pipes, FIFOs and sockets cannot seek; terminals are kept to small writes too.
         let isFile = Descriptors.canSeek(descriptor) && !Descriptors.isTerminal(descriptor)
         chunkBytes = isFile ? 1 << 20 : Descriptors.pipeAtomicWriteBytes
-        state.withLock { $0.pending.reserveCapacity(Self.batchBytes * 2) }
+        // Address space is cheap, but a process limit (`ulimit -v`) may refuse 16 MiB of it:
+        // then a smaller capacity, not a process that cannot log.
+        var size = Self.roundedToPages(max(capacity, 1))
+        var reserved = PrivateMemory.reserve(2 * size)
+        while reserved == nil && size > Self.keptBytes {
+            size = Self.roundedToPages(size / 2)
+            reserved = PrivateMemory.reserve(2 * size)
+        }
+        guard let reserved else { fatalError("cannot reserve \(2 * size) bytes for log lines") }
+        let bytes = reserved.bindMemory(to: UInt8.self, capacity: 2 * size)
+        buffers = [LineBuffer(bytes: bytes, count: size), LineBuffer(bytes: bytes + size, count: size)]
+        self.capacity = min(capacity, size)
         let first = Self.live.withLock { sinks in
             sinks.append(self)
             return sinks.count == 1
@@ -73,15 +107,18 @@ final class LogSink: Sendable {
 
     /// Queues one line (its bytes end with a newline). Never blocks on output.
     func append(_ line: [UInt8], urgent: Bool = false) {
+        guard !line.isEmpty else { return }
         let (wakeWriter, hurryWriter) = state.withLock { state -> (Bool, Bool) in
-            guard state.pending.count + line.count <= capacity else {
+            guard state.filled + state.inFlight + line.count <= capacity else {
                 state.dropped += 1
                 return (false, false)
             }
-            state.pending.append(contentsOf: line)
+            let target = buffers[state.filling].bytes + state.filled
+            line.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: $0.count) }
+            state.filled += line.count
             let wakeWriter = !state.woken
             state.woken = true
-            let hurryWriter = !state.hurried && (urgent || state.pending.count >= Self.batchBytes)
+            let hurryWriter = !state.hurried && (urgent || state.filled >= Self.batchBytes)
             if hurryWriter { state.hurried = true }
             return (wakeWriter, hurryWriter)
         }
@@ -94,6 +131,11 @@ final class LogSink: Sendable {
 
     /// Lines dropped so far by every sink of this process.
     static var droppedLines: Int { live.withLock { $0 }.reduce(0) { $0 + $1.droppedLines } }
+
+    /// Bytes of this sink's buffers in memory now (the kernel's count, `mincore`).
+    var residentBufferBytes: Int {
+        buffers.reduce(0) { $0 + PrivateMemory.residentBytes(UnsafeMutableRawPointer($1.bytes), bytes: $1.count) }
+    }
 
     /// Writes everything pending now (waiting for a batch already being written).
     func flush() {
@@ -108,47 +150,57 @@ final class LogSink: Sendable {
         }
     }
 
-    /// Takes what is pending and writes it; the caller holds `writing`.
+    /// Takes the filling buffer and writes it; the caller holds `writing`.
     private func writeBatch() {
-        var batch = state.withLock { state -> [UInt8] in
-            var batch = state.spare
-            swap(&batch, &state.pending)
-            state.spare = []
+        let (index, count) = state.withLock { state -> (Int, Int) in
+            let taken = (state.filling, state.filled)
             state.woken = false
             state.hurried = false
-            return batch
+            guard taken.1 > 0 else { return taken }
+            state.filling = 1 - taken.0
+            state.filled = 0
+            state.inFlight = taken.1
+            return taken
         }
-        guard !batch.isEmpty else { return }
-        let lost = writeLines(batch)
-        batch.removeAll(keepingCapacity: batch.capacity <= 4 * Self.batchBytes)
+        guard count > 0 else { return }
+        let buffer = buffers[index]
+        let lost = writeLines(UnsafeBufferPointer(start: buffer.bytes, count: count))
+        // Lines go into this buffer again only after the next swap, which waits for `writing`.
+        if count > Self.keptBytes {
+            PrivateMemory.release(
+                UnsafeMutableRawPointer(buffer.bytes + Self.keptBytes),
+                bytes: Self.roundedToPages(count) - Self.keptBytes)
+        }
         state.withLock { state in
             state.dropped += lost
-            if state.spare.capacity < batch.capacity { state.spare = batch }
+            state.inFlight = 0
         }
     }
 
-    /// Writes `bytes` (whole lines) in chunks of at most `chunkBytes` that end at a newline;
+    private static func roundedToPages(_ bytes: Int) -> Int {
+        (bytes + PrivateMemory.pageBytes - 1) / PrivateMemory.pageBytes * PrivateMemory.pageBytes
+    }
+
+    /// Writes `buffer` (whole lines) in chunks of at most `chunkBytes` that end at a newline;
     /// returns the number of lines lost to a failing descriptor.
-    private func writeLines(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                var end = min(buffer.count, offset + chunkBytes)
-                if end < buffer.count {
-                    if let newline = buffer[offset..<end].lastIndex(of: UInt8(ascii: "\n")) {
-                        end = newline + 1
-                    } else {
-                        // One line longer than a chunk: it goes out alone.
-                        end = buffer[end...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? buffer.count
-                    }
+    private func writeLines(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        var offset = 0
+        while offset < buffer.count {
+            var end = min(buffer.count, offset + chunkBytes)
+            if end < buffer.count {
+                if let newline = buffer[offset..<end].lastIndex(of: UInt8(ascii: "\n")) {
+                    end = newline + 1
+                } else {
+                    // One line longer than a chunk: it goes out alone.
+                    end = buffer[end...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? buffer.count
                 }
-                if !writeFully(UnsafeBufferPointer(rebasing: buffer[offset..<end])) {
-                    return buffer[offset...].count { $0 == UInt8(ascii: "\n") }
-                }
-                offset = end
             }
-            return 0
+            if !writeFully(UnsafeBufferPointer(rebasing: buffer[offset..<end])) {
+                return buffer[offset...].count { $0 == UInt8(ascii: "\n") }
+            }
+            offset = end
         }
+        return 0
     }
 
     /// One chunk, retried on interruption and on a full non-blocking descriptor; false when the
