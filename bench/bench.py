@@ -179,32 +179,85 @@ class Tree:
 
 
 class MemorySampler(threading.Thread):
-    """Peak summed PSS and RSS of a process tree while a run lasts."""
+    """Peak summed PSS and RSS of a process tree while a run lasts, with where the peak's PSS
+    lies (the server binary's own pages, heap and stacks, the rest), and how the clients'
+    connections were spread over the tree's processes halfway through the run."""
 
-    def __init__(self, tree: Tree):
+    def __init__(self, tree: Tree, duration: float = 0):
         super().__init__(daemon=True)
         self.tree = tree
         self.stop_event = threading.Event()
         self.pss = self.rss = 0.0
         self.count = 0
+        self.parts: dict[str, float] = {}
+        self.halfway = time.monotonic() + duration / 2
+        self.split: list[int] | None = None
 
     def run(self) -> None:
         while not self.stop_event.wait(0.5):
             pss = rss = 0
+            parts: dict[str, int] = {}
             processes = self.tree.processes()
             for process in processes:
                 try:
-                    info = process.memory_full_info()
-                    pss += info.pss
-                    rss += info.rss
-                except psutil.Error:
+                    rss += process.memory_info().rss
+                    for part, kib in pss_by_part(process.pid).items():
+                        parts[part] = parts.get(part, 0) + kib
+                except (psutil.Error, OSError):
                     pass
+            pss = sum(parts.values()) * 1024
             if pss > self.pss * 2**20:
                 self.pss, self.rss, self.count = pss / 2**20, rss / 2**20, len(processes)
+                self.parts = {part: round(kib / 1024, 1) for part, kib in parts.items()}
+            if self.split is None and time.monotonic() >= self.halfway:
+                self.split = connections_per_process(processes, self.tree.port)
 
     def finish(self) -> None:
         self.stop_event.set()
         self.join()
+
+
+def pss_by_part(pid: int) -> dict[str, int]:
+    """One process's PSS in KiB from /proc/PID/smaps: `binary` (the mappings of its executable:
+    code, read-only data, relocated data), `anon` (heap, stacks, anonymous maps) and `other`
+    (shared libraries, the run folder's shared tables)."""
+    executable = os.path.realpath(f"/proc/{pid}/exe")
+    parts = {"binary": 0, "anon": 0, "other": 0}
+    part = "other"
+    with open(f"/proc/{pid}/smaps") as smaps:
+        for line in smaps:
+            if line.startswith("Pss:"):
+                parts[part] += int(line.split()[1])
+            elif not line[0].isupper():
+                fields = line.split(maxsplit=5)
+                path = fields[5].strip() if len(fields) > 5 else ""
+                part = "binary" if path == executable else "anon" if not path or path.startswith("[") else "other"
+    return parts
+
+
+def connections_per_process(processes: list[psutil.Process], port: int) -> list[int]:
+    """Established client connections to `port` held by each process that holds any (each
+    worker under a supervisor), largest first."""
+    counts = []
+    for process in processes:
+        try:
+            held = sum(1 for c in process.net_connections(kind="tcp")
+                       if c.status == psutil.CONN_ESTABLISHED and c.laddr and c.laddr.port == port)
+        except (psutil.Error, OSError):
+            continue
+        if held:
+            counts.append(held)
+    return sorted(counts, reverse=True)
+
+
+def describe_memory(row: dict) -> str:
+    """` (binary 24.1, anon 9.3, other 2.6; connections 32/32)` for a run's log line."""
+    parts = row.get("pss_parts_mib") or {}
+    text = ", ".join(f"{part} {mib}" for part, mib in parts.items())
+    split = row.get("connections_split")
+    if split and len(split) > 1:
+        text += ("; " if text else "") + "connections " + "/".join(str(count) for count in split)
+    return f" ({text})" if text else ""
 
 
 def milliseconds(text: str) -> float:
@@ -476,7 +529,7 @@ class Bench:
         url = f"http://127.0.0.1:{tree.port}{path}"
         if self.args.warmup > 0:
             wrk(url, workload, self.args.warmup, self.args.connections, session)
-        sampler = MemorySampler(tree)
+        sampler = MemorySampler(tree, self.args.duration)
         sampler.start()
         load = os.getloadavg()[0]
         cpu = tree.cpu_seconds()
@@ -486,7 +539,7 @@ class Bench:
         # CPU time per answered request: what the server spends, whatever else the machine runs.
         result["cpu_us"] = round(cpu / result["requests"] * 1e6, 1) if result["requests"] else float("nan")
         result.update(pss_mib=round(sampler.pss, 1), rss_mib=round(sampler.rss, 1), processes=sampler.count,
-                      load_before=round(load, 2))
+                      pss_parts_mib=sampler.parts, connections_split=sampler.split, load_before=round(load, 2))
         return result, sampler.pss, sampler.rss
 
     def run_config(self, name: str, title: str, start, workloads: list[str], tuned: bool, alternate: bool,
@@ -530,7 +583,7 @@ class Bench:
         if sized:
             share += f", {row['rps'] / sized['rps']:.0%} of the ceiling sending {size:,} bytes"
         log(f"  {label}{workload} #{rep}: {row['rps']:,.0f} req/s, p99 {row['p99_ms']:.2f} ms, "
-            f"{row['cpu_us']} CPU µs/request, PSS {row['pss_mib']} MiB, bad {row['bad']}{share}")
+            f"{row['cpu_us']} CPU µs/request, PSS {row['pss_mib']} MiB{describe_memory(row)}, bad {row['bad']}{share}")
         return row
 
     def run_paired(self, names: list[str]) -> None:

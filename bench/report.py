@@ -62,6 +62,7 @@ def aggregate(rows: list[dict]) -> "OrderedDict[tuple[str, str], dict]":
             p50=median([r["p50_ms"] for r in runs]),
             p99=median([r["p99_ms"] for r in runs]), p99_spread=spread([r["p99_ms"] for r in runs], 2),
             pss=max(r["pss_mib"] for r in runs), rss=max(r["rss_mib"] for r in runs),
+            pss_parts=max(runs, key=lambda r: r["pss_mib"]).get("pss_parts_mib") or {},
             processes=max(r["processes"] for r in runs),
             bad=sum(max(r["bad"], 0) for r in runs), non2xx=sum(r["non2xx"] for r in runs),
             errors="; ".join(sorted({r["errors"] for r in runs if r["errors"]})) or "none",
@@ -144,8 +145,9 @@ def checks(summary) -> list[tuple[str, bool | None, str]]:
                         f"{headline['share']:.0%}" if headline["share"] is not None else "no ceiling run"))
         results.append(("production tools/call p99 ≤ 5 ms at 64 connections", headline["p99"] <= 5.0,
                         f"{headline['p99']:.2f} ms"))
+        parts = ", ".join(f"{part} {mib:.1f}" for part, mib in headline["pss_parts"].items())
         results.append(("summed PSS of supervisor + workers ≤ 40 MiB under load", headline["pss"] <= 40.0,
-                        f"{headline['pss']:.1f} MiB"))
+                        f"{headline['pss']:.1f} MiB" + (f" ({parts})" if parts else "")))
     listing = get("production", "list_tools_2026")
     if listing and listing["share"] is not None:
         results.append(("production tools/list ≥ 70% of the ceiling", listing["share"] >= 0.70, f"{listing['share']:.0%}"))
