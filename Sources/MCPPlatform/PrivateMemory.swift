@@ -52,9 +52,4 @@ package enum PrivateMemory {
         guard mincore(start, bytes, &flags) == 0 else { return 0 }
         return flags.reduce(0) { $0 + (($1 & 1) != 0 ? pageBytes : 0) }
     }
-
-    /// Unmaps what ``reserve(_:)`` returned.
-    package static func free(_ start: UnsafeMutableRawPointer, bytes: Int) {
-        munmap(start, bytes)
-    }
 }

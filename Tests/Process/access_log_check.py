@@ -57,6 +57,33 @@ def get(port: int, path: str) -> tuple[int, str]:
         return 0, ""
 
 
+def server_env(port: int, workspace: str, **settings: str) -> dict[str, str]:
+    """The image's production settings with two workers, on `port`, plus `settings`."""
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ENVIRONMENT": "production", "HOST": "127.0.0.1",
+            "PORT": str(port), "WORKERS": "2", "GRACEFUL_TIMEOUT": "10", "WORKSPACE_DIR": workspace, **settings}
+
+
+def wait_ready(port: int) -> bool:
+    deadline = time.monotonic() + 30
+    while get(port, "/ready")[0] != 200:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def counted_load(port: int, seconds: float) -> str:
+    """wrk's output for `seconds` of tools/call at 64 connections; `sent=N` counts every request."""
+    return subprocess.run(
+        ["wrk", "-t2", "-c64", f"-d{seconds}s", "--timeout", "10s", "-s",
+         os.path.join(HERE, "counted_call.lua"), f"http://127.0.0.1:{port}/mcp"],
+        capture_output=True, text=True).stdout
+
+
+def dropped_lines(metrics: str) -> float:
+    return sum(float(l.rsplit(" ", 1)[1]) for l in metrics.splitlines() if l.startswith("mcp_log_lines_dropped_total"))
+
+
 def anonymous_mib(pid: int) -> float:
     """A process's PSS in heap, stacks and anonymous mappings, from /proc/PID/smaps."""
     total, anonymous = 0, False
@@ -125,9 +152,7 @@ def stalled_reader(binary: str, seconds: int) -> list[str]:
     """The stalled-reader scenario (module doc); returns what failed."""
     port = free_port()
     workspace = tempfile.mkdtemp(prefix="access-log-stall-")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ENVIRONMENT": "production", "HOST": "127.0.0.1",
-           "PORT": str(port), "WORKERS": "2", "MAX_REQUESTS": "0", "GRACEFUL_TIMEOUT": "10",
-           "WORKSPACE_DIR": workspace}
+    env = server_env(port, workspace, MAX_REQUESTS="0")
     read_end, write_end = os.pipe()
     reader = SlowableReader(read_end)
     reader.start()
@@ -137,11 +162,7 @@ def stalled_reader(binary: str, seconds: int) -> list[str]:
     failures: list[str] = []
 
     def load(duration: float) -> int:
-        output = subprocess.run(
-            ["wrk", "-t2", "-c64", f"-d{duration}s", "--timeout", "10s", "-s",
-             os.path.join(HERE, "counted_call.lua"), f"http://127.0.0.1:{port}/mcp"],
-            capture_output=True, text=True).stdout
-        return int(re.search(r"sent=(\d+)", output).group(1))
+        return int(re.search(r"sent=(\d+)", counted_load(port, duration)).group(1))
 
     def caught_up() -> None:
         deadline = time.monotonic() + 60
@@ -149,11 +170,8 @@ def stalled_reader(binary: str, seconds: int) -> list[str]:
             time.sleep(0.1)
 
     try:
-        deadline = time.monotonic() + 30
-        while get(port, "/ready")[0] != 200:
-            if time.monotonic() > deadline:
-                return ["the server did not get ready"]
-            time.sleep(0.1)
+        if not wait_ready(port):
+            return ["the server did not get ready"]
         workers = workers_of(server.pid)
         sent = load(2)
         caught_up()
@@ -165,8 +183,7 @@ def stalled_reader(binary: str, seconds: int) -> list[str]:
         caught_up()
         after = [anonymous_mib(pid) for pid in workers]
         _, metrics = get(port, "/metrics")
-        dropped = sum(float(l.rsplit(" ", 1)[1]) for l in metrics.splitlines()
-                      if l.startswith("mcp_log_lines_dropped_total"))
+        dropped = dropped_lines(metrics)
     finally:
         server.send_signal(signal.SIGTERM)
         status = server.wait(timeout=60)
@@ -203,25 +220,17 @@ def main() -> None:
     port = free_port()
     workspace = tempfile.mkdtemp(prefix="access-log-check-")
     log_path = os.path.join(workspace, "stdout.jsonl")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ENVIRONMENT": "production", "HOST": "127.0.0.1",
-           "PORT": str(port), "WORKERS": "2", "MAX_REQUESTS": "4000", "MAX_REQUESTS_JITTER": "1000",
-           "GRACEFUL_TIMEOUT": "10", "WORKSPACE_DIR": workspace}
+    env = server_env(port, workspace, MAX_REQUESTS="4000", MAX_REQUESTS_JITTER="1000")
     failures = []
     with open(log_path, "wb") as log:
         collector = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=log)
         server = subprocess.Popen([args.binary, "serve", "--env-file", "/dev/null"], env=env,
                                   stdout=collector.stdin, stderr=subprocess.STDOUT)
         collector.stdin.close()
-        deadline = time.monotonic() + 30
-        while get(port, "/ready")[0] != 200:
-            if time.monotonic() > deadline:
-                server.kill()
-                sys.exit("FAIL access log: the server did not get ready")
-            time.sleep(0.1)
-        output = subprocess.run(
-            ["wrk", "-t2", "-c64", f"-d{args.seconds}s", "--timeout", "10s", "-s",
-             os.path.join(HERE, "counted_call.lua"), f"http://127.0.0.1:{port}/mcp"],
-            capture_output=True, text=True).stdout
+        if not wait_ready(port):
+            server.kill()
+            sys.exit("FAIL access log: the server did not get ready")
+        output = counted_load(port, args.seconds)
         _, metrics = get(port, "/metrics")
         server.send_signal(signal.SIGTERM)
         status = server.wait(timeout=60)
@@ -243,8 +252,7 @@ def main() -> None:
                     failures.append(f"an access line lacks {sorted(FIELDS - entry.keys())}: {line.strip()}")
             elif entry.get("message") == "worker ready":
                 recycled += 1
-    dropped = sum(float(l.rsplit(" ", 1)[1]) for l in metrics.splitlines()
-                  if l.startswith("mcp_log_lines_dropped_total"))
+    dropped = dropped_lines(metrics)
     recycled -= 2  # the first two workers
     figures = (f"wrk sent {sent:,} requests ({output.count('Non-2xx') and 'some non-2xx' or 'all 2xx'}, "
                f"{bad} wrong answers{', ' + errors.group(0) if errors else ''}); {access:,} access lines; "
