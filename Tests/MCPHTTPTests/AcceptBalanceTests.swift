@@ -148,6 +148,6 @@ struct AcceptBalanceTests {
         #expect(one.isAhead)  // 2 against the new seat's 0
         second.vacate(pid: 101)
         #expect(three.isAhead == false)
-        #expect(throws: AcceptBalanceError.self) { try AcceptBalance(path: table.folder + "/missing/table") }
+        #expect(throws: AcceptFileError.self) { try AcceptBalance(path: table.folder + "/missing/table") }
     }
 }

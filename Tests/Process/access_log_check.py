@@ -29,7 +29,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,16 +36,12 @@ import threading
 import time
 import urllib.request
 
+from checklib import children, free_port
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIELDS = {"timestamp", "level", "message", "logger", "pid", "client.address", "duration_ms", "http.request.method",
           "http.response.body.size", "http.response.status_code", "http.route", "mcp.era", "mcp.method.name",
           "mcp.tool.name", "request.id", "url.path", "user_agent.original", "worker"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(port: int, path: str) -> tuple[int, str]:
@@ -96,20 +91,6 @@ def anonymous_mib(pid: int) -> float:
                 path = fields[5].strip() if len(fields) > 5 else ""
                 anonymous = not path or path in ("[heap]", "[stack]") or path.startswith("[anon")
     return total / 1024
-
-
-def workers_of(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (the supervisor's workers)."""
-    children = []
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                # pid (comm) state ppid ...: comm may hold spaces, so split after its ')'.
-                if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                    children.append(int(entry))
-        except (OSError, ValueError, IndexError):
-            continue
-    return sorted(children)
 
 
 class SlowableReader(threading.Thread):
@@ -172,7 +153,7 @@ def stalled_reader(binary: str, seconds: int) -> list[str]:
     try:
         if not wait_ready(port):
             return ["the server did not get ready"]
-        workers = workers_of(server.pid)
+        workers = children(server.pid)
         sent = load(2)
         caught_up()
         before = [anonymous_mib(pid) for pid in workers]

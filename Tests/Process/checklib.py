@@ -47,6 +47,12 @@ def terminate(process: subprocess.Popen, timeout: float = 15) -> int:
     return process.returncode
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (a supervisor's workers)."""
+    output = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return sorted(int(child) for child in output.split())
+
+
 def report(name: str, ok: bool, figures: str) -> None:
     RESULTS.append((name, ok, figures))
     print(f"{'PASS' if ok else 'FAIL'} {name}: {figures}", flush=True)
@@ -121,8 +127,7 @@ class Server:
         return total
 
     def workers(self) -> list[int]:
-        output = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True).stdout
-        return [int(pid) for pid in output.split()]
+        return children(self.process.pid)
 
     def zombies(self) -> int:
         output = subprocess.run(["ps", "-o", "stat=", "--ppid", str(self.process.pid)], capture_output=True, text=True).stdout

@@ -30,7 +30,8 @@ package final class AcceptBalance: Sendable {
         do {
             words = try SharedWords(path: path, bytes: Self.mappedBytes)
         } catch {
-            throw AcceptBalanceError(path: path, reason: SystemErrno.message(SystemErrno.current))
+            throw AcceptFileError(
+                file: "accept-balance table", path: path, reason: SystemErrno.message(SystemErrno.current))
         }
     }
 
@@ -110,13 +111,17 @@ package final class AcceptBalance: Sendable {
     }
 }
 
-/// The accept-balance table (``HTTPConfiguration/acceptBalancePath``) could not be opened or mapped.
-package struct AcceptBalanceError: Error, CustomStringConvertible {
-    /// The table file's path.
+/// A file the workers of one server share to take turns accepting — the accept lock
+/// (``HTTPConfiguration/acceptLockPath``) or the accept-balance table
+/// (``HTTPConfiguration/acceptBalancePath``) — could not be opened or mapped.
+package struct AcceptFileError: Error, CustomStringConvertible {
+    /// Which file: `accept lock` or `accept-balance table`.
+    package let file: String
+    /// The file's path.
     package let path: String
     /// Why: the system's error message.
     package let reason: String
 
-    /// `cannot open the accept-balance table <path>: <reason>`.
-    package var description: String { "cannot open the accept-balance table \(path): \(reason)" }
+    /// `cannot open the <file> <path>: <reason>`.
+    package var description: String { "cannot open the \(file) \(path): \(reason)" }
 }

@@ -147,7 +147,7 @@ package final class HTTPServer: Sendable {
         var turn: FileLock?
         if let path = configuration.acceptLockPath {
             guard let lock = FileLock(path: path) else {
-                throw AcceptLockError(path: path, reason: SystemErrno.message(SystemErrno.current))
+                throw AcceptFileError(file: "accept lock", path: path, reason: SystemErrno.message(SystemErrno.current))
             }
             turn = lock
         }
@@ -278,15 +278,4 @@ package struct TLSNotBuilt: Error, CustomStringConvertible {
     package var description: String {
         "this build serves no TLS: build with `--traits TLS` (make build does), or terminate TLS in a proxy"
     }
-}
-
-/// The accept-turn lock file (``HTTPConfiguration/acceptLockPath``) could not be opened.
-package struct AcceptLockError: Error, CustomStringConvertible {
-    /// The lock file's path.
-    package let path: String
-    /// Why: the system's error message.
-    package let reason: String
-
-    /// `cannot open the accept lock <path>: <reason>`.
-    package var description: String { "cannot open the accept lock \(path): \(reason)" }
 }
