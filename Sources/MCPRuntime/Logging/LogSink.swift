@@ -20,7 +20,8 @@ import Synchronization
 /// - Memory: the buffers are address space from ``PrivateMemory``, not `malloc`: a page costs
 ///   memory once a line is written into it, and after a batch larger than ``keptBytes`` (a reader
 ///   that fell behind) the pages past it are handed back. So a stalled reader costs at most
-///   `capacity` while it lasts and nothing after; a `malloc`ed buffer grown for the backlog stayed
+///   `capacity` while it lasts (plus up to ``keptBytes`` of the buffer filling again, pages an
+///   earlier batch touched) and nothing after; a `malloc`ed buffer grown for the backlog stayed
 ///   in the arena for the life of the process (12–14 MiB a worker after an 8-second stall).
 /// - Lossless on a clean exit: `exit` (the end of `main`, after a drain) runs an `atexit` hook that
 ///   waits for a batch being written and writes what is left. Lines at `error` and above cut the
