@@ -79,12 +79,13 @@ public final class MCPHTTPService: Service, Sendable {
         let routes = Self.makeRouter(
             messageRouter: router, configuration: configuration, status: status, sessions: sessions,
             metrics: metrics, logger: logger)
+        let seat = BalanceSeatHolder()
         let responder = HTTPResponderGlue(
-            responder: routes.buildResponder(), configuration: configuration, status: status, logger: logger,
-            accessLog: accessLog && logger.logLevel <= .info, metrics: metrics != nil)
+            responder: routes.buildResponder(), configuration: configuration, status: status, seat: seat,
+            logger: logger, accessLog: accessLog && logger.logLevel <= .info, metrics: metrics != nil)
         self.http = HTTPServer(
             configuration: configuration, responder: responder.respond,
-            eventLoopGroup: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton, logger: logger)
+            eventLoopGroup: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton, logger: logger, seatHolder: seat)
     }
 
     /// Where the server listens, once started.

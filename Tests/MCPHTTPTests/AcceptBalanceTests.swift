@@ -150,4 +150,39 @@ struct AcceptBalanceTests {
         #expect(three.isAhead == false)
         #expect(throws: AcceptFileError.self) { try AcceptBalance(path: table.folder + "/missing/table") }
     }
+
+    @Test func aWorkerFarAheadOfAFreshSiblingIsCrowded() throws {
+        let table = try Table()
+        defer { table.remove() }
+        let first = try table.open()
+        let holder = BalanceSeatHolder()
+        #expect(!holder.isCrowded, "no seat: never crowded")
+        let survivor = try #require(first.takeSeat(pid: 201))
+        holder.hold(survivor)
+        for _ in 0..<64 { survivor.opened() }
+        #expect(!holder.isCrowded, "no sibling: nobody to hand connections to")
+
+        // A replacement starts with none while the survivor holds every keep-alive connection.
+        let replacement = try #require(try table.open().takeSeat(pid: 202))
+        #expect(holder.isCrowded && !replacement.isCrowded)
+        // Connections close and come back to the replacement until the two are near even.
+        var moved = 0
+        while holder.isCrowded {
+            survivor.closed()
+            replacement.opened()
+            moved += 1
+        }
+        #expect(moved == 28, "stops short of even, within a quarter of its own: 36 against 28")
+        // A small lead is not worth a reconnect.
+        survivor.opened()
+        #expect(!holder.isCrowded, "37 against 28")
+        // A sibling that does not accept (draining, at its limit) is not handed anything.
+        for _ in 0..<40 { survivor.opened() }
+        #expect(holder.isCrowded)
+        replacement.setAccepting(false)
+        #expect(!holder.isCrowded)
+        holder.hold(nil)
+        replacement.setAccepting(true)
+        #expect(!holder.isCrowded, "a process that took no seat is never crowded")
+    }
 }

@@ -1,5 +1,6 @@
 import Atomics
 import MCPPlatform
+import Synchronization
 
 /// How many connections each worker process of one server holds, in a small memory-mapped table
 /// they all share, so that the worker with the fewest takes the next one.
@@ -24,6 +25,9 @@ package final class AcceptBalance: Sendable {
     static let mappedBytes = headerBytes + seats * seatBytes
     /// How many connections a worker may be ahead of its least-loaded sibling and still accept.
     package static let slack = 1
+    /// How far ahead of its least-loaded sibling a worker may be before it hands connections
+    /// back (a quarter of its own, and at least this many): see ``Seat/isCrowded``.
+    package static let crowdMargin = 4
 
     /// Opens (creating it when missing) the table file at `path`.
     package init(path: String) throws {
@@ -108,7 +112,32 @@ package final class AcceptBalance: Sendable {
             let mine = Int(truncatingIfNeeded: table.open(index).load(ordering: .relaxed))
             return mine > least + AcceptBalance.slack
         }
+
+        /// Whether this process holds far more connections than a sibling that accepts — more
+        /// than ``AcceptBalance/crowdMargin`` and a quarter of its own ahead: a replaced sibling
+        /// starts with none while keep-alive connections stay where they are, so its next
+        /// answers close their connections and the clients' new ones go to the sibling.
+        package var isCrowded: Bool {
+            guard let least = table.leastOpen(besides: index) else { return false }
+            let mine = Int(truncatingIfNeeded: table.open(index).load(ordering: .relaxed))
+            return mine - least > max(AcceptBalance.crowdMargin, mine / 4)
+        }
     }
+}
+
+/// This process's seat in the accept-balance table, once it has taken one: the server sets it,
+/// answers read it.
+package final class BalanceSeatHolder: Sendable {
+    private let seat = Mutex<AcceptBalance.Seat?>(nil)
+
+    /// No seat yet.
+    package init() {}
+
+    /// The seat taken, or nil when this process accepts without the table.
+    package func hold(_ seat: AcceptBalance.Seat?) { self.seat.withLock { $0 = seat } }
+
+    /// Whether this process should hand connections to a sibling (``AcceptBalance/Seat/isCrowded``).
+    package var isCrowded: Bool { seat.withLock { $0 }?.isCrowded ?? false }
 }
 
 /// A file the workers of one server share to take turns accepting — the accept lock

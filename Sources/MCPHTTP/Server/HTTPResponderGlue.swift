@@ -15,6 +15,8 @@ struct HTTPResponderGlue: Sendable {
     let responder: RouterResponder<MCPRequestContext>
     let configuration: HTTPConfiguration
     let status: ServerStatus
+    /// This worker's seat in the accept-balance table (none until it accepts, or without one).
+    let seat: BalanceSeatHolder
     let logger: Logger
     /// Write access-log lines: asked for, and at a level the logger lets through.
     let accessLog: Bool
@@ -25,11 +27,12 @@ struct HTTPResponderGlue: Sendable {
 
     init(
         responder: RouterResponder<MCPRequestContext>, configuration: HTTPConfiguration, status: ServerStatus,
-        logger: Logger, accessLog: Bool, metrics: Bool
+        seat: BalanceSeatHolder = BalanceSeatHolder(), logger: Logger, accessLog: Bool, metrics: Bool
     ) {
         self.responder = responder
         self.configuration = configuration
         self.status = status
+        self.seat = seat
         self.logger = logger
         self.accessLog = accessLog
         self.metrics = metrics
@@ -37,8 +40,9 @@ struct HTTPResponderGlue: Sendable {
             (logger.handler as? any AccessLogCapableHandler)?.accessLogWriter() ?? LoggerAccessLogWriter(logger: logger)
     }
 
-    /// Header fields an answer gets here after the route's: the request id and, while draining,
-    /// `Connection` (``ResponseHeadWriter`` writes `Date` and the security headers as bytes).
+    /// Header fields an answer gets here after the route's: the request id and, while draining
+    /// or crowded, `Connection` (``ResponseHeadWriter`` writes `Date` and the security headers as
+    /// bytes).
     static let addedFields = 2
     /// The field stamped here, replaced when a route set it.
     static let stampedNames: [HTTPField.Name] = [.requestID]
@@ -69,8 +73,10 @@ struct HTTPResponderGlue: Sendable {
         } else {
             response.headers.append(HTTPField(name: .requestID, value: requestID))
         }
-        if status.phase == .draining {
-            // Draining: the client learns to open its next request elsewhere (lazy drain).
+        if status.phase == .draining || seat.isCrowded {
+            // Draining, or holding far more connections than a sibling (one that replaced a
+            // recycled worker starts with none): the client opens its next connection, which
+            // the accept balance gives to a sibling.
             response.headers[.connection] = "close"
         }
         if accessLog {

@@ -26,6 +26,8 @@ package final class HTTPServer: Sendable {
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     let connections = ConnectionCounter()
+    /// Where the seat taken in the accept-balance table goes, for answers to read.
+    let seatHolder: BalanceSeatHolder
     private let state = Mutex(State())
     /// Accepted connections, each as the work of serving it; ``serve()`` runs them.
     private let accepted: AsyncStream<Connection>
@@ -44,9 +46,10 @@ package final class HTTPServer: Sendable {
     /// A server that listens where `configuration.listener` says and hands every request to `responder`.
     package init(
         configuration: HTTPConfiguration, responder: @escaping Responder, eventLoopGroup: any EventLoopGroup,
-        logger: Logger
+        logger: Logger, seatHolder: BalanceSeatHolder = BalanceSeatHolder()
     ) {
         self.configuration = configuration
+        self.seatHolder = seatHolder
         self.responder = responder
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
@@ -154,6 +157,7 @@ package final class HTTPServer: Sendable {
         let seat = try configuration.acceptBalancePath.flatMap { path in
             turn == nil ? try AcceptBalance(path: path).takeSeat(pid: Processes.currentID) : nil
         }
+        seatHolder.hold(seat)
         let acceptor = try SocketAcceptor(listening: descriptor, turn: turn, balance: seat)
         let limit = configuration.maxConnections
         let turnTaken: @Sendable (Bool) -> Void = { taken in
