@@ -46,6 +46,14 @@ def wrk(port: int, seconds: int, connections: int = 64, script: str = CALL_ADD) 
     return figures
 
 
+def wrk_in_background(port: int, seconds: int) -> tuple[threading.Thread, dict]:
+    """`wrk` on a thread: join the thread, then read its figures from the dict."""
+    results: dict = {}
+    loader = threading.Thread(target=lambda: results.update(wrk(port, seconds)))
+    loader.start()
+    return loader, results
+
+
 def established_connections(pid: int, port: int) -> int:
     """Established TCP connections to `port` that process `pid` holds."""
     inodes = set()
@@ -117,9 +125,7 @@ def check_crash_isolation(binary: str) -> None:
     port = free_port()
     server = Server(binary, port, {})
     try:
-        results: dict = {}
-        loader = threading.Thread(target=lambda: results.update(wrk(port, 22)))
-        loader.start()
+        loader, results = wrk_in_background(port, 22)
         time.sleep(1)
         bound = 0
         replacements = []
@@ -155,9 +161,7 @@ def check_balanced_accepting(binary: str) -> None:
     try:
         splits, failed, requests = [], 0, 0
         for _ in range(3):
-            results: dict = {}
-            loader = threading.Thread(target=lambda: results.update(wrk(port, 3)))
-            loader.start()
+            loader, results = wrk_in_background(port, 3)
             time.sleep(1.5)
             splits.append(sorted(established_connections(pid, port) for pid in server.workers()))
             loader.join()
@@ -185,9 +189,7 @@ def check_connections_return_after_recycle(binary: str) -> None:
     port = free_port()
     server = Server(binary, port, {"MAX_REQUESTS": "30000", "MAX_REQUESTS_JITTER": "5000"})
     try:
-        results: dict = {}
-        loader = threading.Thread(target=lambda: results.update(wrk(port, 12)))
-        loader.start()
+        loader, results = wrk_in_background(port, 12)
         splits, seen = [], set()
         time.sleep(1)
         while loader.is_alive():
@@ -216,9 +218,7 @@ def check_one_accepting_worker(binary: str) -> None:
     port = free_port()
     server = Server(binary, port, {"ACCEPTING_WORKERS": "one", "MAX_REQUESTS": "0"})
     try:
-        results: dict = {}
-        loader = threading.Thread(target=lambda: results.update(wrk(port, 10)))
-        loader.start()
+        loader, results = wrk_in_background(port, 10)
         time.sleep(2)
         workers = server.workers()
         before = [established_connections(pid, port) for pid in workers]
@@ -306,9 +306,7 @@ def check_sighup(binary: str) -> None:
     server = Server(binary, port, {})
     try:
         before = set(server.workers())
-        results: dict = {}
-        loader = threading.Thread(target=lambda: results.update(wrk(port, 10)))
-        loader.start()
+        loader, results = wrk_in_background(port, 10)
         time.sleep(3)
         server.process.send_signal(signal.SIGHUP)
         loader.join()
