@@ -181,6 +181,16 @@ struct AcceptBalanceTests {
         #expect(holder.isCrowded)
         replacement.setAccepting(false)
         #expect(!holder.isCrowded)
+        replacement.setAccepting(true)
+
+        // One connection handed back per interval, however many answers ask.
+        let start: UInt64 = 5_000_000_000
+        #expect(holder.shouldHandBack(now: start))
+        #expect(!holder.shouldHandBack(now: start + 1))
+        #expect(!holder.shouldHandBack(now: start + BalanceSeatHolder.handBackInterval - 1))
+        #expect(holder.shouldHandBack(now: start + BalanceSeatHolder.handBackInterval))
+        replacement.setAccepting(false)
+        #expect(!holder.shouldHandBack(now: start + 10 * BalanceSeatHolder.handBackInterval))
         holder.hold(nil)
         replacement.setAccepting(true)
         #expect(!holder.isCrowded, "a process that took no seat is never crowded")

@@ -1,4 +1,5 @@
 import Atomics
+import Dispatch
 import MCPPlatform
 import Synchronization
 
@@ -129,6 +130,12 @@ package final class AcceptBalance: Sendable {
 /// answers read it.
 package final class BalanceSeatHolder: Sendable {
     private let seat = Mutex<AcceptBalance.Seat?>(nil)
+    /// When an answer last handed its connection back (`DispatchTime` nanoseconds).
+    private let lastHandBack = Atomic<UInt64>(0)
+    /// At most one connection handed back per interval: 64 move in well under a second, and a
+    /// sibling that takes none (stopped, its event loops stuck until the supervisor replaces it)
+    /// costs this worker's clients at most 100 reconnects a second, not one per request.
+    package static let handBackInterval: UInt64 = 10_000_000
 
     /// No seat yet.
     package init() {}
@@ -138,6 +145,15 @@ package final class BalanceSeatHolder: Sendable {
 
     /// Whether this process should hand connections to a sibling (``AcceptBalance/Seat/isCrowded``).
     package var isCrowded: Bool { seat.withLock { $0 }?.isCrowded ?? false }
+
+    /// Whether this answer should close its connection: crowded, and no answer did so within the
+    /// last ``handBackInterval``.
+    package func shouldHandBack(now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Bool {
+        guard isCrowded else { return false }
+        let last = lastHandBack.load(ordering: .relaxed)
+        guard now >= last &+ Self.handBackInterval || last == 0 else { return false }
+        return lastHandBack.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged
+    }
 }
 
 /// A file the workers of one server share to take turns accepting — the accept lock

@@ -73,10 +73,10 @@ struct HTTPResponderGlue: Sendable {
         } else {
             response.headers.append(HTTPField(name: .requestID, value: requestID))
         }
-        if status.phase == .draining || seat.isCrowded {
+        if status.phase == .draining || seat.shouldHandBack() {
             // Draining, or holding far more connections than a sibling (one that replaced a
-            // recycled worker starts with none): the client opens its next connection, which
-            // the accept balance gives to a sibling.
+            // recycled worker starts with none; one connection per 10 ms): the client opens its
+            // next connection, which the accept balance gives to a sibling.
             response.headers[.connection] = "close"
         }
         if accessLog {
