@@ -109,8 +109,7 @@ package final class AcceptBalance: Sendable {
         /// Whether a sibling that accepts holds more than ``AcceptBalance/slack`` connections fewer
         /// than this process: it should take the next connection.
         package var isAhead: Bool {
-            guard let least = table.leastOpen(besides: index) else { return false }
-            let mine = Int(truncatingIfNeeded: table.open(index).load(ordering: .relaxed))
+            guard let (mine, least) = standing else { return false }
             return mine > least + AcceptBalance.slack
         }
 
@@ -119,9 +118,15 @@ package final class AcceptBalance: Sendable {
         /// starts with none while keep-alive connections stay where they are, so its next
         /// answers close their connections and the clients' new ones go to the sibling.
         package var isCrowded: Bool {
-            guard let least = table.leastOpen(besides: index) else { return false }
-            let mine = Int(truncatingIfNeeded: table.open(index).load(ordering: .relaxed))
+            guard let (mine, least) = standing else { return false }
             return mine - least > max(AcceptBalance.crowdMargin, mine / 4)
+        }
+
+        /// This process's open connections and the fewest an accepting sibling holds; nil when
+        /// no sibling accepts.
+        private var standing: (mine: Int, least: Int)? {
+            guard let least = table.leastOpen(besides: index) else { return nil }
+            return (Int(truncatingIfNeeded: table.open(index).load(ordering: .relaxed)), least)
         }
     }
 }
