@@ -186,7 +186,8 @@ def check_connections_return_after_recycle(binary: str) -> None:
     connections (`Connection: close`) until the two are near even again. Sampled every half second,
     the split is more than 8 apart (or on one worker) in at most half of the samples (each recycle
     makes a sample or two uneven); without the hand-back every sample after the first recycle read
-    0/64. No request fails."""
+    0/64. `mcp_connections_handed_back_total` (summed over workers, recycled ones included) counts
+    at least one connection per recycle. No request fails."""
     port = free_port()
     server = Server(binary, port, {"MAX_REQUESTS": "45000", "MAX_REQUESTS_JITTER": "5000"})
     try:
@@ -199,12 +200,15 @@ def check_connections_return_after_recycle(binary: str) -> None:
             splits.append(sorted(established_connections(pid, port) for pid in workers))
             time.sleep(0.5)
         loader.join()
+        time.sleep(1.5)
+        handed_back = int(server.metric("mcp_connections_handed_back_total"))
         failed = results["non2xx"] + results["socket_errors"] + results["bad"]
         uneven = sum(1 for split in splits if len(split) != 2 or split[1] - split[0] > 8)
         recycled = len(seen) - 2
-        ok = recycled >= 1 and uneven * 2 <= len(splits) and failed == 0
+        ok = recycled >= 1 and uneven * 2 <= len(splits) and failed == 0 and handed_back >= recycled
         report("connections return after a recycle", ok,
-               f"{recycled} recycles; {uneven} of {len(splits)} samples uneven; splits "
+               f"{recycled} recycles; {handed_back} connections handed back; {uneven} of {len(splits)} samples "
+               f"uneven; splits "
                f"{' '.join('/'.join(map(str, split)) for split in splits)}; failed requests {failed} of "
                f"{results['requests']}")
     finally:

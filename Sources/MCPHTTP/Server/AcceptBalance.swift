@@ -152,9 +152,10 @@ package final class BalanceSeatHolder: Sendable {
     package var isCrowded: Bool { seat.withLock { $0 }?.isCrowded ?? false }
 
     /// Whether this answer should close its connection: crowded, and no answer did so within the
-    /// last ``handBackInterval``.
-    package func shouldHandBack(now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Bool {
+    /// last ``handBackInterval``. `now` (`DispatchTime` nanoseconds) is read only when crowded.
+    package func shouldHandBack(now: @autoclosure () -> UInt64 = DispatchTime.now().uptimeNanoseconds) -> Bool {
         guard isCrowded else { return false }
+        let now = now()
         let last = lastHandBack.load(ordering: .relaxed)
         guard now >= last &+ Self.handBackInterval || last == 0 else { return false }
         return lastHandBack.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged

@@ -66,6 +66,9 @@ enum HTTPMetrics {
             })
     }
     static let rateLimited = MetricCache<Bool, Counter> { _ in Counter(label: "mcp_rate_limited_total") }
+    /// Keep-alive connections closed after an answer because this worker held far more than a
+    /// sibling (``BalanceSeatHolder/shouldHandBack(now:)``): the client's next one goes there.
+    static let handedBack = MetricCache<Bool, Counter> { _ in Counter(label: "mcp_connections_handed_back_total") }
 
     static func record(method: String, route: String, status: Int, nanoseconds: Int64, values: RequestRecord.Values) {
         let key = RequestKey(
@@ -79,10 +82,14 @@ enum HTTPMetrics {
         if values.rateLimited { rateLimited[true].increment() }
     }
 
+    /// One keep-alive connection handed back to a sibling (``handedBack``).
+    static func connectionHandedBack() { handedBack[true].increment() }
+
     /// Series a dashboard or alert reads before anything happened: present from the start at 0,
     /// so a panel says 0 rather than "no data" and `rate()` sees the first increment.
     static func registerSeriesThatStartAtZero() {
         rateLimited[true].increment(by: 0)
+        handedBack[true].increment(by: 0)
     }
 
     /// SSE streams open in this process: the `mcp_sse_streams_active` gauge reads it when the

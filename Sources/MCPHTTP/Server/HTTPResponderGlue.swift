@@ -73,11 +73,15 @@ struct HTTPResponderGlue: Sendable {
         } else {
             response.headers.append(HTTPField(name: .requestID, value: requestID))
         }
-        if status.phase == .draining || seat.shouldHandBack() {
-            // Draining, or holding far more connections than a sibling (one that replaced a
-            // recycled worker starts with none; one connection per 10 ms): the client opens its
-            // next connection, which the accept balance gives to a sibling.
+        if status.phase == .draining {
+            // The client's next connection goes to a worker that stays.
             response.headers[.connection] = "close"
+        } else if seat.shouldHandBack() {
+            // Holding far more connections than a sibling (one that replaced a recycled worker
+            // starts with none; one connection per 10 ms): the client opens its next
+            // connection, which the accept balance gives to the sibling.
+            response.headers[.connection] = "close"
+            if metrics { HTTPMetrics.connectionHandedBack() }
         }
         if accessLog {
             if let length = response.body.contentLength {
