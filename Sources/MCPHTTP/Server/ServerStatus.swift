@@ -1,5 +1,6 @@
 import Atomics
 package import Foundation
+import Synchronization
 
 /// Liveness facts served by `/health`, `/ready` and `/api/v1/status`: start time, readiness
 /// and request counts. Counters are lock-free atomics.
@@ -25,6 +26,9 @@ package final class ServerStatus: Sendable {
     private let errorCount = ManagedAtomic(0)
     private let mcpCount = ManagedAtomic(0)
     private let running = ManagedAtomic(0)
+    /// The count ``requestsReaching(_:)`` waits for, and how its waiter is told.
+    private let quota = ManagedAtomic(Int.max)
+    private let quotaSignal = Mutex<AsyncStream<Void>.Continuation?>(nil)
 
     /// A status in the `starting` phase with every counter at zero.
     package init() {}
@@ -41,9 +45,28 @@ package final class ServerStatus: Sendable {
 
     /// Counts one finished request; `failed` for 5xx answers.
     package func record(failed: Bool, mcp: Bool) {
-        requestCount.wrappingIncrement(ordering: .relaxed)
+        // Sequentially consistent so that this and `requestsReaching` cannot both miss the
+        // quota (each stores, then loads what the other stored); on x86 this costs one plain load.
+        let finished = requestCount.wrappingIncrementThenLoad(ordering: .sequentiallyConsistent)
+        if finished == quota.load(ordering: .sequentiallyConsistent) { signalQuota() }
         if failed { errorCount.wrappingIncrement(ordering: .relaxed) }
         if mcp { mcpCount.wrappingIncrement(ordering: .relaxed) }
+    }
+
+    /// A stream that yields once `count` requests have finished (at once if they already have)
+    /// and ends when the waiting task is cancelled: a worker waits for its request quota without
+    /// polling, so an idle worker does not wake for it. One waiter at a time; a new call replaces
+    /// the previous one.
+    package func requestsReaching(_ count: Int) -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        quotaSignal.withLock { $0 = continuation }
+        quota.store(count, ordering: .sequentiallyConsistent)
+        if requestCount.load(ordering: .sequentiallyConsistent) >= count { signalQuota() }
+        return stream
+    }
+
+    private func signalQuota() {
+        quotaSignal.withLock { $0 }?.yield()
     }
 
     /// MCP requests being served right now (including streams still producing events).

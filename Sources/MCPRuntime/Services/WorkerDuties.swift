@@ -60,17 +60,15 @@ struct WorkerDuties: Service {
         return false
     }
 
+    /// Waits, without polling, for the request quota; then asks to be replaced.
     private func watch(quota: Int) async -> Bool {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(50))
-            if http.status.requests >= quota {
-                logger.info(
-                    "request quota reached; asking to be replaced", metadata: ["requests": "\(http.status.requests)"])
-                WorkerChannel.send(.max)
-                // Keeps serving until the supervisor asks it to drain (see SupervisorPolicy).
-                try? await gracefulShutdown()
-                return false
-            }
+        for await _ in http.status.requestsReaching(quota) {
+            logger.info(
+                "request quota reached; asking to be replaced", metadata: ["requests": "\(http.status.requests)"])
+            WorkerChannel.send(.max)
+            // Keeps serving until the supervisor asks it to drain (see SupervisorPolicy).
+            try? await gracefulShutdown()
+            return false
         }
         return false
     }
