@@ -17,7 +17,8 @@ Configurations (--only takes their names; `peers` selects every Python peer):
   tuned-warning       production with LOG_LEVEL=warning (no access lines)        [tuned]
   tuned-no-access-log production with ACCESS_LOG=false                          [tuned]
   tuned-no-metrics    production with ENABLE_METRICS=false                       [tuned]
-  accept-one          production with ACCEPTING_WORKERS=one (one worker serving, one standing by)
+  two-workers         production with WORKERS=2 (two accepting workers, the default before
+                      2026-12-07; on two CPUs the default is one worker)     [tuned]
   sessions            production with STATELESS_HTTP=false, for the session call
   single              one process (no supervisor), production logging and metrics
   peer-sdk, peer-sdk-json, peer-fastmcp-json   the Python peers, 2 uvicorn workers
@@ -84,9 +85,9 @@ CONFIGS = {
                                 workloads=["call_add_2026", "list_tools_2026"]),
     "tuned-no-metrics": dict(env={"ENABLE_METRICS": "false"}, tuned=True, title="tuned: ENABLE_METRICS=false",
                              workloads=["call_add_2026"]),
-    "accept-one": dict(env={"ACCEPTING_WORKERS": "one"}, tuned=True,
-                       title="tuned: ACCEPTING_WORKERS=one (one worker serving, one standing by)",
-                       workloads=["call_add_2026"]),
+    "two-workers": dict(env={"WORKERS": "2"}, tuned=True,
+                        title="tuned: WORKERS=2 (two accepting workers, the default before 2026-12-07)",
+                        workloads=["call_add_2026", "list_tools_2026"]),
     "sessions": dict(env={"STATELESS_HTTP": "false"}, title="production with sessions (STATELESS_HTTP=false)",
                      workloads=["session_call"]),
     "single": dict(env={"ENVIRONMENT": "testing", "LOG_FORMAT": "json", "LOG_LEVEL": "info", "ACCESS_LOG": "true"},

@@ -102,13 +102,14 @@ def cgroup_tree(root: str, files: dict[str, str]) -> str:
 
 def rule(cpus: float, env: dict[str, str]) -> int:
     """The documented rule (env.example), to state the expected figure independently."""
-    raw = math.ceil(min(cpus, CORES) * float(env.get("WORKERS_PER_CPU", 1))) + int(env.get("WORKERS_EXTRA", 0))
-    return max(int(env.get("WORKERS_MIN", 2)), min(int(env.get("WORKERS_MAX", 8)), raw))
+    raw = math.ceil(min(cpus, CORES) * float(env.get("WORKERS_PER_CPU", 0.5))) + int(env.get("WORKERS_EXTRA", 0))
+    return max(int(env.get("WORKERS_MIN", 1)), min(int(env.get("WORKERS_MAX", 8)), raw))
 
 
 def check_sizing(fake_dir: str, binary: str, scratch: str) -> None:
     cases = [  # name, cgroup files, env, CPUs the tree means
         ("v2 2 CPUs", {"cpu.max": "200000 100000"}, {}, 2.0),
+        ("v2 2 CPUs one per CPU", {"cpu.max": "200000 100000"}, {"WORKERS_PER_CPU": "1", "WORKERS_MIN": "2"}, 2.0),
         ("v2 no quota", {"cpu.max": "max 100000"}, {"WORKERS_MIN": "1"}, CORES),
         ("v2 1.5 CPUs", {"cpu.max": "150000 100000"}, {}, 1.5),
         ("v2 1.5 CPUs min 3", {"cpu.max": "150000 100000"}, {"WORKERS_MIN": "3"}, 1.5),
@@ -229,8 +230,8 @@ def check_failures(fake_dir: str) -> None:
 
 
 def check_real_server(real_dir: str, scratch: str) -> None:
-    """The real binary through the entrypoint: production, 1-CPU fake quota -> WORKERS_MIN (2)."""
-    root = cgroup_tree(os.path.join(scratch, "cgroup-real"), {"cpu.max": "100000 100000"})
+    """The real binary through the entrypoint: production, 2-CPU fake quota -> one worker (a worker per two CPUs)."""
+    root = cgroup_tree(os.path.join(scratch, "cgroup-real"), {"cpu.max": "200000 100000"})
     port = free_port()
     workspace = tempfile.mkdtemp(prefix="entrypoint-ws-")
     env = {"PATH": f"{real_dir}:/usr/bin:/bin", "HOME": "/tmp", "ENVIRONMENT": "production", "HOST": "127.0.0.1",
@@ -259,7 +260,7 @@ def check_real_server(real_dir: str, scratch: str) -> None:
     leftovers = [pid for pid in children if os.path.exists(f"/proc/{pid}")]
     report("real server: /health 200 through the entrypoint", status == 200 and comm == "mcp-server",
            f"ready in {ready:.2f} s, pid {process.pid} is {comm}")
-    report("real server: supervisor sized by the entrypoint", start.get("workers") == "2" and len(children) == 2
+    report("real server: supervisor sized by the entrypoint", start.get("workers") == "1" and len(children) == 1
            and start.get("pid") == process.pid, f"workers {start.get('workers')}, children {len(children)}, "
            f"supervisor pid {start.get('pid')} = entrypoint pid {process.pid}")
     report("real server: SIGTERM -> exit 0", process.returncode == 0 and stopped < 8 and not leftovers

@@ -448,9 +448,9 @@ def cross_check_kubernetes(documents: list[dict], docker: dict | None) -> None:
         workers = "?"
     else:
         cpus = quantity_cpus(limits["cpu"])
-        workers = max(int(config.get("WORKERS_MIN", 2)),
+        workers = max(int(config.get("WORKERS_MIN", 1)),
                       min(int(config.get("WORKERS_MAX", 8)),
-                          math.ceil(cpus * float(config.get("WORKERS_PER_CPU", 1))) + int(config.get("WORKERS_EXTRA", 0))))
+                          math.ceil(cpus * float(config.get("WORKERS_PER_CPU", 0.5))) + int(config.get("WORKERS_EXTRA", 0))))
         if "WORKERS" in config:
             workers = int(config["WORKERS"])
         if cpus != int(cpus):

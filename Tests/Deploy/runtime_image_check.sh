@@ -159,7 +159,7 @@ uid=${IMAGE_USER%%:*} gid=${IMAGE_USER#*:}
 [ "$gid" != "$IMAGE_USER" ] || gid=$(in_root id -g "$uid")
 home=$(in_root getent passwd "$uid" | cut -d: -f6)
 mkdir -p "$ROOT/sys/fs/cgroup"
-echo "150000 100000" >"$ROOT/sys/fs/cgroup/cpu.max" # 1.5 CPUs: ceil -> 2 workers (WORKERS_MIN=1 below)
+echo "150000 100000" >"$ROOT/sys/fs/cgroup/cpu.max" # 1.5 CPUs: ceil(1.5 x 1) -> 2 workers (WORKERS_PER_CPU=1 below, so the count comes from the quota and a worker can be killed while another serves)
 
 start() { # MODE(rw|ro|dev) LOG [VAR=VALUE...]: the container's PID 1 as `docker run` (-e VAR=VALUE; ro: --read-only, tmpfs)
     local setup='mount -t proc proc "$R/proc"'
@@ -168,7 +168,7 @@ start() { # MODE(rw|ro|dev) LOG [VAR=VALUE...]: the container's PID 1 as `docker
             mount -t tmpfs -o uid=$U,gid=$G,mode=0750,size=64m tmpfs "$R$WS" && mount -t proc proc "$R/proc"'
     fi
     PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    container_env=("${base_env[@]}" "HOME=$home" "HOSTNAME=mcp-check" "PORT=$PORT" "WORKERS_MIN=1" "${@:3}")
+    container_env=("${base_env[@]}" "HOME=$home" "HOSTNAME=mcp-check" "PORT=$PORT" "WORKERS_PER_CPU=1" "${@:3}")
     R=$ROOT U=$uid G=$gid WS=/app/workspace WD=$WORKDIR unshare --fork --pid --mount --propagation private --kill-child -- \
         /bin/sh -c "$setup"' && exec chroot "$R" /usr/bin/env -i -C "$WD" "$@"' container \
         "${container_env[@]}" /usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "${run_words[@]}" >"$2" 2>&1 &

@@ -55,4 +55,16 @@ struct CPUBudgetTests {
         #expect(CPUBudget(cpus: 64, source: "cores").workers(perCPU: 2, extra: 1, minimum: 2, maximum: 8) == 8)
         #expect(CPUBudget(cpus: 1.5, source: "cgroup-v2").workers(perCPU: 1, extra: 0, minimum: 1, maximum: 8) == 2)
     }
+
+    /// The default: a worker per two CPUs (one on two CPUs, where one serving process measured
+    /// the shorter tail), at least one, at most eight.
+    @Test(arguments: [(1.0, 1), (1.5, 1), (2.0, 1), (3.0, 2), (4.0, 2), (16.0, 8), (64.0, 8)])
+    func defaultsToAWorkerPerTwoCPUs(_ cpus: Double, _ workers: Int) {
+        let settings = ProcessSettings()
+        let budget = CPUBudget(cpus: cpus, source: "cgroup-v2")
+        #expect(
+            budget.workers(
+                perCPU: settings.workersPerCPU, extra: settings.workersExtra, minimum: settings.workersMin,
+                maximum: settings.workersMax) == workers)
+    }
 }

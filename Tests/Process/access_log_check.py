@@ -4,10 +4,12 @@ server writes exactly one `access` line per request wrk sent.
     python3 Tests/Process/access_log_check.py --binary .build/release/mcp-server [--seconds 8] [--stall-seconds 4]
 
 The server runs as the image runs it (ENVIRONMENT=production, JSON logs on stdout) with a small
-MAX_REQUESTS so workers are recycled several times under load; stdout goes into a pipe drained
-by `cat` into a file, as a container runtime collects it. wrk counts every request it writes
-(Tests/Process/counted_call.lua), answered or cut off when it stops. After wrk, SIGTERM; once the
-server has exited, the check counts the access lines of wrk's requests and compares:
+MAX_REQUESTS so workers are recycled several times under load, once with one worker (the default
+on two CPUs: its replacement starts first) and once with two (the old one drains first); stdout
+goes into a pipe drained by `cat` into a file, as a container runtime collects it. wrk counts
+every request it writes (Tests/Process/counted_call.lua), answered or cut off when it stops.
+After wrk, SIGTERM; once the server has exited, the check counts the access lines of wrk's
+requests and compares:
   - access lines == requests sent, exactly;
   - every line parses as JSON and carries the fields dashboards read;
   - workers were recycled during the load (the supervisor's "worker ready" lines);
@@ -52,10 +54,11 @@ def get(port: int, path: str) -> tuple[int, str]:
         return 0, ""
 
 
-def server_env(port: int, workspace: str, **settings: str) -> dict[str, str]:
-    """The image's production settings with two workers, on `port`, plus `settings`."""
+def server_env(port: int, workspace: str, workers: int = 2, **settings: str) -> dict[str, str]:
+    """The image's production settings with `workers` workers, on `port`, plus `settings`."""
     return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ENVIRONMENT": "production", "HOST": "127.0.0.1",
-            "PORT": str(port), "WORKERS": "2", "GRACEFUL_TIMEOUT": "10", "WORKSPACE_DIR": workspace, **settings}
+            "PORT": str(port), "WORKERS": str(workers), "GRACEFUL_TIMEOUT": "10", "WORKSPACE_DIR": workspace,
+            **settings}
 
 
 def wait_ready(port: int) -> bool:
@@ -192,26 +195,24 @@ def fmt(values: list[float]) -> str:
     return "/".join(f"{value:.1f}" for value in values)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--stall-seconds", type=int, default=4)
-    args = parser.parse_args()
+def lossless(binary: str, seconds: int, workers: int) -> bool:
+    """Load with recycles, then SIGTERM; prints the result and returns whether it passed. One
+    worker (the default on two CPUs) is replaced new-first, two are replaced old-first."""
     port = free_port()
     workspace = tempfile.mkdtemp(prefix="access-log-check-")
     log_path = os.path.join(workspace, "stdout.jsonl")
-    env = server_env(port, workspace, MAX_REQUESTS="4000", MAX_REQUESTS_JITTER="1000")
+    env = server_env(port, workspace, workers, MAX_REQUESTS="4000", MAX_REQUESTS_JITTER="1000")
     failures = []
     with open(log_path, "wb") as log:
         collector = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=log)
-        server = subprocess.Popen([args.binary, "serve", "--env-file", "/dev/null"], env=env,
+        server = subprocess.Popen([binary, "serve", "--env-file", "/dev/null"], env=env,
                                   stdout=collector.stdin, stderr=subprocess.STDOUT)
         collector.stdin.close()
         if not wait_ready(port):
             server.kill()
-            sys.exit("FAIL access log: the server did not get ready")
-        output = counted_load(port, args.seconds)
+            print(f"FAIL access log, {workers} worker(s): the server did not get ready")
+            return False
+        output = counted_load(port, seconds)
         _, metrics = get(port, "/metrics")
         server.send_signal(signal.SIGTERM)
         status = server.wait(timeout=60)
@@ -234,7 +235,7 @@ def main() -> None:
             elif entry.get("message") == "worker ready":
                 recycled += 1
     dropped = dropped_lines(metrics)
-    recycled -= 2  # the first two workers
+    recycled -= workers  # the first ones
     figures = (f"wrk sent {sent:,} requests ({output.count('Non-2xx') and 'some non-2xx' or 'all 2xx'}, "
                f"{bad} wrong answers{', ' + errors.group(0) if errors else ''}); {access:,} access lines; "
                f"{recycled} recycles; dropped {dropped:.0f}; {malformed} unparseable lines; exit {status}")
@@ -251,13 +252,23 @@ def main() -> None:
     if sent < 1000:
         failures.append("too little load to mean anything")
     shutil.rmtree(workspace, ignore_errors=True)
-    print(f"{'FAIL' if failures else 'PASS'} access log lossless: {figures}")
+    print(f"{'FAIL' if failures else 'PASS'} access log lossless, {workers} worker(s): {figures}")
     for failure in failures:
         print(f"  {failure}")
+    return not failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--stall-seconds", type=int, default=4)
+    args = parser.parse_args()
+    passed = [lossless(args.binary, args.seconds, workers) for workers in (1, 2)]
     stall_failures = stalled_reader(args.binary, args.stall_seconds)
     for failure in stall_failures:
         print(f"  {failure}")
-    sys.exit(1 if failures or stall_failures else 0)
+    sys.exit(0 if all(passed) and not stall_failures else 1)
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ elif [ "$environment" = production ] || [ -n "$workers_given" ]; then
     else
         explain=$(mcp-server workers --explain "$@")
     fi
-    # "2 workers: ceil(1.5 CPUs x 1.0) + 0, within 2..8 (CPUs from cgroup-v2)"
+    # "1 worker: ceil(2.0 CPUs x 0.5) + 0, within 1..8 (CPUs from cgroup-v2)"
     workers=${explain%% *}
     workers_from=${explain#*: }
     case $workers in '' | *[!0-9]*) say "docker-entrypoint: unexpected answer from mcp-server workers: $explain"; exit 1 ;; esac

@@ -52,7 +52,7 @@ struct WorkersCommand: AsyncParsableCommand {
             ? "TRANSPORT=sse keeps its sessions in one process"
             : processes.workers.map { "WORKERS=\($0)" }
                 ?? "ceil(\(budget.cpus) CPUs x \(processes.workersPerCPU)) + \(processes.workersExtra), within \(processes.workersMin)..\(processes.workersMax)"
-        print("\(count) workers: \(rule) (CPUs from \(budget.source))")
+        print("\(count) \(count == 1 ? "worker" : "workers"): \(rule) (CPUs from \(budget.source))")
     }
 }
 

@@ -4,8 +4,8 @@
 /// | key | meaning |
 /// | --- | --- |
 /// | `WORKERS` | worker processes; set, a supervisor runs them in any environment (default: from the CPU budget, in production) |
-/// | `WORKERS_PER_CPU`, `WORKERS_EXTRA` | without `WORKERS`: ceil(CPUs × `WORKERS_PER_CPU`) + `WORKERS_EXTRA` (default 1 and 0) … |
-/// | `WORKERS_MIN`, `WORKERS_MAX` | … clamped to this range (default 2 to 8) |
+/// | `WORKERS_PER_CPU`, `WORKERS_EXTRA` | without `WORKERS`: ceil(CPUs × `WORKERS_PER_CPU`) + `WORKERS_EXTRA` (default 0.5 and 0: a worker per two CPUs, each with an event loop per CPU; on two CPUs one worker, which measured a shorter tail and less CPU per request than two, docs/PERFORMANCE.md) … |
+/// | `WORKERS_MIN`, `WORKERS_MAX` | … clamped to this range (default 1 to 8) |
 /// | `WORKER_THREADS` | event-loop threads per process (default: one per CPU) |
 /// | `ACCEPTING_WORKERS` | `all`: every worker accepts connections, spread evenly; `one`: one at a time, the others stand by and take over within milliseconds when it drains or dies (default `all`) |
 /// | `TASKS_ON_EVENT_LOOPS` | run Swift tasks on the event loops instead of Swift's cooperative pool: no thread hop per request, but measured 12–14 % more CPU per request here (default false) |
@@ -18,11 +18,11 @@ public struct ProcessSettings: Sendable {
     /// Worker processes; nil lets the CPU budget decide (``CPUBudget``).
     public var workers: Int?
     /// Workers per CPU of the budget, when ``workers`` is nil.
-    public var workersPerCPU = 1.0
+    public var workersPerCPU = 0.5
     /// Workers added to the per-CPU count.
     public var workersExtra = 0
     /// The fewest workers the budget may give.
-    public var workersMin = 2
+    public var workersMin = 1
     /// The most workers the budget may give.
     public var workersMax = 8
     /// Event-loop threads per worker; nil for one per CPU.

@@ -42,7 +42,7 @@ package struct CPUBudget: Sendable, Equatable {
     }
 
     /// `clamp(ceil(cpus × perCPU) + extra, minimum, maximum)`. The original scaffold's rule is
-    /// perCPU 2, extra 1, between 2 and 8; ours defaults to one worker per CPU (see docs).
+    /// perCPU 2, extra 1, between 2 and 8; ours defaults to one worker per two CPUs (see docs).
     package func workers(perCPU: Double, extra: Int, minimum: Int, maximum: Int) -> Int {
         let raw = Int((cpus * perCPU).rounded(.up)) + extra
         return max(minimum, min(maximum, raw))
