@@ -110,16 +110,16 @@ def check_sizing(fake_dir: str, binary: str, scratch: str) -> None:
     cases = [  # name, cgroup files, env, CPUs the tree means
         ("v2 2 CPUs", {"cpu.max": "200000 100000"}, {}, 2.0),
         ("v2 2 CPUs one per CPU", {"cpu.max": "200000 100000"}, {"WORKERS_PER_CPU": "1", "WORKERS_MIN": "2"}, 2.0),
-        ("v2 no quota", {"cpu.max": "max 100000"}, {"WORKERS_MIN": "1"}, CORES),
+        ("v2 no quota", {"cpu.max": "max 100000"}, {}, CORES),
         ("v2 1.5 CPUs", {"cpu.max": "150000 100000"}, {}, 1.5),
         ("v2 1.5 CPUs min 3", {"cpu.max": "150000 100000"}, {"WORKERS_MIN": "3"}, 1.5),
-        ("v2 0.5 CPU min 1", {"cpu.max": "50000 100000"}, {"WORKERS_MIN": "1"}, 0.5),
+        ("v2 0.5 CPU", {"cpu.max": "50000 100000"}, {}, 0.5),
         ("v2 1.5 CPUs x2 +1", {"cpu.max": "150000 100000"}, {"WORKERS_PER_CPU": "2", "WORKERS_EXTRA": "1"}, 1.5),
-        ("v2 8 CPUs max 1", {"cpu.max": "800000 100000"}, {"WORKERS_MIN": "1", "WORKERS_MAX": "1"}, 8.0),
+        ("v2 8 CPUs max 1", {"cpu.max": "800000 100000"}, {"WORKERS_MAX": "1"}, 8.0),
         ("v1 1 CPU", {"cpu,cpuacct/cpu.cfs_quota_us": "100000", "cpu,cpuacct/cpu.cfs_period_us": "100000"},
-         {"WORKERS_MIN": "1"}, 1.0),
-        ("v1 no quota", {"cpu/cpu.cfs_quota_us": "-1", "cpu/cpu.cfs_period_us": "100000"}, {"WORKERS_MIN": "1"}, CORES),
-        ("no cgroup files", {}, {"WORKERS_MIN": "1"}, CORES),
+         {}, 1.0),
+        ("v1 no quota", {"cpu/cpu.cfs_quota_us": "-1", "cpu/cpu.cfs_period_us": "100000"}, {}, CORES),
+        ("no cgroup files", {}, {}, CORES),
     ]
     for index, (name, files, env, cpus) in enumerate(cases):
         root = cgroup_tree(os.path.join(scratch, f"cgroup-{index}"), files)
