@@ -113,58 +113,92 @@ package enum Processors {
     }
 }
 
-/// Hands back the resident pages of this executable's code once start-up (or other one-off
-/// work, such as the supervisor replacing a worker) is over.
+/// Hands back the resident pages of this executable's code and read-only data once start-up (or
+/// other one-off work, such as the supervisor replacing a worker) is over.
 ///
-/// The static binary's code (stdlib, Foundation, NIO, the catalogue: ~38 MB) is mapped by every
-/// process of the server, and start-up — argument parsing, settings, the dynamic loader's
-/// relocation pass, building the catalogue, each fault bringing in its 64 KB neighbourhood —
-/// leaves 16–19 MB of it resident per process. After start-up the supervisor runs only its poll
-/// loop (and drops again after each worker replacement, whose spawn, logs and metrics fold
-/// grew it 8 → 17 MB under recycling load) and a worker only its request path, so each drops its mappings of those pages
-/// (`MADV_DONTNEED`) and faults back in what it runs next (measured: supervisor 27 → 14 MB,
-/// workers under load 31–34 → 23–25 MB RSS; request rate unchanged). Only the executable's
-/// `r-xp` mappings are dropped: they are never written (no text relocations in a PIE), so a
-/// refault reads exactly the same bytes; relocated data (`.data.rel.ro`) is left alone.
+/// The static binary (stdlib, Foundation, NIO, the catalogue: ~34 MB of code and more of
+/// read-only data) is mapped by every process of the server, and start-up — argument parsing,
+/// settings, the dynamic loader, the Swift runtime's metadata lookups, building the catalogue,
+/// each fault bringing in its 64 KB neighbourhood — leaves megabytes of it resident per process.
+/// After start-up the supervisor runs only its poll loop (and drops again after each worker
+/// replacement) and a worker only its request path, so each drops its mappings of those pages
+/// (`MADV_DONTNEED`) and faults back in what it runs next; the release build lays the request
+/// path's functions out together (`deploy/docker/code-order.txt`), so that is a few pages.
 ///
-/// Linux only (it reads `/proc/self/maps`). Darwin has no such file and its kernel already
-/// shares and pages out clean code pages; there it releases nothing.
+/// Only the executable's read-only `PT_LOAD` segments (code, constants, metadata, unwind
+/// tables) are dropped, found through its program headers (`AT_PHDR`): nothing writes them, so a
+/// refault reads exactly the same bytes from the file. Writable segments — relocated data
+/// (`.data.rel.ro`, read-only only after relocation), `.data`, `.bss` — are left alone, and each
+/// range is rounded inwards to whole pages so no page of a neighbouring segment is touched.
+///
+/// Linux only (64-bit ELF). Darwin's kernel already shares and pages out clean pages; there it
+/// releases nothing.
 package enum StartupCode {
-    /// Bytes released (0 when /proc is unavailable, and on Darwin).
+    /// Bytes released (0 on Darwin, and where the program headers cannot be read).
     @discardableResult
     package static func release() -> Int {
         #if canImport(Darwin)
             return 0
         #else
-            guard let executable = resolvedPath("/proc/self/exe"), let maps = fopen("/proc/self/maps", "r") else {
-                return 0
-            }
-            defer { fclose(maps) }
             var released = 0
-            var buffer = [CChar](repeating: 0, count: 4096)
-            while fgets(&buffer, Int32(buffer.count), maps) != nil {
-                let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard fields.count >= 6, fields[1] == "r-xp",
-                    fields[5].split(separator: "\n").first.map(String.init) == executable
-                else { continue }
-                let bounds = fields[0].split(separator: "-").compactMap { UInt(String($0), radix: 16) }
-                guard bounds.count == 2, bounds[1] > bounds[0],
-                    let start = UnsafeMutableRawPointer(bitPattern: bounds[0])
-                else { continue }
-                let length = Int(bounds[1] - bounds[0])
-                if madvise(start, length, MADV_DONTNEED) == 0 { released += length }
+            for segment in readOnlySegments() {
+                let start = UnsafeMutableRawPointer(bitPattern: segment.lowerBound)
+                if let start, madvise(start, segment.count, MADV_DONTNEED) == 0 { released += segment.count }
             }
             return released
         #endif
     }
 
     #if !canImport(Darwin)
-        private static func resolvedPath(_ link: String) -> String? {
-            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let count = readlink(link, &buffer, buffer.count - 1)
-            guard count > 0 else { return nil }
-            return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        /// The executable's loaded segments without `PF_W`, as page-aligned address ranges.
+        package static func readOnlySegments() -> [Range<UInt>] {
+            // Elf64_Phdr: p_type (UInt32) at 0, p_flags (UInt32) at 4, p_vaddr at 16, p_memsz at 40.
+            let entrySize = 56
+            let loadable: UInt32 = 1  // PT_LOAD
+            let programHeader: UInt32 = 6  // PT_PHDR
+            let writable: UInt32 = 2  // PF_W
+            let vector = auxiliaryVector()
+            guard MemoryLayout<Int>.size == 8, vector[4] == UInt(entrySize),  // AT_PHENT
+                let table = vector[3], let headers = UnsafeRawPointer(bitPattern: table),  // AT_PHDR
+                let phnum = vector[5], phnum > 0  // AT_PHNUM
+            else { return [] }
+            let count = Int(phnum)
+            func field<T: FixedWidthInteger>(_ index: Int, _ offset: Int, _: T.Type) -> T {
+                headers.loadUnaligned(fromByteOffset: index * entrySize + offset, as: T.self)
+            }
+            // The load bias: where the headers are, less where PT_PHDR says they would be.
+            guard let phdr = (0..<count).first(where: { field($0, 0, UInt32.self) == programHeader }) else { return [] }
+            let bias = table &- UInt(field(phdr, 16, UInt64.self))
+            let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
+            return (0..<count).compactMap { index in
+                guard field(index, 0, UInt32.self) == loadable, field(index, 4, UInt32.self) & writable == 0 else {
+                    return nil
+                }
+                let start = bias &+ UInt(field(index, 16, UInt64.self))
+                let end = start &+ UInt(field(index, 40, UInt64.self))
+                let (first, last) = ((start + page - 1) / page * page, end / page * page)
+                return first < last ? first..<last : nil
+            }
+        }
+
+        /// `/proc/self/auxv`: the kernel's (type, value) pairs for this process (glibc's
+        /// `getauxval` is not in the Swift module).
+        private static func auxiliaryVector() -> [UInt: UInt] {
+            let descriptor = open("/proc/self/auxv", O_RDONLY)
+            guard descriptor >= 0 else { return [:] }
+            defer { close(descriptor) }
+            var bytes = [UInt8](repeating: 0, count: 4096)
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { return [:] }
+            var vector: [UInt: UInt] = [:]
+            bytes.withUnsafeBytes { raw in
+                for offset in stride(from: 0, to: count - 15, by: 16) {
+                    let type = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    if type == 0 { break }  // AT_NULL
+                    vector[UInt(type)] = UInt(raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+                }
+            }
+            return vector
         }
     #endif
 }

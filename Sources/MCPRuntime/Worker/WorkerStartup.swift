@@ -5,7 +5,7 @@ import MCPPlatform
 
 /// What a worker does between binding and serving: it warms the hot path up, so the first real
 /// request is not the one that pays for cold caches (the original's `--preload`), then tells
-/// its supervisor it is ready and hands back the code pages start-up used.
+/// its supervisor it is ready once it has handed back the code pages start-up used.
 enum WorkerStartup {
     static func warmUpAndReport(_ http: MCPHTTPService, logger: Logger) async {
         let envelope: JSONValue = [Envelope.protocolVersionKey: "2026-07-28", Envelope.clientCapabilitiesKey: [:]]
@@ -21,9 +21,12 @@ enum WorkerStartup {
                 _ = await http.router.serve(exchange, sink: nil, logger: logger)
             }
         }
-        WorkerChannel.send(.ready)
-        // Start-up (argument parsing, settings, the catalogue) is over; the pages of code the
-        // request path uses come back on first use.
+        // Start-up (argument parsing, settings, the catalogue) is over: its code pages go back
+        // before the supervisor hears `ready`, because `ready` is what lets a replaced worker
+        // leave — released after it, a recycle held the old worker and this one's start-up code
+        // at once (the tree's peak). The request path's pages come back on first use, shared
+        // with the worker still serving.
         StartupCode.release()
+        WorkerChannel.send(.ready)
     }
 }
