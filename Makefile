@@ -8,7 +8,10 @@ PORT ?= 8000
 PYTHON ?= python3
 DOCC ?= docc
 VENV ?= .venv
-RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS
+RELEASE_FLAGS := -c release --static-swift-stdlib --product mcp-server -Xlinker --strip-debug --traits OAuth,PostgreSQL,TLS \
+	-Xswiftc -Xfrontend -Xswiftc -function-sections \
+	-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+	-Xlinker --symbol-ordering-file=deploy/docker/code-order.txt -Xlinker --no-warn-symbol-ordering
 # As the Dockerfile does: the macro plug-in and swift-syntax (host tools) compiled without -O.
 RELEASE_SWIFTC := SWIFT_EXEC="$(CURDIR)/deploy/docker/swiftc-unoptimised-host-tools"
 

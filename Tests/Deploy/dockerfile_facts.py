@@ -229,7 +229,8 @@ def static() -> int:
            f"swift build {flags}; missing {absent}; runtime copies {produced} from the builder")
     makefile = os.path.join(REPO, "Makefile")
     if os.path.exists(makefile):
-        match = re.search(r"^RELEASE_FLAGS\s*:?=\s*(.*)$", open(makefile).read(), re.M)
+        # A make variable may continue over lines ending in a backslash.
+        match = re.search(r"^RELEASE_FLAGS\s*:?=\s*(.*)$", open(makefile).read().replace("\\\n", " "), re.M)
         report("Makefile RELEASE_FLAGS equal the Dockerfile's", bool(match) and match.group(1).split() == words[2:],
                f"Makefile {match and match.group(1)!r}, Dockerfile {flags!r}")
     wrapper = build_swiftc(builder)
