@@ -21,7 +21,8 @@ Tests/MCPRuntimeTests/DocumentationExamplesTests.swift (`swift build --build-tes
 - when a ```json block of a page is not in the compiled file (a test compares the server's
   answer with it);
 - when DeployIt.md does not give, in a ```bash block, the release build of the Dockerfile (its
-  `RUN swift build …` command, `mcp-server` renamed as `new` renames it in the kit it copies).
+  `RUN swift build …` command over its continued lines, `mcp-server` renamed as `new` renames it
+  in the kit it copies).
 
 It prints one line and exits 0 when all holds; otherwise one report per problem, exit 1.
 
@@ -261,9 +262,14 @@ def check_region(region: tuple[int, str, list[str]], compiled: Compiled, templat
             " (whitespace, imports and docs:added spans aside):"] + ["  " + text for text in diff]
 
 
+def joined(text: str) -> str:
+    """Shell text with its continued lines (`\\` at the end) joined, spaces collapsed."""
+    return re.sub(r"[ \t]+", " ", re.sub(r"\\[ \t]*\n", " ", text))
+
+
 def dockerfile_build(path: str) -> str | None:
-    """The Dockerfile's `RUN swift build …` command, up to its `&&` or line continuation."""
-    match = re.search(r"^RUN\s+(swift build\b[^\n]*?)\s*(?:\\\s*$|&&|$)", read(path), re.M)
+    """The Dockerfile's `RUN swift build …` command, over its continued lines, up to its `&&`."""
+    match = re.search(r"^RUN\s+(swift build\b[^\n]*?)\s*(?:&&|$)", joined(read(path)), re.M)
     return match.group(1).strip() if match else None
 
 
@@ -277,7 +283,7 @@ def check_release_build(blocks: list[Block], dockerfile: str) -> list[str]:
         return [f"{DEPLOY_PAGE}: {os.path.basename(dockerfile)} has no `RUN swift build …` line to compare with"]
     expected = command.replace("mcp-server", EXAMPLE_NAME)
     lines = [line.strip() for block in blocks if block.language in ("bash", "sh", "shell")
-             for line in block.text.split("\n")]
+             for line in joined(block.text).split("\n")]
     if expected in lines:
         return []
     return [f"{DEPLOY_PAGE}: no bash block gives the Dockerfile's release build, as `new` copies it for"
