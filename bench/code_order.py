@@ -95,7 +95,7 @@ def phase_costs(directory: str) -> list[dict[str, int]]:
     return phases
 
 
-def code_sections(binary: str) -> set[str]:
+def function_symbols(binary: str) -> set[str]:
     """The function symbols of the binary (the names its `.text.<name>` sections carry)."""
     listing = subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True, check=True).stdout
     return {fields[2] for fields in (line.split() for line in listing.splitlines())
@@ -195,7 +195,7 @@ def main() -> None:
     print(f"profiling {args.server} under callgrind ({args.requests} requests per workload)…", flush=True)
     profile(args.server, args.requests, directory)
     start_up, serving, shutdown = phase_costs(directory)
-    known = code_sections(args.server)
+    known = function_symbols(args.server)
     shared = shared_section_symbols(args.map) if args.map else set()
     order: list[str] = []
     seen: set[str] = set()

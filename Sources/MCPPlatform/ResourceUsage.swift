@@ -184,15 +184,10 @@ package enum StartupCode {
         /// `/proc/self/auxv`: the kernel's (type, value) pairs for this process (glibc's
         /// `getauxval` is not in the Swift module).
         private static func auxiliaryVector() -> [UInt: UInt] {
-            let descriptor = open("/proc/self/auxv", O_RDONLY)
-            guard descriptor >= 0 else { return [:] }
-            defer { close(descriptor) }
-            var bytes = [UInt8](repeating: 0, count: 4096)
-            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            guard count > 0 else { return [:] }
+            guard let bytes = PrivateFile.read("/proc/self/auxv", limit: 4096) else { return [:] }
             var vector: [UInt: UInt] = [:]
             bytes.withUnsafeBytes { raw in
-                for offset in stride(from: 0, to: count - 15, by: 16) {
+                for offset in stride(from: 0, to: raw.count - 15, by: 16) {
                     let type = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
                     if type == 0 { break }  // AT_NULL
                     vector[UInt(type)] = UInt(raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
