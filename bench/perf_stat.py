@@ -8,6 +8,7 @@ linux-perf), under wrk load; binaries alternate rep by rep so machine noise hits
     python3 bench/perf_stat.py --syscalls before=... after=...
     python3 bench/perf_stat.py default=<bin> never=<bin>,MAX_REQUESTS=0   # one binary, two settings
     python3 bench/perf_stat.py --pipe on=<bin> off=<bin>,ACCESS_LOG=false   # logs through a pipe
+    python3 bench/perf_stat.py --pairs a=<bin> b=<bin>,X=1 c=<bin>,Y=1 d=<bin>,X=1,Y=1   # b/a and d/c
 
 --syscalls runs each binary once under `strace -f -c` instead (much slower, so req/s means
 nothing there) and prints the system calls per request, by call: where the kernel time of a
@@ -114,6 +115,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--syscalls", action="store_true", help="count system calls per request with strace")
     parser.add_argument("--pipe", action="store_true", help="stdout into a pipe drained by cat (counted too)")
+    parser.add_argument("--pairs", action="store_true",
+                        help="compare the second binary with the first, the fourth with the third, … "
+                             "(default: every binary with the first)")
     arguments = parser.parse_args()
     binaries = dict(item.split("=", 1) for item in arguments.binaries)
     if arguments.syscalls:
@@ -151,12 +155,16 @@ def main() -> None:
               f"| {med('migrations'):.3f} |")
     # Each rep's binaries ran back to back, so the ratio within a rep cancels most of the drift
     # of the machine that the medians above still carry.
-    first, *others = rows
-    for label in others:
+    labels = list(rows)
+    if arguments.pairs:
+        comparisons = [(labels[index + 1], labels[index]) for index in range(0, len(labels) - 1, 2)]
+    else:
+        comparisons = [(label, labels[0]) for label in labels[1:]]
+    for label, base in comparisons:
         def paired(key: str) -> str:
-            ratios = sorted(mine[key] / base[key] for mine, base in zip(rows[label], rows[first]) if base[key])
+            ratios = sorted(mine[key] / theirs[key] for mine, theirs in zip(rows[label], rows[base]) if theirs[key])
             return f"{statistics.median(ratios):.3f} (spread {ratios[0]:.3f}–{ratios[-1]:.3f})"
-        print(f"{label} / {first}, median of the ratios within each rep: req/s {paired('rps')}, "
+        print(f"{label} / {base}, median of the ratios within each rep: req/s {paired('rps')}, "
               f"p99 {paired('p99')}, CPU per request {paired('cpu_us')}, context switches {paired('switches')}")
 
 

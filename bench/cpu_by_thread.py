@@ -1,0 +1,103 @@
+"""Where the two CPUs' time goes under load, by thread, in µs per answered request: Swift's
+cooperative pool, NIO's event loops, the log writer and its reader (`cat`), wrk, and idle.
+
+    .build-bench/venv/bin/python bench/cpu_by_thread.py [--seconds 8] [--workload call_add_2026]
+        [--ceiling .build/release/HBCeiling] NAME=BINARY[,KEY=VALUE...] ...
+
+(the venv `bench/run.sh` makes, for psutil; needs `perf`, Debian's linux-perf, run as root).
+Each binary starts as `bench/run.sh` starts its production row (the Dockerfile's environment,
+the entrypoint, logs into a pipe drained by `cat`), with the settings given on top; after 3 s of
+warm-up, `perf record -e cpu-clock -a` samples every CPU while wrk loads it, and the samples are
+summed by thread name. Whole-machine samples show what `perf stat` on the server tree cannot:
+the idle time between a wake-up and the woken thread running, and the load generator's share.
+One run per binary: a single sample, as noisy as the machine (compare within one call).
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+from workloads import WORKLOADS  # noqa: E402
+
+# Thread names (perf's `comm`) by group, first match wins.
+GROUPS = [
+    ("Swift's pool", re.compile(r"qos")),  # com.apple.root.default-qos(.overcommit), cut to 15 bytes
+    ("event loops", re.compile(r"^NIO-")),
+    ("log writer + cat", re.compile(r"^(mcp-log-|cat$)")),
+    ("wrk", re.compile(r"^wrk$")),
+    ("idle", re.compile(r"^swapper")),
+]
+
+
+def shares(data: str) -> dict[str, float]:
+    """Percent of the samples by group (`other` for the rest) from a `perf record` file."""
+    report = subprocess.run(["perf", "report", "-i", data, "--sort", "comm", "--stdio"],
+                            capture_output=True, text=True, check=True).stdout
+    totals: dict[str, float] = {}
+    for line in report.splitlines():
+        match = re.match(r"\s*([\d.]+)%\s+(.+?)\s*$", line)
+        if not match:
+            continue
+        group = next((name for name, pattern in GROUPS if pattern.search(match.group(2))), "other")
+        totals[group] = totals.get(group, 0.0) + float(match.group(1))
+    return totals
+
+
+def measure(url: str, workload: dict, seconds: int, folder: str) -> tuple[float, dict[str, float]]:
+    """req/s and µs of the machine's CPUs per request by group, over `seconds` of load."""
+    bench.wrk(url, workload, 3, 64)
+    data = os.path.join(folder, "perf.data")
+    recorder = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-F", "1999", "-a", "-o", data,
+                                 "--", "sleep", str(seconds)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    load = bench.wrk(url, workload, seconds, 64)
+    recorder.wait()
+    per_request = os.cpu_count() * 1e6 / load["rps"] / 100 if load["rps"] else float("nan")
+    return load["rps"], {group: percent * per_request for group, percent in shares(data).items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--workload", default="call_add_2026", choices=sorted(WORKLOADS))
+    parser.add_argument("--ceiling", help="the Hummingbird ceiling (HBCeiling), measured last, answering its "
+                                          "fixed body (bench's `ceiling` workload)")
+    parser.add_argument("binaries", nargs="+", metavar="NAME=BINARY[,KEY=VALUE...]")
+    options = parser.parse_args()
+    workload = WORKLOADS[options.workload]
+    out = os.path.join(bench.ROOT, ".build-bench")
+    os.makedirs(out, exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for entry in options.binaries:
+            name, spec = entry.split("=", 1)
+            binary, *settings = spec.split(",")
+            config = dict(bench.CONFIGS["production"])
+            config["env"] = dict(setting.split("=", 1) for setting in settings)
+            tree = bench.start_swift(binary, config, out, f"threads-{name}")
+            try:
+                rows.append((name, *measure(f"http://127.0.0.1:{tree.port}/mcp", workload, options.seconds, folder)))
+            finally:
+                tree.stop()
+        if options.ceiling:
+            tree = bench.start_ceiling(options.ceiling)
+            try:
+                rows.append(("ceiling", *measure(f"http://127.0.0.1:{tree.port}/mcp", WORKLOADS["ceiling"],
+                                                 options.seconds, folder)))
+            finally:
+                tree.stop()
+    groups = [name for name, _ in GROUPS] + ["other"]
+    print(f"\nµs of the {os.cpu_count()} CPUs per answered request, {options.workload}, 64 connections, "
+          f"{options.seconds} s each:")
+    print("| | req/s | " + " | ".join(groups) + " |")
+    print("| --- | ---: |" + " ---: |" * len(groups))
+    for name, rps, by_group in rows:
+        print(f"| {name} | {rps:,.0f} | " + " | ".join(f"{by_group.get(group, 0):.1f}" for group in groups) + " |")
+
+
+if __name__ == "__main__":
+    main()
