@@ -75,9 +75,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for entry in options.binaries:
             name, spec = entry.split("=", 1)
-            binary, *settings = spec.split(",")
-            config = dict(bench.CONFIGS["production"])
-            config["env"] = dict(setting.split("=", 1) for setting in settings)
+            binary, settings = bench.binary_with_settings(spec)
+            config = dict(bench.CONFIGS["production"], env=settings)
             tree = bench.start_swift(binary, config, out, f"threads-{name}")
             try:
                 rows.append((name, *measure(f"http://127.0.0.1:{tree.port}/mcp", workload, options.seconds, folder)))

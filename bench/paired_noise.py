@@ -18,7 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import PAIRED, PAIRED_WORKLOAD  # noqa: E402
-from report import aggregate, load  # noqa: E402
+from report import aggregate, load, on_off_cost  # noqa: E402
 
 
 def variation(values: list[float]) -> float:
@@ -29,7 +29,7 @@ def costs(summary, row: str) -> str:
     on, off = summary.get(("production", PAIRED_WORKLOAD)), summary.get((row, PAIRED_WORKLOAD))
     if not on or not off or on["share"] is None or off["share"] is None:
         return "–"
-    return f"{1 - on['share'] / off['share']:.1%} from the shares, {1 - on['rps'] / off['rps']:.1%} from req/s"
+    return f"{on_off_cost(on, off):.1%} from the shares, {1 - on['rps'] / off['rps']:.1%} from req/s"
 
 
 def main() -> int:

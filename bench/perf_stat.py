@@ -30,7 +30,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import free_port, wait_for, wrk  # noqa: E402
+from bench import binary_with_settings, free_port, wait_for, wrk  # noqa: E402
 from workloads import WORKLOADS  # noqa: E402
 
 EVENTS = ["task-clock", "context-switches", "cpu-migrations"]
@@ -55,8 +55,8 @@ def loaded(counter: list[str], binary: str, workload: dict, seconds: int, connec
     port = free_port()
     env = dict(os.environ, ENVIRONMENT="production", HOST="127.0.0.1", PORT=str(port), GRACEFUL_TIMEOUT="8")
     # `path,KEY=VALUE,...`: the same binary with settings of its own (MAX_REQUESTS=0, say).
-    path, *settings = binary.split(",")
-    env.update(setting.split("=", 1) for setting in settings)
+    path, settings = binary_with_settings(binary)
+    env.update(settings)
     # With a pipe, `sh` runs the server and `cat` under the counter, so both are counted.
     command = ["sh", "-c", 'exec "$0" | cat', path] if pipe else [path]
     with open(os.path.join(folder, "server.log"), "wb") as log:

@@ -133,6 +133,15 @@ def sized_lines(summary) -> list[str]:
     return lines
 
 
+def on_off_cost(on: dict, off: dict) -> float:
+    """What a feature costs, from the summaries of the row with it and the row without: the
+    shares of the ceiling when both rows have them (each rep against the ceiling run just before
+    it), else req/s alone."""
+    if on["share"] is not None and off["share"] is not None:
+        return 1 - on["share"] / off["share"]
+    return 1 - on["rps"] / off["rps"]
+
+
 def checks(summary) -> list[tuple[str, bool | None, str]]:
     def get(config, workload):
         return summary.get((config, workload))
@@ -153,15 +162,11 @@ def checks(summary) -> list[tuple[str, bool | None, str]]:
         results.append(("production tools/list ≥ 70% of the ceiling", listing["share"] >= 0.70, f"{listing['share']:.0%}"))
     off = get("tuned-no-access-log", "call_add_2026")
     if headline and off:
-        cost = 1 - headline["rps"] / off["rps"]
-        if headline["share"] is not None and off["share"] is not None:
-            cost = 1 - headline["share"] / off["share"]
+        cost = on_off_cost(headline, off)
         results.append(("access log on costs ≤ 10% against access log off", cost <= 0.10, f"{cost:.1%}"))
     nometrics = get("tuned-no-metrics", "call_add_2026")
     if headline and nometrics:
-        cost = 1 - headline["rps"] / nometrics["rps"]
-        if headline["share"] is not None and nometrics["share"] is not None:
-            cost = 1 - headline["share"] / nometrics["share"]
+        cost = on_off_cost(headline, nometrics)
         results.append(("metrics cost < 5% of peak req/s", cost < 0.05, f"{cost:.1%}"))
     oauth_off = get("production-oauth-off", "list_tools_2026")
     for row, scope in (("production-oauth", "mcp:read"), ("production-oauth-write", "mcp:read mcp:write")):
