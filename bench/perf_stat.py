@@ -2,6 +2,8 @@
 """CPU time, context switches and CPU migrations per request of a whole server tree
 (supervisor and every worker, recycled ones included), counted by `perf stat` (Debian's
 linux-perf), under wrk load; binaries alternate rep by rep so machine noise hits both alike.
+Run it with the venv `bench/run.sh` makes (`.build-bench/venv/bin/python`: `bench.py`, imported
+here, needs psutil) as root; `python3` below stands for that interpreter.
 
     python3 bench/perf_stat.py before=/path/to/old/mcp-server after=.build/release/mcp-server
         [--reps 8] [--seconds 6] [--workload call_add_2026] [--connections 64]
