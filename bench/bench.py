@@ -301,8 +301,8 @@ def wrk(url: str, workload: dict, seconds: float, connections: int, session: str
 
 
 def binary_with_settings(spec: str) -> tuple[str, dict[str, str]]:
-    """`PATH[,KEY=VALUE...]` (the form perf_stat.py and cpu_by_thread.py take): the binary and
-    the environment settings given on top of a row's."""
+    """`PATH[,KEY=VALUE...]` (the form perf_stat.py, cpu_by_thread.py and wakeups.py take): the
+    binary and the environment settings given on top of a row's."""
     path, *settings = spec.split(",")
     return path, dict(setting.split("=", 1) for setting in settings)
 

@@ -60,6 +60,31 @@ def measure(url: str, workload: dict, seconds: int, folder: str) -> tuple[float,
     return load["rps"], {group: percent * per_request for group, percent in shares(data).items()}
 
 
+def measure_trees(entries: list[str], measure, ceiling: str | None = None, prefix: str = "threads") -> list[tuple]:
+    """For each `NAME=BINARY[,KEY=VALUE...]`, started as `bench/run.sh` starts its production row
+    (and the ceiling last, when given): (name, *measure(url, workload, folder)), `workload` the
+    ceiling's fixed body for the ceiling and None for the servers."""
+    out = os.path.join(bench.ROOT, ".build-bench")
+    os.makedirs(out, exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for entry in entries:
+            name, spec = entry.split("=", 1)
+            binary, settings = bench.binary_with_settings(spec)
+            tree = bench.start_swift(binary, dict(bench.CONFIGS["production"], env=settings), out, f"{prefix}-{name}")
+            try:
+                rows.append((name, *measure(f"http://127.0.0.1:{tree.port}/mcp", None, folder)))
+            finally:
+                tree.stop()
+        if ceiling:
+            tree = bench.start_ceiling(ceiling)
+            try:
+                rows.append(("ceiling", *measure(f"http://127.0.0.1:{tree.port}/mcp", WORKLOADS["ceiling"], folder)))
+            finally:
+                tree.stop()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=8)
@@ -68,27 +93,8 @@ def main() -> None:
                                           "fixed body (bench's `ceiling` workload)")
     parser.add_argument("binaries", nargs="+", metavar="NAME=BINARY[,KEY=VALUE...]")
     options = parser.parse_args()
-    workload = WORKLOADS[options.workload]
-    out = os.path.join(bench.ROOT, ".build-bench")
-    os.makedirs(out, exist_ok=True)
-    rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        for entry in options.binaries:
-            name, spec = entry.split("=", 1)
-            binary, settings = bench.binary_with_settings(spec)
-            config = dict(bench.CONFIGS["production"], env=settings)
-            tree = bench.start_swift(binary, config, out, f"threads-{name}")
-            try:
-                rows.append((name, *measure(f"http://127.0.0.1:{tree.port}/mcp", workload, options.seconds, folder)))
-            finally:
-                tree.stop()
-        if options.ceiling:
-            tree = bench.start_ceiling(options.ceiling)
-            try:
-                rows.append(("ceiling", *measure(f"http://127.0.0.1:{tree.port}/mcp", WORKLOADS["ceiling"],
-                                                 options.seconds, folder)))
-            finally:
-                tree.stop()
+    rows = measure_trees(options.binaries, lambda url, workload, folder: measure(
+        url, workload or WORKLOADS[options.workload], options.seconds, folder), options.ceiling)
     groups = [name for name, _ in GROUPS] + ["other"]
     print(f"\nµs of the {os.cpu_count()} CPUs per answered request, {options.workload}, 64 connections, "
           f"{options.seconds} s each:")
