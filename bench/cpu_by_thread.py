@@ -24,18 +24,27 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 from workloads import WORKLOADS  # noqa: E402
 
-# Thread names (perf's `comm`) by group, first match wins.
-GROUPS = [
-    ("Swift's pool", re.compile(r"qos")),  # com.apple.root.default-qos(.overcommit), cut to 15 bytes
+# Thread names (perf's `comm`, cut to 15 bytes) by group, first match wins (`other` for the rest).
+THREADS = [
+    ("Swift's pool", re.compile(r"qos")),  # com.apple.root.default-qos(.overcommit)
     ("event loops", re.compile(r"^NIO-")),
-    ("log writer + cat", re.compile(r"^(mcp-log-|cat$)")),
+    ("log writer", re.compile(r"^mcp-log-")),
+    ("cat", re.compile(r"^cat$")),
     ("wrk", re.compile(r"^wrk$")),
     ("idle", re.compile(r"^swapper")),
 ]
+# This table's columns: the log writer and its reader together.
+COLUMNS = ["Swift's pool", "event loops", "log writer + cat", "wrk", "idle", "other"]
+COLUMN = {"log writer": "log writer + cat", "cat": "log writer + cat"}
+
+
+def thread_group(comm: str) -> str:
+    """The group of `THREADS` a thread of that name is in, or `other`."""
+    return next((name for name, pattern in THREADS if pattern.search(comm)), "other")
 
 
 def shares(data: str) -> dict[str, float]:
-    """Percent of the samples by group (`other` for the rest) from a `perf record` file."""
+    """Percent of the samples by column from a `perf record` file."""
     report = subprocess.run(["perf", "report", "-i", data, "--sort", "comm", "--stdio"],
                             capture_output=True, text=True, check=True).stdout
     totals: dict[str, float] = {}
@@ -43,27 +52,36 @@ def shares(data: str) -> dict[str, float]:
         match = re.match(r"\s*([\d.]+)%\s+(.+?)\s*$", line)
         if not match:
             continue
-        group = next((name for name, pattern in GROUPS if pattern.search(match.group(2))), "other")
-        totals[group] = totals.get(group, 0.0) + float(match.group(1))
+        group = thread_group(match.group(2))
+        column = COLUMN.get(group, group)
+        totals[column] = totals.get(column, 0.0) + float(match.group(1))
     return totals
 
 
-def measure(url: str, workload: dict, seconds: int, folder: str) -> tuple[float, dict[str, float]]:
-    """req/s and µs of the machine's CPUs per request by group, over `seconds` of load."""
+def recorded_load(url: str, workload: dict, seconds: int, data: str, events: list[str]) -> dict:
+    """wrk's result for `seconds` of load after 3 s of warm-up, with `perf record -a` of `events`
+    (perf's options, `-e …`) on every CPU meanwhile, into `data`."""
     bench.wrk(url, workload, 3, 64)
-    data = os.path.join(folder, "perf.data")
-    recorder = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-F", "1999", "-a", "-o", data,
-                                 "--", "sleep", str(seconds)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    recorder = subprocess.Popen(["perf", "record", "-q", *events, "-a", "-o", data, "--", "sleep", str(seconds)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     load = bench.wrk(url, workload, seconds, 64)
     recorder.wait()
+    return load
+
+
+def measure(url: str, workload: dict, seconds: int, folder: str) -> tuple[float, dict[str, float]]:
+    """req/s and µs of the machine's CPUs per request by column, over `seconds` of load."""
+    data = os.path.join(folder, "perf.data")
+    load = recorded_load(url, workload, seconds, data, ["-e", "cpu-clock", "-F", "1999"])
     per_request = os.cpu_count() * 1e6 / load["rps"] / 100 if load["rps"] else float("nan")
-    return load["rps"], {group: percent * per_request for group, percent in shares(data).items()}
+    return load["rps"], {column: percent * per_request for column, percent in shares(data).items()}
 
 
-def measure_trees(entries: list[str], measure, ceiling: str | None = None, prefix: str = "threads") -> list[tuple]:
-    """For each `NAME=BINARY[,KEY=VALUE...]`, started as `bench/run.sh` starts its production row
-    (and the ceiling last, when given): (name, *measure(url, workload, folder)), `workload` the
-    ceiling's fixed body for the ceiling and None for the servers."""
+def measure_trees(entries: list[str], workload: dict, measure, ceiling: str | None = None,
+                  prefix: str = "threads") -> list[tuple]:
+    """For each `NAME=BINARY[,KEY=VALUE...]`, started as `bench/run.sh` starts its production row,
+    and for the ceiling last when given (answering its fixed body): (name, *measure(url, workload,
+    folder))."""
     out = os.path.join(bench.ROOT, ".build-bench")
     os.makedirs(out, exist_ok=True)
     rows = []
@@ -73,7 +91,7 @@ def measure_trees(entries: list[str], measure, ceiling: str | None = None, prefi
             binary, settings = bench.binary_with_settings(spec)
             tree = bench.start_swift(binary, dict(bench.CONFIGS["production"], env=settings), out, f"{prefix}-{name}")
             try:
-                rows.append((name, *measure(f"http://127.0.0.1:{tree.port}/mcp", None, folder)))
+                rows.append((name, *measure(f"http://127.0.0.1:{tree.port}/mcp", workload, folder)))
             finally:
                 tree.stop()
         if ceiling:
@@ -93,15 +111,14 @@ def main() -> None:
                                           "fixed body (bench's `ceiling` workload)")
     parser.add_argument("binaries", nargs="+", metavar="NAME=BINARY[,KEY=VALUE...]")
     options = parser.parse_args()
-    rows = measure_trees(options.binaries, lambda url, workload, folder: measure(
-        url, workload or WORKLOADS[options.workload], options.seconds, folder), options.ceiling)
-    groups = [name for name, _ in GROUPS] + ["other"]
+    rows = measure_trees(options.binaries, WORKLOADS[options.workload], lambda url, workload, folder: measure(
+        url, workload, options.seconds, folder), options.ceiling)
     print(f"\nµs of the {os.cpu_count()} CPUs per answered request, {options.workload}, 64 connections, "
           f"{options.seconds} s each:")
-    print("| | req/s | " + " | ".join(groups) + " |")
-    print("| --- | ---: |" + " ---: |" * len(groups))
-    for name, rps, by_group in rows:
-        print(f"| {name} | {rps:,.0f} | " + " | ".join(f"{by_group.get(group, 0):.1f}" for group in groups) + " |")
+    print("| | req/s | " + " | ".join(COLUMNS) + " |")
+    print("| --- | ---: |" + " ---: |" * len(COLUMNS))
+    for name, rps, by_column in rows:
+        print(f"| {name} | {rps:,.0f} | " + " | ".join(f"{by_column.get(column, 0):.1f}" for column in COLUMNS) + " |")
 
 
 if __name__ == "__main__":

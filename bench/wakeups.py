@@ -23,29 +23,16 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench  # noqa: E402
-from cpu_by_thread import measure_trees  # noqa: E402
+from cpu_by_thread import measure_trees, recorded_load, thread_group  # noqa: E402
 from workloads import WORKLOADS  # noqa: E402
 
-# Thread names (perf's `comm`, cut to 15 bytes) by group, first match wins.
-GROUPS = [
-    ("pool", re.compile(r"qos")),  # com.apple.root.default-qos(.overcommit)
-    ("loop", re.compile(r"^NIO-")),
-    ("log writer", re.compile(r"^mcp-log-")),
-    ("cat", re.compile(r"^cat$")),
-    ("wrk", re.compile(r"^wrk$")),
-    ("idle", re.compile(r"^swapper")),
-]
 SWITCH = re.compile(r"prev_comm=(.+?) prev_pid=\d+ prev_prio=\d+ prev_state=(\S+)")
 WAKEUP = re.compile(r"comm=(.+?) pid=\d+")
-
-
-def group(comm: str) -> str:
-    return next((name for name, pattern in GROUPS if pattern.search(comm)), "other")
+ALL_SWITCHES, ALL_WAKEUPS = "switched out, all threads", "wake-ups, all threads"
 
 
 def counts(data: str) -> collections.Counter:
-    """(kind, thread, detail) → events, from a `perf record` file of the two sched events."""
+    """Events by row label (and the two totals), from a `perf record` file of the two sched events."""
     script = subprocess.run(["perf", "script", "-i", data, "-F", "comm,event,trace"],
                             capture_output=True, text=True, check=True).stdout
     found: collections.Counter = collections.Counter()
@@ -54,26 +41,23 @@ def counts(data: str) -> collections.Counter:
             match = SWITCH.search(line)
             if match:
                 cause = "preempted" if match.group(2).startswith("R") else "slept"
-                found[("switched out", group(match.group(1)), cause)] += 1
+                found[f"{thread_group(match.group(1))} switched out, {cause}"] += 1
+                found[ALL_SWITCHES] += 1
         elif "sched:sched_wakeup:" in line:
             waker, _, trace = line.partition("sched:sched_wakeup:")
             match = WAKEUP.search(trace)
             if match:
-                found[("woke", group(waker.strip()), group(match.group(1)))] += 1
+                found[f"{thread_group(waker.strip())} woke {thread_group(match.group(1))}"] += 1
+                found[ALL_WAKEUPS] += 1
     return found
 
 
 def measure(url: str, workload: dict, seconds: int, folder: str) -> tuple[float, dict]:
     """req/s and events per request over `seconds` of load."""
-    bench.wrk(url, workload, 3, 64)
     data = os.path.join(folder, "sched.data")
-    recorder = subprocess.Popen(["perf", "record", "-q", "-e", "sched:sched_switch", "-e", "sched:sched_wakeup",
-                                 "-a", "-o", data, "--", "sleep", str(seconds)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    load = bench.wrk(url, workload, seconds, 64)
-    recorder.wait()
+    load = recorded_load(url, workload, seconds, data, ["-e", "sched:sched_switch", "-e", "sched:sched_wakeup"])
     requests = load["requests"] or 1
-    return load["rps"], {key: value / requests for key, value in counts(data).items()}
+    return load["rps"], {label: events / requests for label, events in counts(data).items()}
 
 
 def main() -> None:
@@ -85,29 +69,25 @@ def main() -> None:
     options = parser.parse_args()
     runs: dict[str, list[tuple[float, dict]]] = collections.defaultdict(list)
     for _ in range(options.rounds):
-        for name, rps, per_request in measure_trees(options.binaries, lambda url, workload, folder: measure(
-                url, WORKLOADS[options.workload], options.seconds, folder), prefix="wakeups"):
+        for name, rps, per_request in measure_trees(
+                options.binaries, WORKLOADS[options.workload],
+                lambda url, workload, folder: measure(url, workload, options.seconds, folder), prefix="wakeups"):
             runs[name].append((rps, per_request))
-    names = list(runs)
-    keys = sorted({key for rows in runs.values() for _, found in rows for key in found})
-
-    def median(name: str, key) -> float:
-        return statistics.median(found.get(key, 0.0) for _, found in runs[name])
-
-    shown = [key for key in keys if max(median(name, key) for name in names) >= 0.005]
-    shown.sort(key=lambda key: -max(median(name, key) for name in names))
+    labels = {label for rows in runs.values() for _, found in rows for label in found}
+    # Each label's median over the rounds, per binary.
+    medians = {name: {label: statistics.median(found.get(label, 0.0) for _, found in rows) for label in labels}
+               for name, rows in runs.items()}
+    shown = sorted((label for label in labels if label not in (ALL_SWITCHES, ALL_WAKEUPS)
+                    and max(row[label] for row in medians.values()) >= 0.005),
+                   key=lambda label: -max(row[label] for row in medians.values()))
     print(f"\nper answered request, {options.workload}, 64 connections, {options.seconds} s each, "
           f"median of {options.rounds} round(s):")
-    print("| event | " + " | ".join(names) + " |")
-    print("| --- |" + " ---: |" * len(names))
-    print("| req/s | " + " | ".join(f"{statistics.median(rps for rps, _ in runs[name]):,.0f}" for name in names) + " |")
-    for total in ("switched out", "woke"):
-        print(f"| {total}, all | " + " | ".join(
-            f"{statistics.median(sum(v for k, v in found.items() if k[0] == total) for _, found in runs[name]):.3f}"
-            for name in names) + " |")
-    for key in shown:
-        label = f"{key[1]} {key[0]}, {key[2]}" if key[0] == "switched out" else f"{key[1]} woke {key[2]}"
-        print(f"| {label} | " + " | ".join(f"{median(name, key):.3f}" for name in names) + " |")
+    print("| event | " + " | ".join(runs) + " |")
+    print("| --- |" + " ---: |" * len(runs))
+    rates = (statistics.median(rps for rps, _ in rows) for rows in runs.values())
+    print("| req/s | " + " | ".join(f"{rps:,.0f}" for rps in rates) + " |")
+    for label in [ALL_SWITCHES, ALL_WAKEUPS, *shown]:
+        print(f"| {label} | " + " | ".join(f"{row.get(label, 0.0):.3f}" for row in medians.values()) + " |")
 
 
 if __name__ == "__main__":
