@@ -78,11 +78,17 @@ package enum Directories {
         }
         defer { closedir(stream) }
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard try body(name, dirfd(stream)) else { break }
+            guard try body(entryName(at: UnsafeRawPointer(entry)), dirfd(stream)) else { break }
         }
         return true
+    }
+
+    /// The name of the `readdir` entry (a `dirent`) at `entry`, read up to its NUL. Never loads
+    /// `d_name` as a value: the kernel packs entries to their names' length, so the declared
+    /// 256-byte array of the last entry in `readdir`'s buffer can run past the buffer's end, into
+    /// an unmapped page.
+    package static func entryName(at entry: UnsafeRawPointer) -> String {
+        let offset = MemoryLayout<dirent>.offset(of: \.d_name)!
+        return String(cString: (entry + offset).assumingMemoryBound(to: CChar.self))
     }
 }

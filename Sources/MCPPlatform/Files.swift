@@ -117,16 +117,14 @@ package enum FileSystem {
 
     /// The names in the folder `path` (without `.` and `..`); nil when it cannot be opened.
     static func names(in path: String) -> [String]? {
-        guard let stream = opendir(path) else { return nil }
-        defer { closedir(stream) }
+        let folder = Directories.openFolder(atPath: path)
+        guard folder >= 0 else { return nil }
         var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+        let listed = Directories.forEachEntry(in: folder) { name, _ in
             if name != "." && name != ".." { names.append(name) }
+            return true
         }
-        return names
+        return listed ? names : nil
     }
 }
 
