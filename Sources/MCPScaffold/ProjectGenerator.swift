@@ -315,20 +315,30 @@ package struct ProjectGenerator: Sendable {
 
     /// Replaces every pattern in one pass, the first that matches at a position winning, so a
     /// replacement is never replaced again (a server named `weather-mcp-server` stays that).
+    /// Works on UTF-8 bytes (a pattern cannot match inside another character's bytes); an
+    /// empty pattern matches nothing.
     static func replacing(_ text: String, _ replacements: [(String, String)]) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        var index = text.startIndex
-        outer: while index < text.endIndex {
-            for (pattern, replacement) in replacements where text[index...].hasPrefix(pattern) {
-                result += replacement
-                index = text.index(index, offsetBy: pattern.count)
+        let source = Array(text.utf8)
+        let patterns = replacements.filter { !$0.0.isEmpty }.map { (Array($0.0.utf8), Array($0.1.utf8)) }
+        var result: [UInt8] = []
+        result.reserveCapacity(source.count)
+        var index = 0
+        outer: while index < source.count {
+            for (pattern, replacement) in patterns where matches(pattern, in: source, at: index) {
+                result.append(contentsOf: replacement)
+                index += pattern.count
                 continue outer
             }
-            result.append(text[index])
-            index = text.index(after: index)
+            result.append(source[index])
+            index += 1
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    private static func matches(_ pattern: [UInt8], in source: [UInt8], at index: Int) -> Bool {
+        guard source.count - index >= pattern.count else { return false }
+        for offset in 0..<pattern.count where source[index + offset] != pattern[offset] { return false }
+        return true
     }
 
     /// Files under a folder, relative to it, sorted; hidden files included.

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import MCPTesting
 import Synchronization
 import Testing
@@ -11,10 +12,13 @@ final class Latch: Sendable {
     func open() { semaphore.signal() }
     /// Blocks this thread (tools only); at most 30 s, a guard against hanging the run, not a timing assertion.
     func block() -> Bool { semaphore.wait(timeout: .now() + 30) == .success }
-    /// Waits without holding a thread of the concurrency pool.
+    /// Waits on a thread of its own, never one of the concurrency pool's. Not on
+    /// `DispatchQueue.global()`: on Linux the pool's jobs run on those very threads (as many as
+    /// CPUs), so three waits there stalled every other test of the run, the tasks that would
+    /// open these latches included, until Dispatch noticed and added threads.
     func wait() async -> Bool {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: self.block()) }
+            Thread { continuation.resume(returning: self.block()) }.start()
         }
     }
 }

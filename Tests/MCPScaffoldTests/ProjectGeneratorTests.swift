@@ -69,6 +69,16 @@ struct ProjectGeneratorTests {
         #expect(!environment.contains("Awesome MCP Server"))
     }
 
+    @Test func replacingTakesTheFirstPatternThatMatchesAndNeverReplacesAReplacement() {
+        let replacements = [
+            ("awesome-mcp-server", "weather-mcp-server"), ("mcp-server", "weather-mcp-server"), ("", "x"),
+        ]
+        #expect(
+            ProjectGenerator.replacing("run mcp-server — or awesome-mcp-server, é mcp-serve", replacements)
+                == "run weather-mcp-server — or weather-mcp-server, é mcp-serve")
+        #expect(ProjectGenerator.replacing("", replacements) == "")
+    }
+
     @Test func optionsChooseTransportAndExampleCatalogues() throws {
         let files = try files(
             ProjectOptions(
