@@ -7,7 +7,7 @@ body), REPS times, and appends one JSON line per run to OUT/results.jsonl:
     python3 bench/bench.py --server BIN --ceiling BIN --python VENV_PYTHON --out DIR
         [--duration S] [--warmup S] [--reps N] [--connections C]
         [--only CONFIG,...] [--workloads NAME,...] [--sweep] [--baseline BIN [--baseline-label TEXT]]
-        [--oauth-server BIN]
+        [--oauth-server BIN] [--order rotate|reverse]
 
 Configurations (--only takes their names; `peers` selects every Python peer):
   production          the headline: what the Dockerfile runs (its ENV, the image entrypoint,
@@ -38,6 +38,10 @@ Configurations (--only takes their names; `peers` selects every Python peer):
 production, tuned-no-access-log and tuned-no-metrics are up at once while their 2026-07-28
 tools/call runs rep by rep in turn (PAIRED), so what the access log and metrics cost is measured
 seconds apart, not minutes; their other workloads follow one row at a time.
+Rows measured in turn (PAIRED, baseline, the OAuth rows) change places every rep (--order
+rotate, the default: each rep starts one row later, so over as many reps as rows each row runs
+once in each place); --order reverse is the order before 2026-12-08 (every other rep reversed,
+which leaves the middle row of three in the middle every rep).
 With --sweep, the topology rows instead: workers x event-loop threads (see TOPOLOGIES).
 """
 
@@ -611,7 +615,7 @@ class Bench:
                 trees[name] = start_swift(binary, CONFIGS[name], args.out, name)
             time.sleep(1)
             for rep in range(1, args.reps + 1):
-                for name in names if rep % 2 else list(reversed(names)):
+                for name in turn_order(names, rep, args.order):
                     config = CONFIGS[name]
                     self.run_rep(name, config["title"], "swift", config.get("tuned", False), trees[name],
                                  PAIRED_WORKLOAD, rep, alternate=True, label=f"{name} ")
@@ -643,8 +647,7 @@ class Bench:
             time.sleep(1)
             for workload in [w for w in ("call_add_2026", "call_add") if not args.workloads or w in args.workloads]:
                 for rep in range(1, args.reps + 1):
-                    order = list(trees) if rep % 2 else list(reversed(trees))
-                    for name in order:
+                    for name in turn_order(list(trees), rep, args.order):
                         self.run_rep(name, titles[name], "swift", False, trees[name], workload, rep, alternate=True,
                                      label=f"{name} ")
         finally:
@@ -688,8 +691,7 @@ class Bench:
             for workload in workloads:
                 runs: dict[str, list[dict]] = {name: [] for name in trees}
                 for rep in range(1, args.reps + 1):
-                    order = list(trees) if rep % 2 else list(reversed(trees))
-                    for name in order:
+                    for name in turn_order(list(trees), rep, args.order):
                         scope = OAUTH_SCOPES.get(name)
                         runs[name].append(self.run_rep(
                             name, titles[name], "swift", False, trees[name], workload, rep, alternate=True,
@@ -752,6 +754,16 @@ class Bench:
                 self.ceiling.stop()
 
 
+def turn_order(names: list[str], rep: int, order: str) -> list[str]:
+    """The order in which rows measured in turn run in rep `rep` (from 1): `rotate` starts each
+    rep one row later (with three rows P A M, A M P, M P A), `reverse` reverses every other rep
+    (P A M, M A P). With two rows the two are the same."""
+    if order == "reverse":
+        return list(names) if rep % 2 else list(reversed(names))
+    shift = (rep - 1) % len(names)
+    return names[shift:] + names[:shift]
+
+
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", required=True)
@@ -769,6 +781,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--baseline-label", default="baseline", help="what names the earlier build in the table")
     parser.add_argument("--oauth-server", help="the binary of the production-oauth rows (built with the OAuth trait; "
                         "default --server)")
+    parser.add_argument("--order", choices=["rotate", "reverse"], default="rotate",
+                        help="how rows measured in turn change places from rep to rep (see the module doc)")
     return parser.parse_args()
 
 

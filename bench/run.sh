@@ -16,6 +16,7 @@
 #   ONLY=production-oauth WORKLOADS=list_tools_2026 bench/run.sh   # tools/list with OAuth on vs off (opt-in rows)
 #
 # Settings: DURATION (s, default 10), WARMUP (s, 2), REPS (3), CONNS (64), ONLY, WORKLOADS,
+# ORDER=reverse (rows measured in turn reverse every other rep instead of rotating; see bench/bench.py),
 # STRICT=1 (exit 1 when a run served nothing or answered wrong: the CI smoke),
 # SKIP_BUILD=1 (use the binaries already built), BENCH_OUT (default .build-bench),
 # OAUTH_BINARY (the binary of the production-oauth rows; default the release binary `make build`
@@ -85,7 +86,8 @@ args=(--server "$SERVER" --ceiling "$CEILING" --python "$VENV/bin/python" --out 
 [[ -n ${SWEEP:-} ]] && args+=(--sweep)
 [[ -n ${BASELINE:-} ]] && args+=(--baseline "$BASELINE" --baseline-label "${BASELINE_LABEL:-earlier build}")
 [[ -n ${OAUTH_BINARY:-} ]] && args+=(--oauth-server "$OAUTH_BINARY")
-context="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, load average before the run $(cut -d' ' -f1-3 /proc/loadavg); \`bench/run.sh\` with DURATION=$DURATION REPS=$REPS CONNS=$CONNS${ONLY:+ ONLY=$ONLY}${WORKLOADS:+ WORKLOADS=$WORKLOADS}${SWEEP:+ SWEEP=1}."
+[[ -n ${ORDER:-} ]] && args+=(--order "$ORDER")
+context="$(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), $(nproc) CPUs, load average before the run $(cut -d' ' -f1-3 /proc/loadavg); \`bench/run.sh\` with DURATION=$DURATION REPS=$REPS CONNS=$CONNS${ONLY:+ ONLY=$ONLY}${WORKLOADS:+ WORKLOADS=$WORKLOADS}${SWEEP:+ SWEEP=1}${ORDER:+ ORDER=$ORDER}."
 step "load: $REPS x ${DURATION}s per row (after ${WARMUP}s of warm-up), $CONNS connections; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 "$VENV/bin/python" "$ROOT/bench/bench.py" "${args[@]}"
 
